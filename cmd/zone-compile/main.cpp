@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: MIT
+// zone-compile: RFC 1035 master files -> validated, deterministic zone stream; --text reverses it.
+#include "config/config.hpp"
+#include "error.hpp"
+#include "util/atomic_file.hpp"
+#include "zone/check.hpp"
+#include "zone/stream.hpp"
+#include "zone/text.hpp"
+#include "zone/zonefile.hpp"
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <iostream>
+#include <memory>
+#include <unistd.h>
+
+using namespace endpointdns;
+using zone::Diagnostic;
+using zone::Zone;
+
+namespace {
+
+constexpr const char* default_config = "/etc/endpointdns/zone-compile.toml";
+
+struct Settings {
+    zone::Limits limits;
+    size_t message_size = dns::max_message;
+};
+
+Settings load_settings(const std::string& path, bool explicit_path) {
+    auto f = config::File::load(path, !explicit_path);
+    f.check_keys({"limits.max_ttl", "limits.min_ttl", "limits.max_records", "output.message_size"});
+    Settings s;
+    if (auto v = f.integer("limits.max_ttl", 0, 2147483647)) s.limits.max_ttl = uint32_t(*v);
+    if (auto v = f.integer("limits.min_ttl", 0, 2147483647)) s.limits.min_ttl = uint32_t(*v);
+    if (auto v = f.integer("limits.max_records", 0, INT64_MAX)) s.limits.max_records = size_t(*v);
+    if (auto v = f.integer("output.message_size", 512, 65535)) s.message_size = size_t(*v);
+    return s;
+}
+
+// example.com.zone -> example.com. ; db.example.com -> example.com.
+std::string origin_from_path(const std::string& path) {
+    std::string base = path.substr(path.rfind('/') == std::string::npos ? 0 : path.rfind('/') + 1);
+    for (const char* suffix : {".zone", ".db", ".txt"}) {
+        std::string sfx(suffix);
+        if (base.size() > sfx.size() && base.compare(base.size() - sfx.size(), sfx.size(), sfx) == 0)
+            return base.substr(0, base.size() - sfx.size());
+    }
+    if (base.size() > 3 && base.compare(0, 3, "db.") == 0) return base.substr(3);
+    return base;
+}
+
+// Where binary or text output goes: stdout, or an atomically replaced file.
+class Output {
+public:
+    explicit Output(const std::string& path) {
+        if (!path.empty() && path != "-") file_ = std::make_unique<util::AtomicFile>(path);
+    }
+    void write(std::string_view data) {
+        if (file_) file_->write(data);
+        else util::write_all(1, data, "standard output");
+    }
+    void commit() {
+        if (file_) file_->commit();
+    }
+
+private:
+    std::unique_ptr<util::AtomicFile> file_;
+};
+
+nlohmann::json diag_json(const Diagnostic& d) {
+    return {{"file", d.file}, {"line", d.line},
+            {"severity", d.is_error() ? "error" : "warning"}, {"message", d.message}};
+}
+
+int run(int argc, char** argv) {
+    CLI::App app{"Validate DNS master files and compile them into a zone stream.", "zone-compile"};
+    app.set_version_flag("--version", std::string("zone-compile ") + ENDPOINTDNS_VERSION);
+    std::vector<std::string> files;
+    std::string origin_text, output, config_path;
+    bool force = false, check = false, text = false, json = false, quiet = false,
+         check_config = false;
+    app.add_option("FILE", files, "master files (or zone streams with --text); - is stdin");
+    app.add_option("--origin", origin_text, "zone origin (default: from the file name)");
+    app.add_option("-o,--output", output, "write to this file atomically (- is stdout)");
+    app.add_flag("-f,--force", force, "write binary output even to a terminal");
+    app.add_flag("--check", check, "validate only; print diagnostics");
+    app.add_flag("--text", text, "read zone streams and print zone-file text");
+    app.add_flag("--json", json, "print a JSON summary instead of the stream or text");
+    app.add_flag("-q,--quiet", quiet, "do not print warnings");
+    app.add_option("-c,--config", config_path, "configuration file")->capture_default_str();
+    app.add_flag("--check-config", check_config, "check the configuration and exit");
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::Success& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        app.exit(e);
+        return ex_usage;
+    }
+    Settings settings = load_settings(config_path.empty() ? default_config : config_path,
+                                      !config_path.empty());
+    if (check_config) {
+        std::cerr << "zone-compile: configuration "
+                  << (config_path.empty() ? default_config : config_path) << " is valid\n";
+        return ex_ok;
+    }
+    if (text && check) throw Error(ex_usage, "--text and --check cannot be combined");
+    if (!origin_text.empty() && files.size() > 1)
+        throw Error(ex_usage, "--origin applies to a single zone file, but " +
+                                  std::to_string(files.size()) + " were given");
+    if (files.empty()) {
+        if (text || !origin_text.empty()) files.push_back("-");
+        else throw Error(ex_usage, "no zone files given (use --origin NAME - to read stdin)");
+    }
+    if (!text && origin_text.empty())
+        for (const auto& f : files)
+            if (f == "-") throw Error(ex_usage, "--origin is required to read a zone from stdin");
+
+    bool binary_out = !text && !check && !(json && output.empty());
+    if (binary_out && (output.empty() || output == "-") && !force && ::isatty(1))
+        throw Error(ex_usage, "refusing to write a binary zone stream to a terminal (use -f to force)");
+    if (json && !text && (output.empty() || output == "-") && binary_out)
+        throw Error(ex_usage, "--json with the stream on stdout: give -o FILE for the stream");
+
+    nlohmann::json summary = {{"zones", nlohmann::json::array()},
+                              {"diagnostics", nlohmann::json::array()}};
+    size_t errors = 0, warnings = 0;
+    auto report = [&](const Diagnostic& d) {
+        if (d.is_error()) ++errors;
+        else ++warnings;
+        if (json) summary["diagnostics"].push_back(diag_json(d));
+        if (!d.is_error() && quiet) return;
+        std::cerr << d.to_string() << '\n';
+    };
+
+    if (text) {
+        std::unique_ptr<Output> out;
+        if (!json) out = std::make_unique<Output>(output);
+        for (const auto& f : files) {
+            std::string bytes = zone::read_file(f);
+            zone::StreamReader reader(bytes);
+            for (;;) {
+                zone::StreamItem item;
+                auto got = reader.next(item);
+                if (!got)
+                    throw Error(ex_dataerr, (f == "-" ? std::string("<stdin>") : f) +
+                                                ": malformed zone stream: " + got.error());
+                if (!*got) break;
+                if (item.kind == zone::StreamItem::Kind::full) {
+                    const Zone& z = *item.zone;
+                    if (json)
+                        summary["zones"].push_back({{"zone", z.origin().to_text()},
+                                                    {"kind", "full"},
+                                                    {"serial", z.serial().value_or(0)},
+                                                    {"records", z.size()},
+                                                    {"rrsets", z.rrset_count()},
+                                                    {"source", f}});
+                    else out->write(zone::zone_text(z));
+                } else {
+                    const zone::Delta& d = item.delta;
+                    size_t removed = 0, added = 0;
+                    for (const auto& s : d.steps) {
+                        removed += s.removed.size();
+                        added += s.added.size();
+                    }
+                    if (json)
+                        summary["zones"].push_back({{"zone", d.origin.to_text()},
+                                                    {"kind", "delta"},
+                                                    {"from", d.from_serial()},
+                                                    {"to", d.to_serial()},
+                                                    {"serial", d.to_serial()},
+                                                    {"removed", removed},
+                                                    {"added", added},
+                                                    {"source", f}});
+                    else out->write(zone::delta_text(d));
+                }
+            }
+        }
+        if (out) out->commit();
+    } else {
+        std::vector<Zone> zones;
+        std::vector<std::string> sources;
+        for (const auto& f : files) {
+            // Origins are absolute: "example.com" means "example.com.".
+            std::string otext = origin_text.empty() ? origin_from_path(f) : origin_text;
+            auto origin = dns::Name::parse(otext.empty() || otext.back() != '.' ? otext + "." : otext);
+            if (!origin)
+                throw Error(ex_usage, "cannot take a zone origin from '" + otext + "': " +
+                                          origin.error() + (origin_text.empty() ? " (use --origin)" : ""));
+            for (const Zone& z : zones)
+                if (z.origin() == *origin)
+                    throw Error(ex_dataerr, "zone " + origin->to_text() + " is given twice (" + f + ")");
+            zone::Diagnostics diags;
+            Zone z = zone::parse_zone_file(f, *origin, diags);
+            bool syntax_errors = std::any_of(diags.begin(), diags.end(),
+                                             [](const Diagnostic& d) { return d.is_error(); });
+            z.normalize(&diags);
+            if (!syntax_errors) zone::check_zone(z, settings.limits, diags);
+            for (const auto& d : diags) report(d);
+            zones.push_back(std::move(z));
+            sources.push_back(f == "-" ? "<stdin>" : f);
+        }
+        for (size_t i = 0; i < zones.size(); ++i) {
+            const Zone& z = zones[i];
+            if (json)
+                summary["zones"].push_back({{"zone", z.origin().to_text()},
+                                            {"kind", "full"},
+                                            {"serial", z.serial().value_or(0)},
+                                            {"records", z.size()},
+                                            {"rrsets", z.rrset_count()},
+                                            {"source", sources[i]}});
+        }
+        if (errors == 0 && binary_out) {
+            Output out(output);
+            std::string buffer;
+            zone::StreamWriter writer(
+                [&](std::string_view m) {
+                    buffer.append(m);
+                    if (buffer.size() >= (1u << 20)) {
+                        out.write(buffer);
+                        buffer.clear();
+                    }
+                },
+                settings.message_size);
+            for (const Zone& z : zones) writer.write_zone(z);
+            out.write(buffer);
+            out.commit();
+        }
+    }
+    if (json) {
+        summary["errors"] = errors;
+        summary["warnings"] = warnings;
+        std::string s = summary.dump(2) + "\n";
+        util::write_all(1, s, "standard output");
+    }
+    return errors ? ex_dataerr : ex_ok;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    try {
+        return run(argc, argv);
+    } catch (const Error& e) {
+        std::cerr << "zone-compile: " << e.what() << '\n';
+        return e.code();
+    } catch (const std::exception& e) {
+        std::cerr << "zone-compile: internal error: " << e.what() << '\n';
+        return ex_software;
+    }
+}

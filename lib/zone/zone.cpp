@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: MIT
+// Zone storage and normalization (canonical sort, duplicate removal, uniform RRset TTLs).
+#include "zone/zone.hpp"
+
+#include "error.hpp"
+
+#include <algorithm>
+#include <numeric>
+
+namespace endpointdns::zone {
+
+std::string Diagnostic::to_string() const {
+    std::string s;
+    if (!file.empty()) {
+        s = file;
+        if (line) s += ":" + std::to_string(line);
+        s += ": ";
+    }
+    s += is_error() ? "error: " : "warning: ";
+    s += message;
+    return s;
+}
+
+Rr RrView::to_rr() const {
+    return Rr{Name::from_wire_unchecked(owner), type, cls, ttl, std::string(rdata)};
+}
+
+Zone::Zone(Name origin, uint16_t cls) : origin_(std::move(origin)), cls_(cls) {}
+
+uint16_t Zone::add_file(std::string path) {
+    for (size_t i = 0; i < files_.size(); ++i)
+        if (files_[i] == path) return uint16_t(i + 1);
+    if (files_.size() >= 65534) throw Error(ex_dataerr, "too many included files");
+    files_.push_back(std::move(path));
+    return uint16_t(files_.size());
+}
+
+std::string Zone::where(Location loc) const {
+    if (loc.file == 0 || loc.file > files_.size()) return {};
+    return files_[loc.file - 1];
+}
+
+std::string_view Zone::owner_of(const Record& r) const {
+    const char* p = names_.data() + r.owner;
+    size_t n = dns::wire_name_length(reinterpret_cast<const uint8_t*>(p), names_.size() - r.owner);
+    return {p, n};
+}
+
+RrView Zone::at(size_t i) const {
+    const Record& r = recs_[i];
+    return RrView{owner_of(r), r.type, cls_, r.ttl, std::string_view(rdata_).substr(r.rdata, r.rdlen)};
+}
+
+void Zone::reserve(size_t records, size_t name_bytes, size_t rdata_bytes) {
+    recs_.reserve(records);
+    names_.reserve(name_bytes);
+    rdata_.reserve(rdata_bytes);
+}
+
+void Zone::add(std::string_view owner, uint16_t type, uint32_t ttl, std::string_view rdata,
+               Location loc) {
+    if (rdata.size() > 65535) throw Error(ex_dataerr, "RDATA longer than 65535 octets");
+    if (names_.size() > UINT32_MAX - 512 || rdata_.size() > UINT32_MAX - 65536)
+        throw Error(ex_dataerr, "zone too large (over 4 GiB of names or RDATA)");
+    // Runs of records with one owner (the usual zone-file layout) share one stored name.
+    if (last_owner_ == UINT32_MAX || names_.size() - last_owner_ != owner.size() ||
+        std::string_view(names_).substr(last_owner_) != owner) {
+        last_owner_ = uint32_t(names_.size());
+        names_.append(owner);
+    }
+    Record r{last_owner_, uint32_t(rdata_.size()), uint16_t(rdata.size()), type, ttl, loc.line,
+             loc.file};
+    rdata_.append(rdata);
+    recs_.push_back(r);
+    normalized_ = false;
+}
+
+namespace {
+int compare_rdata(uint16_t type, std::string_view a, std::string_view b) {
+    std::string ca, cb;
+    if (dns::canonical_rdata(type, a, ca)) a = ca;
+    if (dns::canonical_rdata(type, b, cb)) b = cb;
+    int c = a.compare(b);
+    return c < 0 ? -1 : (c > 0 ? 1 : 0);
+}
+} // namespace
+
+void Zone::normalize(Diagnostics* diags) {
+    const size_t n = recs_.size();
+    // 1. Rank the distinct owner names by canonical order. Records that share a stored owner
+    //    share its rank, so each distinct name's key is computed once.
+    std::vector<uint32_t> owner_offsets;
+    owner_offsets.reserve(n / 2 + 1);
+    for (size_t i = 0; i < n; ++i)
+        if (owner_offsets.empty() || owner_offsets.back() != recs_[i].owner)
+            owner_offsets.push_back(recs_[i].owner);
+    if (!std::is_sorted(owner_offsets.begin(), owner_offsets.end())) // zone normalized before
+        std::sort(owner_offsets.begin(), owner_offsets.end());
+    owner_offsets.erase(std::unique(owner_offsets.begin(), owner_offsets.end()), owner_offsets.end());
+    std::vector<uint32_t> owner_index(n); // record -> index into owner_offsets
+    for (size_t i = 0, k = 0; i < n; ++i) {
+        if (owner_offsets[k] != recs_[i].owner)
+            k = size_t(std::lower_bound(owner_offsets.begin(), owner_offsets.end(), recs_[i].owner) -
+                       owner_offsets.begin());
+        owner_index[i] = uint32_t(k);
+    }
+    std::string keys;
+    std::vector<uint32_t> key_off(owner_offsets.size() + 1);
+    for (size_t k = 0; k < owner_offsets.size(); ++k) {
+        key_off[k] = uint32_t(keys.size());
+        Record tmp{};
+        tmp.owner = owner_offsets[k];
+        Name::from_wire_unchecked(owner_of(tmp)).append_canonical_key(keys);
+    }
+    key_off[owner_offsets.size()] = uint32_t(keys.size());
+    auto key = [&](size_t k) {
+        return std::string_view(keys).substr(key_off[k], key_off[k + 1] - key_off[k]);
+    };
+    std::vector<uint32_t> order(owner_offsets.size());
+    std::iota(order.begin(), order.end(), 0u);
+    std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return key(a) < key(b); });
+    std::vector<uint32_t> rank(owner_offsets.size());
+    for (size_t k = 0, r = 0; k < order.size(); ++k) {
+        if (k > 0 && key(order[k]) != key(order[k - 1])) ++r;
+        rank[order[k]] = uint32_t(r);
+    }
+    keys.clear();
+    keys.shrink_to_fit();
+
+    // 2. Sort the records by (owner rank, type, canonical RDATA, input position).
+    std::vector<uint32_t> idx(n);
+    std::iota(idx.begin(), idx.end(), 0u);
+    auto rdata_of = [&](uint32_t i) {
+        return std::string_view(rdata_).substr(recs_[i].rdata, recs_[i].rdlen);
+    };
+    std::sort(idx.begin(), idx.end(), [&](uint32_t a, uint32_t b) {
+        uint32_t ra = rank[owner_index[a]], rb = rank[owner_index[b]];
+        if (ra != rb) return ra < rb;
+        if (recs_[a].type != recs_[b].type) return recs_[a].type < recs_[b].type;
+        int c = compare_rdata(recs_[a].type, rdata_of(a), rdata_of(b));
+        if (c != 0) return c < 0;
+        return a < b;
+    });
+
+    // 3. Rebuild in order, dropping duplicates and unifying TTLs within each RRset.
+    std::vector<Record> out;
+    out.reserve(n);
+    auto loc_text = [&](const Record& r) {
+        std::string w = where({r.file, r.line});
+        return w.empty() ? std::string() : w;
+    };
+    for (size_t s = 0; s < n;) {
+        size_t e = s + 1;
+        uint32_t rs = rank[owner_index[idx[s]]];
+        while (e < n && rank[owner_index[idx[e]]] == rs && recs_[idx[e]].type == recs_[idx[s]].type) ++e;
+        // The RRset's TTL is that of its first record in input order (smallest index).
+        uint32_t first = *std::min_element(idx.begin() + long(s), idx.begin() + long(e));
+        uint32_t ttl = recs_[first].ttl;
+        for (size_t k = s; k < e; ++k) {
+            Record r = recs_[idx[k]];
+            if (k > s && compare_rdata(r.type, rdata_of(idx[k]), rdata_of(idx[k - 1])) == 0) {
+                if (diags)
+                    diags->push_back({Diagnostic::Severity::warning, loc_text(r), r.line,
+                                      "duplicate " + dns::type_name(r.type) + " record at " +
+                                          dns::Name::from_wire_unchecked(owner_of(r)).to_text() +
+                                          " ignored"});
+                continue;
+            }
+            if (r.ttl != ttl) {
+                if (diags)
+                    diags->push_back({Diagnostic::Severity::warning, loc_text(r), r.line,
+                                      "TTL " + std::to_string(r.ttl) + " differs from the TTL " +
+                                          std::to_string(ttl) + " of its RRset " +
+                                          dns::Name::from_wire_unchecked(owner_of(r)).to_text() +
+                                          " " + dns::type_name(r.type) + "; using " +
+                                          std::to_string(ttl)});
+                r.ttl = ttl;
+            }
+            out.push_back(r);
+        }
+        s = e;
+    }
+    recs_ = std::move(out);
+    last_owner_ = UINT32_MAX;
+    normalized_ = true;
+}
+
+bool Zone::same_owner(size_t i, size_t j) const {
+    if (recs_[i].owner == recs_[j].owner) return true;
+    return Name::equal_ci(owner_of(recs_[i]), owner_of(recs_[j]));
+}
+
+size_t Zone::rrset_end(size_t i) const {
+    size_t e = i + 1;
+    while (e < recs_.size() && recs_[e].type == recs_[i].type && same_owner(i, e)) ++e;
+    return e;
+}
+
+size_t Zone::rrset_count() const {
+    size_t c = 0;
+    for (size_t i = 0; i < recs_.size(); i = rrset_end(i)) ++c;
+    return c;
+}
+
+std::optional<RrView> Zone::soa() const {
+    // After normalize the apex sorts first, and SOA (6) is one of its first types.
+    for (size_t i = 0; i < recs_.size() && Name::equal_ci(owner_of(recs_[i]), origin_.wire()); ++i)
+        if (recs_[i].type == dns::rrtype::SOA) return at(i);
+    if (!normalized_)
+        for (size_t i = 0; i < recs_.size(); ++i)
+            if (recs_[i].type == dns::rrtype::SOA && Name::equal_ci(owner_of(recs_[i]), origin_.wire()))
+                return at(i);
+    return std::nullopt;
+}
+
+std::optional<uint32_t> Zone::serial() const {
+    auto s = soa();
+    if (!s) return std::nullopt;
+    auto f = dns::parse_soa(s->rdata);
+    if (!f) return std::nullopt;
+    return f->serial;
+}
+
+} // namespace endpointdns::zone

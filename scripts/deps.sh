@@ -1,0 +1,36 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Installs the Debian packages EndpointDNS needs to build, test and run; skips what is present.
+set -eu
+
+packages="build-essential cmake pkg-config
+libldns-dev ldnsutils libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libfmt-dev
+libgtest-dev bats
+clang-14 libclang-rt-14-dev
+knot-dnssecutils nsd
+mandoc shellcheck time"
+
+missing=""
+for p in $packages; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+        missing="$missing $p"
+    fi
+done
+
+if [ -z "$missing" ]; then
+    exit 0
+fi
+
+echo "deps: installing:$missing" >&2
+if [ "$(id -u)" -ne 0 ]; then
+    echo "deps: not root; run as root: apt-get install -y$missing" >&2
+    exit 77
+fi
+export DEBIAN_FRONTEND=noninteractive
+# Refresh the package lists unless they were fetched in the last day.
+if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -mmin -1440 2>/dev/null | head -n 1)" ]; then
+    apt-get update -qq
+fi
+# shellcheck disable=SC2086 # word splitting of the package list is intended
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
+# Debian starts nsd on install where it can; our tests and benchmarks start their own.
