@@ -6,7 +6,7 @@ set -eu
 packages="build-essential cmake pkg-config
 libldns-dev ldnsutils libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libfmt-dev
 libgtest-dev bats
-clang-14 libclang-rt-14-dev
+clang-14 libclang-rt-14-dev clang-format-14 clang-tidy-14
 knot-dnssecutils nsd
 mandoc shellcheck time"
 

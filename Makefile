@@ -1,0 +1,64 @@
+# SPDX-License-Identifier: MIT
+# Porcelain over CMake: make [all|check|demo|deps|lint|install|fuzz|bench|clean].
+PREFIX ?= /usr/local
+DESTDIR ?=
+BUILD ?= build
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+FUZZ_SECONDS ?= 60
+CMAKE_FLAGS ?=
+
+.PHONY: all check demo deps lint install fuzz bench clean build-check build-fuzz
+
+all: $(BUILD)/Makefile
+	cmake --build $(BUILD) -j$(JOBS)
+
+$(BUILD)/Makefile: CMakeLists.txt
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS)
+
+deps:
+	@sh scripts/deps.sh
+
+# The tests run on a sanitizer build (ASan+UBSan); the fuzz targets then replay their seeds.
+check: deps
+	cmake -S . -B build-check -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSANITIZE=ON $(CMAKE_FLAGS)
+	cmake --build build-check -j$(JOBS)
+	CXX=clang++-14 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFUZZ=ON $(CMAKE_FLAGS)
+	cmake --build build-fuzz -j$(JOBS)
+	ctest --test-dir build-check --output-on-failure -j$(JOBS)
+	ctest --test-dir build-fuzz --output-on-failure -j$(JOBS)
+
+demo: deps all
+	@echo "== zone-compile --check etc/zones/example.com.zone"
+	$(BUILD)/zone-compile --check etc/zones/example.com.zone
+	@echo "== zone-compile etc/zones/example.com.zone -o $(BUILD)/example.com.xfr"
+	$(BUILD)/zone-compile etc/zones/example.com.zone -o $(BUILD)/example.com.xfr
+	@echo "== zone-compile --json --text $(BUILD)/example.com.xfr"
+	$(BUILD)/zone-compile --json --text $(BUILD)/example.com.xfr
+	@echo "== zone-compile --text $(BUILD)/example.com.xfr"
+	$(BUILD)/zone-compile --text $(BUILD)/example.com.xfr
+
+fuzz: deps
+	CXX=clang++-14 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFUZZ=ON $(CMAKE_FLAGS)
+	cmake --build build-fuzz -j$(JOBS)
+	@for t in build-fuzz/*_fuzz; do \
+		name=$$(basename $$t); mkdir -p build-fuzz/corpus/$$name; \
+		echo "== $$name for $(FUZZ_SECONDS) s"; \
+		$$t -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=10 \
+			build-fuzz/corpus/$$name fuzz/corpus/$$name || exit 1; \
+	done
+
+bench: deps all
+	bench/compile --build $(BUILD)
+
+lint: deps $(BUILD)/Makefile
+	clang-format-14 --dry-run -Werror $$(git ls-files '*.cpp' '*.hpp')
+	clang-tidy-14 -p $(BUILD) --quiet $$(git ls-files 'lib/*.cpp' 'cmd/*.cpp')
+	shellcheck scripts/*.sh bench/compile .ci/run
+	mandoc -Tlint -W warning man/*
+	@if ls systemd/*.service >/dev/null 2>&1; then systemd-analyze verify systemd/*.service; fi
+
+install: all
+	DESTDIR=$(DESTDIR) cmake --install $(BUILD) --prefix $(PREFIX)
+
+clean:
+	rm -rf $(BUILD) build-check build-fuzz
