@@ -192,14 +192,16 @@ int canonical_compare(std::string_view aw, std::string_view bw) {
     return an < bn ? -1 : 1;
 }
 
-bool Name::is_subdomain_of(const Name& ancestor) const {
-    size_t a = ancestor.wire_.size();
-    if (a > wire_.size()) return false;
+bool Name::is_subdomain_of(const Name& ancestor) const { return is_subdomain(wire_, ancestor.wire_); }
+
+bool is_subdomain(std::string_view name, std::string_view ancestor) {
+    size_t a = ancestor.size();
+    if (a > name.size()) return false;
     // Walk label boundaries so that "xexample.com" is not taken to be below "example.com".
     size_t pos = 0;
-    while (wire_.size() - pos > a) pos += 1 + uint8_t(wire_[pos]);
-    if (wire_.size() - pos != a) return false;
-    return equal_ci(std::string_view(wire_).substr(pos), ancestor.wire_);
+    while (name.size() - pos > a) pos += 1 + uint8_t(name[pos]);
+    if (name.size() - pos != a) return false;
+    return Name::equal_ci(name.substr(pos), ancestor);
 }
 
 Name Name::parent() const {

@@ -67,6 +67,9 @@ private:
 // RFC 4034 6.1 order of two valid uncompressed wire names: <0, 0, >0.
 int canonical_compare(std::string_view a, std::string_view b);
 
+// True when wire name `name` is `ancestor` or below it (both valid and uncompressed).
+bool is_subdomain(std::string_view name, std::string_view ancestor);
+
 // Length of a valid uncompressed wire name at p[0..len), or 0 when malformed/compressed.
 size_t wire_name_length(const uint8_t* p, size_t len);
 // Presentation form of one wire name (validated, uncompressed).

@@ -65,25 +65,35 @@ struct Checker {
         }
 
         bool apex_soa = false, apex_ns = false;
+        std::string lowered;
         std::optional<Name> cut, dname;
         const size_t max_rrset = dns::max_message - dns::header_size - apex.wire_size() - 4;
         for (size_t s = 0; s < n;) {
             size_t e = s;
             while (e < n && z.same_owner(s, e)) ++e;
             RrView first = z.at(s);
-            Name owner = Name::from_wire_unchecked(first.owner);
-            bool at_apex = owner == apex;
-            if (!owner.is_subdomain_of(apex)) {
+            std::string_view ow = first.owner;
+            // The owner as a Name only for messages; most owners never need one.
+            struct Lazy {
+                std::string_view w;
+                std::optional<Name> n;
+                std::string to_text() {
+                    if (!n) n = Name::from_wire_unchecked(w);
+                    return n->to_text();
+                }
+            } owner{ow, {}};
+            bool at_apex = Name::equal_ci(ow, apex.wire());
+            if (!dns::is_subdomain(ow, apex.wire())) {
                 for (size_t i = s; i < e; ++i)
                     add(true, i, "record " + owner.to_text() + " " + dns::type_name(z.at(i).type) +
                                      " is outside the zone " + apex.to_text());
                 s = e;
                 continue;
             }
-            if (cut && !owner.is_subdomain_of(*cut)) cut.reset();
-            if (dname && !owner.is_subdomain_of(*dname)) dname.reset();
-            bool below_cut = cut && owner != *cut;
-            if (dname && owner != *dname)
+            if (cut && !dns::is_subdomain(ow, cut->wire())) cut.reset();
+            if (dname && !dns::is_subdomain(ow, dname->wire())) dname.reset();
+            bool below_cut = cut && !Name::equal_ci(ow, cut->wire());
+            if (dname && !Name::equal_ci(ow, dname->wire()))
                 add(true, s, "record " + owner.to_text() + " is below the DNAME at " +
                                  dname->to_text());
 
@@ -133,15 +143,18 @@ struct Checker {
                 if (other) add(true, s, "CNAME at " + owner.to_text() + " has other data beside it");
             }
             if (dnames > 1) add(true, s, "more than one DNAME record at " + owner.to_text());
-            if (has_addr) {
-                auto t = targets.find(lower(first.owner));
-                if (t != targets.end()) t->second.has_address = true;
-                else if (below_cut)
+            if ((has_addr || cname) && !targets.empty()) {
+                lowered.assign(ow);
+                for (auto& c : lowered) c = char(dns::ascii_lower(uint8_t(c)));
+                auto t = targets.find(lowered);
+                if (t != targets.end()) {
+                    t->second.has_address = t->second.has_address || has_addr;
+                    t->second.is_alias = t->second.is_alias || cname;
+                } else if (has_addr && below_cut) {
                     add(false, s, "glue " + owner.to_text() + " is not used by any NS record");
-            }
-            if (cname) {
-                auto t = targets.find(lower(first.owner));
-                if (t != targets.end()) t->second.is_alias = true;
+                }
+            } else if (has_addr && below_cut) {
+                add(false, s, "glue " + owner.to_text() + " is not used by any NS record");
             }
             if (below_cut) {
                 for (size_t i = s; i < e; ++i) {
@@ -153,8 +166,8 @@ struct Checker {
                     }
                 }
             }
-            if (!cut && has_ns && !at_apex) cut = owner;
-            if (!dname && dnames) dname = owner;
+            if (!cut && has_ns && !at_apex) cut = Name::from_wire_unchecked(ow);
+            if (!dname && dnames) dname = Name::from_wire_unchecked(ow);
             s = e;
         }
         if (!apex_soa)

@@ -41,9 +41,7 @@ std::string Zone::where(Location loc) const {
 }
 
 std::string_view Zone::owner_of(const Record& r) const {
-    const char* p = names_.data() + r.owner;
-    size_t n = dns::wire_name_length(reinterpret_cast<const uint8_t*>(p), names_.size() - r.owner);
-    return {p, n};
+    return std::string_view(names_.data() + r.owner, r.owner_len);
 }
 
 RrView Zone::at(size_t i) const {
@@ -68,8 +66,10 @@ void Zone::add(std::string_view owner, uint16_t type, uint32_t ttl, std::string_
         last_owner_ = uint32_t(names_.size());
         names_.append(owner);
     }
+    if (owner.empty() || owner.size() > dns::max_name_wire)
+        throw Error(ex_dataerr, "owner name of invalid length");
     Record r{last_owner_, uint32_t(rdata_.size()), uint16_t(rdata.size()), type, ttl, loc.line,
-             loc.file};
+             loc.file, uint8_t(owner.size())};
     rdata_.append(rdata);
     recs_.push_back(r);
     normalized_ = false;
@@ -108,39 +108,79 @@ void Zone::normalize(Diagnostics* diags) {
     std::vector<uint32_t> key_off(owner_offsets.size() + 1);
     for (size_t k = 0; k < owner_offsets.size(); ++k) {
         key_off[k] = uint32_t(keys.size());
-        Record tmp{};
-        tmp.owner = owner_offsets[k];
-        Name::from_wire_unchecked(owner_of(tmp)).append_canonical_key(keys);
+        const char* p = names_.data() + owner_offsets[k];
+        size_t len = dns::wire_name_length(reinterpret_cast<const uint8_t*>(p),
+                                           names_.size() - owner_offsets[k]);
+        Name::from_wire_unchecked(std::string_view(p, len)).append_canonical_key(keys);
     }
     key_off[owner_offsets.size()] = uint32_t(keys.size());
-    auto key = [&](size_t k) {
-        return std::string_view(keys).substr(key_off[k], key_off[k + 1] - key_off[k]);
-    };
-    std::vector<uint32_t> order(owner_offsets.size());
-    std::iota(order.begin(), order.end(), 0u);
-    std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return key(a) < key(b); });
-    std::vector<uint32_t> rank(owner_offsets.size());
-    for (size_t k = 0, r = 0; k < order.size(); ++k) {
-        if (k > 0 && key(order[k]) != key(order[k - 1])) ++r;
-        rank[order[k]] = uint32_t(r);
+    // Every key starts with the same bytes (the origin's labels, for in-zone names); skip that
+    // common prefix and sort by the next eight bytes as an integer, comparing whole keys only
+    // on ties. This turns most comparisons into one integer compare.
+    size_t common = owner_offsets.empty() ? 0 : key_off[1] - key_off[0];
+    for (size_t k = 1; k < owner_offsets.size() && common > 0; ++k) {
+        size_t len = std::min<size_t>(common, key_off[k + 1] - key_off[k]), m = 0;
+        while (m < len && keys[key_off[k] + m] == keys[m]) ++m;
+        common = m;
     }
+    auto key = [&](size_t k) {
+        return std::string_view(keys).substr(key_off[k] + common, key_off[k + 1] - key_off[k] - common);
+    };
+    struct Keyed {
+        uint64_t prefix;
+        uint32_t owner;
+    };
+    std::vector<Keyed> order(owner_offsets.size());
+    for (size_t k = 0; k < order.size(); ++k) {
+        std::string_view kv = key(k);
+        uint64_t pfx = 0;
+        for (size_t b = 0; b < 8; ++b) pfx = (pfx << 8) | (b < kv.size() ? uint8_t(kv[b]) : 0);
+        order[k] = Keyed{pfx, uint32_t(k)};
+    }
+    std::sort(order.begin(), order.end(), [&](const Keyed& a, const Keyed& b) {
+        if (a.prefix != b.prefix) return a.prefix < b.prefix;
+        return key(a.owner) < key(b.owner);
+    });
+    std::vector<uint32_t> rank(owner_offsets.size());
+    size_t nranks = 0;
+    for (size_t k = 0; k < order.size(); ++k) {
+        if (k > 0 && (order[k].prefix != order[k - 1].prefix ||
+                      key(order[k].owner) != key(order[k - 1].owner)))
+            ++nranks;
+        rank[order[k].owner] = uint32_t(nranks);
+    }
+    if (!order.empty()) ++nranks;
     keys.clear();
     keys.shrink_to_fit();
+    order.clear();
+    order.shrink_to_fit();
 
-    // 2. Sort the records by (owner rank, type, canonical RDATA, input position).
+    // 2. Order the records by owner rank with a counting sort (stable: input order within a
+    //    name), then each name's few records by (type, canonical RDATA, input position).
+    std::vector<uint32_t> start(nranks + 1, 0);
+    for (size_t i = 0; i < n; ++i) ++start[rank[owner_index[i]] + 1];
+    for (size_t r = 0; r < nranks; ++r) start[r + 1] += start[r];
     std::vector<uint32_t> idx(n);
-    std::iota(idx.begin(), idx.end(), 0u);
+    {
+        std::vector<uint32_t> fill(start.begin(), start.end() - 1);
+        for (size_t i = 0; i < n; ++i) idx[fill[rank[owner_index[i]]]++] = uint32_t(i);
+    }
     auto rdata_of = [&](uint32_t i) {
         return std::string_view(rdata_).substr(recs_[i].rdata, recs_[i].rdlen);
     };
-    std::sort(idx.begin(), idx.end(), [&](uint32_t a, uint32_t b) {
-        uint32_t ra = rank[owner_index[a]], rb = rank[owner_index[b]];
-        if (ra != rb) return ra < rb;
+    auto by_type_rdata = [&](uint32_t a, uint32_t b) {
         if (recs_[a].type != recs_[b].type) return recs_[a].type < recs_[b].type;
         int c = compare_rdata(recs_[a].type, rdata_of(a), rdata_of(b));
         if (c != 0) return c < 0;
         return a < b;
-    });
+    };
+    for (size_t r = 0; r < nranks; ++r)
+        if (start[r + 1] - start[r] > 1)
+            std::sort(idx.begin() + start[r], idx.begin() + start[r + 1], by_type_rdata);
+    std::vector<uint32_t> rank_of(n);
+    for (size_t i = 0; i < n; ++i) rank_of[i] = rank[owner_index[i]];
+    owner_index.clear();
+    owner_index.shrink_to_fit();
 
     // 3. Rebuild in order, dropping duplicates and unifying TTLs within each RRset.
     std::vector<Record> out;
@@ -151,8 +191,8 @@ void Zone::normalize(Diagnostics* diags) {
     };
     for (size_t s = 0; s < n;) {
         size_t e = s + 1;
-        uint32_t rs = rank[owner_index[idx[s]]];
-        while (e < n && rank[owner_index[idx[e]]] == rs && recs_[idx[e]].type == recs_[idx[s]].type) ++e;
+        uint32_t rs = rank_of[idx[s]];
+        while (e < n && rank_of[idx[e]] == rs && recs_[idx[e]].type == recs_[idx[s]].type) ++e;
         // The RRset's TTL is that of its first record in input order (smallest index).
         uint32_t first = *std::min_element(idx.begin() + long(s), idx.begin() + long(e));
         uint32_t ttl = recs_[first].ttl;

@@ -92,6 +92,7 @@ private:
         uint32_t ttl;
         uint32_t line;
         uint16_t file;
+        uint8_t owner_len; // wire length of the owner, at most 255
     };
     std::string_view owner_of(const Record& r) const;
 

@@ -219,10 +219,8 @@ bool parse_u32(std::string_view t, uint32_t& v) {
     return true;
 }
 
-// Appends one character-string (escapes resolved) with its length octet.
-const char* append_charstring(std::string& out, std::string_view s) {
-    size_t len_at = out.size();
-    out.push_back('\0');
+// Appends text with its \X and \DDD escapes resolved.
+const char* append_unescaped(std::string& out, std::string_view s) {
     for (size_t i = 0; i < s.size(); ++i) {
         uint8_t c = uint8_t(s[i]);
         if (c == '\\') {
@@ -246,6 +244,14 @@ const char* append_charstring(std::string& out, std::string_view s) {
         }
         out.push_back(char(c));
     }
+    return nullptr;
+}
+
+// Appends one character-string (escapes resolved) with its length octet.
+const char* append_charstring(std::string& out, std::string_view s) {
+    size_t len_at = out.size();
+    out.push_back('\0');
+    if (const char* e = append_unescaped(out, s)) return e;
     size_t n = out.size() - len_at - 1;
     if (n > 255) return "character-string longer than 255 octets";
     out[len_at] = char(n);
@@ -502,6 +508,29 @@ private:
             for (size_t k = 0; k < n; ++k)
                 if ((e = append_charstring(rdata_, rd[k].inner()))) return true;
             return true;
+        case rrtype::CAA: { // RFC 8659: flags, tag, value
+            if (!count(3)) return true;
+            uint16_t flags;
+            if (rd[0].quoted || !parse_u16(rd[0].text, flags) || flags > 255) {
+                e = "bad flags";
+                return true;
+            }
+            std::string_view tag = rd[1].text;
+            if (rd[1].quoted || tag.empty() || tag.size() > 255) {
+                e = "bad tag";
+                return true;
+            }
+            for (char c : tag)
+                if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) {
+                    e = "bad tag";
+                    return true;
+                }
+            rdata_.push_back(char(flags));
+            rdata_.push_back(char(tag.size()));
+            rdata_.append(tag);
+            e = append_unescaped(rdata_, rd[2].inner());
+            return true;
+        }
         default: return false;
         }
     }

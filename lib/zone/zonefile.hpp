@@ -10,7 +10,7 @@
 namespace endpointdns::zone {
 
 struct ParseOptions {
-    // Convert A, AAAA, NS, CNAME, DNAME, PTR, MX, TXT, SPF, SRV and SOA records ourselves; when
+    // Convert A, AAAA, NS, CNAME, DNAME, PTR, MX, TXT, SPF, SRV, CAA and SOA records ourselves; when
     // false every record goes through ldns (the reference the fast path is tested against).
     bool fast = true;
     unsigned max_include_depth = 10;
