@@ -44,7 +44,8 @@ std::string origin_from_path(const std::string& path) {
     std::string base = path.substr(path.rfind('/') == std::string::npos ? 0 : path.rfind('/') + 1);
     for (const char* suffix : {".zone", ".db", ".txt"}) {
         std::string sfx(suffix);
-        if (base.size() > sfx.size() && base.compare(base.size() - sfx.size(), sfx.size(), sfx) == 0)
+        if (base.size() > sfx.size() &&
+            base.compare(base.size() - sfx.size(), sfx.size(), sfx) == 0)
             return base.substr(0, base.size() - sfx.size());
     }
     if (base.size() > 3 && base.compare(0, 3, "db.") == 0) return base.substr(3);
@@ -58,8 +59,10 @@ public:
         if (!path.empty() && path != "-") file_ = std::make_unique<util::AtomicFile>(path);
     }
     void write(std::string_view data) {
-        if (file_) file_->write(data);
-        else util::write_all(1, data, "standard output");
+        if (file_)
+            file_->write(data);
+        else
+            util::write_all(1, data, "standard output");
     }
     void commit() {
         if (file_) file_->commit();
@@ -70,8 +73,10 @@ private:
 };
 
 nlohmann::json diag_json(const Diagnostic& d) {
-    return {{"file", d.file}, {"line", d.line},
-            {"severity", d.is_error() ? "error" : "warning"}, {"message", d.message}};
+    return {{"file", d.file},
+            {"line", d.line},
+            {"severity", d.is_error() ? "error" : "warning"},
+            {"message", d.message}};
 }
 
 int run(int argc, char** argv) {
@@ -99,8 +104,8 @@ int run(int argc, char** argv) {
         app.exit(e);
         return ex_usage;
     }
-    Settings settings = load_settings(config_path.empty() ? default_config : config_path,
-                                      !config_path.empty());
+    Settings settings =
+        load_settings(config_path.empty() ? default_config : config_path, !config_path.empty());
     if (check_config) {
         std::cerr << "zone-compile: configuration "
                   << (config_path.empty() ? default_config : config_path) << " is valid\n";
@@ -111,8 +116,10 @@ int run(int argc, char** argv) {
         throw Error(ex_usage, "--origin applies to a single zone file, but " +
                                   std::to_string(files.size()) + " were given");
     if (files.empty()) {
-        if (text || !origin_text.empty()) files.push_back("-");
-        else throw Error(ex_usage, "no zone files given (use --origin NAME - to read stdin)");
+        if (text || !origin_text.empty())
+            files.push_back("-");
+        else
+            throw Error(ex_usage, "no zone files given (use --origin NAME - to read stdin)");
     }
     if (!text && origin_text.empty())
         for (const auto& f : files)
@@ -120,7 +127,8 @@ int run(int argc, char** argv) {
 
     bool binary_out = !text && !check && !(json && output.empty());
     if (binary_out && (output.empty() || output == "-") && !force && ::isatty(1))
-        throw Error(ex_usage, "refusing to write a binary zone stream to a terminal (use -f to force)");
+        throw Error(ex_usage,
+                    "refusing to write a binary zone stream to a terminal (use -f to force)");
     if (json && !text && (output.empty() || output == "-") && binary_out)
         throw Error(ex_usage, "--json with the stream on stdout: give -o FILE for the stream");
 
@@ -128,8 +136,10 @@ int run(int argc, char** argv) {
                               {"diagnostics", nlohmann::json::array()}};
     size_t errors = 0, warnings = 0;
     auto report = [&](const Diagnostic& d) {
-        if (d.is_error()) ++errors;
-        else ++warnings;
+        if (d.is_error())
+            ++errors;
+        else
+            ++warnings;
         if (json) summary["diagnostics"].push_back(diag_json(d));
         if (!d.is_error() && quiet) return;
         std::cerr << d.to_string() << '\n';
@@ -157,7 +167,8 @@ int run(int argc, char** argv) {
                                                     {"records", z.size()},
                                                     {"rrsets", z.rrset_count()},
                                                     {"source", f}});
-                    else out->write(zone::zone_text(z));
+                    else
+                        out->write(zone::zone_text(z));
                 } else {
                     const zone::Delta& d = item.delta;
                     size_t removed = 0, added = 0;
@@ -174,7 +185,8 @@ int run(int argc, char** argv) {
                                                     {"removed", removed},
                                                     {"added", added},
                                                     {"source", f}});
-                    else out->write(zone::delta_text(d));
+                    else
+                        out->write(zone::delta_text(d));
                 }
             }
         }
@@ -185,13 +197,16 @@ int run(int argc, char** argv) {
         for (const auto& f : files) {
             // Origins are absolute: "example.com" means "example.com.".
             std::string otext = origin_text.empty() ? origin_from_path(f) : origin_text;
-            auto origin = dns::Name::parse(otext.empty() || otext.back() != '.' ? otext + "." : otext);
+            auto origin =
+                dns::Name::parse(otext.empty() || otext.back() != '.' ? otext + "." : otext);
             if (!origin)
-                throw Error(ex_usage, "cannot take a zone origin from '" + otext + "': " +
-                                          origin.error() + (origin_text.empty() ? " (use --origin)" : ""));
+                throw Error(ex_usage, "cannot take a zone origin from '" + otext +
+                                          "': " + origin.error() +
+                                          (origin_text.empty() ? " (use --origin)" : ""));
             for (const Zone& z : zones)
                 if (z.origin() == *origin)
-                    throw Error(ex_dataerr, "zone " + origin->to_text() + " is given twice (" + f + ")");
+                    throw Error(ex_dataerr,
+                                "zone " + origin->to_text() + " is given twice (" + f + ")");
             zone::Diagnostics diags;
             Zone z = zone::parse_zone_file(f, *origin, diags);
             bool syntax_errors = std::any_of(diags.begin(), diags.end(),

@@ -85,10 +85,12 @@ std::optional<int64_t> File::integer(const std::string& dotted, int64_t min, int
     if (!node) return std::nullopt;
     auto v = node.value_exact<int64_t>();
     if (!v)
-        throw Error(ex_config, pos(path_, node.node()->source()) + ": " + dotted + " must be an integer");
+        throw Error(ex_config,
+                    pos(path_, node.node()->source()) + ": " + dotted + " must be an integer");
     if (*v < min || *v > max)
-        throw Error(ex_config, pos(path_, node.node()->source()) + ": " + dotted + " must be between " +
-                                   std::to_string(min) + " and " + std::to_string(max));
+        throw Error(ex_config, pos(path_, node.node()->source()) + ": " + dotted +
+                                   " must be between " + std::to_string(min) + " and " +
+                                   std::to_string(max));
     return v;
 }
 
@@ -97,7 +99,8 @@ std::optional<std::string> File::string(const std::string& dotted) const {
     if (!node) return std::nullopt;
     auto v = node.value_exact<std::string>();
     if (!v)
-        throw Error(ex_config, pos(path_, node.node()->source()) + ": " + dotted + " must be a string");
+        throw Error(ex_config,
+                    pos(path_, node.node()->source()) + ": " + dotted + " must be a string");
     return v;
 }
 
@@ -106,7 +109,8 @@ std::optional<bool> File::boolean(const std::string& dotted) const {
     if (!node) return std::nullopt;
     auto v = node.value_exact<bool>();
     if (!v)
-        throw Error(ex_config, pos(path_, node.node()->source()) + ": " + dotted + " must be true or false");
+        throw Error(ex_config,
+                    pos(path_, node.node()->source()) + ": " + dotted + " must be true or false");
     return v;
 }
 

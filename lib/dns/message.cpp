@@ -31,17 +31,31 @@ Result<std::string> read_rdata(const Reader& r, uint16_t type, size_t rdlen) {
     };
     for (char code : layout) {
         switch (code) {
-        case '1': if (!copy(1)) return fail(type_name(type) + " RDATA too short"); break;
-        case '2': if (!copy(2)) return fail(type_name(type) + " RDATA too short"); break;
-        case '4': if (!copy(4)) return fail(type_name(type) + " RDATA too short"); break;
-        case '6': if (!copy(6)) return fail(type_name(type) + " RDATA too short"); break;
-        case '8': if (!copy(8)) return fail(type_name(type) + " RDATA too short"); break;
-        case 'g': if (!copy(16)) return fail(type_name(type) + " RDATA too short"); break;
+        case '1':
+            if (!copy(1)) return fail(type_name(type) + " RDATA too short");
+            break;
+        case '2':
+            if (!copy(2)) return fail(type_name(type) + " RDATA too short");
+            break;
+        case '4':
+            if (!copy(4)) return fail(type_name(type) + " RDATA too short");
+            break;
+        case '6':
+            if (!copy(6)) return fail(type_name(type) + " RDATA too short");
+            break;
+        case '8':
+            if (!copy(8)) return fail(type_name(type) + " RDATA too short");
+            break;
+        case 'g':
+            if (!copy(16)) return fail(type_name(type) + " RDATA too short");
+            break;
         case 'S':
             if (pos >= end || !copy(1u + r.data[pos]))
                 return fail(type_name(type) + " character-string runs past RDATA");
             break;
-        case 'R': copy(end - pos); break;
+        case 'R':
+            copy(end - pos);
+            break;
         default: { // a domain name; its own bounds are the message, its end must be in RDATA
             size_t after = 0;
             auto n = Name::from_wire(r.data, end, pos, &after, code != 'u');
@@ -73,7 +87,8 @@ Result<Message> parse_message(const uint8_t* data, size_t len) {
         auto name = Name::from_wire(data, len, r.pos, &after);
         if (!name) return fail("question " + std::to_string(i + 1) + ": " + name.error());
         if (len - after < 4) return fail("question " + std::to_string(i + 1) + " truncated");
-        m.question.push_back(Question{std::move(*name), get16(data + after), get16(data + after + 2)});
+        m.question.push_back(
+            Question{std::move(*name), get16(data + after), get16(data + after + 2)});
         r.pos = after + 4;
     }
     std::vector<Rr>* sections[3] = {&m.answer, &m.authority, &m.additional};
@@ -88,8 +103,11 @@ Result<Message> parse_message(const uint8_t* data, size_t len) {
             auto owner = Name::from_wire(data, len, r.pos, &after);
             if (!owner) return fail(where() + ": " + owner.error());
             if (len - after < 10) return fail(where() + " truncated");
-            Rr rr{std::move(*owner), get16(data + after), get16(data + after + 2),
-                  get32(data + after + 4), {}};
+            Rr rr{std::move(*owner),
+                  get16(data + after),
+                  get16(data + after + 2),
+                  get32(data + after + 4),
+                  {}};
             size_t rdlen = get16(data + after + 8);
             r.pos = after + 10;
             if (len - r.pos < rdlen) return fail(where() + ": RDATA runs past the message");
@@ -136,7 +154,9 @@ void MessageBuilder::reset(uint16_t id, uint16_t flags) {
     std::fill(std::begin(counts_), std::end(counts_), 0u);
 }
 
-void MessageBuilder::set_rcode(unsigned rc) { buf_[3] = char((uint8_t(buf_[3]) & 0xF0) | (rc & 0xF)); }
+void MessageBuilder::set_rcode(unsigned rc) {
+    buf_[3] = char((uint8_t(buf_[3]) & 0xF0) | (rc & 0xF));
+}
 
 bool MessageBuilder::matches(size_t offset, std::string_view suffix) const {
     const uint8_t* m = reinterpret_cast<const uint8_t*>(buf_.data());
@@ -258,14 +278,30 @@ bool MessageBuilder::add_rr(Section section, std::string_view owner, uint16_t ty
         for (char code : layout) {
             size_t n = 0;
             switch (code) {
-            case '1': n = 1; break;
-            case '2': n = 2; break;
-            case '4': n = 4; break;
-            case '6': n = 6; break;
-            case '8': n = 8; break;
-            case 'g': n = 16; break;
-            case 'S': n = pos < rdata.size() ? 1u + p[pos] : 1; break;
-            case 'R': n = rdata.size() - pos; break;
+            case '1':
+                n = 1;
+                break;
+            case '2':
+                n = 2;
+                break;
+            case '4':
+                n = 4;
+                break;
+            case '6':
+                n = 6;
+                break;
+            case '8':
+                n = 8;
+                break;
+            case 'g':
+                n = 16;
+                break;
+            case 'S':
+                n = pos < rdata.size() ? 1u + p[pos] : 1;
+                break;
+            case 'R':
+                n = rdata.size() - pos;
+                break;
             default: {
                 size_t nl = wire_name_length(p + pos, rdata.size() - pos);
                 if (nl == 0) return undo(); // RDATA not checked by the caller

@@ -37,8 +37,7 @@ Result<Name> Name::parse(std::string_view text, const Name* origin) {
             if (i + 1 >= text.size()) return fail("domain name ends in a lone backslash");
             uint8_t d = uint8_t(text[i + 1]);
             if (d >= '0' && d <= '9') {
-                if (i + 3 >= text.size())
-                    return fail("incomplete \\DDD escape in domain name");
+                if (i + 3 >= text.size()) return fail("incomplete \\DDD escape in domain name");
                 unsigned v = 0;
                 for (size_t k = 1; k <= 3; ++k) {
                     uint8_t e = uint8_t(text[i + k]);
@@ -171,7 +170,9 @@ unsigned label_offsets(std::string_view w, uint8_t* offs) {
 }
 } // namespace
 
-int Name::canonical_compare(const Name& o) const { return dns::canonical_compare(wire_, o.wire_); }
+int Name::canonical_compare(const Name& o) const {
+    return dns::canonical_compare(wire_, o.wire_);
+}
 
 int canonical_compare(std::string_view aw, std::string_view bw) {
     uint8_t ao[128], bo[128];
@@ -192,7 +193,9 @@ int canonical_compare(std::string_view aw, std::string_view bw) {
     return an < bn ? -1 : 1;
 }
 
-bool Name::is_subdomain_of(const Name& ancestor) const { return is_subdomain(wire_, ancestor.wire_); }
+bool Name::is_subdomain_of(const Name& ancestor) const {
+    return is_subdomain(wire_, ancestor.wire_);
+}
 
 bool is_subdomain(std::string_view name, std::string_view ancestor) {
     size_t a = ancestor.size();

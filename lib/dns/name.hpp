@@ -14,7 +14,9 @@ namespace endpointdns::dns {
 constexpr size_t max_name_wire = 255; // RFC 1035 2.3.4, including the root label
 constexpr size_t max_label = 63;
 
-inline uint8_t ascii_lower(uint8_t c) { return (c >= 'A' && c <= 'Z') ? uint8_t(c + 32) : c; }
+inline uint8_t ascii_lower(uint8_t c) {
+    return (c >= 'A' && c <= 'Z') ? uint8_t(c + 32) : c;
+}
 
 // A fully qualified domain name kept in uncompressed wire form, letter case as given.
 // Comparison (==, canonical_compare) ignores ASCII case, as DNS does (RFC 4343).

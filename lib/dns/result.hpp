@@ -12,7 +12,9 @@ struct Failure {
     std::string message;
 };
 
-inline Failure fail(std::string message) { return Failure{std::move(message)}; }
+inline Failure fail(std::string message) {
+    return Failure{std::move(message)};
+}
 
 // Holds either a T or a Failure. Parsers of untrusted data return this instead of throwing:
 // malformed input is an expected outcome, not an exceptional one.

@@ -23,10 +23,10 @@ std::optional<uint16_t> type_from_name(std::string_view name) {
         uint16_t t;
     };
     static constexpr Entry common[] = {
-        {"A", rrtype::A},       {"AAAA", rrtype::AAAA}, {"NS", rrtype::NS},
-        {"CNAME", rrtype::CNAME}, {"MX", rrtype::MX},   {"TXT", rrtype::TXT},
-        {"SOA", rrtype::SOA},   {"SRV", rrtype::SRV},   {"PTR", rrtype::PTR},
-        {"CAA", rrtype::CAA},   {"DNAME", rrtype::DNAME},
+        {"A", rrtype::A},         {"AAAA", rrtype::AAAA},   {"NS", rrtype::NS},
+        {"CNAME", rrtype::CNAME}, {"MX", rrtype::MX},       {"TXT", rrtype::TXT},
+        {"SOA", rrtype::SOA},     {"SRV", rrtype::SRV},     {"PTR", rrtype::PTR},
+        {"CAA", rrtype::CAA},     {"DNAME", rrtype::DNAME},
     };
     for (const auto& e : common)
         if (name.size() == std::strlen(e.n) && strncasecmp(name.data(), e.n, name.size()) == 0)
@@ -48,12 +48,18 @@ std::optional<uint16_t> type_from_name(std::string_view name) {
 
 std::string class_name(uint16_t cls) {
     switch (cls) {
-    case rrclass::IN: return "IN";
-    case rrclass::CH: return "CH";
-    case rrclass::HS: return "HS";
-    case rrclass::NONE: return "NONE";
-    case rrclass::ANY: return "ANY";
-    default: return "CLASS" + std::to_string(cls);
+    case rrclass::IN:
+        return "IN";
+    case rrclass::CH:
+        return "CH";
+    case rrclass::HS:
+        return "HS";
+    case rrclass::NONE:
+        return "NONE";
+    case rrclass::ANY:
+        return "ANY";
+    default:
+        return "CLASS" + std::to_string(cls);
     }
 }
 
@@ -78,8 +84,10 @@ std::optional<uint16_t> class_from_name(std::string_view name) {
 
 std::string_view rdata_layout(uint16_t type) {
     switch (type) {
-    case rrtype::A: return "4";
-    case rrtype::AAAA: return "g";
+    case rrtype::A:
+        return "4";
+    case rrtype::AAAA:
+        return "g";
     case rrtype::NS:
     case rrtype::MD:
     case rrtype::MF:
@@ -87,48 +95,89 @@ std::string_view rdata_layout(uint16_t type) {
     case rrtype::MB:
     case rrtype::MG:
     case rrtype::MR:
-    case rrtype::PTR: return "C";
-    case rrtype::SOA: return "CC44444";
-    case rrtype::MINFO: return "CC";
-    case rrtype::MX: return "2C";
-    case rrtype::RP: return "cc";
+    case rrtype::PTR:
+        return "C";
+    case rrtype::SOA:
+        return "CC44444";
+    case rrtype::MINFO:
+        return "CC";
+    case rrtype::MX:
+        return "2C";
+    case rrtype::RP:
+        return "cc";
     case rrtype::AFSDB:
-    case rrtype::RT: return "2c";
-    case rrtype::PX: return "2cc";
-    case rrtype::SRV: return "222c";
-    case rrtype::NAPTR: return "22SSSc";
-    case rrtype::SIG: return "2114442cR";
-    case rrtype::NXT: return "cR";
-    case rrtype::KX: return "2u";
-    case rrtype::DNAME: return "u";
-    case rrtype::RRSIG: return "2114442uR";
-    case rrtype::NSEC: return "uR";
-    default: return {};
+    case rrtype::RT:
+        return "2c";
+    case rrtype::PX:
+        return "2cc";
+    case rrtype::SRV:
+        return "222c";
+    case rrtype::NAPTR:
+        return "22SSSc";
+    case rrtype::SIG:
+        return "2114442cR";
+    case rrtype::NXT:
+        return "cR";
+    case rrtype::KX:
+        return "2u";
+    case rrtype::DNAME:
+        return "u";
+    case rrtype::RRSIG:
+        return "2114442uR";
+    case rrtype::NSEC:
+        return "uR";
+    default:
+        return {};
     }
 }
 
 bool rdata_names_canonical_lower(uint16_t type) {
     switch (type) {
-    case rrtype::NS: case rrtype::MD: case rrtype::MF: case rrtype::CNAME: case rrtype::SOA:
-    case rrtype::MB: case rrtype::MG: case rrtype::MR: case rrtype::PTR: case rrtype::MINFO:
-    case rrtype::MX: case rrtype::RP: case rrtype::AFSDB: case rrtype::RT: case rrtype::SIG:
-    case rrtype::PX: case rrtype::NXT: case rrtype::NAPTR: case rrtype::KX: case rrtype::SRV:
-    case rrtype::DNAME: case rrtype::RRSIG:
+    case rrtype::NS:
+    case rrtype::MD:
+    case rrtype::MF:
+    case rrtype::CNAME:
+    case rrtype::SOA:
+    case rrtype::MB:
+    case rrtype::MG:
+    case rrtype::MR:
+    case rrtype::PTR:
+    case rrtype::MINFO:
+    case rrtype::MX:
+    case rrtype::RP:
+    case rrtype::AFSDB:
+    case rrtype::RT:
+    case rrtype::SIG:
+    case rrtype::PX:
+    case rrtype::NXT:
+    case rrtype::NAPTR:
+    case rrtype::KX:
+    case rrtype::SRV:
+    case rrtype::DNAME:
+    case rrtype::RRSIG:
         return true;
-    default: return false;
+    default:
+        return false;
     }
 }
 
 namespace {
 size_t fixed_size(char code) {
     switch (code) {
-    case '1': return 1;
-    case '2': return 2;
-    case '4': return 4;
-    case '6': return 6;
-    case '8': return 8;
-    case 'g': return 16;
-    default: return 0;
+    case '1':
+        return 1;
+    case '2':
+        return 2;
+    case '4':
+        return 4;
+    case '6':
+        return 6;
+    case '8':
+        return 8;
+    case 'g':
+        return 16;
+    default:
+        return 0;
     }
 }
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Resource records: type and class numbers, mnemonics, RDATA layouts (where names sit), canonical RDATA.
+// Resource records: type and class numbers, mnemonics, RDATA layouts (where names sit), canonical
+// RDATA.
 #pragma once
 
 #include "dns/name.hpp"
@@ -68,7 +69,9 @@ struct Soa {
 };
 std::optional<Soa> parse_soa(std::string_view rdata);
 
-inline uint16_t get16(const uint8_t* p) { return uint16_t((p[0] << 8) | p[1]); }
+inline uint16_t get16(const uint8_t* p) {
+    return uint16_t((p[0] << 8) | p[1]);
+}
 inline uint32_t get32(const uint8_t* p) {
     return (uint32_t(p[0]) << 24) | (uint32_t(p[1]) << 16) | (uint32_t(p[2]) << 8) | p[3];
 }

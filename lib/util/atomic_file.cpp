@@ -40,21 +40,26 @@ AtomicFile::~AtomicFile() {
     if (!committed_ && !tmp_.empty()) ::unlink(tmp_.c_str());
 }
 
-void AtomicFile::write(std::string_view data) { write_all(fd_, data, path_); }
+void AtomicFile::write(std::string_view data) {
+    write_all(fd_, data, path_);
+}
 
 void AtomicFile::commit() {
-    if (::fsync(fd_) != 0) throw Error(ex_ioerr, "cannot sync " + path_ + ": " + std::strerror(errno));
+    if (::fsync(fd_) != 0)
+        throw Error(ex_ioerr, "cannot sync " + path_ + ": " + std::strerror(errno));
     if (::close(fd_) != 0) {
         fd_ = -1;
         throw Error(ex_ioerr, "cannot close " + path_ + ": " + std::strerror(errno));
     }
     fd_ = -1;
     if (::rename(tmp_.c_str(), path_.c_str()) != 0)
-        throw Error(ex_ioerr, "cannot rename " + tmp_ + " to " + path_ + ": " + std::strerror(errno));
+        throw Error(ex_ioerr,
+                    "cannot rename " + tmp_ + " to " + path_ + ": " + std::strerror(errno));
     committed_ = true;
     // Make the rename itself durable.
     auto slash = path_.rfind('/');
-    std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : path_.substr(0, slash));
+    std::string dir =
+        slash == std::string::npos ? "." : (slash == 0 ? "/" : path_.substr(0, slash));
     int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd >= 0) {
         ::fsync(dfd);

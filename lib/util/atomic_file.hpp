@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Files replaced atomically: write a temporary beside the target, fsync, rename, fsync the directory.
+// Files replaced atomically: write a temporary beside the target, fsync, rename, fsync the
+// directory.
 #pragma once
 
 #include <string>

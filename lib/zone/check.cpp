@@ -85,8 +85,9 @@ struct Checker {
             bool at_apex = Name::equal_ci(ow, apex.wire());
             if (!dns::is_subdomain(ow, apex.wire())) {
                 for (size_t i = s; i < e; ++i)
-                    add(true, i, "record " + owner.to_text() + " " + dns::type_name(z.at(i).type) +
-                                     " is outside the zone " + apex.to_text());
+                    add(true, i,
+                        "record " + owner.to_text() + " " + dns::type_name(z.at(i).type) +
+                            " is outside the zone " + apex.to_text());
                 s = e;
                 continue;
             }
@@ -94,53 +95,75 @@ struct Checker {
             if (dname && !dns::is_subdomain(ow, dname->wire())) dname.reset();
             bool below_cut = cut && !Name::equal_ci(ow, cut->wire());
             if (dname && !Name::equal_ci(ow, dname->wire()))
-                add(true, s, "record " + owner.to_text() + " is below the DNAME at " +
-                                 dname->to_text());
+                add(true, s,
+                    "record " + owner.to_text() + " is below the DNAME at " + dname->to_text());
 
             unsigned cname = 0, dnames = 0, soas = 0, other = 0;
             bool has_ns = false, has_addr = false;
             for (size_t i = s; i < e; ++i) {
                 RrView r = z.at(i);
                 switch (r.type) {
-                case rrtype::CNAME: ++cname; break;
-                case rrtype::DNAME: ++dnames; ++other; break;
-                case rrtype::SOA: ++soas; ++other; break;
-                case rrtype::NS: has_ns = true; ++other; break;
+                case rrtype::CNAME:
+                    ++cname;
+                    break;
+                case rrtype::DNAME:
+                    ++dnames;
+                    ++other;
+                    break;
+                case rrtype::SOA:
+                    ++soas;
+                    ++other;
+                    break;
+                case rrtype::NS:
+                    has_ns = true;
+                    ++other;
+                    break;
                 case rrtype::A:
-                case rrtype::AAAA: has_addr = true; ++other; break;
+                case rrtype::AAAA:
+                    has_addr = true;
+                    ++other;
+                    break;
                 case rrtype::RRSIG:
-                case rrtype::NSEC: break;
-                default: ++other;
+                case rrtype::NSEC:
+                    break;
+                default:
+                    ++other;
                 }
                 if (r.ttl > lim.max_ttl || r.ttl > 2147483647u)
-                    add(true, i, "TTL " + std::to_string(r.ttl) + " of " + owner.to_text() + " " +
-                                     dns::type_name(r.type) + " is above the maximum of " +
-                                     std::to_string(std::min<uint32_t>(lim.max_ttl, 2147483647u)));
+                    add(true, i,
+                        "TTL " + std::to_string(r.ttl) + " of " + owner.to_text() + " " +
+                            dns::type_name(r.type) + " is above the maximum of " +
+                            std::to_string(std::min<uint32_t>(lim.max_ttl, 2147483647u)));
                 else if (r.ttl < lim.min_ttl)
-                    add(true, i, "TTL " + std::to_string(r.ttl) + " of " + owner.to_text() + " " +
-                                     dns::type_name(r.type) + " is below the minimum of " +
-                                     std::to_string(lim.min_ttl));
+                    add(true, i,
+                        "TTL " + std::to_string(r.ttl) + " of " + owner.to_text() + " " +
+                            dns::type_name(r.type) + " is below the minimum of " +
+                            std::to_string(lim.min_ttl));
             }
             // RRset sizes: each must fit one message of the zone stream.
             for (size_t i = s; i < e;) {
                 size_t end = z.rrset_end(i), size = first.owner.size() - 2;
                 for (size_t k = i; k < end; ++k) size += 2 + 10 + z.at(k).rdata.size();
                 if (size > max_rrset)
-                    add(true, i, "RRset " + owner.to_text() + " " + dns::type_name(z.at(i).type) +
-                                     " is too large for one DNS message (" + std::to_string(size) +
-                                     " octets)");
+                    add(true, i,
+                        "RRset " + owner.to_text() + " " + dns::type_name(z.at(i).type) +
+                            " is too large for one DNS message (" + std::to_string(size) +
+                            " octets)");
                 i = end;
             }
             if (soas) {
-                if (!at_apex) add(true, s, "SOA record at " + owner.to_text() + ", not at the apex");
-                else if (soas > 1) add(true, s, "more than one SOA record at the apex");
+                if (!at_apex)
+                    add(true, s, "SOA record at " + owner.to_text() + ", not at the apex");
+                else if (soas > 1)
+                    add(true, s, "more than one SOA record at the apex");
                 apex_soa = apex_soa || at_apex;
             }
             if (at_apex && has_ns) apex_ns = true;
             if (cname) {
                 if (at_apex) add(true, s, "CNAME at the zone apex " + owner.to_text());
                 if (cname > 1) add(true, s, "more than one CNAME record at " + owner.to_text());
-                if (other) add(true, s, "CNAME at " + owner.to_text() + " has other data beside it");
+                if (other)
+                    add(true, s, "CNAME at " + owner.to_text() + " has other data beside it");
             }
             if (dnames > 1) add(true, s, "more than one DNAME record at " + owner.to_text());
             if ((has_addr || cname) && !targets.empty()) {
@@ -160,9 +183,10 @@ struct Checker {
                 for (size_t i = s; i < e; ++i) {
                     uint16_t t = z.at(i).type;
                     if (t != rrtype::A && t != rrtype::AAAA) {
-                        add(false, i, "record " + owner.to_text() + " " + dns::type_name(t) +
-                                          " is below the delegation at " + cut->to_text() +
-                                          " and will not be served");
+                        add(false, i,
+                            "record " + owner.to_text() + " " + dns::type_name(t) +
+                                " is below the delegation at " + cut->to_text() +
+                                " and will not be served");
                     }
                 }
             }
@@ -170,8 +194,7 @@ struct Checker {
             if (!dname && dnames) dname = Name::from_wire_unchecked(ow);
             s = e;
         }
-        if (!apex_soa)
-            apex_error("no SOA record at the zone apex " + apex.to_text());
+        if (!apex_soa) apex_error("no SOA record at the zone apex " + apex.to_text());
         if (!apex_ns) apex_error("no NS records at the zone apex " + apex.to_text());
 
         // Glue: an NS target inside a delegated part of this zone needs an address here.
@@ -188,15 +211,17 @@ struct Checker {
                 if (cuts.count(lower(a.wire()))) under = a;
             std::string ns_owner = text(r.owner);
             if (under)
-                add(true, i, "missing glue: NS " + target.to_text() + " of " + ns_owner +
-                                 " is inside the delegation " + under->to_text() +
-                                 " but has no A or AAAA record");
+                add(true, i,
+                    "missing glue: NS " + target.to_text() + " of " + ns_owner +
+                        " is inside the delegation " + under->to_text() +
+                        " but has no A or AAAA record");
             else if (t.is_alias)
-                add(false, i, "NS " + target.to_text() + " of " + ns_owner +
-                                  " is a CNAME (RFC 2181 10.3)");
+                add(false, i,
+                    "NS " + target.to_text() + " of " + ns_owner + " is a CNAME (RFC 2181 10.3)");
             else
-                add(false, i, "NS " + target.to_text() + " of " + ns_owner +
-                                  " is inside the zone but has no A or AAAA record");
+                add(false, i,
+                    "NS " + target.to_text() + " of " + ns_owner +
+                        " is inside the zone but has no A or AAAA record");
         }
     }
 };

@@ -9,7 +9,7 @@ namespace endpointdns::zone {
 struct Limits {
     uint32_t max_ttl = 2147483647; // RFC 2181 8; never above it
     uint32_t min_ttl = 0;
-    size_t max_records = 0;        // 0 = unlimited
+    size_t max_records = 0; // 0 = unlimited
 };
 
 // Checks a normalized zone and appends findings (errors and warnings) to diags.

@@ -98,7 +98,8 @@ Result<Zone> apply_delta(const Zone& zone, const Delta& delta) {
     for (size_t s = 0; s < delta.steps.size(); ++s) {
         const DeltaStep& step = delta.steps[s];
         auto from = dns::parse_soa(step.from_soa.rdata), to = dns::parse_soa(step.to_soa.rdata);
-        if (!from || !to) return fail("delta step " + std::to_string(s + 1) + " has a malformed SOA");
+        if (!from || !to)
+            return fail("delta step " + std::to_string(s + 1) + " has a malformed SOA");
         if (s > 0 && step.from_soa.rdata != delta.steps[s - 1].to_soa.rdata)
             return fail("delta step " + std::to_string(s + 1) + " does not start where step " +
                         std::to_string(s) + " ended");
@@ -122,8 +123,8 @@ Result<Zone> apply_delta(const Zone& zone, const Delta& delta) {
             if (left == 0) continue;
             for (const Rr& r : step.removed)
                 if (record_key(r.owner.wire(), r.type, r.rdata) == key)
-                    return fail("delta removes " + r.owner.to_text() + " " + dns::type_name(r.type) +
-                                ", which is not in the zone");
+                    return fail("delta removes " + r.owner.to_text() + " " +
+                                dns::type_name(r.type) + ", which is not in the zone");
         }
         out.add(step.to_soa);
         for (const Rr& r : step.added) out.add(r);

@@ -10,10 +10,12 @@ namespace rrtype = dns::rrtype;
 using dns::Section;
 
 uint32_t Delta::from_serial() const {
-    return steps.empty() ? 0 : dns::parse_soa(steps.front().from_soa.rdata).value_or(dns::Soa{}).serial;
+    return steps.empty() ? 0
+                         : dns::parse_soa(steps.front().from_soa.rdata).value_or(dns::Soa{}).serial;
 }
 uint32_t Delta::to_serial() const {
-    return steps.empty() ? 0 : dns::parse_soa(steps.back().to_soa.rdata).value_or(dns::Soa{}).serial;
+    return steps.empty() ? 0
+                         : dns::parse_soa(steps.back().to_soa.rdata).value_or(dns::Soa{}).serial;
 }
 
 // ---- writer ---------------------------------------------------------------------------------
@@ -40,7 +42,8 @@ void StreamWriter::flush() {
     mb_.add_question(*zone_, qtype_, dns::rrclass::IN);
 }
 
-void StreamWriter::add(std::string_view owner, uint16_t type, uint32_t ttl, std::string_view rdata) {
+void StreamWriter::add(std::string_view owner, uint16_t type, uint32_t ttl,
+                       std::string_view rdata) {
     if (mb_.add_rr(Section::answer, owner, type, dns::rrclass::IN, ttl, rdata)) return;
     flush();
     if (!mb_.add_rr(Section::answer, owner, type, dns::rrclass::IN, ttl, rdata))
@@ -63,7 +66,8 @@ void StreamWriter::write_zone(const Zone& zone) {
 }
 
 void StreamWriter::write_delta(const Delta& d) {
-    if (d.steps.empty()) throw Error(ex_dataerr, "delta for " + d.origin.to_text() + " has no steps");
+    if (d.steps.empty())
+        throw Error(ex_dataerr, "delta for " + d.origin.to_text() + " has no steps");
     begin(d.origin, rrtype::IXFR);
     add(d.steps.back().to_soa);
     for (const DeltaStep& s : d.steps) {
@@ -142,14 +146,18 @@ Result<bool> StreamReader::next(StreamItem& item) {
     auto got = next_message();
     if (!got) return fail(got.error());
     if (!*got) return false;
-    std::string where = "message " + std::to_string(msg_no_) + " at offset " + std::to_string(msg_offset_);
-    if (msg_->question.size() != 1) return fail(where + ": the first message of a transfer needs a question");
+    std::string where =
+        "message " + std::to_string(msg_no_) + " at offset " + std::to_string(msg_offset_);
+    if (msg_->question.size() != 1)
+        return fail(where + ": the first message of a transfer needs a question");
     qname_ = msg_->question[0].name;
     qtype_ = msg_->question[0].type;
     if (qtype_ != rrtype::AXFR && qtype_ != rrtype::IXFR)
         return fail(where + ": question type is " + dns::type_name(qtype_) + ", not AXFR or IXFR");
-    if (msg_->question[0].cls != dns::rrclass::IN) return fail(where + ": question class is not IN");
-    if (msg_->answer.empty()) return fail(where + ": transfer of " + qname_.to_text() + " has no records");
+    if (msg_->question[0].cls != dns::rrclass::IN)
+        return fail(where + ": question class is not IN");
+    if (msg_->answer.empty())
+        return fail(where + ": transfer of " + qname_.to_text() + " has no records");
 
     Rr first;
     bool last = false;
@@ -163,8 +171,8 @@ Result<bool> StreamReader::next(StreamItem& item) {
     };
     auto end_check = [&](bool last_in_message) -> Result<bool> {
         if (!last_in_message)
-            return fail("message " + std::to_string(msg_no_) + ": records after the closing SOA of " +
-                        qname_.to_text());
+            return fail("message " + std::to_string(msg_no_) +
+                        ": records after the closing SOA of " + qname_.to_text());
         return true;
     };
 
@@ -177,7 +185,9 @@ Result<bool> StreamReader::next(StreamItem& item) {
         z.add(first);
         while (!is_final(rr)) {
             if (rr.type == rrtype::SOA && rr.owner == qname_)
-                return fail("message " + std::to_string(msg_no_) + ": second SOA with another serial inside the transfer of " + qname_.to_text());
+                return fail("message " + std::to_string(msg_no_) +
+                            ": second SOA with another serial inside the transfer of " +
+                            qname_.to_text());
             z.add(rr);
             if (auto r = next_rr(rr, last); !r) return fail(r.error());
         }
@@ -195,8 +205,8 @@ Result<bool> StreamReader::next(StreamItem& item) {
         DeltaStep step;
         step.from_soa = std::move(rr);
         if (!d.steps.empty() && step.from_soa.rdata != d.steps.back().to_soa.rdata)
-            return fail("message " + std::to_string(msg_no_) + ": delta step of " + qname_.to_text() +
-                        " does not start where the previous one ended");
+            return fail("message " + std::to_string(msg_no_) + ": delta step of " +
+                        qname_.to_text() + " does not start where the previous one ended");
         for (;;) {
             if (auto r = next_rr(rr, last); !r) return fail(r.error());
             if (rr.type == rrtype::SOA && rr.owner == qname_) break;

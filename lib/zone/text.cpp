@@ -58,8 +58,9 @@ std::string zone_text(const Zone& zone) {
 }
 
 std::string delta_text(const Delta& d) {
-    std::string out = "; delta " + d.origin.to_text() + " serial " + std::to_string(d.from_serial()) +
-                      " -> " + std::to_string(d.to_serial()) + "\n";
+    std::string out = "; delta " + d.origin.to_text() + " serial " +
+                      std::to_string(d.from_serial()) + " -> " + std::to_string(d.to_serial()) +
+                      "\n";
     for (const DeltaStep& s : d.steps) {
         out += "; remove\n" + record_text(s.from_soa);
         for (const Rr& r : s.removed) out += record_text(r);

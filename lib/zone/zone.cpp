@@ -13,7 +13,10 @@ std::string Diagnostic::to_string() const {
     std::string s;
     if (!file.empty()) {
         s = file;
-        if (line) s += ":" + std::to_string(line);
+        if (line) {
+            s += ':';
+            s += std::to_string(line);
+        }
         s += ": ";
     }
     s += is_error() ? "error: " : "warning: ";
@@ -46,7 +49,8 @@ std::string_view Zone::owner_of(const Record& r) const {
 
 RrView Zone::at(size_t i) const {
     const Record& r = recs_[i];
-    return RrView{owner_of(r), r.type, cls_, r.ttl, std::string_view(rdata_).substr(r.rdata, r.rdlen)};
+    return RrView{owner_of(r), r.type, cls_, r.ttl,
+                  std::string_view(rdata_).substr(r.rdata, r.rdlen)};
 }
 
 void Zone::reserve(size_t records, size_t name_bytes, size_t rdata_bytes) {
@@ -69,7 +73,7 @@ void Zone::add(std::string_view owner, uint16_t type, uint32_t ttl, std::string_
     if (owner.empty() || owner.size() > dns::max_name_wire)
         throw Error(ex_dataerr, "owner name of invalid length");
     Record r{last_owner_, uint32_t(rdata_.size()), uint16_t(rdata.size()), type, ttl, loc.line,
-             loc.file, uint8_t(owner.size())};
+             loc.file,    uint8_t(owner.size())};
     rdata_.append(rdata);
     recs_.push_back(r);
     normalized_ = false;
@@ -96,12 +100,14 @@ void Zone::normalize(Diagnostics* diags) {
             owner_offsets.push_back(recs_[i].owner);
     if (!std::is_sorted(owner_offsets.begin(), owner_offsets.end())) // zone normalized before
         std::sort(owner_offsets.begin(), owner_offsets.end());
-    owner_offsets.erase(std::unique(owner_offsets.begin(), owner_offsets.end()), owner_offsets.end());
+    owner_offsets.erase(std::unique(owner_offsets.begin(), owner_offsets.end()),
+                        owner_offsets.end());
     std::vector<uint32_t> owner_index(n); // record -> index into owner_offsets
     for (size_t i = 0, k = 0; i < n; ++i) {
         if (owner_offsets[k] != recs_[i].owner)
-            k = size_t(std::lower_bound(owner_offsets.begin(), owner_offsets.end(), recs_[i].owner) -
-                       owner_offsets.begin());
+            k = size_t(
+                std::lower_bound(owner_offsets.begin(), owner_offsets.end(), recs_[i].owner) -
+                owner_offsets.begin());
         owner_index[i] = uint32_t(k);
     }
     std::string keys;
@@ -124,7 +130,8 @@ void Zone::normalize(Diagnostics* diags) {
         common = m;
     }
     auto key = [&](size_t k) {
-        return std::string_view(keys).substr(key_off[k] + common, key_off[k + 1] - key_off[k] - common);
+        return std::string_view(keys).substr(key_off[k] + common,
+                                             key_off[k + 1] - key_off[k] - common);
     };
     struct Keyed {
         uint64_t prefix;
@@ -246,10 +253,10 @@ std::optional<RrView> Zone::soa() const {
     // After normalize the apex sorts first, and SOA (6) is one of its first types.
     for (size_t i = 0; i < recs_.size() && Name::equal_ci(owner_of(recs_[i]), origin_.wire()); ++i)
         if (recs_[i].type == dns::rrtype::SOA) return at(i);
-    if (!normalized_)
-        for (size_t i = 0; i < recs_.size(); ++i)
-            if (recs_[i].type == dns::rrtype::SOA && Name::equal_ci(owner_of(recs_[i]), origin_.wire()))
-                return at(i);
+    // Out-of-zone names (an invalid zone) may sort before the apex: search all.
+    for (size_t i = 0; i < recs_.size(); ++i)
+        if (recs_[i].type == dns::rrtype::SOA && Name::equal_ci(owner_of(recs_[i]), origin_.wire()))
+            return at(i);
     return std::nullopt;
 }
 

@@ -67,7 +67,9 @@ public:
 
     void add(std::string_view owner_wire, uint16_t type, uint32_t ttl, std::string_view rdata,
              Location loc = {});
-    void add(const Rr& rr, Location loc = {}) { add(rr.owner.wire(), rr.type, rr.ttl, rr.rdata, loc); }
+    void add(const Rr& rr, Location loc = {}) {
+        add(rr.owner.wire(), rr.type, rr.ttl, rr.rdata, loc);
+    }
     void reserve(size_t records, size_t name_bytes, size_t rdata_bytes);
 
     // Sorts, drops duplicates, unifies RRset TTLs (first in input order wins). Warnings for
@@ -85,8 +87,8 @@ public:
 
 private:
     struct Record {
-        uint32_t owner;  // offset of the owner's wire name in names_
-        uint32_t rdata;  // offset in rdata_
+        uint32_t owner; // offset of the owner's wire name in names_
+        uint32_t rdata; // offset in rdata_
         uint16_t rdlen;
         uint16_t type;
         uint32_t ttl;

@@ -65,12 +65,23 @@ std::optional<uint32_t> parse_ttl(std::string_view t) {
         }
         uint64_t mul;
         switch (c | 0x20) {
-        case 's': mul = 1; break;
-        case 'm': mul = 60; break;
-        case 'h': mul = 3600; break;
-        case 'd': mul = 86400; break;
-        case 'w': mul = 604800; break;
-        default: return std::nullopt;
+        case 's':
+            mul = 1;
+            break;
+        case 'm':
+            mul = 60;
+            break;
+        case 'h':
+            mul = 3600;
+            break;
+        case 'd':
+            mul = 86400;
+            break;
+        case 'w':
+            mul = 604800;
+            break;
+        default:
+            return std::nullopt;
         }
         if (!digits) return std::nullopt;
         total += cur * mul;
@@ -79,8 +90,10 @@ std::optional<uint32_t> parse_ttl(std::string_view t) {
         digits = false;
         units = true;
     }
-    if (digits) total += cur;
-    else if (!units) return std::nullopt;
+    if (digits)
+        total += cur;
+    else if (!units)
+        return std::nullopt;
     if (total > UINT32_MAX) return std::nullopt;
     return uint32_t(total);
 }
@@ -285,8 +298,10 @@ public:
                 directive(toks, loc, file, depth);
                 continue;
             }
-            if (const char* e = record(toks, blank, loc); e) report(loc, e);
-            else if (!error_.empty()) report(loc, error_);
+            if (const char* e = record(toks, blank, loc); e)
+                report(loc, e);
+            else if (!error_.empty())
+                report(loc, error_);
             error_.clear();
         }
         origin_ = saved_origin;
@@ -393,9 +408,12 @@ private:
         }
         ++i;
         if (!ttl) {
-            if (default_ttl_) ttl = default_ttl_;
-            else if (last_ttl_) ttl = last_ttl_;
-            else return "record has no TTL and no $TTL is in effect";
+            if (default_ttl_)
+                ttl = default_ttl_;
+            else if (last_ttl_)
+                ttl = last_ttl_;
+            else
+                return "record has no TTL and no $TTL is in effect";
         }
         last_ttl_ = ttl;
         rdata_.clear();
@@ -477,8 +495,8 @@ private:
             if (count(2) && u16_field(rd[0], "bad preference", e)) name_field(rd[1], e);
             return true;
         case rrtype::SRV:
-            if (count(4) && u16_field(rd[0], "bad priority", e) && u16_field(rd[1], "bad weight", e) &&
-                u16_field(rd[2], "bad port", e))
+            if (count(4) && u16_field(rd[0], "bad priority", e) &&
+                u16_field(rd[1], "bad weight", e) && u16_field(rd[2], "bad port", e))
                 name_field(rd[3], e);
             return true;
         case rrtype::SOA: {
@@ -531,14 +549,15 @@ private:
             e = append_unescaped(rdata_, rd[2].inner());
             return true;
         }
-        default: return false;
+        default:
+            return false;
         }
     }
 
     ldns_rdf* origin_rdf() {
         if (!origin_rdf_) {
-            origin_rdf_.reset(ldns_dname_new_frm_data(uint16_t(origin_.wire_size()),
-                                                      origin_.wire().data()));
+            origin_rdf_.reset(
+                ldns_dname_new_frm_data(uint16_t(origin_.wire_size()), origin_.wire().data()));
         }
         return origin_rdf_.get();
     }

@@ -10,8 +10,8 @@
 namespace endpointdns::zone {
 
 struct ParseOptions {
-    // Convert A, AAAA, NS, CNAME, DNAME, PTR, MX, TXT, SPF, SRV, CAA and SOA records ourselves; when
-    // false every record goes through ldns (the reference the fast path is tested against).
+    // Convert A, AAAA, NS, CNAME, DNAME, PTR, MX, TXT, SPF, SRV, CAA and SOA records ourselves;
+    // when false every record goes through ldns (the reference the fast path is tested against).
     bool fast = true;
     unsigned max_include_depth = 10;
     size_t max_errors = 100; // stop reporting (and parsing) after this many syntax errors
