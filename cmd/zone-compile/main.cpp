@@ -107,8 +107,11 @@ int run(int argc, char** argv) {
     Settings settings =
         load_settings(config_path.empty() ? default_config : config_path, !config_path.empty());
     if (check_config) {
-        std::cerr << "zone-compile: configuration "
-                  << (config_path.empty() ? default_config : config_path) << " is valid\n";
+        std::string used = config_path.empty() ? default_config : config_path;
+        if (config_path.empty() && ::access(default_config, F_OK) != 0)
+            std::cerr << "zone-compile: no configuration file " << used << "; defaults apply\n";
+        else
+            std::cerr << "zone-compile: configuration " << used << " is valid\n";
         return ex_ok;
     }
     if (text && check) throw Error(ex_usage, "--text and --check cannot be combined");

@@ -44,10 +44,13 @@ File File::load(const std::string& path, bool optional) {
         }
         throw Error(ex_config, "cannot read configuration " + path + ": no such file");
     }
+    if (!S_ISREG(st.st_mode))
+        throw Error(ex_config, "cannot read configuration " + path + ": not a regular file");
     std::ifstream in(path, std::ios::binary);
     if (!in) throw Error(ex_config, "cannot read configuration " + path);
     std::stringstream ss;
     ss << in.rdbuf();
+    if (in.bad()) throw Error(ex_config, "cannot read configuration " + path);
     return parse(ss.str(), path);
 }
 

@@ -230,6 +230,19 @@ bool MessageBuilder::write_name(std::string_view wire, bool compress) {
     return true;
 }
 
+MessageBuilder::Mark MessageBuilder::mark() const {
+    return Mark{buf_.size(), used_.size(), {counts_[0], counts_[1], counts_[2], counts_[3]}};
+}
+
+void MessageBuilder::rewind(const Mark& m) {
+    rollback(m.size, m.entries);
+    for (int c = 0; c < 4; ++c) {
+        counts_[c] = m.counts[c];
+        buf_[4 + 2 * c] = char(counts_[c] >> 8);
+        buf_[5 + 2 * c] = char(counts_[c]);
+    }
+}
+
 void MessageBuilder::rollback(size_t size, size_t entries) {
     buf_.resize(size);
     while (used_.size() > entries) {

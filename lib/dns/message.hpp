@@ -70,6 +70,14 @@ public:
     }
     void set_rcode(unsigned rc);
     size_t size() const { return buf_.size(); }
+    // A point to return to, e.g. to drop a partly added RRset that should move to the next
+    // message whole.
+    struct Mark {
+        size_t size, entries;
+        unsigned counts[4];
+    };
+    Mark mark() const;
+    void rewind(const Mark& m);
     unsigned count(Section s) const { return counts_[1 + int(s)]; }
     std::string_view data() const { return buf_; }
 

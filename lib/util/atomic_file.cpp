@@ -26,6 +26,9 @@ void write_all(int fd, std::string_view data, const std::string& what) {
 }
 
 AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
+    struct stat st {};
+    if (::stat(path_.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+        throw Error(ex_cantcreat, "cannot create " + path_ + ": is a directory");
     std::vector<char> t(path_.begin(), path_.end());
     const char suffix[] = ".tmp.XXXXXX";
     t.insert(t.end(), suffix, suffix + sizeof suffix);

@@ -100,18 +100,26 @@ struct Checker {
 
             unsigned cname = 0, dnames = 0, soas = 0, other = 0;
             bool has_ns = false, has_addr = false;
+            // The record a finding is reported at: for a repeated type, the later one in the file.
+            size_t cname_at = s, cname2_at = s, dname2_at = s, soa_at = s, soa2_at = s;
+            auto later = [&](size_t a, size_t b) {
+                return z.location(b).line > z.location(a).line ? b : a;
+            };
             for (size_t i = s; i < e; ++i) {
                 RrView r = z.at(i);
                 switch (r.type) {
                 case rrtype::CNAME:
-                    ++cname;
+                    if (cname++ == 0) cname_at = cname2_at = i;
+                    else cname2_at = later(cname2_at, i);
                     break;
                 case rrtype::DNAME:
-                    ++dnames;
+                    if (dnames++ > 0) dname2_at = later(dname2_at, i);
+                    else dname2_at = i;
                     ++other;
                     break;
                 case rrtype::SOA:
-                    ++soas;
+                    if (soas++ == 0) soa_at = soa2_at = i;
+                    else soa2_at = later(soa2_at, i);
                     ++other;
                     break;
                 case rrtype::NS:
@@ -153,19 +161,22 @@ struct Checker {
             }
             if (soas) {
                 if (!at_apex)
-                    add(true, s, "SOA record at " + owner.to_text() + ", not at the apex");
+                    add(true, soa_at, "SOA record at " + owner.to_text() + ", not at the apex");
                 else if (soas > 1)
-                    add(true, s, "more than one SOA record at the apex");
+                    add(true, soa2_at, "more than one SOA record at the apex");
                 apex_soa = apex_soa || at_apex;
             }
             if (at_apex && has_ns) apex_ns = true;
             if (cname) {
-                if (at_apex) add(true, s, "CNAME at the zone apex " + owner.to_text());
-                if (cname > 1) add(true, s, "more than one CNAME record at " + owner.to_text());
+                if (at_apex) add(true, cname_at, "CNAME at the zone apex " + owner.to_text());
+                if (cname > 1)
+                    add(true, cname2_at, "more than one CNAME record at " + owner.to_text());
                 if (other)
-                    add(true, s, "CNAME at " + owner.to_text() + " has other data beside it");
+                    add(true, cname_at,
+                        "CNAME at " + owner.to_text() + " has other data beside it");
             }
-            if (dnames > 1) add(true, s, "more than one DNAME record at " + owner.to_text());
+            if (dnames > 1)
+                add(true, dname2_at, "more than one DNAME record at " + owner.to_text());
             if ((has_addr || cname) && !targets.empty()) {
                 lowered.assign(ow);
                 for (auto& c : lowered) c = char(dns::ascii_lower(uint8_t(c)));

@@ -51,15 +51,44 @@ void StreamWriter::add(std::string_view owner, uint16_t type, uint32_t ttl,
                                     dns::type_name(type) + " does not fit in one DNS message");
 }
 
+// Keeps an RRset in one message when it fits in one; a larger RRset is split, as RFC 5936
+// allows, rather than refused.
+void StreamWriter::add_rrset(const Zone& zone, size_t begin, size_t end) {
+    auto m = mb_.mark();
+    bool fresh = mb_.count(Section::answer) == 0;
+    for (size_t i = begin; i < end; ++i) {
+        RrView r = zone.at(i);
+        if (!mb_.add_rr(Section::answer, r.owner, r.type, dns::rrclass::IN, r.ttl, r.rdata)) {
+            if (fresh) { // does not fit even an empty message: split it
+                for (; i < end; ++i) {
+                    RrView x = zone.at(i);
+                    add(x.owner, x.type, x.ttl, x.rdata);
+                }
+                return;
+            }
+            mb_.rewind(m);
+            flush();
+            add_rrset(zone, begin, end);
+            return;
+        }
+    }
+}
+
 void StreamWriter::write_zone(const Zone& zone) {
     auto soa = zone.soa();
     if (!soa) throw Error(ex_dataerr, "zone " + zone.origin().to_text() + " has no SOA record");
     begin(zone.origin(), rrtype::AXFR);
     add(soa->owner, soa->type, soa->ttl, soa->rdata);
-    for (size_t i = 0; i < zone.size(); ++i) {
+    for (size_t i = 0; i < zone.size();) {
+        size_t end = zone.rrset_end(i);
         RrView r = zone.at(i);
-        if (r.type == rrtype::SOA && r.rdata.data() == soa->rdata.data()) continue;
-        add(r.owner, r.type, r.ttl, r.rdata);
+        if (r.type == rrtype::SOA && r.rdata.data() == soa->rdata.data()) {
+            // The apex SOA goes first and last; other SOAs (invalid zones) stay in place.
+            if (i + 1 < end) add_rrset(zone, i + 1, end);
+        } else {
+            add_rrset(zone, i, end);
+        }
+        i = end;
     }
     add(soa->owner, soa->type, soa->ttl, soa->rdata);
     flush();

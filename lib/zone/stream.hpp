@@ -47,6 +47,7 @@ private:
     void begin(const Name& zone, uint16_t qtype);
     void add(std::string_view owner, uint16_t type, uint32_t ttl, std::string_view rdata);
     void add(const Rr& rr) { add(rr.owner.wire(), rr.type, rr.ttl, rr.rdata); }
+    void add_rrset(const Zone& zone, size_t begin, size_t end);
     void flush();
 
     Sink sink_;

@@ -27,14 +27,15 @@ using dns::Name;
 namespace rrtype = dns::rrtype;
 
 std::string read_file(const std::string& path) {
+    const std::string name = path == "-" ? "<stdin>" : path;
     int fd = path == "-" ? 0 : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) throw Error(ex_noinput, "cannot open " + path + ": " + std::strerror(errno));
+    if (fd < 0) throw Error(ex_noinput, "cannot open " + name + ": " + std::strerror(errno));
     std::string data;
     struct stat st {};
     if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) data.reserve(size_t(st.st_size) + 1);
     if (S_ISDIR(st.st_mode)) {
         if (fd != 0) ::close(fd);
-        throw Error(ex_noinput, "cannot read " + path + ": is a directory");
+        throw Error(ex_noinput, "cannot read " + name + ": is a directory");
     }
     char buf[65536];
     for (;;) {
@@ -44,7 +45,7 @@ std::string read_file(const std::string& path) {
             if (errno == EINTR) continue;
             int e = errno;
             if (fd != 0) ::close(fd);
-            throw Error(ex_ioerr, "cannot read " + path + ": " + std::strerror(e));
+            throw Error(ex_ioerr, "cannot read " + name + ": " + std::strerror(e));
         }
         data.append(buf, size_t(n));
     }

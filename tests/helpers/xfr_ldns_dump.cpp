@@ -64,7 +64,8 @@ int main(int argc, char** argv) {
     size_t pos = 0, msg_no = 0;
     while (pos < data.size()) {
         ++msg_no;
-        std::string where = "message " + std::to_string(msg_no) + " at offset " + std::to_string(pos);
+        std::string where =
+            "message " + std::to_string(msg_no) + " at offset " + std::to_string(pos);
         if (data.size() - pos < 2) die(where + ": truncated length prefix");
         size_t len = size_t(data[pos]) << 8 | data[pos + 1];
         if (data.size() - pos - 2 < len)

@@ -1,0 +1,148 @@
+# SPDX-License-Identifier: MIT
+# Shared setup and assertions for the bats tests: binaries from $BIN, sources from $SRC, a temp dir per test.
+#
+# Load with `load ../helpers` from tests/bats/<program>/NNN-topic.bats and call zc_setup from
+# setup(). CTest sets BIN (the build directory) and SRC (the repository root).
+
+bats_require_minimum_version 1.5.0
+
+: "${SRC:=$(cd "$BATS_TEST_DIRNAME/../../.." && pwd)}"
+ZC="${BIN:?BIN must name the build directory holding zone-compile}/zone-compile"
+DUMP="$BIN/xfr-ldns-dump"
+EXAMPLE_ZONE="$SRC/etc/zones/example.com.zone"
+export SRC ZC DUMP EXAMPLE_ZONE
+
+# Every test runs in its own empty directory; no test reads /etc/endpointdns.
+zc_setup() {
+    [[ -x $ZC ]] || {
+        echo "# $ZC is missing: build the zone-compile target first" >&3
+        return 1
+    }
+    cd "$BATS_TEST_TMPDIR" || return 1
+    # An empty config file, so that a zone-compile.toml on the host cannot change the results.
+    : >empty.toml
+}
+
+# require_cmd NAME...: skip the test unless every NAME is on PATH.
+require_cmd() {
+    local c
+    for c in "$@"; do
+        command -v "$c" >/dev/null 2>&1 || skip "$c is not installed"
+    done
+}
+
+# Writes the four-line head of a valid zone (SOA, NS, glue) to stdout; records appended to it
+# start on line 5, which the line-number assertions rely on.
+zone_head() {
+    cat <<'EOF'
+$TTL 300
+@    IN SOA ns1 hostmaster 2024010101 7200 3600 1209600 300
+@    IN NS  ns1
+ns1  IN A   192.0.2.1
+EOF
+}
+
+# write_zone FILE [RECORD-LINE...]: zone_head then one record per argument (line 5 onwards).
+write_zone() {
+    local f=$1
+    shift
+    zone_head >"$f"
+    if (($# > 0)); then printf '%s\n' "$@" >>"$f"; fi
+}
+
+# zc_to FILE ARGS...: runs zone-compile -c empty.toml ARGS with stdout in FILE (binary safe);
+# use as `run -N zc_to FILE ARGS...`, then $output holds stderr.
+zc_to() {
+    local out=$1
+    shift
+    { "$ZC" -c empty.toml "$@" >"$out"; } 2>&1
+}
+
+# zc ARGS...: zone-compile with the empty test config.
+zc() {
+    "$ZC" -c empty.toml "$@"
+}
+
+# fail_with MESSAGE: fails the test, printing MESSAGE and the last run's output.
+fail_with() {
+    {
+        echo "$1"
+        echo "--- status: ${status-}"
+        echo "--- output:"
+        echo "${output-}"
+        if [[ -n ${stderr-} ]]; then
+            echo "--- stderr:"
+            echo "$stderr"
+        fi
+    } >&2
+    return 1
+}
+
+# assert_contains TEXT NEEDLE: fails unless TEXT contains NEEDLE literally.
+assert_contains() {
+    [[ $1 == *"$2"* ]] || fail_with "expected to find: $2"
+}
+
+# refute_contains TEXT NEEDLE
+refute_contains() {
+    [[ $1 != *"$2"* ]] || fail_with "expected not to find: $2"
+}
+
+# assert_empty TEXT [WHAT]
+assert_empty() {
+    [[ -z $1 ]] || fail_with "expected ${2:-output} to be empty, got: $1"
+}
+
+# assert_line_matches TEXT REGEX: fails unless one line of TEXT matches the extended REGEX.
+assert_line_matches() {
+    grep -Eq -- "$2" <<<"$1" || fail_with "no line matches: $2"
+}
+
+# assert_no_file PATH
+assert_no_file() {
+    [[ ! -e $1 ]] || fail_with "$1 should not exist"
+}
+
+# assert_json_member TEXT KEY VALUE: TEXT is zone-compile's pretty-printed JSON (two-space
+# indent, one member per line); fails unless a line reads "KEY": VALUE. Plain grep, so the
+# tests need neither jq nor python.
+assert_json_member() {
+    local key=$2 value=$3 line
+    while read -r line; do # read -r drops the indentation
+        [[ $line == "\"$key\": $value" || $line == "\"$key\": $value," ]] && return 0
+    done <<<"$1"
+    fail_with "no JSON member \"$key\": $value"
+}
+
+# stream_message_sizes FILE: prints the length prefix of each message of a zone stream, one per
+# line, walking the framing independently of zone-compile and ldns; fails on a bad prefix.
+stream_message_sizes() {
+    od -An -v -tu1 "$1" | awk '
+        { for (i = 1; i <= NF; i++) b[n++] = $i }
+        END {
+            p = 0
+            while (p < n) {
+                if (p + 2 > n) exit 1
+                len = b[p] * 256 + b[p + 1]
+                if (p + 2 + len > n) exit 1
+                print len
+                p += 2 + len
+            }
+        }'
+}
+
+# dump_records FILE: the records of a one-zone stream as ldns reads them (xfr-ldns-dump), with
+# the closing SOA removed after checking that it repeats the opening one.
+dump_records() {
+    local text first last
+    text=$("$DUMP" "$1") || return 1
+    first=$(head -n 1 <<<"$text")
+    last=$(tail -n 1 <<<"$text")
+    if [[ $first != "$last" || $first != *$'\tSOA\t'* ]]; then
+        echo "stream $1 does not begin and end with the same SOA:" >&2
+        echo "first: $first" >&2
+        echo "last:  $last" >&2
+        return 1
+    fi
+    sed '$d' <<<"$text"
+}
