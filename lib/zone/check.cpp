@@ -109,17 +109,23 @@ struct Checker {
                 RrView r = z.at(i);
                 switch (r.type) {
                 case rrtype::CNAME:
-                    if (cname++ == 0) cname_at = cname2_at = i;
-                    else cname2_at = later(cname2_at, i);
+                    if (cname++ == 0)
+                        cname_at = cname2_at = i;
+                    else
+                        cname2_at = later(cname2_at, i);
                     break;
                 case rrtype::DNAME:
-                    if (dnames++ > 0) dname2_at = later(dname2_at, i);
-                    else dname2_at = i;
+                    if (dnames++ > 0)
+                        dname2_at = later(dname2_at, i);
+                    else
+                        dname2_at = i;
                     ++other;
                     break;
                 case rrtype::SOA:
-                    if (soas++ == 0) soa_at = soa2_at = i;
-                    else soa2_at = later(soa2_at, i);
+                    if (soas++ == 0)
+                        soa_at = soa2_at = i;
+                    else
+                        soa2_at = later(soa2_at, i);
                     ++other;
                     break;
                 case rrtype::NS:

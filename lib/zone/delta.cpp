@@ -79,6 +79,16 @@ Delta diff_zones(const Zone& from, const Zone& to) {
             j = je;
         }
     }
+    auto from_serial = dns::parse_soa(step.from_soa.rdata),
+         to_serial = dns::parse_soa(step.to_soa.rdata);
+    if (from_serial && to_serial && from_serial->serial == to_serial->serial) {
+        if (step.removed.empty() && step.added.empty() && step.from_soa == step.to_soa)
+            return d; // nothing changed: a delta without steps
+        // An IXFR step must change the serial (RFC 1995); without it readers cannot tell the
+        // step's SOA from the closing one.
+        throw Error(ex_dataerr, "zone " + to.origin().to_text() + " changed but its serial " +
+                                    std::to_string(to_serial->serial) + " did not");
+    }
     d.steps.push_back(std::move(step));
     return d;
 }

@@ -7,8 +7,9 @@
 namespace endpointdns::zone {
 
 // The one-step delta that turns `from` into `to` (both normalized, same origin, with SOAs).
-// A record whose TTL changed is removed and added again. Throws Error(ex_dataerr) when either
-// zone lacks an SOA or the origins differ.
+// A record whose TTL changed is removed and added again. Identical zones give a delta without
+// steps. Throws Error(ex_dataerr) when either zone lacks an SOA, the origins differ, or the
+// zones differ but their serials do not (an IXFR step must change the serial).
 Delta diff_zones(const Zone& from, const Zone& to);
 
 // Applies every step of `delta` to `zone` and returns the new normalized zone. Fails, without

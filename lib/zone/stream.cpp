@@ -97,6 +97,12 @@ void StreamWriter::write_zone(const Zone& zone) {
 void StreamWriter::write_delta(const Delta& d) {
     if (d.steps.empty())
         throw Error(ex_dataerr, "delta for " + d.origin.to_text() + " has no steps");
+    for (const DeltaStep& s : d.steps) {
+        auto from = dns::parse_soa(s.from_soa.rdata), to = dns::parse_soa(s.to_soa.rdata);
+        if (!from || !to || from->serial == to->serial)
+            throw Error(ex_dataerr, "delta for " + d.origin.to_text() +
+                                        " has a step that does not change the serial");
+    }
     begin(d.origin, rrtype::IXFR);
     add(d.steps.back().to_soa);
     for (const DeltaStep& s : d.steps) {
@@ -148,6 +154,10 @@ Result<bool> StreamReader::next_message() {
     return true;
 }
 
+std::string StreamReader::here() const {
+    return "message " + std::to_string(msg_no_) + " at offset " + std::to_string(msg_offset_);
+}
+
 Result<bool> StreamReader::next_rr(Rr& rr, bool& last_in_message) {
     while (!msg_ || rr_index_ >= msg_->answer.size()) {
         size_t at = pos_;
@@ -165,8 +175,8 @@ Result<bool> StreamReader::next_rr(Rr& rr, bool& last_in_message) {
     rr = std::move(msg_->answer[rr_index_++]);
     last_in_message = rr_index_ == msg_->answer.size();
     if (rr.cls != dns::rrclass::IN)
-        return fail("message " + std::to_string(msg_no_) + ": record of class " +
-                    dns::class_name(rr.cls) + " in zone " + qname_.to_text());
+        return fail(here() + ": record of class " + dns::class_name(rr.cls) + " in zone " +
+                    qname_.to_text());
     return true;
 }
 
@@ -200,8 +210,7 @@ Result<bool> StreamReader::next(StreamItem& item) {
     };
     auto end_check = [&](bool last_in_message) -> Result<bool> {
         if (!last_in_message)
-            return fail("message " + std::to_string(msg_no_) +
-                        ": records after the closing SOA of " + qname_.to_text());
+            return fail(here() + ": records after the closing SOA of " + qname_.to_text());
         return true;
     };
 
@@ -214,8 +223,7 @@ Result<bool> StreamReader::next(StreamItem& item) {
         z.add(first);
         while (!is_final(rr)) {
             if (rr.type == rrtype::SOA && rr.owner == qname_)
-                return fail("message " + std::to_string(msg_no_) +
-                            ": second SOA with another serial inside the transfer of " +
+                return fail(here() + ": second SOA with another serial inside the transfer of " +
                             qname_.to_text());
             z.add(rr);
             if (auto r = next_rr(rr, last); !r) return fail(r.error());
@@ -234,8 +242,8 @@ Result<bool> StreamReader::next(StreamItem& item) {
         DeltaStep step;
         step.from_soa = std::move(rr);
         if (!d.steps.empty() && step.from_soa.rdata != d.steps.back().to_soa.rdata)
-            return fail("message " + std::to_string(msg_no_) + ": delta step of " +
-                        qname_.to_text() + " does not start where the previous one ended");
+            return fail(here() + ": delta step of " + qname_.to_text() +
+                        " does not start where the previous one ended");
         for (;;) {
             if (auto r = next_rr(rr, last); !r) return fail(r.error());
             if (rr.type == rrtype::SOA && rr.owner == qname_) break;

@@ -71,6 +71,7 @@ public:
 
 private:
     Result<bool> next_message();
+    std::string here() const; // "message N at offset O" of the current message
     Result<bool> next_rr(Rr& rr, bool& last_in_message);
 
     std::string_view data_;
