@@ -16,9 +16,11 @@ struct Reader {
 };
 
 // Reads RDATA of `type` at r.pos..r.pos+rdlen, decompressing names allowed by its layout.
-Result<std::string> read_rdata(const Reader& r, uint16_t type, size_t rdlen) {
+Result<std::string> read_rdata(const Reader& r, uint16_t type, uint16_t cls, size_t rdlen) {
     size_t start = r.pos, end = r.pos + rdlen;
     std::string_view layout = rdata_layout(type);
+    // RFC 2136 UPDATE: class ANY and NONE records may carry no RDATA at all.
+    if (rdlen == 0 && (cls == rrclass::ANY || cls == rrclass::NONE)) return std::string();
     if (layout.empty()) return std::string(reinterpret_cast<const char*>(r.data + start), rdlen);
     std::string out;
     out.reserve(rdlen + 16);
@@ -111,7 +113,7 @@ Result<Message> parse_message(const uint8_t* data, size_t len) {
             size_t rdlen = get16(data + after + 8);
             r.pos = after + 10;
             if (len - r.pos < rdlen) return fail(where() + ": RDATA runs past the message");
-            auto rd = read_rdata(r, rr.type, rdlen);
+            auto rd = read_rdata(r, rr.type, rr.cls, rdlen);
             if (!rd) return fail(where() + ": " + rd.error());
             rr.rdata = std::move(*rd);
             r.pos += rdlen;
@@ -281,7 +283,7 @@ bool MessageBuilder::add_rr(Section section, std::string_view owner, uint16_t ty
     size_t rdlen_at = buf_.size();
     put16(buf_, 0);
     std::string_view layout = rdata_layout(type);
-    bool has_names = layout.find_first_of("Ccu") != std::string_view::npos;
+    bool has_names = !rdata.empty() && layout.find_first_of("Ccu") != std::string_view::npos;
     if (!has_names) {
         if (buf_.size() + rdata.size() > limit_) return undo();
         buf_.append(rdata);

@@ -101,6 +101,8 @@ std::string_view rdata_layout(uint16_t type) {
         return "CC44444";
     case rrtype::MINFO:
         return "CC";
+    case rrtype::HINFO:
+        return "SS";
     case rrtype::MX:
         return "2C";
     case rrtype::RP:

@@ -166,6 +166,8 @@ public:
                 }
                 if (p_ >= end_) return error(err, "quoted string not closed before end of file");
                 ++p_;
+                if (std::memchr(s, 0, size_t(p_ - s)))
+                    return error(err, "raw NUL byte in the zone file (write it as \\000)");
                 toks.push_back(Token{std::string_view(s, size_t(p_ - s)), true});
             } else {
                 const char* s = p_;
@@ -180,6 +182,8 @@ public:
                         break;
                     ++p_;
                 }
+                if (std::memchr(s, 0, size_t(p_ - s)))
+                    return error(err, "raw NUL byte in the zone file (write it as \\000)");
                 toks.push_back(Token{std::string_view(s, size_t(p_ - s)), false});
             }
         }
@@ -637,12 +641,18 @@ private:
     }
 
     bool ldns_rdata(uint16_t type, const std::vector<Token>& toks, size_t rdata_start) {
-        std::string line = owner_.to_text();
-        line += " 0 IN ";
+        // The owner is not needed (only the RDATA is taken), and "@" keeps ldns's 255-character
+        // token limit away from long escaped owners.
+        std::string line = "@ 0 IN ";
         line += dns::type_name(type);
         for (size_t k = rdata_start; k < toks.size(); ++k) {
+            // ldns takes "\#" anywhere as the RFC 3597 marker; only the first token may be.
+            if (!toks[k].quoted && toks[k].text == "\\#") {
+                error_ = dns::type_name(type) + ": \\# is only allowed as the first RDATA field";
+                return false;
+            }
             line.push_back(' ');
-            line.append(toks[k].text);
+            line.append(toks[k].text); // no NUL inside: the scanner refuses raw NUL bytes
         }
         ldns_rr* raw = nullptr;
         ldns_status st = ldns_rr_new_frm_str(&raw, line.c_str(), 0, origin_rdf(), nullptr);
