@@ -4,6 +4,8 @@
 
 #include "zone/zonefile.hpp"
 
+#include "test_util.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -16,8 +18,8 @@ using endpointdns::zone::check_zone;
 using endpointdns::zone::Diagnostic;
 using endpointdns::zone::Diagnostics;
 using endpointdns::zone::Limits;
-using endpointdns::zone::parse_zone_text;
 using endpointdns::zone::Zone;
+using namespace endpointdns::test;
 
 namespace {
 
@@ -46,12 +48,6 @@ const std::string clean_zone = "$ORIGIN example.com.\n"                         
                                "Caps IN A 192.0.2.61\n";                           // 21
 constexpr uint32_t first_extra_line = 22;
 
-std::string diag_list(const Diagnostics& d) {
-    std::string s;
-    for (const auto& x : d) s += "\n  " + x.to_string();
-    return s;
-}
-
 struct Checked {
     size_t errors = 0;
     Diagnostics diags;
@@ -59,12 +55,7 @@ struct Checked {
 
 // Parses text, normalizes and checks; parse and normalize must be clean.
 Checked check(const std::string& text, const Limits& limits = {}) {
-    Diagnostics pd;
-    Zone z = parse_zone_text(text, "test.zone", *Name::parse("example.com."), pd);
-    EXPECT_TRUE(pd.empty()) << "parse:" << diag_list(pd);
-    Diagnostics nd;
-    z.normalize(&nd);
-    EXPECT_TRUE(nd.empty()) << "normalize:" << diag_list(nd);
+    Zone z = zone_from(text);
     Checked c;
     c.errors = check_zone(z, limits, c.diags);
     size_t counted = size_t(std::count_if(c.diags.begin(), c.diags.end(),

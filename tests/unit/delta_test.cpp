@@ -6,6 +6,8 @@
 #include "error.hpp"
 #include "zone/zonefile.hpp"
 
+#include "test_util.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -15,44 +17,18 @@
 
 namespace dns = endpointdns::dns;
 namespace rrtype = endpointdns::dns::rrtype;
-using dns::Name;
 using dns::Rr;
 using endpointdns::zone::apply_delta;
 using endpointdns::zone::Delta;
 using endpointdns::zone::Diagnostics;
 using endpointdns::zone::diff_zones;
 using endpointdns::zone::read_stream;
-using endpointdns::zone::RrView;
 using endpointdns::zone::StreamItem;
 using endpointdns::zone::StreamWriter;
 using endpointdns::zone::Zone;
+using namespace endpointdns::test;
 
 namespace {
-
-Name N(std::string_view t) {
-    auto n = Name::parse(t);
-    EXPECT_TRUE(n.ok()) << t;
-    return n.ok() ? *n : Name();
-}
-
-std::string diag_list(const Diagnostics& d) {
-    std::string s;
-    for (const auto& x : d) s += "\n  " + x.to_string();
-    return s;
-}
-
-Zone zone_from(const std::string& text, std::string_view origin = "example.com.") {
-    Diagnostics d;
-    Zone z = endpointdns::zone::parse_zone_text(text, "test.zone", N(origin), d);
-    EXPECT_TRUE(d.empty()) << diag_list(d);
-    z.normalize(&d);
-    EXPECT_TRUE(d.empty()) << diag_list(d);
-    return z;
-}
-
-std::string soa_line(uint32_t serial) {
-    return "@ 3600 IN SOA ns1 hostmaster " + std::to_string(serial) + " 7200 3600 1209600 300\n";
-}
 
 const std::string common = "@ 3600 IN NS ns1\n"
                            "@ 3600 IN NS ns2.example.net.\n"
@@ -91,19 +67,6 @@ Zone v3() {
                      "new 300 IN AAAA 2001:db8::2\n"
                      "case 60 IN A 192.0.2.100\n"
                      "cname 300 IN CNAME mail\n");
-}
-
-void expect_same_zone(const Zone& got, const Zone& want) {
-    EXPECT_TRUE(got.origin() == want.origin());
-    ASSERT_EQ(got.size(), want.size());
-    for (size_t i = 0; i < want.size(); ++i) {
-        RrView a = got.at(i), b = want.at(i);
-        ASSERT_EQ(a.owner, b.owner) << i << ": " << Name::from_wire_unchecked(a.owner).to_text()
-                                    << " vs " << Name::from_wire_unchecked(b.owner).to_text();
-        ASSERT_EQ(a.type, b.type) << i;
-        ASSERT_EQ(a.ttl, b.ttl) << i << ": " << Name::from_wire_unchecked(a.owner).to_text();
-        ASSERT_EQ(a.rdata, b.rdata) << i;
-    }
 }
 
 std::string text_of(const Rr& r) {
@@ -250,8 +213,7 @@ TEST(Delta, WrongStartingSerial) {
 TEST(Delta, RemovingAMissingRecordFails) {
     Zone a = v1(), b = v2();
     Delta d = diff_zones(a, b);
-    d.steps[0].removed.push_back(Rr{N("absent.example.com."), rrtype::A, dns::rrclass::IN, 300,
-                                    std::string{char(192), 0, 2, 1}});
+    d.steps[0].removed.push_back(rr("absent.example.com.", rrtype::A, 300, bytes({192, 0, 2, 1})));
     auto r = apply_delta(a, d);
     ASSERT_FALSE(r.ok());
     EXPECT_NE(r.error().find("absent.example.com."), std::string::npos) << r.error();

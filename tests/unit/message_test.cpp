@@ -3,6 +3,8 @@
 // parsing.
 #include "dns/message.hpp"
 
+#include "test_util.hpp"
+
 #include <gtest/gtest.h>
 
 #include <random>
@@ -12,49 +14,12 @@
 namespace dns = endpointdns::dns;
 namespace rrtype = endpointdns::dns::rrtype;
 using dns::MessageBuilder;
-using dns::Name;
 using dns::Rr;
 using dns::Section;
+using namespace endpointdns::test;
 
 namespace {
 
-std::string bytes(std::initializer_list<int> b) {
-    std::string s;
-    for (int c : b) s.push_back(char(c));
-    return s;
-}
-Name N(std::string_view t) {
-    auto n = Name::parse(t);
-    EXPECT_TRUE(n.ok()) << t;
-    return n.ok() ? *n : Name();
-}
-std::string W(std::string_view t) {
-    return std::string(N(t).wire());
-}
-std::string u16(uint16_t v) {
-    std::string s;
-    dns::put16(s, v);
-    return s;
-}
-std::string u32(uint32_t v) {
-    std::string s;
-    dns::put32(s, v);
-    return s;
-}
-std::string txt(std::initializer_list<std::string> strings) {
-    std::string s;
-    for (const auto& x : strings) {
-        s.push_back(char(x.size()));
-        s += x;
-    }
-    return s;
-}
-Rr rr(std::string_view owner, uint16_t type, uint32_t ttl, std::string rdata) {
-    return Rr{N(owner), type, dns::rrclass::IN, ttl, std::move(rdata)};
-}
-std::string soa(std::string_view m, std::string_view r, uint32_t serial) {
-    return W(m) + W(r) + u32(serial) + u32(7200) + u32(3600) + u32(1209600) + u32(300);
-}
 std::string header(uint16_t qd, uint16_t an, uint16_t ns = 0, uint16_t ar = 0,
                    uint16_t flags = 0x8400) {
     return u16(0x1234) + u16(flags) + u16(qd) + u16(an) + u16(ns) + u16(ar);
@@ -122,7 +87,7 @@ Sample sample() {
     Sample s;
     s.answer = {
         rr("example.com.", rrtype::SOA, 3600,
-           soa("ns1.example.com.", "hostmaster.example.com.", 2024)),
+           soa_rdata("ns1.example.com.", "hostmaster.example.com.", 2024)),
         rr("example.com.", rrtype::NS, 3600, W("ns1.example.com.")),
         rr("example.com.", rrtype::NS, 3600, W("ns2.example.com.")),
         rr("example.com.", rrtype::MX, 300, u16(10) + W("mail.example.com.")),

@@ -3,6 +3,8 @@
 // compression.
 #include "dns/name.hpp"
 
+#include "test_util.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -14,21 +16,10 @@
 
 using endpointdns::dns::Name;
 using endpointdns::dns::NameHash;
+using endpointdns::test::bytes;
+using endpointdns::test::N;
 
 namespace {
-
-Name N(std::string_view text) {
-    auto n = Name::parse(text);
-    EXPECT_TRUE(n.ok()) << "cannot parse '" << text << "': " << (n.ok() ? "" : n.error());
-    return n.ok() ? *n : Name();
-}
-
-// Wire bytes from a list of octets, for readable expectations.
-std::string bytes(std::initializer_list<int> b) {
-    std::string s;
-    for (int c : b) s.push_back(char(c));
-    return s;
-}
 
 int sign(int v) {
     return v < 0 ? -1 : (v > 0 ? 1 : 0);

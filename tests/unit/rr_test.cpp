@@ -3,6 +3,8 @@
 // fields.
 #include "dns/rr.hpp"
 
+#include "test_util.hpp"
+
 #include <gtest/gtest.h>
 
 #include <string>
@@ -10,40 +12,7 @@
 namespace dns = endpointdns::dns;
 namespace rrtype = endpointdns::dns::rrtype;
 using dns::Name;
-
-namespace {
-
-std::string bytes(std::initializer_list<int> b) {
-    std::string s;
-    for (int c : b) s.push_back(char(c));
-    return s;
-}
-
-std::string W(std::string_view name) {
-    auto n = Name::parse(name);
-    EXPECT_TRUE(n.ok()) << name;
-    return std::string(n.ok() ? n->wire() : std::string_view("\0", 1));
-}
-
-std::string u16(uint16_t v) {
-    std::string s;
-    dns::put16(s, v);
-    return s;
-}
-std::string u32(uint32_t v) {
-    std::string s;
-    dns::put32(s, v);
-    return s;
-}
-
-std::string soa_rdata(std::string_view mname, std::string_view rname, uint32_t serial,
-                      uint32_t refresh = 7200, uint32_t retry = 3600, uint32_t expire = 1209600,
-                      uint32_t minimum = 300) {
-    return W(mname) + W(rname) + u32(serial) + u32(refresh) + u32(retry) + u32(expire) +
-           u32(minimum);
-}
-
-} // namespace
+using namespace endpointdns::test;
 
 // ---- mnemonics -----------------------------------------------------------------------------
 

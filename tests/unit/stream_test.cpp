@@ -6,6 +6,8 @@
 #include "zone/delta.hpp"
 #include "zone/zonefile.hpp"
 
+#include "test_util.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -16,41 +18,19 @@
 namespace dns = endpointdns::dns;
 namespace rrtype = endpointdns::dns::rrtype;
 using dns::MessageBuilder;
-using dns::Name;
 using dns::Rr;
 using dns::Section;
 using endpointdns::zone::Delta;
 using endpointdns::zone::Diagnostics;
 using endpointdns::zone::read_stream;
-using endpointdns::zone::RrView;
 using endpointdns::zone::StreamItem;
 using endpointdns::zone::StreamReader;
 using endpointdns::zone::StreamWriter;
 using endpointdns::zone::Zone;
 using endpointdns::zone::zone_to_stream;
+using namespace endpointdns::test;
 
 namespace {
-
-Name N(std::string_view t) {
-    auto n = Name::parse(t);
-    EXPECT_TRUE(n.ok()) << t;
-    return n.ok() ? *n : Name();
-}
-
-std::string diag_list(const Diagnostics& d) {
-    std::string s;
-    for (const auto& x : d) s += "\n  " + x.to_string();
-    return s;
-}
-
-Zone zone_from(const std::string& text, std::string_view origin = "example.com.") {
-    Diagnostics d;
-    Zone z = endpointdns::zone::parse_zone_text(text, "test.zone", N(origin), d);
-    EXPECT_TRUE(d.empty()) << diag_list(d);
-    z.normalize(&d);
-    EXPECT_TRUE(d.empty()) << diag_list(d);
-    return z;
-}
 
 // Record lines with absolute owners and explicit TTLs, so that they can be shuffled.
 std::vector<std::string> sample_lines(std::string_view origin = "example.com.",
@@ -89,18 +69,6 @@ std::string join(const std::vector<std::string>& lines) {
 
 Zone sample_zone(std::string_view origin = "example.com.", uint32_t serial = 1) {
     return zone_from(join(sample_lines(origin, serial)), origin);
-}
-
-void expect_same_zone(const Zone& got, const Zone& want) {
-    EXPECT_TRUE(got.origin().same_case(want.origin())) << got.origin().to_text();
-    ASSERT_EQ(got.size(), want.size());
-    for (size_t i = 0; i < want.size(); ++i) {
-        RrView a = got.at(i), b = want.at(i);
-        ASSERT_EQ(a.owner, b.owner) << i << ": " << Name::from_wire_unchecked(a.owner).to_text();
-        ASSERT_EQ(a.type, b.type) << i;
-        ASSERT_EQ(a.ttl, b.ttl) << i;
-        ASSERT_EQ(a.rdata, b.rdata) << i;
-    }
 }
 
 void expect_same_rrs(const std::vector<Rr>& got, const std::vector<Rr>& want, const char* what) {
@@ -155,13 +123,11 @@ std::string message(std::string_view qname, uint16_t qtype, const std::vector<Rr
 }
 
 Rr soa_rr(std::string_view origin, uint32_t serial) {
-    std::string rd(N(std::string("ns1.") + std::string(origin)).wire());
-    rd += N(std::string("h.") + std::string(origin)).wire();
-    for (uint32_t v : {serial, 7200u, 3600u, 1209600u, 300u}) dns::put32(rd, v);
-    return Rr{N(origin), rrtype::SOA, dns::rrclass::IN, 3600, rd};
+    std::string o(origin);
+    return rr(origin, rrtype::SOA, 3600, soa_rdata("ns1." + o, "h." + o, serial));
 }
 Rr a_rr(std::string_view owner, uint8_t last) {
-    return Rr{N(owner), rrtype::A, dns::rrclass::IN, 300, std::string{char(192), 0, 2, char(last)}};
+    return rr(owner, rrtype::A, 300, bytes({192, 0, 2, last}));
 }
 
 std::string stream_error(std::string_view bytes) {

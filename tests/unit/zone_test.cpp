@@ -5,6 +5,8 @@
 
 #include "error.hpp"
 
+#include "test_util.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -21,38 +23,13 @@ using endpointdns::zone::Diagnostics;
 using endpointdns::zone::Location;
 using endpointdns::zone::RrView;
 using endpointdns::zone::Zone;
+using namespace endpointdns::test;
 
 namespace {
 
-Name N(std::string_view t) {
-    auto n = Name::parse(t);
-    EXPECT_TRUE(n.ok()) << t;
-    return n.ok() ? *n : Name();
-}
-std::string W(std::string_view t) {
-    return std::string(N(t).wire());
-}
-std::string bytes(std::initializer_list<int> b) {
-    std::string s;
-    for (int c : b) s.push_back(char(c));
-    return s;
-}
-std::string u16(uint16_t v) {
-    std::string s;
-    dns::put16(s, v);
-    return s;
-}
-std::string u32(uint32_t v) {
-    std::string s;
-    dns::put32(s, v);
-    return s;
-}
+// The SOA RDATA of the zones here.
 std::string soa(uint32_t serial) {
-    return W("ns1.example.com.") + W("hostmaster.example.com.") + u32(serial) + u32(7200) +
-           u32(3600) + u32(1209600) + u32(300);
-}
-std::string owner_text(const RrView& r) {
-    return Name::from_wire_unchecked(r.owner).to_text();
+    return soa_rdata("ns1.example.com.", "hostmaster.example.com.", serial);
 }
 
 size_t count_containing(const Diagnostics& d, std::string_view needle) {

@@ -4,6 +4,8 @@
 
 #include "error.hpp"
 
+#include "test_util.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -25,48 +27,18 @@ using endpointdns::zone::parse_zone_text;
 using endpointdns::zone::ParseOptions;
 using endpointdns::zone::RrView;
 using endpointdns::zone::Zone;
+using namespace endpointdns::test;
 
 namespace {
 
 const ParseOptions fast_opts{.fast = true};
 const ParseOptions ldns_opts{.fast = false};
 
-Name N(std::string_view t) {
-    auto n = Name::parse(t);
-    EXPECT_TRUE(n.ok()) << t;
-    return n.ok() ? *n : Name();
-}
-std::string W(std::string_view t) {
-    return std::string(N(t).wire());
-}
-std::string bytes(std::initializer_list<int> b) {
-    std::string s;
-    for (int c : b) s.push_back(char(c));
-    return s;
-}
-std::string u16(uint16_t v) {
-    std::string s;
-    dns::put16(s, v);
-    return s;
-}
-std::string u32(uint32_t v) {
-    std::string s;
-    dns::put32(s, v);
-    return s;
-}
 std::string hex(std::string_view h) {
     std::string out;
     for (size_t i = 0; i + 1 < h.size(); i += 2)
         out.push_back(char(std::stoi(std::string(h.substr(i, 2)), nullptr, 16)));
     return out;
-}
-std::string txt(std::initializer_list<std::string> strings) {
-    std::string s;
-    for (const auto& x : strings) {
-        s.push_back(char(x.size()));
-        s += x;
-    }
-    return s;
 }
 
 struct Parsed {
@@ -79,12 +51,6 @@ Parsed parse(std::string_view text, const ParseOptions& opts = fast_opts,
     Diagnostics d;
     Zone z = parse_zone_text(text, file, N(origin), d, opts);
     return Parsed{std::move(z), std::move(d)};
-}
-
-std::string diag_list(const Diagnostics& d) {
-    std::string s;
-    for (const auto& x : d) s += "\n  " + x.to_string();
-    return s;
 }
 
 // Records of the (unnormalized) zone with the given owner and type, in input order.
@@ -133,8 +99,6 @@ public:
 private:
     std::string path_;
 };
-
-const char* const soa_line = "@ 3600 IN SOA ns1 hostmaster 1 7200 3600 1209600 300\n";
 
 } // namespace
 
@@ -317,8 +281,8 @@ TEST(ZoneFile, ParenthesesAndComments) {
         auto p = parse(text, *opts);
         ASSERT_TRUE(p.diags.empty()) << diag_list(p.diags);
         EXPECT_EQ(rdata_of(p, "example.com.", rrtype::SOA),
-                  W("ns1.example.com.") + W("hostmaster.example.com.") + u32(2024010101) +
-                      u32(3600) + u32(900) + u32(604800) + u32(86400));
+                  soa_rdata("ns1.example.com.", "hostmaster.example.com.", 2024010101, 3600, 900,
+                            604800, 86400));
         EXPECT_EQ(rdata_of(p, "txt.example.com.", rrtype::TXT), txt({"a", "b"}));
         EXPECT_EQ(p.zone.location(index_of(p.zone, "example.com.", rrtype::SOA)).line, 2u);
         EXPECT_EQ(p.zone.location(index_of(p.zone, "www.example.com.", rrtype::A)).line, 9u);
@@ -427,8 +391,7 @@ TEST(ZoneFile, EveryCommonType) {
         "key IN DNSKEY 257 3 8 AwEAAQ==\n";
     std::vector<std::tuple<std::string, uint16_t, std::string>> want = {
         {"example.com.", rrtype::SOA,
-         W("ns1.example.com.") + W("hostmaster.example.com.") + u32(2024) + u32(7200) + u32(3600) +
-             u32(1209600) + u32(300)},
+         soa_rdata("ns1.example.com.", "hostmaster.example.com.", 2024)},
         {"example.com.", rrtype::NS, W("ns1.example.com.")},
         {"example.com.", rrtype::MX, u16(10) + W("mail.example.com.")},
         {"example.com.", rrtype::TXT, txt({"v=spf1 -all"})},
@@ -661,8 +624,8 @@ void expect_identical(const std::string& text, const std::string& origin, bool e
         if (!same) {
             ++mismatches;
             ADD_FAILURE() << "record " << i << " (line " << fast.zone.location(i).line << ") "
-                          << Name::from_wire_unchecked(a.owner).to_text() << " "
-                          << dns::type_name(a.type) << ": fast and ldns differ"
+                          << owner_text(a) << " " << dns::type_name(a.type)
+                          << ": fast and ldns differ"
                           << "\n  fast rdata " << testing::PrintToString(std::string(a.rdata))
                           << "\n  ldns rdata " << testing::PrintToString(std::string(b.rdata))
                           << " (line " << slow.zone.location(i).line << ")";
