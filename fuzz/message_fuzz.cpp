@@ -96,8 +96,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (const auto* s : sections)
         for (const Rr& rr : *s) {
             // RFC 2136 UPDATE records of class ANY or NONE may have empty RDATA.
-            bool update_empty = rr.rdata.empty() &&
-                                (rr.cls == dns::rrclass::ANY || rr.cls == dns::rrclass::NONE);
+            bool update_empty =
+                rr.rdata.empty() && (rr.cls == dns::rrclass::ANY || rr.cls == dns::rrclass::NONE);
             REQUIRE(update_empty || dns::check_rdata(rr.type, rr.rdata).ok());
             std::string canon;
             if (dns::canonical_rdata(rr.type, rr.rdata, canon)) {

@@ -250,7 +250,8 @@ int run(int argc, char** argv) {
     if (json) {
         summary["errors"] = errors;
         summary["warnings"] = warnings;
-        std::string s = summary.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+        std::string s =
+            summary.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
         util::write_all(1, s, "standard output");
     }
     return errors ? ex_dataerr : ex_ok;
