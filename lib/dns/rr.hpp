@@ -28,6 +28,11 @@ constexpr uint16_t IN = 1, CH = 3, HS = 4, NONE = 254, ANY = 255;
 // Mnemonic ("A", "TYPE65280") and its inverse (accepts TYPEnnn; case-insensitive).
 std::string type_name(uint16_t type);
 std::optional<uint16_t> type_from_name(std::string_view name);
+// False for the types that never are zone data (RFC 6895 3.1): 0 (reserved), OPT and the
+// meta and query types 128-255 (TKEY, TSIG, IXFR, AXFR, MAILB, MAILA, ANY).
+inline bool is_data_type(uint16_t type) {
+    return type != 0 && type != rrtype::OPT && (type < 128 || type > 255);
+}
 std::string class_name(uint16_t cls);
 std::optional<uint16_t> class_from_name(std::string_view name);
 

@@ -177,6 +177,9 @@ Result<bool> StreamReader::next_rr(Rr& rr, bool& last_in_message) {
     if (rr.cls != dns::rrclass::IN)
         return fail(here() + ": record of class " + dns::class_name(rr.cls) + " in zone " +
                     qname_.to_text());
+    if (!dns::is_data_type(rr.type))
+        return fail(here() + ": record of meta type " + dns::type_name(rr.type) + " in zone " +
+                    qname_.to_text());
     return true;
 }
 

@@ -413,6 +413,10 @@ private:
             error_ = "unknown record type '" + std::string(toks[i].text) + "'";
             return nullptr;
         }
+        if (!dns::is_data_type(*type)) {
+            error_ = "meta type " + dns::type_name(*type) + " cannot be zone data (RFC 6895)";
+            return nullptr;
+        }
         ++i;
         if (!ttl) {
             if (default_ttl_)

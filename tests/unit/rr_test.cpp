@@ -210,3 +210,12 @@ TEST(RrStruct, EqualityIgnoresOwnerCaseOnly) {
     b.rdata = bytes({1, 2, 3, 5});
     EXPECT_FALSE(a == b);
 }
+
+TEST(RrType, MetaTypesAreNotData) {
+    // RFC 6895 3.1: type 0 is reserved, OPT and 128-255 (TKEY, TSIG, IXFR, AXFR, MAILB, MAILA,
+    // ANY) only ever appear in messages, never as zone data.
+    for (uint16_t t : {0, 41, 128, 249, 250, 251, 252, 253, 254, 255})
+        EXPECT_FALSE(dns::is_data_type(t)) << t;
+    for (uint16_t t : {1, 2, 6, 16, 28, 40, 42, 46, 127, 256, 257, 65280, 65535})
+        EXPECT_TRUE(dns::is_data_type(t)) << t;
+}

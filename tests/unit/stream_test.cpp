@@ -450,6 +450,22 @@ TEST(StreamMalformed, RecordOfAnotherClass) {
                   good.size());
 }
 
+TEST(StreamMalformed, MetaTypeRecords) {
+    // An OPT or TSIG record in the answer section is not zone data (RFC 6895 3.1): loaded, it
+    // would be served and transferred as if it were.
+    auto soa = soa_rr("example.com.", 1);
+    for (uint16_t t : {41, 250, 252, 255, 0}) {
+        Rr meta = rr("a.example.com.", t, 0, "");
+        std::string e = stream_error(message("example.com.", rrtype::AXFR, {soa, meta, soa}));
+        EXPECT_NE(e.find("meta"), std::string::npos) << t << ": " << e;
+        expect_offset(e, 0);
+        e = stream_error(message("example.com.", rrtype::IXFR,
+                                 {soa_rr("example.com.", 2), soa, soa_rr("example.com.", 2), meta,
+                                  soa_rr("example.com.", 2)}));
+        EXPECT_NE(e.find("meta"), std::string::npos) << t << ": " << e;
+    }
+}
+
 TEST(StreamMalformed, DeltaStepsThatDoNotChain) {
     // newest SOA 3; step 1 -> 2; then a step that starts at 1 again.
     std::string s =

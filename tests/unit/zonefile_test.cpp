@@ -493,6 +493,26 @@ TEST(ZoneFile, ErrorMessagesSayWhatWasWrong) {
     EXPECT_NE(msg("a IN NS a..b").find("label"), std::string::npos);
 }
 
+TEST(ZoneFile, MetaTypesAreRefused) {
+    // OPT, TSIG, AXFR, ANY ... are message-only types (RFC 6895 3.1): never zone data, in either
+    // the mnemonic or the generic form, on the fast path or through ldns.
+    for (bool fast : {true, false}) {
+        endpointdns::zone::ParseOptions opts;
+        opts.fast = fast;
+        for (std::string_view line :
+             {"a IN TYPE41 \\# 0", "a IN OPT \\# 0", "a IN TSIG \\# 0", "a IN TYPE250 \\# 0",
+              "a IN AXFR \\# 0", "a IN ANY \\# 0", "a IN TYPE0 \\# 0", "a IN TYPE200 \\# 0"}) {
+            Diagnostics d;
+            Zone z = endpointdns::zone::parse_zone_text("$TTL 1\n" + std::string(line) + "\n",
+                                                        "test.zone", N("example.com."), d, opts);
+            EXPECT_EQ(z.size(), 0u) << line;
+            ASSERT_EQ(d.size(), 1u) << line << diag_list(d);
+            EXPECT_EQ(d[0].line, 2u);
+            EXPECT_NE(d[0].message.find("meta"), std::string::npos) << d[0].message;
+        }
+    }
+}
+
 TEST(ZoneFile, UnbalancedParentheses) {
     for (const auto* opts : {&fast_opts, &ldns_opts}) {
         auto p = parse("$TTL 1\n"
