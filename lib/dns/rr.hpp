@@ -73,6 +73,11 @@ struct Soa {
     uint32_t serial = 0, refresh = 0, retry = 0, expire = 0, minimum = 0;
 };
 std::optional<Soa> parse_soa(std::string_view rdata);
+// RFC 1982 serial number arithmetic: true when serial a is later than serial b. Serials half
+// the space apart are neither earlier nor later.
+inline bool serial_later(uint32_t a, uint32_t b) {
+    return int32_t(a - b) > 0;
+}
 
 inline uint16_t get16(const uint8_t* p) {
     return uint16_t((p[0] << 8) | p[1]);

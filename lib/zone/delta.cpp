@@ -89,6 +89,11 @@ Delta diff_zones(const Zone& from, const Zone& to) {
         throw Error(ex_dataerr, "zone " + to.origin().to_text() + " changed but its serial " +
                                     std::to_string(to_serial->serial) + " did not");
     }
+    // ... and move it forward (RFC 1982), or secondaries keep the old data.
+    if (from_serial && to_serial && !dns::serial_later(to_serial->serial, from_serial->serial))
+        throw Error(ex_dataerr, "zone " + to.origin().to_text() + " serial " +
+                                    std::to_string(to_serial->serial) + " is not later than " +
+                                    std::to_string(from_serial->serial));
     d.steps.push_back(std::move(step));
     return d;
 }
@@ -110,6 +115,10 @@ Result<Zone> apply_delta(const Zone& zone, const Delta& delta) {
         auto from = dns::parse_soa(step.from_soa.rdata), to = dns::parse_soa(step.to_soa.rdata);
         if (!from || !to)
             return fail("delta step " + std::to_string(s + 1) + " has a malformed SOA");
+        if (!dns::serial_later(to->serial, from->serial))
+            return fail("delta step " + std::to_string(s + 1) + " goes from serial " +
+                        std::to_string(from->serial) + " to serial " + std::to_string(to->serial) +
+                        ", which is not later");
         if (s > 0 && step.from_soa.rdata != delta.steps[s - 1].to_soa.rdata)
             return fail("delta step " + std::to_string(s + 1) + " does not start where step " +
                         std::to_string(s) + " ended");

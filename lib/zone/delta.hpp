@@ -9,12 +9,14 @@ namespace endpointdns::zone {
 // The one-step delta that turns `from` into `to` (both normalized, same origin, with SOAs).
 // A record whose TTL changed is removed and added again. Identical zones give a delta without
 // steps. Throws Error(ex_dataerr) when either zone lacks an SOA, the origins differ, or the
-// zones differ but their serials do not (an IXFR step must change the serial).
+// zones differ but the serial of `to` is not later than that of `from` (RFC 1982; an IXFR step
+// must move the serial forward).
 Delta diff_zones(const Zone& from, const Zone& to);
 
 // Applies every step of `delta` to `zone` and returns the new normalized zone. Fails, without
 // touching `zone`, when the delta does not start at the zone's serial, when it removes a record
-// the zone does not have, or when a step's SOA does not follow from the previous one.
+// the zone does not have, when a step's SOA does not follow from the previous one, or when a
+// step does not move the serial forward (RFC 1982).
 Result<Zone> apply_delta(const Zone& zone, const Delta& delta);
 
 } // namespace endpointdns::zone

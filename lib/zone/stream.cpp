@@ -99,9 +99,9 @@ void StreamWriter::write_delta(const Delta& d) {
         throw Error(ex_dataerr, "delta for " + d.origin.to_text() + " has no steps");
     for (const DeltaStep& s : d.steps) {
         auto from = dns::parse_soa(s.from_soa.rdata), to = dns::parse_soa(s.to_soa.rdata);
-        if (!from || !to || from->serial == to->serial)
+        if (!from || !to || !dns::serial_later(to->serial, from->serial))
             throw Error(ex_dataerr, "delta for " + d.origin.to_text() +
-                                        " has a step that does not change the serial");
+                                        " has a step that does not move the serial forward");
     }
     begin(d.origin, rrtype::IXFR);
     add(d.steps.back().to_soa);

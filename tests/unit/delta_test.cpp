@@ -194,6 +194,33 @@ TEST(Delta, UnchangedSerialIsRefusedOrRoundTrips) {
     expect_same_zone(*applied, b);
 }
 
+TEST(Delta, SerialMustMoveForward) {
+    // An IXFR step goes from a serial to a later one in RFC 1982 arithmetic (zone-stream(5));
+    // a step back would leave every secondary that compares serials on the old data.
+    Zone a = zone_from(soa_line(5) + common + "www 300 IN A 192.0.2.1\n");
+    Zone b = zone_from(soa_line(3) + common + "www 300 IN A 192.0.2.2\n");
+    EXPECT_THROW(diff_zones(a, b), endpointdns::Error);
+    // A hand-made step back is refused by the writer and by apply_delta.
+    Delta back = diff_zones(b, a); // 3 -> 5
+    std::swap(back.steps[0].from_soa, back.steps[0].to_soa);
+    std::swap(back.steps[0].removed, back.steps[0].added); // 5 -> 3
+    StreamWriter w([](std::string_view) {});
+    EXPECT_THROW(w.write_delta(back), endpointdns::Error);
+    auto r = apply_delta(a, back);
+    ASSERT_FALSE(r.ok());
+    EXPECT_NE(r.error().find("serial"), std::string::npos) << r.error();
+    // Half the serial space away is not later either (RFC 1982 3.2 leaves it undefined).
+    Zone far = zone_from(soa_line(5u + 0x80000000u) + common + "www 300 IN A 192.0.2.2\n");
+    EXPECT_THROW(diff_zones(a, far), endpointdns::Error);
+    // Wrapping around 2^32 is a step forward.
+    Zone high = zone_from(soa_line(0xFFFFFFF0u) + common + "www 300 IN A 192.0.2.1\n");
+    Zone low = zone_from(soa_line(2) + common + "www 300 IN A 192.0.2.2\n");
+    Delta wrap = diff_zones(high, low);
+    auto applied = apply_delta(high, wrap);
+    ASSERT_TRUE(applied.ok()) << applied.error();
+    expect_same_zone(*applied, low);
+}
+
 TEST(Delta, WrongStartingSerial) {
     Zone a = v1(), b = v2();
     Delta d = diff_zones(a, b);
