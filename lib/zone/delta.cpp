@@ -24,6 +24,15 @@ std::string record_key(std::string_view owner, uint16_t type, std::string_view r
     return k;
 }
 
+// RFC 4034 6.3 order of two RDATAs of one type (names lowercased where 6.2 says so).
+int compare_canonical_rdata(uint16_t type, std::string_view a, std::string_view b) {
+    std::string ca, cb;
+    if (dns::canonical_rdata(type, a, ca)) a = ca;
+    if (dns::canonical_rdata(type, b, cb)) b = cb;
+    int c = a.compare(b);
+    return c < 0 ? -1 : (c > 0 ? 1 : 0);
+}
+
 int compare_rrset(const Zone& a, size_t i, const Zone& b, size_t j) {
     RrView x = a.at(i), y = b.at(j);
     int c = dns::canonical_compare(x.owner, y.owner);
@@ -64,15 +73,20 @@ Delta diff_zones(const Zone& from, const Zone& to) {
         } else {
             size_t ie = from.rrset_end(i), je = to.rrset_end(j);
             if (!is_apex_soa(from, from.at(i))) {
-                for (size_t x = i; x < ie; ++x) {
-                    bool found = false;
-                    for (size_t y = j; y < je && !found; ++y) found = same(from.at(x), to.at(y));
-                    if (!found) step.removed.push_back(from.at(x).to_rr());
-                }
-                for (size_t y = j; y < je; ++y) {
-                    bool found = false;
-                    for (size_t x = i; x < ie && !found; ++x) found = same(from.at(x), to.at(y));
-                    if (!found) step.added.push_back(to.at(y).to_rr());
+                // Both RRsets are in canonical RDATA order without duplicates: one merge walk
+                // pairs the records, so a large RRset is not compared record by record.
+                size_t x = i, y = j;
+                while (x < ie || y < je) {
+                    int rc = x >= ie   ? 1
+                             : y >= je ? -1
+                                       : compare_canonical_rdata(from.at(x).type, from.at(x).rdata,
+                                                                 to.at(y).rdata);
+                    if (rc <= 0 && (rc < 0 || !same(from.at(x), to.at(y))))
+                        step.removed.push_back(from.at(x).to_rr());
+                    if (rc >= 0 && (rc > 0 || !same(from.at(x), to.at(y))))
+                        step.added.push_back(to.at(y).to_rr());
+                    if (rc <= 0) ++x;
+                    if (rc >= 0) ++y;
                 }
             }
             i = ie;
