@@ -139,7 +139,12 @@ Result<Zone> apply_delta(const Zone& zone, const Delta& delta) {
         std::unordered_map<std::string, unsigned> remove;
         for (const Rr& r : step.removed) ++remove[record_key(r.owner.wire(), r.type, r.rdata)];
         Zone out(cur->origin(), cur->rclass());
-        out.reserve(cur->size() + step.added.size(), 0, 0);
+        out.reserve(cur->size() + step.added.size() + 1, 0, 0);
+        // Added records go in first: normalize() gives an RRset the TTL of its first record,
+        // so a record added with a new TTL sets the TTL of its whole RRset (as RFC 2136 3.4.2.2
+        // does for UPDATE, and as RFC 2181 5.2 requires RRsets to have one TTL).
+        out.add(step.to_soa);
+        for (const Rr& r : step.added) out.add(r);
         for (size_t i = 0; i < cur->size(); ++i) {
             RrView r = cur->at(i);
             if (is_apex_soa(*cur, r)) continue; // replaced by the step's new SOA
@@ -159,8 +164,6 @@ Result<Zone> apply_delta(const Zone& zone, const Delta& delta) {
                     return fail("delta removes " + r.owner.to_text() + " " +
                                 dns::type_name(r.type) + ", which is not in the zone");
         }
-        out.add(step.to_soa);
-        for (const Rr& r : step.added) out.add(r);
         out.normalize();
         next = std::move(out);
         cur = &*next;

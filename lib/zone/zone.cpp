@@ -192,10 +192,6 @@ void Zone::normalize(Diagnostics* diags) {
     // 3. Rebuild in order, dropping duplicates and unifying TTLs within each RRset.
     std::vector<Record> out;
     out.reserve(n);
-    auto loc_text = [&](const Record& r) {
-        std::string w = where({r.file, r.line});
-        return w.empty() ? std::string() : w;
-    };
     for (size_t s = 0; s < n;) {
         size_t e = s + 1;
         uint32_t rs = rank_of[idx[s]];
@@ -207,20 +203,20 @@ void Zone::normalize(Diagnostics* diags) {
             Record r = recs_[idx[k]];
             if (k > s && compare_rdata(r.type, rdata_of(idx[k]), rdata_of(idx[k - 1])) == 0) {
                 if (diags)
-                    diags->push_back({Diagnostic::Severity::warning, loc_text(r), r.line,
-                                      "duplicate " + dns::type_name(r.type) + " record at " +
-                                          dns::Name::from_wire_unchecked(owner_of(r)).to_text() +
-                                          " ignored"});
+                    diags->push_back(
+                        {Diagnostic::Severity::warning, where({r.file, r.line}), r.line,
+                         "duplicate " + dns::type_name(r.type) + " record at " +
+                             dns::Name::from_wire_unchecked(owner_of(r)).to_text() + " ignored"});
                 continue;
             }
             if (r.ttl != ttl) {
                 if (diags)
-                    diags->push_back({Diagnostic::Severity::warning, loc_text(r), r.line,
-                                      "TTL " + std::to_string(r.ttl) + " differs from the TTL " +
-                                          std::to_string(ttl) + " of its RRset " +
-                                          dns::Name::from_wire_unchecked(owner_of(r)).to_text() +
-                                          " " + dns::type_name(r.type) + "; using " +
-                                          std::to_string(ttl)});
+                    diags->push_back(
+                        {Diagnostic::Severity::warning, where({r.file, r.line}), r.line,
+                         "TTL " + std::to_string(r.ttl) + " differs from the TTL " +
+                             std::to_string(ttl) + " of its RRset " +
+                             dns::Name::from_wire_unchecked(owner_of(r)).to_text() + " " +
+                             dns::type_name(r.type) + "; using " + std::to_string(ttl)});
                 r.ttl = ttl;
             }
             out.push_back(r);

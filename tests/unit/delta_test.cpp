@@ -262,6 +262,27 @@ TEST(Delta, RemovingAMissingRecordFails) {
     expect_same_zone(*l, b);
 }
 
+// A hand-made delta (as dnsapid sends for an ACME TXT value) that adds a record to an existing
+// RRset with another TTL: the RRset takes the new TTL, all of it, and no record is lost.
+TEST(Delta, AddedRecordSetsItsRRsetTtl) {
+    Zone a = zone_from(soa_line(1) + "@ NS ns1\nns1 A 192.0.2.1\n_acme TXT \"one\"\n");
+    Zone b = zone_from(soa_line(2) + "@ NS ns1\nns1 A 192.0.2.1\n_acme TXT \"one\"\n");
+    Delta d = diff_zones(a, b); // only the SOA changes
+    ASSERT_EQ(d.steps.size(), 1u);
+    std::string two = txt({"two"});
+    d.steps[0].added.push_back(rr("_acme.example.com.", rrtype::TXT, 60, two));
+    auto r = apply_delta(a, d);
+    ASSERT_TRUE(r.ok()) << r.error();
+    unsigned txts = 0;
+    for (size_t i = 0; i < r->size(); ++i) {
+        endpointdns::zone::RrView v = r->at(i);
+        if (v.type != rrtype::TXT) continue;
+        ++txts;
+        EXPECT_EQ(v.ttl, 60u) << owner_text(v);
+    }
+    EXPECT_EQ(txts, 2u);
+}
+
 TEST(Delta, MultiStep) {
     Zone a = v1(), b = v2(), c = v3();
     Delta d12 = diff_zones(a, b), d23 = diff_zones(b, c);
