@@ -32,25 +32,11 @@ Result<std::string> read_rdata(const Reader& r, uint16_t type, uint16_t cls, siz
         return true;
     };
     for (char code : layout) {
+        if (size_t n = layout_fixed_size(code)) {
+            if (!copy(n)) return fail(type_name(type) + " RDATA too short");
+            continue;
+        }
         switch (code) {
-        case '1':
-            if (!copy(1)) return fail(type_name(type) + " RDATA too short");
-            break;
-        case '2':
-            if (!copy(2)) return fail(type_name(type) + " RDATA too short");
-            break;
-        case '4':
-            if (!copy(4)) return fail(type_name(type) + " RDATA too short");
-            break;
-        case '6':
-            if (!copy(6)) return fail(type_name(type) + " RDATA too short");
-            break;
-        case '8':
-            if (!copy(8)) return fail(type_name(type) + " RDATA too short");
-            break;
-        case 'g':
-            if (!copy(16)) return fail(type_name(type) + " RDATA too short");
-            break;
         case 'S':
             if (pos >= end || !copy(1u + r.data[pos]))
                 return fail(type_name(type) + " character-string runs past RDATA");
@@ -291,39 +277,17 @@ bool MessageBuilder::add_rr(Section section, std::string_view owner, uint16_t ty
         const uint8_t* p = reinterpret_cast<const uint8_t*>(rdata.data());
         size_t pos = 0;
         for (char code : layout) {
-            size_t n = 0;
-            switch (code) {
-            case '1':
-                n = 1;
-                break;
-            case '2':
-                n = 2;
-                break;
-            case '4':
-                n = 4;
-                break;
-            case '6':
-                n = 6;
-                break;
-            case '8':
-                n = 8;
-                break;
-            case 'g':
-                n = 16;
-                break;
-            case 'S':
+            size_t n = layout_fixed_size(code);
+            if (code == 'S') {
                 n = pos < rdata.size() ? 1u + p[pos] : 1;
-                break;
-            case 'R':
+            } else if (code == 'R') {
                 n = rdata.size() - pos;
-                break;
-            default: {
+            } else if (n == 0) { // a name
                 size_t nl = wire_name_length(p + pos, rdata.size() - pos);
                 if (nl == 0) return undo(); // RDATA not checked by the caller
                 if (!write_name(rdata.substr(pos, nl), code == 'C')) return undo();
                 pos += nl;
                 continue;
-            }
             }
             if (pos + n > rdata.size() || buf_.size() + n > limit_) return undo();
             buf_.append(rdata.substr(pos, n));

@@ -164,31 +164,12 @@ bool rdata_names_canonical_lower(uint16_t type) {
 }
 
 namespace {
-size_t fixed_size(char code) {
-    switch (code) {
-    case '1':
-        return 1;
-    case '2':
-        return 2;
-    case '4':
-        return 4;
-    case '6':
-        return 6;
-    case '8':
-        return 8;
-    case 'g':
-        return 16;
-    default:
-        return 0;
-    }
-}
-
 // Walks an uncompressed RDATA field by field; calls on_name(offset, length) for each name.
 template <class F> const char* walk(std::string_view layout, std::string_view rdata, F&& on_name) {
     const uint8_t* p = reinterpret_cast<const uint8_t*>(rdata.data());
     size_t pos = 0, len = rdata.size();
     for (char code : layout) {
-        if (size_t n = fixed_size(code)) {
+        if (size_t n = layout_fixed_size(code)) {
             if (len - pos < n) return "RDATA too short";
             pos += n;
         } else if (code == 'S') {
@@ -233,6 +214,14 @@ bool canonical_rdata(uint16_t type, std::string_view rdata, std::string& out) {
         }
     });
     return changed;
+}
+
+int compare_rdata(uint16_t type, std::string_view a, std::string_view b) {
+    std::string ca, cb;
+    if (canonical_rdata(type, a, ca)) a = ca;
+    if (canonical_rdata(type, b, cb)) b = cb;
+    int c = a.compare(b);
+    return c < 0 ? -1 : (c > 0 ? 1 : 0);
 }
 
 std::optional<Soa> parse_soa(std::string_view rdata) {

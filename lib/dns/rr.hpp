@@ -48,6 +48,29 @@ std::string_view rdata_layout(uint16_t type);
 // True when the type's names are lowercased in canonical form (RFC 4034 6.2, RFC 6840 5.1).
 bool rdata_names_canonical_lower(uint16_t type);
 
+// Octets of a fixed-size layout field ('1' '2' '4' '6' '8' 'g'); 0 for names, 'S' and 'R'.
+constexpr size_t layout_fixed_size(char code) {
+    switch (code) {
+    case '1':
+        return 1;
+    case '2':
+        return 2;
+    case '4':
+        return 4;
+    case '6':
+        return 6;
+    case '8':
+        return 8;
+    case 'g':
+        return 16;
+    default:
+        return 0;
+    }
+}
+
+// RFC 4034 6.3 order of two RDATAs of one type (names lowercased where 6.2 says so): <0, 0, >0.
+int compare_rdata(uint16_t type, std::string_view a, std::string_view b);
+
 // Check an uncompressed RDATA against its layout (names well formed, fixed sizes exact).
 Result<bool> check_rdata(uint16_t type, std::string_view rdata);
 // Canonical form of RDATA (names lowercased where RFC 4034 6.2 says so). Returns false when

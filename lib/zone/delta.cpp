@@ -24,15 +24,6 @@ std::string record_key(std::string_view owner, uint16_t type, std::string_view r
     return k;
 }
 
-// RFC 4034 6.3 order of two RDATAs of one type (names lowercased where 6.2 says so).
-int compare_canonical_rdata(uint16_t type, std::string_view a, std::string_view b) {
-    std::string ca, cb;
-    if (dns::canonical_rdata(type, a, ca)) a = ca;
-    if (dns::canonical_rdata(type, b, cb)) b = cb;
-    int c = a.compare(b);
-    return c < 0 ? -1 : (c > 0 ? 1 : 0);
-}
-
 int compare_rrset(const Zone& a, size_t i, const Zone& b, size_t j) {
     RrView x = a.at(i), y = b.at(j);
     int c = dns::canonical_compare(x.owner, y.owner);
@@ -79,8 +70,8 @@ Delta diff_zones(const Zone& from, const Zone& to) {
                 while (x < ie || y < je) {
                     int rc = x >= ie   ? 1
                              : y >= je ? -1
-                                       : compare_canonical_rdata(from.at(x).type, from.at(x).rdata,
-                                                                 to.at(y).rdata);
+                                       : dns::compare_rdata(from.at(x).type, from.at(x).rdata,
+                                                            to.at(y).rdata);
                     if (rc <= 0 && (rc < 0 || !same(from.at(x), to.at(y))))
                         step.removed.push_back(from.at(x).to_rr());
                     if (rc >= 0 && (rc > 0 || !same(from.at(x), to.at(y))))

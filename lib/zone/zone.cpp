@@ -79,16 +79,6 @@ void Zone::add(std::string_view owner, uint16_t type, uint32_t ttl, std::string_
     normalized_ = false;
 }
 
-namespace {
-int compare_rdata(uint16_t type, std::string_view a, std::string_view b) {
-    std::string ca, cb;
-    if (dns::canonical_rdata(type, a, ca)) a = ca;
-    if (dns::canonical_rdata(type, b, cb)) b = cb;
-    int c = a.compare(b);
-    return c < 0 ? -1 : (c > 0 ? 1 : 0);
-}
-} // namespace
-
 void Zone::normalize(Diagnostics* diags) {
     const size_t n = recs_.size();
     // 1. Rank the distinct owner names by canonical order. Records that share a stored owner
@@ -177,7 +167,7 @@ void Zone::normalize(Diagnostics* diags) {
     };
     auto by_type_rdata = [&](uint32_t a, uint32_t b) {
         if (recs_[a].type != recs_[b].type) return recs_[a].type < recs_[b].type;
-        int c = compare_rdata(recs_[a].type, rdata_of(a), rdata_of(b));
+        int c = dns::compare_rdata(recs_[a].type, rdata_of(a), rdata_of(b));
         if (c != 0) return c < 0;
         return a < b;
     };
@@ -201,7 +191,7 @@ void Zone::normalize(Diagnostics* diags) {
         uint32_t ttl = recs_[first].ttl;
         for (size_t k = s; k < e; ++k) {
             Record r = recs_[idx[k]];
-            if (k > s && compare_rdata(r.type, rdata_of(idx[k]), rdata_of(idx[k - 1])) == 0) {
+            if (k > s && dns::compare_rdata(r.type, rdata_of(idx[k]), rdata_of(idx[k - 1])) == 0) {
                 if (diags)
                     diags->push_back(
                         {Diagnostic::Severity::warning, where({r.file, r.line}), r.line,
