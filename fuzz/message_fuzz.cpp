@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Fuzzes dns::parse_message: rebuild with MessageBuilder, re-parse, compare; name round trips.
 #include "dns/message.hpp"
+#include "fuzz_util.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -14,18 +15,9 @@ using dns::Message;
 using dns::Name;
 using dns::Rr;
 using dns::Section;
+using endpointdns::fuzz::die;
 
 namespace {
-
-[[noreturn]] void die(const char* what) {
-    std::fprintf(stderr, "message_fuzz: property violated: %s\n", what);
-    __builtin_trap();
-}
-
-#define REQUIRE(cond)                                                                              \
-    do {                                                                                           \
-        if (!(cond)) die(#cond);                                                                   \
-    } while (0)
 
 int sign(int v) {
     return (v > 0) - (v < 0);

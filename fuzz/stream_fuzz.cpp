@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Fuzzes zone::StreamReader: every zone and delta read must write back and read back unchanged.
 #include "error.hpp"
+#include "fuzz_util.hpp"
 #include "zone/delta.hpp"
 #include "zone/stream.hpp"
 #include "zone/text.hpp"
@@ -12,22 +13,13 @@
 #include <vector>
 
 using namespace endpointdns;
+using endpointdns::fuzz::die;
 using zone::Delta;
 using zone::DeltaStep;
 using zone::StreamItem;
 using zone::Zone;
 
 namespace {
-
-[[noreturn]] void die(const char* what) {
-    std::fprintf(stderr, "stream_fuzz: property violated: %s\n", what);
-    __builtin_trap();
-}
-
-#define REQUIRE(cond)                                                                              \
-    do {                                                                                           \
-        if (!(cond)) die(#cond);                                                                   \
-    } while (0)
 
 bool same_zone(const Zone& a, const Zone& b) {
     if (!a.origin().same_case(b.origin()) || a.size() != b.size()) return false;

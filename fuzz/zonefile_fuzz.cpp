@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Fuzzes master-file parsing: fast path against ldns (differential), checks, stream round trip.
 #include "error.hpp"
+#include "fuzz_util.hpp"
 #include "zone/check.hpp"
 #include "zone/stream.hpp"
 #include "zone/text.hpp"
@@ -18,20 +19,11 @@
 #include <vector>
 
 using namespace endpointdns;
+using endpointdns::fuzz::die;
 using zone::Diagnostics;
 using zone::Zone;
 
 namespace {
-
-[[noreturn]] void die(const char* what) {
-    std::fprintf(stderr, "zonefile_fuzz: property violated: %s\n", what);
-    __builtin_trap();
-}
-
-#define REQUIRE(cond)                                                                              \
-    do {                                                                                           \
-        if (!(cond)) die(#cond);                                                                   \
-    } while (0)
 
 // $INCLUDE would read files named by the input; such inputs are not fuzzed.
 bool has_include(std::string_view s) {
