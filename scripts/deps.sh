@@ -32,5 +32,11 @@ if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -mmin -1440 2>
     apt-get update -qq
 fi
 # shellcheck disable=SC2086 # word splitting of the package list is intended
-apt-get install -y -qq --no-install-recommends $missing >/dev/null
+if ! apt-get install -y -qq --no-install-recommends $missing >/dev/null; then
+    # Package lists younger than a day can still name versions the mirror has dropped.
+    echo "deps: install failed; refreshing the package lists and trying again" >&2
+    apt-get update -qq
+    # shellcheck disable=SC2086
+    apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
 # Debian starts nsd on install where it can; our tests and benchmarks start their own.
