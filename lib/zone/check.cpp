@@ -143,6 +143,10 @@ struct Checker {
                 default:
                     ++other;
                 }
+                if (!dns::is_data_type(r.type))
+                    add(true, i,
+                        dns::type_name(r.type) + " at " + owner.to_text() +
+                            " is a meta type, not data (RFC 6895 3.1)");
                 if (r.ttl > lim.max_ttl || r.ttl > 2147483647u)
                     add(true, i,
                         "TTL " + std::to_string(r.ttl) + " of " + owner.to_text() + " " +

@@ -219,7 +219,8 @@ Result<bool> StreamReader::next(StreamItem& item) {
 
     Rr rr;
     if (auto r = next_rr(rr, last); !r) return fail(r.error());
-    bool incremental = qtype_ == rrtype::IXFR && rr.type == rrtype::SOA && !is_final(rr);
+    bool incremental =
+        qtype_ == rrtype::IXFR && rr.type == rrtype::SOA && rr.owner == qname_ && !is_final(rr);
     if (!incremental) {
         // A full zone (AXFR, or an IXFR answered with the whole zone).
         Zone z(qname_);

@@ -67,11 +67,13 @@ void Zone::add(std::string_view owner, uint16_t type, uint32_t ttl, std::string_
     // Runs of records with one owner (the usual zone-file layout) share one stored name.
     if (last_owner_ == UINT32_MAX || names_.size() - last_owner_ != owner.size() ||
         std::string_view(names_).substr(last_owner_) != owner) {
+        // Everything that reads the arena trusts its names, so check each one stored.
+        if (owner.empty() || dns::wire_name_length(reinterpret_cast<const uint8_t*>(owner.data()),
+                                                   owner.size()) != owner.size())
+            throw Error(ex_dataerr, "malformed owner name");
         last_owner_ = uint32_t(names_.size());
         names_.append(owner);
     }
-    if (owner.empty() || owner.size() > dns::max_name_wire)
-        throw Error(ex_dataerr, "owner name of invalid length");
     Record r{last_owner_, uint32_t(rdata_.size()), uint16_t(rdata.size()), type, ttl, loc.line,
              loc.file,    uint8_t(owner.size())};
     rdata_.append(rdata);

@@ -362,3 +362,16 @@ TEST(Check, DiagnosticsComeInZoneOrder) {
         EXPECT_EQ(c1.diags[i].message, c2.diags[i].message);
     EXPECT_EQ(c1.errors, 3u) << diag_list(c1.diags);
 }
+
+// The parsers refuse meta types; a zone built another way (the controller's database) is
+// checked too.
+TEST(Check, MetaTypesAreNotData) {
+    Zone z = zone_from(clean_zone);
+    z.add(W("x.example.com."), dns::rrtype::OPT, 300, "");
+    z.normalize();
+    Diagnostics diags;
+    EXPECT_EQ(check_zone(z, Limits{}, diags), 1u) << diag_list(diags);
+    ASSERT_EQ(diags.size(), 1u);
+    EXPECT_NE(diags[0].message.find("meta type"), std::string::npos) << diags[0].message;
+    EXPECT_NE(diags[0].message.find("x.example.com."), std::string::npos) << diags[0].message;
+}

@@ -537,3 +537,26 @@ TEST(StreamMalformed, MutationsNeverCrash) {
     }
     EXPECT_GT(accepted, 0u); // e.g. flips inside A RDATA or TTLs
 }
+
+// An IXFR answered with the whole zone whose second record is an SOA of another name (invalid
+// data, but a full zone): the reader must not take it for the start of an incremental step.
+TEST(StreamRead, IxfrWithForeignSoaSecondIsAFullZone) {
+    MessageBuilder mb;
+    mb.reset(0, dns::flag::QR | dns::flag::AA);
+    ASSERT_TRUE(mb.add_question(N("example.com."), dns::rrtype::IXFR, dns::rrclass::IN));
+    Rr apex = rr("example.com.", dns::rrtype::SOA, 300,
+                 soa_rdata("ns1.example.com.", "hostmaster.example.com.", 2));
+    Rr other = rr("x.example.com.", dns::rrtype::SOA, 300,
+                  soa_rdata("ns1.example.com.", "hostmaster.example.com.", 1));
+    Rr a = rr("www.example.com.", dns::rrtype::A, 300, bytes({192, 0, 2, 1}));
+    for (const Rr* r : {&apex, &other, &a, &apex}) ASSERT_TRUE(mb.add_rr(Section::answer, *r));
+    std::string stream;
+    stream.push_back(char(mb.size() >> 8));
+    stream.push_back(char(mb.size()));
+    stream.append(mb.data());
+    auto items = read_stream(stream);
+    ASSERT_TRUE(items.ok()) << items.error();
+    ASSERT_EQ(items->size(), 1u);
+    EXPECT_EQ((*items)[0].kind, StreamItem::Kind::full);
+    EXPECT_EQ((*items)[0].zone->size(), 3u);
+}

@@ -462,3 +462,19 @@ TEST(Zone, NormalizeAgainAfterMoreRecords) {
     EXPECT_TRUE(d.empty());
     expect_matches_reference(z, want);
 }
+
+// Everything that reads a zone's arena trusts its owner names, so add() refuses bad ones.
+TEST(Zone, AddRefusesMalformedOwners) {
+    Zone z(N("example.com."));
+    std::string a = bytes({192, 0, 2, 1});
+    EXPECT_THROW(z.add(std::string("\x05"
+                                   "ab",
+                                   3),
+                       dns::rrtype::A, 300, a),
+                 endpointdns::Error);
+    EXPECT_THROW(z.add(std::string(), dns::rrtype::A, 300, a), endpointdns::Error);
+    EXPECT_THROW(z.add(std::string("\xc0\x0c", 2), dns::rrtype::A, 300, a), endpointdns::Error);
+    EXPECT_TRUE(z.empty());
+    z.add(W("www.example.com."), dns::rrtype::A, 300, a);
+    EXPECT_EQ(z.size(), 1u);
+}
