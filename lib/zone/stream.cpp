@@ -188,26 +188,24 @@ Result<bool> StreamReader::next(StreamItem& item) {
     auto got = next_message();
     if (!got) return fail(got.error());
     if (!*got) return false;
-    std::string where =
-        "message " + std::to_string(msg_no_) + " at offset " + std::to_string(msg_offset_);
     if (msg_->question.size() != 1)
-        return fail(where + ": the first message of a transfer needs a question");
+        return fail(here() + ": the first message of a transfer needs a question");
     qname_ = msg_->question[0].name;
     qtype_ = msg_->question[0].type;
     if (qtype_ != rrtype::AXFR && qtype_ != rrtype::IXFR)
-        return fail(where + ": question type is " + dns::type_name(qtype_) + ", not AXFR or IXFR");
+        return fail(here() + ": question type is " + dns::type_name(qtype_) + ", not AXFR or IXFR");
     if (msg_->question[0].cls != dns::rrclass::IN)
-        return fail(where + ": question class is not IN");
+        return fail(here() + ": question class is not IN");
     if (msg_->answer.empty())
-        return fail(where + ": transfer of " + qname_.to_text() + " has no records");
+        return fail(here() + ": transfer of " + qname_.to_text() + " has no records");
 
     Rr first;
     bool last = false;
     if (auto r = next_rr(first, last); !r) return fail(r.error());
     if (first.type != rrtype::SOA || first.owner != qname_)
-        return fail(where + ": transfer of " + qname_.to_text() + " does not start with its SOA");
+        return fail(here() + ": transfer of " + qname_.to_text() + " does not start with its SOA");
     auto first_soa = dns::parse_soa(first.rdata);
-    if (!first_soa) return fail(where + ": malformed SOA");
+    if (!first_soa) return fail(here() + ": malformed SOA");
     auto is_final = [&](const Rr& r) {
         return r.type == rrtype::SOA && r.owner == qname_ && r.rdata == first.rdata;
     };

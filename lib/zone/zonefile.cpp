@@ -508,7 +508,8 @@ private:
     }
 
     // RDATA made only of numbers, names and character-strings, read by the type's layout
-    // (dns::rdata_layout): MINFO, RP, AFSDB, RT, PX, NAPTR, KX, MB, MG, MR, MD, MF.
+    // (dns::rdata_layout): NS, CNAME, DNAME, PTR, MX, SRV, HINFO, MINFO, RP, AFSDB, RT, PX,
+    // NAPTR, KX, MB, MG, MR, MD, MF.
     bool layout_rdata(uint16_t type, const Token* rd, size_t n, const char*& e) {
         std::string_view layout = dns::rdata_layout(type);
         if (layout.empty() || layout.find_first_not_of("12CcuS") != std::string_view::npos)
@@ -567,20 +568,6 @@ private:
             rdata_.append(reinterpret_cast<char*>(out), type == rrtype::A ? 4 : 16);
             return true;
         }
-        case rrtype::NS:
-        case rrtype::CNAME:
-        case rrtype::DNAME:
-        case rrtype::PTR:
-            if (count(1)) name_field(rd[0], e);
-            return true;
-        case rrtype::MX:
-            if (count(2) && u16_field(rd[0], "bad preference", e)) name_field(rd[1], e);
-            return true;
-        case rrtype::SRV:
-            if (count(4) && u16_field(rd[0], "bad priority", e) &&
-                u16_field(rd[1], "bad weight", e) && u16_field(rd[2], "bad port", e))
-                name_field(rd[3], e);
-            return true;
         case rrtype::SOA: {
             if (!count(7) || !name_field(rd[0], e) || !name_field(rd[1], e)) return true;
             uint32_t serial;
