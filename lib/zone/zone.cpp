@@ -156,13 +156,17 @@ void Zone::normalize(Diagnostics* diags) {
 
     // 2. Order the records by owner rank with a counting sort (stable: input order within a
     //    name), then each name's few records by (type, canonical RDATA, input position).
+    std::vector<uint32_t>& rank_of = owner_index; // from here on: record -> owner rank
+    for (auto& o : rank_of) o = rank[o];
+    rank.clear();
+    rank.shrink_to_fit();
     std::vector<uint32_t> start(nranks + 1, 0);
-    for (size_t i = 0; i < n; ++i) ++start[rank[owner_index[i]] + 1];
+    for (size_t i = 0; i < n; ++i) ++start[rank_of[i] + 1];
     for (size_t r = 0; r < nranks; ++r) start[r + 1] += start[r];
     std::vector<uint32_t> idx(n);
     {
         std::vector<uint32_t> fill(start.begin(), start.end() - 1);
-        for (size_t i = 0; i < n; ++i) idx[fill[rank[owner_index[i]]]++] = uint32_t(i);
+        for (size_t i = 0; i < n; ++i) idx[fill[rank_of[i]]++] = uint32_t(i);
     }
     auto rdata_of = [&](uint32_t i) {
         return std::string_view(rdata_).substr(recs_[i].rdata, recs_[i].rdlen);
@@ -176,10 +180,6 @@ void Zone::normalize(Diagnostics* diags) {
     for (size_t r = 0; r < nranks; ++r)
         if (start[r + 1] - start[r] > 1)
             std::sort(idx.begin() + start[r], idx.begin() + start[r + 1], by_type_rdata);
-    std::vector<uint32_t> rank_of(n);
-    for (size_t i = 0; i < n; ++i) rank_of[i] = rank[owner_index[i]];
-    owner_index.clear();
-    owner_index.shrink_to_fit();
 
     // 3. Rebuild in order, dropping duplicates and unifying TTLs within each RRset.
     std::vector<Record> out;
