@@ -7,7 +7,8 @@ packages="build-essential cmake pkg-config
 libldns-dev ldnsutils libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libfmt-dev
 libgtest-dev bats
 clang-14 libclang-rt-14-dev clang-format-14 clang-tidy-14
-knot-dnssecutils nsd
+libmicrohttpd-dev libcurl4-openssl-dev
+knot knot-dnssecutils knot-dnsutils nsd bind9-dnsutils dnsperf
 mandoc shellcheck time"
 
 missing=""

@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: MIT
+// Immutable serving snapshots: zones indexed for lookup in wire form, swapped atomically.
+#pragma once
+
+#include "dns/name.hpp"
+#include "dns/result.hpp"
+#include "zone/stream.hpp"
+#include "zone/zone.hpp"
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace endpointdns::serve {
+
+using dns::Name;
+
+class Shard;
+
+// One RRset of a node as the responder reads it: `wire` holds `count` complete resource
+// records, each written as [C0 0C][type][class][ttl][rdlength][rdata], so the answer to a
+// query for the owner itself is one copy; other owners patch the two pointer octets.
+struct RrsetView {
+    uint16_t type = 0;
+    uint16_t count = 0;
+    uint32_t ttl = 0;
+    std::string_view wire;
+};
+
+// A name of a zone: its owner (original case, uncompressed wire), flags and RRsets.
+// An empty non-terminal is a node without RRsets but with children.
+class NodeView {
+public:
+    enum Flag : uint8_t {
+        apex = 1,
+        delegation = 2, // NS below the apex: a zone cut
+        dname = 4,
+        cname = 8,
+    };
+    NodeView() = default;
+    explicit NodeView(const uint8_t* p) : p_(p) {}
+    explicit operator bool() const { return p_ != nullptr; }
+    std::string_view owner() const;
+    uint8_t flags() const;
+    uint32_t children() const;
+    uint16_t rrset_count() const;
+    // The RRset of `type`, or an empty view (count 0).
+    RrsetView find(uint16_t type) const;
+    // Iterates the RRsets in type order.
+    template <class F> void each(F&& f) const;
+    RrsetView rrset_at(size_t offset, size_t* next) const;
+    size_t first_rrset() const;
+
+private:
+    const uint8_t* p_ = nullptr;
+};
+
+struct ZoneInfo {
+    std::string name; // presentation form, lower case, trailing dot
+    uint32_t serial = 0;
+    size_t records = 0;
+};
+
+// One zone, immutable once built. Names are found by a hash of their lower-case wire form in
+// a table split into shards, so a delta copies only the shards it touches: the cost of a small
+// change does not grow with the zone (DESIGN.md "Persistence" asks the same of the disk).
+class ServeZone {
+public:
+    // From a normalized zone with an apex SOA; fails with a message on data the responder
+    // cannot serve (no SOA, records outside the zone).
+    static Result<std::shared_ptr<const ServeZone>> build(const zone::Zone& zone);
+    // A new version with every step of `delta` applied; fails, leaving this one as it is, when
+    // the delta does not start at serial() (message starts with "serial"), removes a record the
+    // zone lacks, or leaves the zone unservable (CNAME beside other data, SOA off the apex).
+    Result<std::shared_ptr<const ServeZone>> apply(const zone::Delta& delta) const;
+    // The zone as records, normalized (export, persistence).
+    zone::Zone to_zone() const;
+
+    const Name& origin() const { return origin_; }
+    std::string_view lower_origin() const { return lower_; }
+    uint32_t serial() const { return serial_; }
+    size_t records() const { return records_; }
+    size_t nodes() const { return nodes_; }
+    bool has_cuts() const { return cuts_ + dnames_ > 0; }
+    bool has_wildcards() const { return wildcards_ > 0; }
+
+    // The node of a lower-case wire name inside this zone, or an empty view.
+    NodeView find(std::string_view lower_wire) const;
+    NodeView find(std::string_view lower_wire, uint64_t hash) const;
+    NodeView apex() const { return apex_; }
+
+    ServeZone(Name origin, std::vector<std::shared_ptr<const Shard>> shards);
+    ~ServeZone();
+
+private:
+    friend class ZoneBuilder;
+    Name origin_;
+    std::string lower_;
+    std::vector<std::shared_ptr<const Shard>> shards_;
+    uint64_t mask_ = 0;
+    NodeView apex_;
+    uint32_t serial_ = 0;
+    size_t records_ = 0;
+    size_t nodes_ = 0;
+    size_t cuts_ = 0;
+    size_t dnames_ = 0;
+    size_t wildcards_ = 0;
+};
+
+// The hash the index uses for lower-case wire names.
+uint64_t name_hash(std::string_view lower_wire);
+
+// An immutable set of zones, found by the longest matching suffix of a query name.
+class ZoneSet {
+public:
+    ZoneSet();
+    ~ZoneSet();
+    // The zone with the longest origin that is a suffix of `lower_wire`, or nullptr.
+    // `labels` lists the offsets of each label of lower_wire (the root label last).
+    const ServeZone* closest(std::string_view lower_wire, const uint8_t* label_offsets,
+                             size_t label_count) const;
+    std::shared_ptr<const ServeZone> get(const Name& origin) const;
+    size_t zone_count() const { return count_; }
+    size_t record_count() const { return records_; }
+    std::vector<ZoneInfo> list() const;           // sorted by name
+    std::vector<std::shared_ptr<const ServeZone>> zones() const;
+
+    // New sets: this one with a zone added or replaced, or removed.
+    std::shared_ptr<const ZoneSet> with(std::shared_ptr<const ServeZone> zone) const;
+    std::shared_ptr<const ZoneSet> without(const Name& origin) const;
+    static std::shared_ptr<const ZoneSet>
+    of(const std::vector<std::shared_ptr<const ServeZone>>& zones);
+
+private:
+    struct Slot {
+        uint64_t hash = 0;
+        std::shared_ptr<const ServeZone> zone;
+    };
+    std::vector<Slot> slots_; // open addressing, power-of-two size
+    size_t count_ = 0;
+    size_t records_ = 0;
+};
+
+// The current zone set. Writers replace it (serialized by the caller); readers keep a cheap
+// per-thread Reader that refreshes only when the generation moved, so a query never blocks on
+// an update and never sees a half-applied one.
+class Published {
+public:
+    Published();
+    std::shared_ptr<const ZoneSet> load() const;
+    void store(std::shared_ptr<const ZoneSet> set);
+    uint64_t generation() const { return gen_.load(std::memory_order_acquire); }
+
+private:
+    mutable std::mutex mu_;
+    std::shared_ptr<const ZoneSet> set_;
+    std::atomic<uint64_t> gen_{0};
+};
+
+class Reader {
+public:
+    explicit Reader(const Published& p) : p_(p) {}
+    const ZoneSet& get() {
+        uint64_t g = p_.generation();
+        if (g != gen_ || !set_) {
+            set_ = p_.load();
+            gen_ = g;
+        }
+        return *set_;
+    }
+
+private:
+    const Published& p_;
+    std::shared_ptr<const ZoneSet> set_;
+    uint64_t gen_ = ~uint64_t(0);
+};
+
+} // namespace endpointdns::serve
