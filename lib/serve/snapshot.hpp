@@ -9,6 +9,8 @@
 
 #include <atomic>
 #include <cstdint>
+#include <cstring>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -21,17 +23,32 @@ using dns::Name;
 
 class Shard;
 
+// Native-endian loads of the snapshot's own (in-memory only) integers.
+inline uint16_t load16(const uint8_t* p) {
+    uint16_t v;
+    std::memcpy(&v, p, 2);
+    return v;
+}
+inline uint32_t load32(const uint8_t* p) {
+    uint32_t v;
+    std::memcpy(&v, p, 4);
+    return v;
+}
+
 // One RRset of a node as the responder reads it: `wire` holds `count` complete resource
-// records, each written as [C0 0C][type][class][ttl][rdlength][rdata], so the answer to a
-// query for the owner itself is one copy; other owners patch the two pointer octets.
+// records, each written as [C0 0C][type][class][ttl][rdlength][rdata] in network order, so
+// the answer to a query for the owner itself is one copy; other owners patch the pointer.
 struct RrsetView {
     uint16_t type = 0;
     uint16_t count = 0;
     uint32_t ttl = 0;
     std::string_view wire;
+    explicit operator bool() const { return count != 0; }
 };
 
-// A name of a zone: its owner (original case, uncompressed wire), flags and RRsets.
+// A name of a zone: owner (original case, uncompressed wire), flags, child count and RRsets,
+// encoded as [u32 size][u8 owner length][u8 flags][u16 RRsets][u32 children][owner]
+// then per RRset [u16 type][u16 count][u32 ttl][u32 wire length][wire].
 // An empty non-terminal is a node without RRsets but with children.
 class NodeView {
 public:
@@ -41,21 +58,56 @@ public:
         dname = 4,
         cname = 8,
     };
+    static constexpr size_t header_size = 12;
+    static constexpr size_t rrset_header_size = 12;
+
     NodeView() = default;
     explicit NodeView(const uint8_t* p) : p_(p) {}
     explicit operator bool() const { return p_ != nullptr; }
-    std::string_view owner() const;
-    uint8_t flags() const;
-    uint32_t children() const;
-    uint16_t rrset_count() const;
+    const uint8_t* data() const { return p_; }
+    uint32_t size() const { return load32(p_); }
+    std::string_view bytes() const { return {reinterpret_cast<const char*>(p_), size()}; }
+    std::string_view owner() const {
+        return {reinterpret_cast<const char*>(p_ + header_size), p_[4]};
+    }
+    uint8_t flags() const { return p_[5]; }
+    uint16_t rrset_count() const { return load16(p_ + 6); }
+    uint32_t children() const { return load32(p_ + 8); }
+    bool empty_non_terminal() const { return rrset_count() == 0; }
+
+    // Calls f(RrsetView) for each RRset in type order; stops early when f returns false.
+    template <class F> void each(F&& f) const {
+        const uint8_t* q = p_ + header_size + p_[4];
+        for (uint16_t i = 0, n = rrset_count(); i < n; ++i) {
+            RrsetView v = at(q);
+            if (!f(v)) {
+                return;
+            }
+            q += rrset_header_size + v.wire.size();
+        }
+    }
     // The RRset of `type`, or an empty view (count 0).
-    RrsetView find(uint16_t type) const;
-    // Iterates the RRsets in type order.
-    template <class F> void each(F&& f) const;
-    RrsetView rrset_at(size_t offset, size_t* next) const;
-    size_t first_rrset() const;
+    RrsetView find(uint16_t type) const {
+        RrsetView found;
+        each([&](const RrsetView& v) {
+            if (v.type != type) {
+                return true;
+            }
+            found = v;
+            return false;
+        });
+        return found;
+    }
 
 private:
+    static RrsetView at(const uint8_t* q) {
+        RrsetView v;
+        v.type = load16(q);
+        v.count = load16(q + 2);
+        v.ttl = load32(q + 4);
+        v.wire = {reinterpret_cast<const char*>(q + rrset_header_size), load32(q + 8)};
+        return v;
+    }
     const uint8_t* p_ = nullptr;
 };
 
@@ -92,12 +144,14 @@ public:
     NodeView find(std::string_view lower_wire) const;
     NodeView find(std::string_view lower_wire, uint64_t hash) const;
     NodeView apex() const { return apex_; }
+    // Every node, in no particular order.
+    void each_node(const std::function<void(NodeView)>& f) const;
 
-    ServeZone(Name origin, std::vector<std::shared_ptr<const Shard>> shards);
+    ServeZone();
     ~ServeZone();
 
 private:
-    friend class ZoneBuilder;
+    friend struct ZoneAccess;
     Name origin_;
     std::string lower_;
     std::vector<std::shared_ptr<const Shard>> shards_;
@@ -126,7 +180,7 @@ public:
     std::shared_ptr<const ServeZone> get(const Name& origin) const;
     size_t zone_count() const { return count_; }
     size_t record_count() const { return records_; }
-    std::vector<ZoneInfo> list() const;           // sorted by name
+    std::vector<ZoneInfo> list() const; // sorted by name
     std::vector<std::shared_ptr<const ServeZone>> zones() const;
 
     // New sets: this one with a zone added or replaced, or removed.
