@@ -107,6 +107,24 @@ std::optional<std::string> File::string(const std::string& dotted) const {
     return v;
 }
 
+std::optional<std::vector<std::string>> File::strings(const std::string& dotted) const {
+    auto node = table_->at_path(dotted);
+    if (!node) return std::nullopt;
+    const auto* arr = node.as_array();
+    if (!arr)
+        throw Error(ex_config, pos(path_, node.node()->source()) + ": " + dotted +
+                                   " must be an array of strings");
+    std::vector<std::string> out;
+    for (const auto& el : *arr) {
+        auto v = el.value_exact<std::string>();
+        if (!v)
+            throw Error(ex_config,
+                        pos(path_, el.source()) + ": " + dotted + " must hold only strings");
+        out.push_back(*v);
+    }
+    return out;
+}
+
 std::optional<bool> File::boolean(const std::string& dotted) const {
     auto node = table_->at_path(dotted);
     if (!node) return std::nullopt;

@@ -34,6 +34,7 @@ public:
     std::optional<int64_t> integer(const std::string& dotted, int64_t min, int64_t max) const;
     std::optional<std::string> string(const std::string& dotted) const;
     std::optional<bool> boolean(const std::string& dotted) const;
+    std::optional<std::vector<std::string>> strings(const std::string& dotted) const;
     const std::string& path() const { return path_; }
 
 private:
