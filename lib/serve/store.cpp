@@ -1,0 +1,340 @@
+// SPDX-License-Identifier: MIT
+// The edge's write side: check, persist (zone file or journal), publish; compaction behind.
+#include "serve/store.hpp"
+
+#include "error.hpp"
+
+#include <syslog.h>
+
+namespace endpointdns::serve {
+
+namespace {
+
+// A journal is folded into its zone file once it outgrows the file (and this floor), so the
+// disk cost of a change stays proportional to the change, amortized (docs/dns-serve-state.md).
+constexpr size_t compaction_floor = 64 * 1024;
+
+std::string lower_key(const Name& n) {
+    return std::string(n.lowercased().wire());
+}
+
+Outcome bad(int status, const std::string& name, std::string error) {
+    Outcome o;
+    o.status = status;
+    o.name = name;
+    o.error = std::move(error);
+    return o;
+}
+
+std::string delta_stream(const zone::Delta& d) {
+    std::string out;
+    zone::StreamWriter w([&](std::string_view m) { out.append(m); });
+    w.write_delta(d);
+    return out;
+}
+
+} // namespace
+
+std::string zone_label(const Name& origin) {
+    return origin.lowercased().to_text();
+}
+
+Store::Store(StateDir& dir, Published& published, zone::Limits limits, Log log)
+    : dir_(dir), published_(published), limits_(limits), log_(std::move(log)),
+      thread_([this] { compactor(); }) {}
+
+Store::~Store() {
+    {
+        std::lock_guard lock(queue_mu_);
+        stopping_ = true;
+    }
+    queue_cv_.notify_all();
+    thread_.join();
+}
+
+size_t Store::load() {
+    std::vector<std::shared_ptr<const ServeZone>> zones;
+    dir_.load(
+        [&](StateDir::Loaded&& loaded) {
+            auto built = ServeZone::build(loaded.zone);
+            if (!built) {
+                log_(LOG_ERR, loaded.file + ": cannot serve zone: " + built.error());
+                return;
+            }
+            std::shared_ptr<const ServeZone> z = *built;
+            for (const auto& d : loaded.deltas) {
+                auto next = z->apply(d);
+                if (!next) {
+                    log_(LOG_ERR, loaded.file + ": journal delta to serial " +
+                                      std::to_string(d.to_serial()) +
+                                      " does not apply, zone kept at serial " +
+                                      std::to_string(z->serial()) + ": " + next.error());
+                    break;
+                }
+                z = *next;
+            }
+            zones.push_back(z);
+        },
+        [&](const std::string& message) { log_(LOG_ERR, message); });
+    published_.store(ZoneSet::of(zones));
+    return zones.size();
+}
+
+Outcome Store::check_and_build(zone::Zone& z, std::shared_ptr<const ServeZone>& built) {
+    std::string name = zone_label(z.origin());
+    if (!z.normalized()) {
+        z.normalize();
+    }
+    zone::Diagnostics diags;
+    if (zone::check_zone(z, limits_, diags) > 0) {
+        std::string msg;
+        size_t shown = 0;
+        for (const auto& d : diags) {
+            if (!d.is_error()) {
+                continue;
+            }
+            if (shown++ == 3) {
+                msg += "; …";
+                break;
+            }
+            msg += (msg.empty() ? "" : "; ") + d.to_string();
+        }
+        return bad(400, name, "zone " + name + " fails its checks: " + msg);
+    }
+    auto b = ServeZone::build(z);
+    if (!b) {
+        return bad(400, name, b.error());
+    }
+    built = *b;
+    Outcome o;
+    o.name = name;
+    o.serial = built->serial();
+    o.records = built->records();
+    return o;
+}
+
+Outcome Store::put_locked(zone::Zone&& z) {
+    std::shared_ptr<const ServeZone> built;
+    Outcome o = check_and_build(z, built);
+    if (o.status != 200) {
+        ++counters_.rejected;
+        return o;
+    }
+    try {
+        dir_.write_zone(z.origin(), zone::zone_to_stream(z));
+    } catch (const Error& e) {
+        ++counters_.failed;
+        log_(LOG_ERR, std::string("zone ") + o.name + ": " + e.what());
+        return bad(500, o.name, e.what());
+    }
+    ++epoch_[lower_key(z.origin())];
+    published_.store(published_.load()->with(built));
+    ++counters_.puts;
+    return o;
+}
+
+Outcome Store::patch_locked(const zone::Delta& delta) {
+    std::string name = zone_label(delta.origin);
+    auto cur = published_.load()->get(delta.origin);
+    if (!cur) {
+        ++counters_.rejected;
+        return bad(404, name, "zone " + name + " is not on this server; send the full zone");
+    }
+    if (delta.steps.empty() || delta.from_serial() != cur->serial()) {
+        ++counters_.rejected;
+        Outcome o = bad(409, name,
+                        "delta starts at serial " + std::to_string(delta.from_serial()) +
+                            " but zone " + name + " is at serial " + std::to_string(cur->serial()));
+        o.serial = cur->serial();
+        o.records = cur->records();
+        return o;
+    }
+    auto next = cur->apply(delta);
+    if (!next) {
+        ++counters_.rejected;
+        return bad(400, name, "delta for " + name + " does not apply: " + next.error());
+    }
+    try {
+        dir_.append_delta(delta.origin, delta_stream(delta));
+    } catch (const Error& e) {
+        ++counters_.failed;
+        log_(LOG_ERR, "zone " + name + ": " + e.what());
+        return bad(500, name, e.what());
+    }
+    published_.store(published_.load()->with(*next));
+    ++counters_.patches;
+    maybe_compact(*next);
+    Outcome o;
+    o.name = name;
+    o.serial = (*next)->serial();
+    o.records = (*next)->records();
+    return o;
+}
+
+Outcome Store::put_zone(zone::Zone&& z) {
+    std::lock_guard lock(write_mu_);
+    return put_locked(std::move(z));
+}
+
+Outcome Store::patch_zone(const zone::Delta& delta) {
+    std::lock_guard lock(write_mu_);
+    return patch_locked(delta);
+}
+
+Outcome Store::remove_zone(const Name& origin) {
+    std::lock_guard lock(write_mu_);
+    std::string name = zone_label(origin);
+    auto set = published_.load();
+    if (!set->get(origin)) {
+        return bad(404, name, "zone " + name + " is not on this server");
+    }
+    try {
+        dir_.remove(origin);
+    } catch (const Error& e) {
+        ++counters_.failed;
+        return bad(500, name, e.what());
+    }
+    ++epoch_[lower_key(origin)];
+    published_.store(set->without(origin));
+    ++counters_.deletes;
+    Outcome o;
+    o.name = name;
+    return o;
+}
+
+std::vector<Outcome> Store::apply(std::vector<zone::StreamItem>&& items) {
+    std::lock_guard lock(write_mu_);
+    std::vector<Outcome> out;
+    for (auto& item : items) {
+        if (item.kind == zone::StreamItem::Kind::full) {
+            out.push_back(put_locked(std::move(*item.zone)));
+        } else {
+            out.push_back(patch_locked(item.delta));
+        }
+    }
+    return out;
+}
+
+Outcome Store::replace_all(std::vector<zone::StreamItem>&& items,
+                           std::vector<std::string>& removed) {
+    std::lock_guard lock(write_mu_);
+    std::vector<std::shared_ptr<const ServeZone>> built;
+    std::vector<zone::Zone*> zones;
+    size_t records = 0;
+    for (auto& item : items) {
+        if (item.kind != zone::StreamItem::Kind::full) {
+            ++counters_.rejected;
+            return bad(400, zone_label(item.delta.origin),
+                       "a full sync takes full zones only; " + zone_label(item.delta.origin) +
+                           " is a delta");
+        }
+        for (const auto* z : zones) {
+            if (z->origin() == item.zone->origin()) {
+                ++counters_.rejected;
+                return bad(400, zone_label(z->origin()),
+                           "zone " + zone_label(z->origin()) + " appears twice");
+            }
+        }
+        std::shared_ptr<const ServeZone> b;
+        Outcome o = check_and_build(*item.zone, b);
+        if (o.status != 200) {
+            ++counters_.rejected;
+            return o;
+        }
+        built.push_back(b);
+        zones.push_back(&*item.zone);
+        records += b->records();
+    }
+    auto old = published_.load();
+    try {
+        for (const auto* z : zones) {
+            dir_.write_zone(z->origin(), zone::zone_to_stream(*z));
+            ++epoch_[lower_key(z->origin())];
+        }
+        for (const auto& z : old->zones()) {
+            bool keep = std::any_of(zones.begin(), zones.end(), [&](const zone::Zone* n) {
+                return n->origin() == z->origin();
+            });
+            if (!keep) {
+                dir_.remove(z->origin());
+                ++epoch_[lower_key(z->origin())];
+                removed.push_back(zone_label(z->origin()));
+            }
+        }
+    } catch (const Error& e) {
+        ++counters_.failed;
+        log_(LOG_ERR, std::string("full sync: ") + e.what());
+        return bad(500, "", e.what());
+    }
+    published_.store(ZoneSet::of(built));
+    counters_.puts += built.size();
+    Outcome o;
+    o.records = records;
+    o.serial = 0;
+    o.name = std::to_string(built.size());
+    return o;
+}
+
+std::optional<std::string> Store::export_zone(const Name& origin) const {
+    auto z = published_.load()->get(origin);
+    if (!z) {
+        return std::nullopt;
+    }
+    return zone::zone_to_stream(z->to_zone());
+}
+
+void Store::maybe_compact(const std::shared_ptr<const ServeZone>& z) {
+    size_t journal = dir_.journal_bytes(z->origin());
+    if (journal < compaction_floor || journal < dir_.zone_bytes(z->origin())) {
+        return;
+    }
+    {
+        std::lock_guard lock(queue_mu_);
+        for (const auto& j : queue_) {
+            if (j.zone->origin() == z->origin()) {
+                return; // one is queued already
+            }
+        }
+        queue_.push_back({z, epoch_[lower_key(z->origin())]});
+    }
+    queue_cv_.notify_all();
+}
+
+void Store::compactor() {
+    std::unique_lock lock(queue_mu_);
+    for (;;) {
+        queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+        if (queue_.empty()) {
+            return;
+        }
+        Job job = queue_.front();
+        queue_.pop_front();
+        busy_ = true;
+        lock.unlock();
+        // The heavy part (export and encoding) runs beside the writers; only the file swap
+        // holds the write lock, and is skipped when a full write replaced the zone meanwhile.
+        std::string stream = zone::zone_to_stream(job.zone->to_zone());
+        {
+            std::lock_guard w(write_mu_);
+            if (epoch_[lower_key(job.zone->origin())] == job.epoch) {
+                try {
+                    dir_.compact(job.zone->origin(), stream, job.zone->serial());
+                    ++counters_.compactions;
+                } catch (const Error& e) {
+                    log_(LOG_ERR, "zone " + zone_label(job.zone->origin()) +
+                                      ": compaction failed (journal kept): " + e.what());
+                }
+            }
+        }
+        lock.lock();
+        busy_ = false;
+        idle_cv_.notify_all();
+    }
+}
+
+void Store::drain() {
+    std::unique_lock lock(queue_mu_);
+    idle_cv_.wait(lock, [&] { return queue_.empty() && !busy_; });
+}
+
+} // namespace endpointdns::serve
