@@ -1,0 +1,160 @@
+# SPDX-License-Identifier: MIT
+# Starts Knot DNS and NSD on loopback with the differential corpus, for tests/bats/dns-serve and by hand.
+#
+# Source this file, then call the functions; each server runs in the foreground of a background
+# job in its own directory, touches no system file, and is stopped with diff_stop_all.
+# Every function returns non-zero with a message on stderr when it fails.
+
+DIFF_ZONES_DIR=${DIFF_ZONES_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/zones}
+DIFF_PIDS=()
+
+# diff_find_tool NAME: prints the path of NAME (also looked for in /usr/sbin), or fails.
+diff_find_tool() {
+    local p
+    p=$(command -v "$1" 2>/dev/null) || p=""
+    [[ -z $p && -x /usr/sbin/$1 ]] && p=/usr/sbin/$1
+    [[ -n $p ]] || return 1
+    printf '%s\n' "$p"
+}
+
+# diff_zone_names [DIR]: the zones of the corpus (file NAME.zone holds zone NAME), one per line.
+diff_zone_names() {
+    local f
+    for f in "${1:-$DIFF_ZONES_DIR}"/*.zone; do
+        f=${f##*/}
+        printf '%s\n' "${f%.zone}"
+    done
+}
+
+# diff_free_port: a TCP and UDP port on 127.0.0.1 that nothing listens on.
+diff_free_port() {
+    local p
+    while :; do
+        p=$((20000 + RANDOM % 40000))
+        if ! ss -Hlnut "( sport = :$p )" 2>/dev/null | grep -q .; then
+            printf '%s\n' "$p"
+            return 0
+        fi
+    done
+}
+
+# diff_start_knotd DIR PORT [ZONEDIR]: runs knotd on 127.0.0.1:PORT with every zone of ZONEDIR
+# (default: the corpus); configuration, database and logs in DIR. Sets DIFF_PID.
+diff_start_knotd() {
+    local dir=$1 port=$2 zdir=${3:-$DIFF_ZONES_DIR} knotd z
+    knotd=$(diff_find_tool knotd) || {
+        echo "knotd is not installed" >&2
+        return 1
+    }
+    mkdir -p "$dir/db"
+    {
+        cat <<CONF
+server:
+    rundir: "$dir"
+    listen: 127.0.0.1@$port
+    udp-workers: 1
+    tcp-workers: 1
+    background-workers: 1
+    identity: ""
+    version: ""
+control:
+    listen: "$dir/knot.sock"
+database:
+    storage: "$dir/db"
+log:
+  - target: stderr
+    any: warning
+template:
+  - id: default
+    storage: "$zdir"
+    journal-content: none
+    zonefile-sync: -1
+    zonefile-load: whole
+zone:
+CONF
+        while read -r z; do
+            printf '  - domain: %s.\n    file: "%s/%s.zone"\n' "$z" "$zdir" "$z"
+        done < <(diff_zone_names "$zdir")
+    } >"$dir/knot.conf"
+    "$knotd" -c "$dir/knot.conf" >"$dir/knotd.log" 2>&1 &
+    DIFF_PID=$!
+    DIFF_PIDS+=("$DIFF_PID")
+}
+
+# diff_start_nsd DIR PORT [ZONEDIR]: runs nsd on 127.0.0.1:PORT like diff_start_knotd, with
+# minimal responses and response rate limiting off, as in bench/serve. Sets DIFF_PID.
+diff_start_nsd() {
+    local dir=$1 port=$2 zdir=${3:-$DIFF_ZONES_DIR} nsd z
+    nsd=$(diff_find_tool nsd) || {
+        echo "nsd is not installed" >&2
+        return 1
+    }
+    mkdir -p "$dir"
+    {
+        cat <<CONF
+server:
+    ip-address: 127.0.0.1
+    port: $port
+    server-count: 1
+    username: ""
+    chroot: ""
+    zonesdir: "$zdir"
+    database: ""
+    zonelistfile: "$dir/zone.list"
+    xfrdfile: "$dir/xfrd.state"
+    xfrdir: "$dir"
+    pidfile: "$dir/nsd.pid"
+    logfile: "$dir/nsd.log"
+    verbosity: 0
+    hide-version: yes
+    hide-identity: yes
+    minimal-responses: yes
+    rrl-ratelimit: 0
+    rrl-whitelist-ratelimit: 0
+    rrl-slip: 0
+remote-control:
+    control-enable: no
+CONF
+        while read -r z; do
+            printf 'zone:\n    name: %s\n    zonefile: "%s/%s.zone"\n' "$z" "$zdir" "$z"
+        done < <(diff_zone_names "$zdir")
+    } >"$dir/nsd.conf"
+    "$nsd" -d -c "$dir/nsd.conf" >"$dir/nsd.out" 2>&1 &
+    DIFF_PID=$!
+    DIFF_PIDS+=("$DIFF_PID")
+}
+
+# diff_wait_zones PORT PID [ZONE...]: waits (at most 20 s) until 127.0.0.1:PORT answers the SOA
+# query of every ZONE (default: the corpus) authoritatively; fails early if PID exits.
+diff_wait_zones() {
+    local port=$1 pid=$2 z tries=0
+    shift 2
+    local zones=("$@")
+    ((${#zones[@]} > 0)) || mapfile -t zones < <(diff_zone_names)
+    for z in "${zones[@]}"; do
+        until dig +norec +tries=1 +time=1 -p "$port" @127.0.0.1 "$z" SOA 2>/dev/null |
+            grep -q '^;; flags: qr aa'; do
+            if ! kill -0 "$pid" 2>/dev/null; then
+                echo "server $pid on port $port exited before zone $z was loaded" >&2
+                return 1
+            fi
+            if ((++tries > 400)); then
+                echo "server on port $port did not load zone $z within 20 s" >&2
+                return 1
+            fi
+            sleep 0.05
+        done
+    done
+}
+
+# diff_stop_all: stops every server started here, each by its own process id.
+diff_stop_all() {
+    local p
+    for p in "${DIFF_PIDS[@]}"; do
+        kill "$p" 2>/dev/null || true
+    done
+    for p in "${DIFF_PIDS[@]}"; do
+        wait "$p" 2>/dev/null || true
+    done
+    DIFF_PIDS=()
+}
