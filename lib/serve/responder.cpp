@@ -151,6 +151,9 @@ struct Packet {
     bool put_name(std::string_view name, bool compress, size_t* at) {
         uint8_t lower[256];
         size_t n = name.size();
+        if (n == 0 || n > 255) {
+            return false;
+        }
         for (size_t i = 0; i < n; ++i) {
             lower[i] = ascii_lower(uint8_t(name[i]));
         }

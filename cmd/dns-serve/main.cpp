@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: MIT
+// dns-serve: the edge name server — DNS from memory, management API, zones persisted on disk.
+#include "api.hpp"
+#include "query.hpp"
+
+#include "config/config.hpp"
+#include "error.hpp"
+#include "http/server.hpp"
+#include "notify/notify.hpp"
+#include "serve/dns_server.hpp"
+#include "serve/state_dir.hpp"
+#include "serve/store.hpp"
+#include "util/log.hpp"
+#include "zone/zonefile.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <csignal>
+#include <iostream>
+#include <pthread.h>
+
+using namespace endpointdns;
+
+namespace {
+
+constexpr const char* default_config = "/etc/endpointdns/dns-serve.toml";
+
+struct Settings {
+    serve::DnsServerOptions dns;
+    http::ServerOptions http;
+    std::string key_file = "/etc/endpointdns/dns-serve.key";
+    std::string state_dir = "/var/lib/endpointdns/dns-serve";
+    zone::Limits limits;
+};
+
+Settings load_settings(const std::string& path, bool explicit_path) {
+    auto f = config::File::load(path, !explicit_path);
+    f.check_keys({"server.listen", "server.threads", "server.state_dir", "dns.udp_payload",
+                  "dns.tcp_idle_timeout", "dns.tcp_max_connections",
+                  "dns.tcp_max_queries_per_connection", "http.listen", "http.key_file",
+                  "http.threads", "http.max_body", "http.max_connections", "http.timeout",
+                  "zones.max_ttl", "zones.min_ttl", "zones.max_records"});
+    Settings s;
+    s.dns.listen = {"127.0.0.1:53", "[::1]:53"};
+    s.http.listen = "127.0.0.1:8053";
+    s.http.max_body = size_t(1) << 30;
+    s.http.threads = 2;
+    if (auto v = f.strings("server.listen")) s.dns.listen = *v;
+    if (auto v = f.integer("server.threads", 0, 1024)) s.dns.threads = unsigned(*v);
+    if (auto v = f.string("server.state_dir")) s.state_dir = *v;
+    if (auto v = f.integer("dns.udp_payload", 512, 4096))
+        s.dns.responder.udp_payload = uint16_t(*v);
+    if (auto v = f.integer("dns.tcp_idle_timeout", 0, 3600))
+        s.dns.tcp_idle_timeout_ms = unsigned(*v * 1000);
+    if (auto v = f.integer("dns.tcp_max_connections", 0, 1000000))
+        s.dns.tcp_max_connections = unsigned(*v);
+    if (auto v = f.integer("dns.tcp_max_queries_per_connection", 0, 1000000000))
+        s.dns.tcp_max_queries_per_connection = unsigned(*v);
+    if (auto v = f.string("http.listen")) s.http.listen = *v;
+    if (auto v = f.string("http.key_file")) s.key_file = *v;
+    if (auto v = f.integer("http.threads", 1, 64)) s.http.threads = unsigned(*v);
+    if (auto v = f.integer("http.max_body", 1024, int64_t(1) << 34)) s.http.max_body = size_t(*v);
+    if (auto v = f.integer("http.max_connections", 1, 100000))
+        s.http.max_connections = unsigned(*v);
+    if (auto v = f.integer("http.timeout", 1, 3600)) s.http.timeout_seconds = unsigned(*v);
+    if (auto v = f.integer("zones.max_ttl", 0, 2147483647)) s.limits.max_ttl = uint32_t(*v);
+    if (auto v = f.integer("zones.min_ttl", 0, 2147483647)) s.limits.min_ttl = uint32_t(*v);
+    if (auto v = f.integer("zones.max_records", 0, INT64_MAX)) s.limits.max_records = size_t(*v);
+    return s;
+}
+
+// The server key: the key file's content without surrounding whitespace; never empty.
+std::string read_key(const std::string& path) {
+    std::string k;
+    try {
+        k = zone::read_file(path);
+    } catch (const Error& e) {
+        throw Error(ex_config, "cannot read the key file: " + std::string(e.what()));
+    }
+    auto first = k.find_first_not_of(" \t\r\n");
+    auto last = k.find_last_not_of(" \t\r\n");
+    if (first == std::string::npos) {
+        throw Error(ex_config, path + ": the key file is empty");
+    }
+    k = k.substr(first, last - first + 1);
+    if (k.size() < 16) {
+        throw Error(ex_config, path + ": the key is shorter than 16 characters");
+    }
+    return k;
+}
+
+int run(int argc, char** argv) {
+    CLI::App app{"dns-serve: authoritative DNS from memory, with a management API (port "
+                 "8053) and zones persisted on disk"};
+    app.set_version_flag("--version", std::string("dns-serve ") + ENDPOINTDNS_VERSION);
+    std::string config_path = default_config;
+    std::vector<std::string> listen;
+    std::string http_listen, key_file, state_dir;
+    unsigned threads = 0;
+    bool check_config = false;
+    std::vector<std::string> query;
+    bool query_udp = false;
+    auto* c = app.add_option("-c,--config", config_path, "configuration file (TOML)");
+    app.add_option("--listen", listen, "DNS address ADDR:PORT, UDP and TCP (repeatable)");
+    app.add_option("--http", http_listen, "management API address ADDR:PORT");
+    app.add_option("--key-file", key_file, "file holding the management API key");
+    app.add_option("--state-dir", state_dir, "directory of the persisted zones");
+    auto* t = app.add_option("--threads", threads, "DNS worker threads (0: one per CPU)");
+    app.add_flag("--check-config", check_config,
+                 "check the configuration and the key file, then exit");
+    app.add_option("--query", query, "answer NAME TYPE from the persisted zones and exit")
+        ->expected(2);
+    app.add_flag("--udp", query_udp, "with --query: answer as over UDP (512 octets, TC)");
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        int rc = app.exit(e);
+        return rc == 0 ? 0 : ex_usage;
+    }
+
+    log::init("dns-serve");
+    Settings s = load_settings(config_path, c->count() > 0);
+    if (!listen.empty()) s.dns.listen = listen;
+    if (!http_listen.empty()) s.http.listen = http_listen;
+    if (!key_file.empty()) s.key_file = key_file;
+    if (!state_dir.empty()) s.state_dir = state_dir;
+    if (t->count() > 0) s.dns.threads = threads;
+
+    if (!query.empty()) {
+        return serve::run_query(s.state_dir, query[0], query[1], query_udp, s.limits);
+    }
+
+    std::string key = read_key(s.key_file);
+    for (const auto& a : s.dns.listen) {
+        if (!http::parse_address(a)) {
+            throw Error(ex_config, "listen address '" + a + "' is not ADDR:PORT");
+        }
+    }
+    if (auto a = http::parse_address(s.http.listen); !a) {
+        throw Error(ex_config, "http address '" + s.http.listen + "': " + a.error());
+    }
+    if (check_config) {
+        std::cout << "dns-serve: configuration OK\n";
+        return 0;
+    }
+
+    // Signals are taken by sigwait() in the main thread; every other thread blocks them.
+    sigset_t signals;
+    sigemptyset(&signals);
+    for (int sig : {SIGTERM, SIGINT, SIGHUP}) {
+        sigaddset(&signals, sig);
+    }
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    std::signal(SIGPIPE, SIG_IGN);
+
+    serve::StateDir dir(s.state_dir);
+    serve::Published published;
+    serve::Store store(dir, published, s.limits,
+                       [](int prio, const std::string& m) { log::write(prio, m); });
+    size_t zones = store.load();
+    auto set = published.load();
+    log::info("loaded " + std::to_string(zones) + " zones (" + std::to_string(set->record_count()) +
+              " records) from " + s.state_dir);
+
+    serve::DnsServer dns(published, s.dns);
+    dns.bind();
+    serve::Api api(store, published, key,
+                   [&dns] { return serve::render_prometheus(dns.counters()); });
+    s.http.log = [](std::string_view m) { log::warning("http: " + std::string(m)); };
+    http::Server http(s.http, [&api](const http::Request& r) { return api.handle(r); });
+    dns.start();
+    std::string where;
+    for (const auto& b : dns.bound()) {
+        where += (where.empty() ? "" : ", ") + b.address;
+    }
+    log::info("answering DNS on " + where + " (" + std::to_string(dns.threads()) +
+              " threads); management API on " + http.address().to_string());
+    if (auto r = notify::send("READY=1\nSTATUS=" + std::to_string(zones) + " zones loaded"); !r) {
+        log::warning("cannot tell the service manager we are ready: " + r.error());
+    }
+
+    for (;;) {
+        int sig = 0;
+        sigwait(&signals, &sig);
+        if (sig == SIGHUP) {
+            try {
+                api.set_key(read_key(s.key_file));
+                log::info("SIGHUP: key file re-read");
+            } catch (const Error& e) {
+                log::error(std::string("SIGHUP: keeping the old key: ") + e.what());
+            }
+            continue;
+        }
+        log::info(std::string("stopping on ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT"));
+        (void)notify::send("STOPPING=1");
+        break;
+    }
+    http.stop();
+    dns.stop();
+    store.drain();
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    try {
+        return run(argc, argv);
+    } catch (const Error& e) {
+        std::cerr << "dns-serve: " << e.what() << '\n';
+        return e.code();
+    } catch (const std::exception& e) {
+        std::cerr << "dns-serve: internal error: " << e.what() << '\n';
+        return ex_software;
+    }
+}
