@@ -25,7 +25,7 @@ teardown() {
 api() {
     local method=$1 path=$2
     shift 2
-    curl -sf -m 10 -X "$method" -H "Authorization: Bearer $(cat key)" "$@" \
+    curl -sS --fail-with-body -m 10 -X "$method" -H "Authorization: Bearer $(cat key)" "$@" \
         "http://127.0.0.1:$http_port$path"
 }
 
@@ -52,7 +52,7 @@ start_dns_serve() {
         "$ZC" -c empty.toml -q "$f" |
             api PUT "/v1/zones/$zone" --data-binary @- \
                 -H 'Content-Type: application/vnd.endpointdns.zone-stream' >"put-$zone.json" ||
-            fail_with "loading $zone into dns-serve failed"
+            fail_with "loading $zone into dns-serve failed: $(cat "put-$zone.json")"
     done
     diff_wait_zones "$dns_port" "$serve_pid"
 }
