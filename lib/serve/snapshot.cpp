@@ -161,6 +161,8 @@ uint64_t name_hash(std::string_view s) {
 }
 
 // A shard of a zone's name index: its nodes' bytes and an open-addressing table over them.
+// The memory is either the shard's own or a region of a mapped index image (image.hpp);
+// `keep_` holds whichever it is alive.
 class Shard {
 public:
     struct Slot {
@@ -177,24 +179,40 @@ public:
         for (const auto& n : nodes) {
             total += n.bytes.size();
         }
-        blob_.reserve(total);
-        slots_.resize(pow2_at_least(std::max<size_t>(2, nodes.size() * 2)));
-        size_t mask = slots_.size() - 1;
+        nslots_ = pow2_at_least(std::max<size_t>(2, nodes.size() * 2));
+        size_t slot_bytes = nslots_ * sizeof(Slot);
+        std::shared_ptr<uint8_t[]> mem(new uint8_t[slot_bytes + total]);
+        auto* slots = reinterpret_cast<Slot*>(mem.get());
+        std::fill(slots, slots + nslots_, Slot{});
+        uint8_t* blob = mem.get() + slot_bytes;
+        size_t mask = nslots_ - 1;
+        size_t at = 0;
         for (const auto& n : nodes) {
             auto tag = uint32_t(n.hash >> 32);
             size_t i = tag & mask;
-            while (slots_[i].off != 0) {
+            while (slots[i].off != 0) {
                 i = (i + 1) & mask;
             }
-            slots_[i] = {tag, uint32_t(blob_.size() + 1)};
-            blob_.append(n.bytes);
+            slots[i] = {tag, uint32_t(at + 1)};
+            std::memcpy(blob + at, n.bytes.data(), n.bytes.size());
+            at += n.bytes.size();
         }
+        slots_ = slots;
+        blob_ = blob;
+        blob_size_ = total;
         count_ = nodes.size();
+        keep_ = std::move(mem);
     }
+
+    // A shard whose memory lives elsewhere (checked by the caller).
+    Shard(std::shared_ptr<const void> keep, const Slot* slots, size_t nslots, const uint8_t* blob,
+          size_t blob_size, size_t count)
+        : keep_(std::move(keep)), slots_(slots), nslots_(nslots), blob_(blob),
+          blob_size_(blob_size), count_(count) {}
 
     NodeView find(std::string_view lower, uint64_t hash) const {
         auto tag = uint32_t(hash >> 32);
-        size_t mask = slots_.size() - 1;
+        size_t mask = nslots_ - 1;
         for (size_t i = tag & mask;; i = (i + 1) & mask) {
             const Slot& s = slots_[i];
             if (s.off == 0) {
@@ -203,7 +221,7 @@ public:
             if (s.tag != tag) {
                 continue;
             }
-            const auto* p = reinterpret_cast<const uint8_t*>(blob_.data()) + s.off - 1;
+            const uint8_t* p = blob_ + s.off - 1;
             if (p[4] != lower.size()) {
                 continue;
             }
@@ -219,8 +237,8 @@ public:
     }
 
     template <class F> void each(F&& f) const {
-        const auto* p = reinterpret_cast<const uint8_t*>(blob_.data());
-        const auto* end = p + blob_.size();
+        const uint8_t* p = blob_;
+        const uint8_t* end = p + blob_size_;
         while (p < end) {
             NodeView n(p);
             f(n);
@@ -228,10 +246,17 @@ public:
         }
     }
     size_t count() const { return count_; }
+    const Slot* slots() const { return slots_; }
+    size_t slot_count() const { return nslots_; }
+    const uint8_t* blob() const { return blob_; }
+    size_t blob_size() const { return blob_size_; }
 
 private:
-    std::string blob_;
-    std::vector<Slot> slots_;
+    std::shared_ptr<const void> keep_;
+    const Slot* slots_ = nullptr;
+    size_t nslots_ = 0;
+    const uint8_t* blob_ = nullptr;
+    size_t blob_size_ = 0;
     size_t count_ = 0;
 };
 
@@ -739,6 +764,200 @@ Result<std::shared_ptr<const ServeZone>> ServeZone::apply(const zone::Delta& del
     ZoneAccess::dnames(*out) = dnames;
     ZoneAccess::wildcards(*out) = wildcards;
     ZoneAccess::finish(*out);
+    return std::shared_ptr<const ServeZone>(std::move(out));
+}
+
+// ---- Index images ----
+
+namespace {
+
+constexpr char image_magic[8] = {'E', 'D', 'N', 'S', 'I', 'D', 'X', '1'};
+constexpr size_t image_header = 128; // magic, counts, tag, checksum, origin follows
+constexpr size_t image_entry = 32;   // per shard: offset, slot count, node count, blob size
+
+// A fast 64-bit checksum of the image body (not cryptographic: it finds damage, not forgery;
+// the state directory is only writable by the server).
+uint64_t image_checksum(const uint8_t* p, size_t n) {
+    uint64_t h = 0x243F6A8885A308D3ull ^ n;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t v;
+        std::memcpy(&v, p + i, 8);
+        h = (h ^ v) * 0x9E3779B97F4A7C15ull;
+        h ^= h >> 29;
+    }
+    for (; i < n; ++i) {
+        h = (h ^ p[i]) * 0x100000001B3ull;
+    }
+    return h ^ (h >> 32);
+}
+
+void put64(std::string& s, uint64_t v) {
+    s.append(reinterpret_cast<const char*>(&v), 8);
+}
+uint64_t get64n(const uint8_t* p) {
+    uint64_t v;
+    std::memcpy(&v, p, 8);
+    return v;
+}
+
+} // namespace
+
+void ServeZone::write_image(const std::function<void(std::string_view)>& sink,
+                            uint64_t tag[4]) const {
+    // Body: the shard table, then each shard's slots and nodes, 8-octet aligned.
+    std::string table;
+    size_t at = image_header + 256 + shards_.size() * image_entry;
+    std::vector<size_t> offsets;
+    for (const auto& sh : shards_) {
+        offsets.push_back(at);
+        put64(table, at);
+        put64(table, sh->slot_count());
+        put64(table, sh->count());
+        put64(table, sh->blob_size());
+        at += sh->slot_count() * sizeof(Shard::Slot) + ((sh->blob_size() + 7) & ~size_t(7));
+    }
+    // The checksum covers the table, then each shard's region, chained in that order.
+    uint64_t sum = 0x243F6A8885A308D3ull;
+    std::string body;
+    std::string header(image_header + 256, '\0');
+    std::memcpy(header.data(), image_magic, 8);
+    uint64_t fields[12] = {image_header, shards_.size(), serial_, records_, nodes_, cuts_,
+                           dnames_,      wildcards_,     tag[0],  tag[1],   tag[2], tag[3]};
+    std::memcpy(header.data() + 8, fields, sizeof fields);
+    header[image_header] = char(origin_.wire().size());
+    std::memcpy(header.data() + image_header + 1, origin_.wire().data(), origin_.wire().size());
+    // Pass 1: checksum; pass 2: write. The body is produced twice rather than held whole.
+    for (int pass = 0; pass < 2; ++pass) {
+        if (pass == 1) {
+            std::memcpy(header.data() + 8 + sizeof fields, &sum, 8);
+            sink(header);
+        }
+        if (pass == 0) {
+            sum = image_checksum(reinterpret_cast<const uint8_t*>(table.data()), table.size()) ^
+                  (sum * 0x9E3779B97F4A7C15ull);
+        } else {
+            sink(table);
+        }
+        for (const auto& sh : shards_) {
+            body.assign(reinterpret_cast<const char*>(sh->slots()),
+                        sh->slot_count() * sizeof(Shard::Slot));
+            body.append(reinterpret_cast<const char*>(sh->blob()), sh->blob_size());
+            body.append((8 - sh->blob_size() % 8) % 8, '\0');
+            if (pass == 0) {
+                sum = image_checksum(reinterpret_cast<const uint8_t*>(body.data()), body.size()) ^
+                      (sum * 0x9E3779B97F4A7C15ull);
+            } else {
+                sink(body);
+            }
+        }
+    }
+}
+
+Result<std::shared_ptr<const ServeZone>> ServeZone::from_image(std::shared_ptr<const void> keep,
+                                                               const uint8_t* data, size_t size,
+                                                               uint64_t tag[4]) {
+    if (size < image_header + 256 || std::memcmp(data, image_magic, 8) != 0) {
+        return fail("not an index image");
+    }
+    uint64_t f[13];
+    std::memcpy(f, data + 8, sizeof f);
+    size_t shard_count = f[1];
+    if (f[0] != image_header || shard_count == 0 || (shard_count & (shard_count - 1)) != 0 ||
+        shard_count > (size - image_header - 256) / image_entry) {
+        return fail("index image header is damaged");
+    }
+    size_t table_at = image_header + 256;
+    // Checksum: the table, then each shard's region, chained as write_image() did.
+    uint64_t sum = 0x243F6A8885A308D3ull;
+    sum =
+        image_checksum(data + table_at, shard_count * image_entry) ^ (sum * 0x9E3779B97F4A7C15ull);
+    auto out = std::make_shared<ServeZone>();
+    auto& shards = ZoneAccess::shards(*out);
+    shards.reserve(shard_count);
+    for (size_t i = 0; i < shard_count; ++i) {
+        const uint8_t* e = data + table_at + i * image_entry;
+        uint64_t off = get64n(e), nslots = get64n(e + 8), count = get64n(e + 16),
+                 blob = get64n(e + 24);
+        uint64_t padded = (blob + 7) & ~uint64_t(7);
+        if (nslots == 0 || (nslots & (nslots - 1)) != 0 || nslots > (1u << 30) || blob > size ||
+            off > size || nslots * sizeof(Shard::Slot) + padded > size - off || count >= nslots) {
+            return fail("index image shard " + std::to_string(i) + " is out of bounds");
+        }
+        const auto* slots = reinterpret_cast<const Shard::Slot*>(data + off);
+        const uint8_t* b = data + off + nslots * sizeof(Shard::Slot);
+        sum = image_checksum(data + off, nslots * sizeof(Shard::Slot) + padded) ^
+              (sum * 0x9E3779B97F4A7C15ull);
+        shards.push_back(std::make_shared<const Shard>(keep, slots, nslots, b, blob, count));
+    }
+    if (sum != f[12]) {
+        return fail("index image checksum mismatch");
+    }
+    // Structure: nodes and their RRsets tile each shard exactly; slots point inside it.
+    for (const auto& sh : shards) {
+        size_t pos = 0, nodes = 0;
+        while (pos < sh->blob_size()) {
+            size_t left = sh->blob_size() - pos;
+            if (left < NodeView::header_size) {
+                return fail("index image node header out of bounds");
+            }
+            NodeView n(sh->blob() + pos);
+            if (n.size() > left || NodeView::header_size + n.owner().size() > n.size()) {
+                return fail("index image node size out of bounds");
+            }
+            size_t r = NodeView::header_size + n.owner().size();
+            for (uint16_t k = 0; k < n.rrset_count(); ++k) {
+                if (n.size() - r < NodeView::rrset_header_size ||
+                    load32(n.data() + r + 8) > n.size() - r - NodeView::rrset_header_size) {
+                    return fail("index image RRset out of bounds");
+                }
+                r += NodeView::rrset_header_size + load32(n.data() + r + 8);
+            }
+            if (r != n.size()) {
+                return fail("index image node does not add up");
+            }
+            pos += n.size();
+            ++nodes;
+        }
+        if (nodes != sh->count()) {
+            return fail("index image shard node count mismatch");
+        }
+        for (size_t k = 0; k < sh->slot_count(); ++k) {
+            uint32_t o = sh->slots()[k].off;
+            if (o == 0) {
+                continue;
+            }
+            if (o - 1 + NodeView::header_size > sh->blob_size()) {
+                return fail("index image node offset out of bounds");
+            }
+            NodeView n(sh->blob() + o - 1);
+            if (n.size() > sh->blob_size() - (o - 1) ||
+                NodeView::header_size + n.owner().size() > n.size()) {
+                return fail("index image node size out of bounds");
+            }
+        }
+    }
+    uint8_t olen = data[image_header];
+    if (olen == 0 || dns::wire_name_length(data + image_header + 1, olen) != olen) {
+        return fail("index image origin is damaged");
+    }
+    Name origin =
+        Name::from_wire_unchecked({reinterpret_cast<const char*>(data + image_header + 1), olen});
+    ZoneAccess::origin(*out) = origin;
+    ZoneAccess::lower(*out) = lower_of(origin.wire());
+    ZoneAccess::serial(*out) = uint32_t(f[2]);
+    ZoneAccess::records(*out) = f[3];
+    ZoneAccess::nodes(*out) = f[4];
+    ZoneAccess::cuts(*out) = f[5];
+    ZoneAccess::dnames(*out) = f[6];
+    ZoneAccess::wildcards(*out) = f[7];
+    for (int i = 0; i < 4; ++i) {
+        tag[i] = f[8 + i];
+    }
+    ZoneAccess::finish(*out);
+    if (!out->apex() || !out->apex().find(dns::rrtype::SOA)) {
+        return fail("index image has no apex SOA");
+    }
     return std::shared_ptr<const ServeZone>(std::move(out));
 }
 

@@ -132,6 +132,14 @@ public:
     // The zone as records, normalized (export, persistence).
     zone::Zone to_zone() const;
 
+    // The index as one position-independent byte image (serve/image.hpp keeps it beside the
+    // zone file so a restart maps it instead of parsing): `tag` is stored in the header.
+    void write_image(const std::function<void(std::string_view)>& sink, uint64_t tag[4]) const;
+    // A zone over an image in memory that `keep` holds alive; checks the checksum and every
+    // offset, so a damaged image is an error, never a bad read. tag[] receives the stored tag.
+    static Result<std::shared_ptr<const ServeZone>>
+    from_image(std::shared_ptr<const void> keep, const uint8_t* data, size_t size, uint64_t tag[4]);
+
     const Name& origin() const { return origin_; }
     std::string_view lower_origin() const { return lower_; }
     uint32_t serial() const { return serial_; }

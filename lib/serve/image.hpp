@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: MIT
+// Index images: a zone's in-memory index saved beside its zone file, mapped back on restart.
+#pragma once
+
+#include "serve/snapshot.hpp"
+
+#include <string>
+
+namespace endpointdns::serve {
+
+// An image is a cache, never the truth: it is tied to one zone file by the file's identity
+// (device, inode, size, modification time), so a rewritten zone file makes it stale, and it
+// carries a checksum, so a damaged one is refused. Either way the zone file is parsed instead.
+// Images are written without fsync: losing one costs a slower start, nothing else.
+
+// Writes the image of `zone` (the zone exactly as in the file `xfr_path`) to `image_path`
+// through a temporary file and rename. Throws Error(ex_cantcreat / ex_ioerr).
+void write_image_file(const ServeZone& zone, const std::string& xfr_path,
+                      const std::string& image_path);
+
+// Maps `image_path` and returns its zone when it matches the current `xfr_path`; an error
+// value says why not (missing, stale, damaged).
+Result<std::shared_ptr<const ServeZone>> map_image_file(const std::string& xfr_path,
+                                                        const std::string& image_path);
+
+} // namespace endpointdns::serve
