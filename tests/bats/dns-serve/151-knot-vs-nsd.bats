@@ -103,7 +103,7 @@ Q
     run -0 "$BIN/dns-diff" --allow allow.txt --a "127.0.0.1:$knot_port" --b "127.0.0.1:$knot2_port" q.txt
 }
 
-@test "dns-diff compares letter case in the question and flags a silent server" {
+@test "dns-diff sends mixed-case names and flags a server that does not answer" {
     require_cmd dig
     diff_find_tool knotd >/dev/null || skip "knotd is not installed"
     start_knot knot
