@@ -1,0 +1,555 @@
+// SPDX-License-Identifier: MIT
+// Unit tests of lib/serve/dns_server: a real server on 127.0.0.1, queried over UDP and TCP.
+#include "serve/dns_server.hpp"
+
+#include "dns/message.hpp"
+#include "error.hpp"
+#include "serve/snapshot.hpp"
+
+#include "test_util.hpp"
+
+#include <gtest/gtest.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace dns = endpointdns::dns;
+namespace rrtype = endpointdns::dns::rrtype;
+using endpointdns::Error;
+using endpointdns::serve::DnsServer;
+using endpointdns::serve::DnsServerOptions;
+using endpointdns::serve::Published;
+using endpointdns::serve::ServerCounters;
+using endpointdns::serve::ServeZone;
+using endpointdns::serve::ZoneSet;
+using namespace endpointdns::test;
+
+namespace {
+
+std::string zone_text() {
+    std::string s = "$TTL 300\n"
+                    "@ 3600 IN SOA ns1 hostmaster 1 7200 3600 1209600 300\n"
+                    "@ NS ns1\n"
+                    "ns1 A 192.0.2.53\n"
+                    "www A 192.0.2.80\n"
+                    "www AAAA 2001:db8::80\n";
+    // About 1500 octets of TXT: truncated over UDP without EDNS, whole over TCP.
+    for (int i = 0; i < 15; ++i)
+        s += "big TXT \"" + std::to_string(100 + i) + std::string(90, 'x') + "\"\n";
+    return s;
+}
+
+// A query without EDNS.
+std::string query(uint16_t id, std::string_view name, uint16_t type) {
+    dns::MessageBuilder mb(512);
+    mb.reset(id, 0);
+    EXPECT_TRUE(mb.add_question(N(name), type, dns::rrclass::IN));
+    return std::string(mb.data());
+}
+
+std::string framed(const std::string& m) {
+    std::string s;
+    s.push_back(char(m.size() >> 8));
+    s.push_back(char(m.size() & 0xFF));
+    return s + m;
+}
+
+class Sock {
+public:
+    explicit Sock(int type) : fd_(::socket(AF_INET, type | SOCK_CLOEXEC, 0)) {
+        EXPECT_GE(fd_, 0);
+        timeval tv{5, 0};
+        ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    }
+    ~Sock() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+    int fd() const { return fd_; }
+    bool connect(uint16_t port) {
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_port = htons(port);
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        return ::connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+    }
+    void send_all(const std::string& s) {
+        size_t off = 0;
+        while (off < s.size()) {
+            ssize_t n = ::send(fd_, s.data() + off, s.size() - off, MSG_NOSIGNAL);
+            ASSERT_GT(n, 0) << std::strerror(errno);
+            off += size_t(n);
+        }
+    }
+    // Exactly n octets; nullopt on EOF, error or timeout.
+    std::optional<std::string> recv_exact(size_t n) {
+        std::string s(n, '\0');
+        size_t off = 0;
+        while (off < n) {
+            ssize_t r = ::recv(fd_, s.data() + off, n - off, 0);
+            if (r <= 0) return std::nullopt;
+            off += size_t(r);
+        }
+        return s;
+    }
+    // One length-prefixed message.
+    std::optional<std::string> recv_frame() {
+        auto len = recv_exact(2);
+        if (!len) return std::nullopt;
+        size_t n = size_t(uint8_t((*len)[0])) << 8 | uint8_t((*len)[1]);
+        return recv_exact(n);
+    }
+    // True when the peer closes (EOF or reset) within `ms`.
+    bool closed_within(int ms) {
+        pollfd p{fd_, POLLIN, 0};
+        if (::poll(&p, 1, ms) != 1) return false;
+        char c;
+        ssize_t r = ::recv(fd_, &c, 1, MSG_DONTWAIT);
+        return r == 0 || (r < 0 && (errno == ECONNRESET || errno == EPIPE));
+    }
+
+private:
+    int fd_;
+};
+
+dns::Message parse(const std::string& wire) {
+    auto m = dns::parse_message(wire);
+    EXPECT_TRUE(m.ok()) << (m.ok() ? "" : m.error());
+    return m.ok() ? *m : dns::Message{};
+}
+
+class DnsServerTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        auto z = ServeZone::build(zone_from(zone_text()));
+        ASSERT_TRUE(z.ok()) << z.error();
+        zones_.store(ZoneSet::of({*z}));
+    }
+
+    std::unique_ptr<DnsServer> serve(DnsServerOptions o) {
+        if (o.listen.empty()) o.listen = {"127.0.0.1:0"};
+        auto s = std::make_unique<DnsServer>(zones_, o);
+        s->bind();
+        s->start();
+        return s;
+    }
+
+    std::string udp(uint16_t port, const std::string& q) {
+        Sock s(SOCK_DGRAM);
+        EXPECT_TRUE(s.connect(port));
+        EXPECT_EQ(::send(s.fd(), q.data(), q.size(), 0), ssize_t(q.size()));
+        std::string buf(65535, '\0');
+        ssize_t n = ::recv(s.fd(), buf.data(), buf.size(), 0);
+        EXPECT_GT(n, 0) << std::strerror(errno);
+        buf.resize(n > 0 ? size_t(n) : 0);
+        return buf;
+    }
+
+    Published zones_;
+};
+
+// Options with `threads` workers on a free loopback port.
+DnsServerOptions opts(unsigned threads) {
+    DnsServerOptions o;
+    o.listen = {"127.0.0.1:0"};
+    o.threads = threads;
+    return o;
+}
+
+// Waits until pred() holds or a second has passed.
+template <class F> bool eventually(F pred) {
+    for (int i = 0; i < 200; ++i) {
+        if (pred()) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return pred();
+}
+
+} // namespace
+
+TEST_F(DnsServerTest, BindsAFreePortForUdpAndTcp) {
+    auto s = serve(opts(1));
+    ASSERT_EQ(s->bound().size(), 1u);
+    EXPECT_NE(s->bound()[0].port, 0);
+    EXPECT_EQ(s->bound()[0].address, "127.0.0.1:" + std::to_string(s->bound()[0].port));
+    EXPECT_GE(s->threads(), 1u);
+}
+
+TEST_F(DnsServerTest, AnswersOverUdp) {
+    auto s = serve(opts(2));
+    uint16_t port = s->bound()[0].port;
+    auto m = parse(udp(port, query(0x1234, "www.example.com.", rrtype::A)));
+    EXPECT_EQ(m.header.id, 0x1234);
+    EXPECT_TRUE(m.header.flags & dns::flag::QR);
+    EXPECT_TRUE(m.header.flags & dns::flag::AA);
+    EXPECT_EQ(m.header.rcode(), dns::rcode::NOERROR);
+    ASSERT_EQ(m.answer.size(), 1u);
+    EXPECT_EQ(m.answer[0].rdata, bytes({192, 0, 2, 80}));
+
+    auto r = parse(udp(port, query(7, "www.example.org.", rrtype::A)));
+    EXPECT_EQ(r.header.id, 7);
+    EXPECT_EQ(r.header.rcode(), dns::rcode::REFUSED);
+
+    auto nx = parse(udp(port, query(8, "nothere.example.com.", rrtype::A)));
+    EXPECT_EQ(nx.header.rcode(), dns::rcode::NXDOMAIN);
+
+    ServerCounters c = s->counters();
+    EXPECT_EQ(c.queries[0][0], 3u); // udp, A
+    EXPECT_EQ(c.responses[0], 1u);
+    EXPECT_EQ(c.responses[3], 1u);
+    EXPECT_EQ(c.responses[5], 1u);
+}
+
+TEST_F(DnsServerTest, UdpTruncatesTcpDoesNot) {
+    auto s = serve(opts(1));
+    uint16_t port = s->bound()[0].port;
+    auto m = parse(udp(port, query(1, "big.example.com.", rrtype::TXT)));
+    EXPECT_TRUE(m.header.flags & dns::flag::TC);
+    EXPECT_EQ(s->counters().truncated, 1u);
+
+    Sock t(SOCK_STREAM);
+    ASSERT_TRUE(t.connect(port));
+    t.send_all(framed(query(2, "big.example.com.", rrtype::TXT)));
+    auto f = t.recv_frame();
+    ASSERT_TRUE(f);
+    auto full = parse(*f);
+    EXPECT_EQ(full.header.id, 2);
+    EXPECT_FALSE(full.header.flags & dns::flag::TC);
+    EXPECT_EQ(full.answer.size(), 15u);
+}
+
+TEST_F(DnsServerTest, NoAnswerToAResponse) {
+    auto s = serve(opts(1));
+    uint16_t port = s->bound()[0].port;
+    std::string q = query(5, "www.example.com.", rrtype::A);
+    q[2] = char(uint8_t(q[2]) | 0x80); // QR set
+    Sock u(SOCK_DGRAM);
+    ASSERT_TRUE(u.connect(port));
+    ASSERT_EQ(::send(u.fd(), q.data(), q.size(), 0), ssize_t(q.size()));
+    // Then a real query: its answer is the only one that comes back.
+    std::string q2 = query(6, "www.example.com.", rrtype::A);
+    ASSERT_EQ(::send(u.fd(), q2.data(), q2.size(), 0), ssize_t(q2.size()));
+    std::string buf(512, '\0');
+    ssize_t n = ::recv(u.fd(), buf.data(), buf.size(), 0);
+    ASSERT_GT(n, 0);
+    buf.resize(size_t(n));
+    EXPECT_EQ(parse(buf).header.id, 6);
+    EXPECT_TRUE(eventually([&] { return s->counters().dropped == 1; }));
+}
+
+TEST_F(DnsServerTest, TcpPipelinedInOneWrite) {
+    auto s = serve(opts(2));
+    Sock t(SOCK_STREAM);
+    ASSERT_TRUE(t.connect(s->bound()[0].port));
+    std::string all;
+    const uint16_t types[] = {rrtype::A, rrtype::AAAA, rrtype::TXT, rrtype::SOA, rrtype::MX};
+    for (uint16_t i = 0; i < 5; ++i)
+        all += framed(
+            query(uint16_t(100 + i), i == 2 ? "big.example.com." : "www.example.com.", types[i]));
+    t.send_all(all);
+    for (uint16_t i = 0; i < 5; ++i) {
+        auto f = t.recv_frame();
+        ASSERT_TRUE(f) << i;
+        auto m = parse(*f);
+        EXPECT_EQ(m.header.id, 100 + i) << "answers come in query order";
+        EXPECT_EQ(m.header.rcode(), dns::rcode::NOERROR);
+        ASSERT_EQ(m.question.size(), 1u);
+        EXPECT_EQ(m.question[0].type, types[i]);
+    }
+    EXPECT_TRUE(eventually([&] { return s->counters().queries[1][0] == 1; })); // tcp, A
+}
+
+TEST_F(DnsServerTest, TcpQuerySplitIntoSingleOctets) {
+    auto s = serve(opts(1));
+    Sock t(SOCK_STREAM);
+    ASSERT_TRUE(t.connect(s->bound()[0].port));
+    int one = 1;
+    ::setsockopt(t.fd(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    std::string q = framed(query(0xABCD, "www.example.com.", rrtype::AAAA)) +
+                    framed(query(0xABCE, "www.example.com.", rrtype::A));
+    for (char c : q) {
+        t.send_all(std::string(1, c));
+        std::this_thread::sleep_for(std::chrono::microseconds(300));
+    }
+    auto f1 = t.recv_frame();
+    auto f2 = t.recv_frame();
+    ASSERT_TRUE(f1 && f2);
+    EXPECT_EQ(parse(*f1).header.id, 0xABCD);
+    EXPECT_EQ(parse(*f2).header.id, 0xABCE);
+    ASSERT_EQ(parse(*f1).answer.size(), 1u);
+    EXPECT_EQ(parse(*f1).answer[0].type, rrtype::AAAA);
+}
+
+TEST_F(DnsServerTest, TcpManyPipelinedQueries) {
+    auto s = serve(opts(1));
+    Sock t(SOCK_STREAM);
+    ASSERT_TRUE(t.connect(s->bound()[0].port));
+    // More answers than fit in the socket buffers at once: the server must queue and resume.
+    std::string all;
+    const int n = 3000;
+    for (int i = 0; i < n; ++i) all += framed(query(uint16_t(i), "big.example.com.", rrtype::TXT));
+    std::thread writer([&] { t.send_all(all); });
+    int got = 0;
+    for (; got < n; ++got) {
+        auto f = t.recv_frame();
+        if (!f) break;
+        if (parse(*f).header.id != uint16_t(got)) break;
+    }
+    writer.join();
+    EXPECT_EQ(got, n);
+}
+
+TEST_F(DnsServerTest, TcpIdleTimeoutClosesTheConnection) {
+    auto s = serve([&] {
+        auto o = opts(1);
+        o.tcp_idle_timeout_ms = 200;
+        return o;
+    }());
+    Sock t(SOCK_STREAM);
+    ASSERT_TRUE(t.connect(s->bound()[0].port));
+    // Activity keeps it open.
+    for (int i = 0; i < 3; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        t.send_all(framed(query(uint16_t(i), "www.example.com.", rrtype::A)));
+        ASSERT_TRUE(t.recv_frame());
+    }
+    auto start = std::chrono::steady_clock::now();
+    EXPECT_TRUE(t.closed_within(3000));
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                  std::chrono::steady_clock::now() - start)
+                  .count();
+    EXPECT_GE(ms, 150);
+    EXPECT_LT(ms, 2000);
+    EXPECT_TRUE(eventually([&] { return s->counters().tcp_timed_out == 1; }));
+    EXPECT_TRUE(eventually([&] { return s->counters().tcp_open == 0; }));
+}
+
+TEST_F(DnsServerTest, TcpPartialQueryAlsoTimesOut) {
+    auto s = serve([&] {
+        auto o = opts(1);
+        o.tcp_idle_timeout_ms = 100;
+        return o;
+    }());
+    Sock t(SOCK_STREAM);
+    ASSERT_TRUE(t.connect(s->bound()[0].port));
+    t.send_all(framed(query(1, "www.example.com.", rrtype::A)).substr(0, 7));
+    EXPECT_TRUE(t.closed_within(3000));
+}
+
+TEST_F(DnsServerTest, TcpConnectionLimit) {
+    auto s = serve([&] {
+        auto o = opts(1);
+        o.tcp_max_connections = 2;
+        return o;
+    }());
+    uint16_t port = s->bound()[0].port;
+    Sock a(SOCK_STREAM), b(SOCK_STREAM), c(SOCK_STREAM);
+    ASSERT_TRUE(a.connect(port));
+    ASSERT_TRUE(b.connect(port));
+    // Both are served.
+    for (Sock* k : {&a, &b}) {
+        k->send_all(framed(query(1, "www.example.com.", rrtype::A)));
+        ASSERT_TRUE(k->recv_frame());
+    }
+    // The third is closed at once.
+    ASSERT_TRUE(c.connect(port));
+    EXPECT_TRUE(c.closed_within(2000));
+    EXPECT_TRUE(eventually([&] { return s->counters().tcp_refused == 1; }));
+    // Once one closes, a new one is served again.
+    ::shutdown(a.fd(), SHUT_RDWR);
+    EXPECT_TRUE(eventually([&] { return s->counters().tcp_open == 1; }));
+    Sock d(SOCK_STREAM);
+    ASSERT_TRUE(d.connect(port));
+    d.send_all(framed(query(9, "www.example.com.", rrtype::A)));
+    auto f = d.recv_frame();
+    ASSERT_TRUE(f);
+    EXPECT_EQ(parse(*f).header.id, 9);
+    ServerCounters cs = s->counters();
+    EXPECT_EQ(cs.tcp_accepted, 3u);
+    EXPECT_EQ(cs.tcp_refused, 1u);
+}
+
+TEST_F(DnsServerTest, TcpQueriesPerConnectionLimit) {
+    auto s = serve([&] {
+        auto o = opts(1);
+        o.tcp_max_queries_per_connection = 2;
+        return o;
+    }());
+    Sock t(SOCK_STREAM);
+    ASSERT_TRUE(t.connect(s->bound()[0].port));
+    std::string all;
+    for (uint16_t i = 0; i < 3; ++i) all += framed(query(i, "www.example.com.", rrtype::A));
+    t.send_all(all);
+    auto f0 = t.recv_frame();
+    auto f1 = t.recv_frame();
+    ASSERT_TRUE(f0 && f1);
+    EXPECT_EQ(parse(*f0).header.id, 0);
+    EXPECT_EQ(parse(*f1).header.id, 1);
+    EXPECT_TRUE(t.closed_within(2000));
+}
+
+TEST_F(DnsServerTest, TcpFramingErrorCloses) {
+    auto s = serve(opts(1));
+    Sock t(SOCK_STREAM);
+    ASSERT_TRUE(t.connect(s->bound()[0].port));
+    // A good query, then a 5-octet "message": the good one is answered, then the close.
+    t.send_all(framed(query(3, "www.example.com.", rrtype::A)) + framed("hello"));
+    auto f = t.recv_frame();
+    ASSERT_TRUE(f);
+    EXPECT_EQ(parse(*f).header.id, 3);
+    EXPECT_TRUE(t.closed_within(2000));
+    EXPECT_TRUE(eventually([&] { return s->counters().tcp_errors == 1; }));
+}
+
+TEST_F(DnsServerTest, TcpHalfCloseStillGetsAnswers) {
+    auto s = serve(opts(1));
+    Sock t(SOCK_STREAM);
+    ASSERT_TRUE(t.connect(s->bound()[0].port));
+    t.send_all(framed(query(1, "www.example.com.", rrtype::A)) +
+               framed(query(2, "www.example.com.", rrtype::AAAA)));
+    ::shutdown(t.fd(), SHUT_WR);
+    auto f1 = t.recv_frame();
+    auto f2 = t.recv_frame();
+    ASSERT_TRUE(f1 && f2);
+    EXPECT_EQ(parse(*f2).header.id, 2);
+    EXPECT_TRUE(t.closed_within(2000));
+}
+
+TEST_F(DnsServerTest, SeesNewZoneSets) {
+    auto s = serve(opts(2));
+    uint16_t port = s->bound()[0].port;
+    EXPECT_EQ(parse(udp(port, query(1, "www.example.com.", rrtype::A))).header.rcode(),
+              dns::rcode::NOERROR);
+    zones_.store(std::make_shared<const ZoneSet>());
+    EXPECT_EQ(parse(udp(port, query(2, "www.example.com.", rrtype::A))).header.rcode(),
+              dns::rcode::REFUSED);
+}
+
+TEST_F(DnsServerTest, BindFailureNamesTheAddress) {
+    auto s = serve(opts(1));
+    std::string addr = s->bound()[0].address;
+    DnsServerOptions o = opts(1);
+    o.listen = {addr};
+    DnsServer other(zones_, o);
+    try {
+        other.bind();
+        FAIL() << "bound " << addr << " twice";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), 69);
+        EXPECT_EQ(std::string(e.what()),
+                  "dns-serve: cannot bind UDP " + addr + ": Address already in use");
+    }
+}
+
+TEST_F(DnsServerTest, BadAddresses) {
+    for (const char* bad : {"127.0.0.1", "localhost:53", "::1:53", "[::1]53", "1.2.3.4:65536",
+                            "1.2.3.4:", "[nope]:53", "1.2.3.4:5x"}) {
+        DnsServerOptions o = opts(1);
+        o.listen = {bad};
+        DnsServer s(zones_, o);
+        try {
+            s.bind();
+            ADD_FAILURE() << bad << " accepted";
+        } catch (const Error& e) {
+            EXPECT_EQ(e.code(), 78) << bad;
+            EXPECT_NE(std::string(e.what()).find(bad), std::string::npos) << e.what();
+        }
+    }
+}
+
+TEST_F(DnsServerTest, Ipv6Loopback) {
+    DnsServerOptions o = opts(1);
+    o.listen = {"[::1]:0"};
+    DnsServer s(zones_, o);
+    try {
+        s.bind();
+    } catch (const Error& e) {
+        GTEST_SKIP() << "no IPv6 loopback: " << e.what();
+    }
+    s.start();
+    uint16_t port = s.bound()[0].port;
+    EXPECT_EQ(s.bound()[0].address, "[::1]:" + std::to_string(port));
+    int fd = ::socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    ASSERT_GE(fd, 0);
+    timeval tv{5, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    sockaddr_in6 a{};
+    a.sin6_family = AF_INET6;
+    a.sin6_port = htons(port);
+    a.sin6_addr = in6addr_loopback;
+    std::string q = query(77, "www.example.com.", rrtype::A);
+    ASSERT_EQ(::sendto(fd, q.data(), q.size(), 0, reinterpret_cast<sockaddr*>(&a), sizeof a),
+              ssize_t(q.size()));
+    std::string buf(512, '\0');
+    ssize_t n = ::recv(fd, buf.data(), buf.size(), 0);
+    ::close(fd);
+    ASSERT_GT(n, 0);
+    buf.resize(size_t(n));
+    EXPECT_EQ(parse(buf).header.id, 77);
+}
+
+TEST_F(DnsServerTest, WildcardAddressRepliesFromTheQueriedAddress) {
+    auto s = serve([&] {
+        auto o = opts(1);
+        o.listen = {"0.0.0.0:0"};
+        return o;
+    }());
+    uint16_t port = s->bound()[0].port;
+    // A connected UDP socket only accepts datagrams from the address it sent to.
+    auto m = parse(udp(port, query(31, "www.example.com.", rrtype::A)));
+    EXPECT_EQ(m.header.id, 31);
+}
+
+TEST_F(DnsServerTest, StopIsIdempotentAndPrompt) {
+    auto s = serve(opts(2));
+    auto start = std::chrono::steady_clock::now();
+    s->stop();
+    s->stop();
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
+}
+
+TEST(Prometheus, RendersEveryCounter) {
+    ServerCounters c;
+    c.queries[0][0] = 5;  // udp A
+    c.queries[1][11] = 2; // tcp ANY
+    c.queries[1][12] = 1; // tcp other
+    c.responses[0] = 6;
+    c.responses[16] = 1;
+    c.tcp_refused = 4;
+    c.tcp_open = 3;
+    std::string t = endpointdns::serve::render_prometheus(c);
+    EXPECT_NE(t.find("dns_queries_total{transport=\"udp\",type=\"A\"} 5\n"), std::string::npos);
+    EXPECT_NE(t.find("dns_queries_total{transport=\"tcp\",type=\"ANY\"} 2\n"), std::string::npos);
+    EXPECT_NE(t.find("dns_queries_total{transport=\"tcp\",type=\"other\"} 1\n"), std::string::npos);
+    EXPECT_NE(t.find("dns_queries_total{transport=\"udp\",type=\"CAA\"} 0\n"), std::string::npos);
+    EXPECT_NE(t.find("dns_responses_total{rcode=\"NOERROR\"} 6\n"), std::string::npos);
+    EXPECT_NE(t.find("dns_responses_total{rcode=\"BADVERS\"} 1\n"), std::string::npos);
+    EXPECT_NE(t.find("dns_responses_total{rcode=\"BADCOOKIE\"} 0\n"), std::string::npos);
+    EXPECT_EQ(t.find("rcode=\"12\""), std::string::npos); // unassigned and zero: left out
+    EXPECT_NE(t.find("# TYPE dns_tcp_connections_open gauge\ndns_tcp_connections_open 3\n"),
+              std::string::npos);
+    EXPECT_NE(t.find("dns_tcp_connections_refused_total 4\n"), std::string::npos);
+    EXPECT_EQ(t.back(), '\n');
+}
+
+TEST(Prometheus, TypeIndexes) {
+    using endpointdns::serve::metric_qtype_index;
+    using endpointdns::serve::metric_qtype_name;
+    EXPECT_EQ(metric_qtype_name(metric_qtype_index(rrtype::A)), "A");
+    EXPECT_EQ(metric_qtype_name(metric_qtype_index(rrtype::AAAA)), "AAAA");
+    EXPECT_EQ(metric_qtype_name(metric_qtype_index(257)), "CAA");
+    EXPECT_EQ(metric_qtype_name(metric_qtype_index(255)), "ANY");
+    EXPECT_EQ(metric_qtype_name(metric_qtype_index(99)), "other");
+    EXPECT_EQ(metric_qtype_name(metric_qtype_index(0)), "other");
+}
