@@ -55,14 +55,14 @@ int run_query(const std::string& state_dir, const std::string& name, const std::
     std::unique_ptr<ldns_pkt, decltype(&ldns_pkt_free)> guard(pkt, ldns_pkt_free);
     std::unique_ptr<char, decltype(&free)> s(ldns_pkt2str(pkt), free);
     // ldns prints a footer about a network exchange that did not happen; leave it out.
-    std::string text(s.get());
+    std::string shown(s.get());
     for (const char* footer : {";; Query time", ";; SERVER", ";; WHEN"}) {
-        auto at = text.find(footer);
+        auto at = shown.find(footer);
         if (at != std::string::npos) {
-            text.erase(at, text.find('\n', at) + 1 - at);
+            shown.erase(at, shown.find('\n', at) + 1 - at);
         }
     }
-    std::cout << text;
+    std::cout << shown;
     return 0;
 }
 
