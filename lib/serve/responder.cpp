@@ -19,12 +19,11 @@ namespace rrtype = dns::rrtype;
 
 namespace {
 
-constexpr uint16_t flag_qr = 0x8000, flag_aa = 0x0400, flag_tc = 0x0200, flag_rd = 0x0100,
-                   flag_cd = 0x0010;
+constexpr uint16_t flag_qr = 0x8000, flag_aa = 0x0400, flag_tc = 0x0200, flag_rd = 0x0100;
 constexpr uint8_t rc_noerror = 0, rc_formerr = 1, rc_nxdomain = 3, rc_notimp = 4, rc_refused = 5,
-                  rc_yxdomain = 6, rc_badvers = 16;
-constexpr size_t opt_size = 11;
-constexpr size_t max_chain = 12; // CNAME/DNAME steps followed inside a zone
+                  rc_yxdomain = 6, rc_notauth = 9, rc_badvers = 16;
+constexpr size_t opt_size = 11; // without options
+constexpr size_t max_chain = 5; // CNAMEs (given or synthesized) in one answer, as Knot
 constexpr size_t max_entries = 64;
 
 inline uint16_t rd16(const uint8_t* p) {
@@ -221,14 +220,16 @@ private:
         NodeView node;     // exact/wildcard: the node; referral: the cut; dname: the node
         size_t node_label; // label index of `node` in the current name (referral, dname)
         size_t encloser_label = 0;
+        bool wildcard_cut = false; // a referral from a wildcard that owns NS
     };
 
     Lookup find(const ServeZone& z, const LName& name, bool ds_at_cut) const;
     bool put_rrset(const RrsetView& rs, size_t owner_pos, int section);
     bool put_record(const uint8_t* rec, size_t owner_pos, uint16_t type, uint32_t ttl, int section);
     bool put_soa(const ServeZone& z, size_t apex_pos, int section);
-    void put_additional(const ServeZone& z);
-    void add_address(const ServeZone& z, std::string_view target_lower, size_t target_pos);
+    bool put_additional(const ServeZone& z, bool required);
+    bool add_address(const ServeZone& z, std::string_view target_lower, size_t target_pos);
+    bool visited(NodeView n);
 
     const ZoneSet& zones_;
     Packet& pkt_;
@@ -243,7 +244,22 @@ private:
     Target targets_[32];
     size_t target_count_ = 0;
     size_t last_name_pos_ = 0; // where the last name written in RDATA starts
+    const uint8_t* visited_[max_chain + 1];
+    size_t visited_count_ = 0;
 };
+
+// True when the chain came to this node before (a CNAME loop); remembers it otherwise.
+bool Answerer::visited(NodeView n) {
+    for (size_t i = 0; i < visited_count_; ++i) {
+        if (visited_[i] == n.data()) {
+            return true;
+        }
+    }
+    if (visited_count_ <= max_chain) {
+        visited_[visited_count_++] = n.data();
+    }
+    return false;
+}
 
 Answerer::Lookup Answerer::find(const ServeZone& z, const LName& name, bool ds_at_cut) const {
     // Labels of `name` below the apex: index k-1 is the child of the apex, 0 the name itself.
@@ -309,6 +325,10 @@ Answerer::Lookup Answerer::find(const ServeZone& z, const LName& name, bool ds_a
             w[1] = '*';
             std::memcpy(w + 2, ce.data(), ce.size());
             NodeView wn = z.find(std::string_view(reinterpret_cast<const char*>(w), ce.size() + 2));
+            if (wn && (wn.flags() & NodeView::delegation) && !ds_at_cut) {
+                // NS at a wildcard: a referral whose owner is the wildcard itself (as Knot).
+                return {Lookup::referral, wn, 0, r.encloser_label, true};
+            }
             if (wn) {
                 return {Lookup::wildcard, wn, 0, r.encloser_label};
             }
@@ -378,9 +398,12 @@ bool Answerer::put_record(const uint8_t* rec, size_t owner_pos, uint16_t type, u
         }
         std::memcpy(pkt_.buf + pkt_.len, rdata, rdlen);
         pkt_.len += rdlen;
-        if (type == rrtype::SRV && rdlen > 6 && target_count_ < 32 &&
-            pkt_.len - rdlen + 6 < 0x4000) {
-            targets_[target_count_++] = {uint16_t(start + 6), rdata + 6};
+        // Targets that want addresses in the additional section (SRV at 6, SVCB/HTTPS at 2).
+        size_t at_off = type == rrtype::SRV                               ? 6
+                        : (type == rrtype::SVCB || type == rrtype::HTTPS) ? 2
+                                                                          : 0;
+        if (at_off != 0 && rdlen > at_off + 1 && target_count_ < 32 && start + at_off < 0x4000) {
+            targets_[target_count_++] = {uint16_t(start + at_off), rdata + at_off};
         }
         break;
     }
@@ -393,7 +416,8 @@ bool Answerer::put_record(const uint8_t* rec, size_t owner_pos, uint16_t type, u
 bool Answerer::put_rrset(const RrsetView& rs, size_t owner_pos, int section) {
     const auto* p = reinterpret_cast<const uint8_t*>(rs.wire.data());
     const auto* end = p + rs.wire.size();
-    if (!compressible(rs.type) && rs.type != rrtype::SRV) {
+    if (!compressible(rs.type) && rs.type != rrtype::SRV && rs.type != rrtype::SVCB &&
+        rs.type != rrtype::HTTPS) {
         // The stored records are the wire form already: copy, then point the owners.
         if (pkt_.len + rs.wire.size() > pkt_.limit) {
             return false;
@@ -429,14 +453,17 @@ bool Answerer::put_soa(const ServeZone& z, size_t apex_pos, int section) {
     return put_record(rec, apex_pos, rrtype::SOA, std::min(soa.ttl, minimum), section);
 }
 
-void Answerer::add_address(const ServeZone& z, std::string_view target_lower, size_t target_pos) {
+// A and AAAA of `target` when this zone has them (glue below a cut included). False when a
+// record did not fit (it is then left out).
+bool Answerer::add_address(const ServeZone& z, std::string_view target_lower, size_t target_pos) {
     if (target_pos >= 0x4000 || !dns::is_subdomain(target_lower, z.lower_origin())) {
-        return;
+        return true;
     }
     NodeView n = z.find(target_lower);
     if (!n) {
-        return;
+        return true;
     }
+    bool all = true;
     for (uint16_t t : {rrtype::A, rrtype::AAAA}) {
         RrsetView rs = n.find(t);
         if (!rs) {
@@ -447,23 +474,27 @@ void Answerer::add_address(const ServeZone& z, std::string_view target_lower, si
         if (!put_rrset(rs, target_pos, 2)) {
             pkt_.len = mark; // additional data is optional: leave out what does not fit
             pkt_.counts[2] = count;
+            all = false;
         }
     }
+    return all;
 }
 
-// A and AAAA of the names the NS, MX or SRV records just written point to, when this zone
-// has them (glue below a cut included).
-void Answerer::put_additional(const ServeZone& z) {
+// Addresses of the names the NS, MX, SRV, SVCB or HTTPS records just written point to. When
+// `required` (glue of a referral, RFC 9471), a record that does not fit fails the answer.
+bool Answerer::put_additional(const ServeZone& z, bool required) {
     LName t;
+    bool all = true;
     for (size_t i = 0; i < target_count_; ++i) {
         size_t n = dns::wire_name_length(targets_[i].name, 255);
         if (n == 0) {
             continue;
         }
         t.set({reinterpret_cast<const char*>(targets_[i].name), n});
-        add_address(z, t.view(), targets_[i].pos);
+        all &= add_address(z, t.view(), targets_[i].pos);
     }
     target_count_ = 0;
+    return all || !required;
 }
 
 bool Answerer::run(uint8_t& rcode, bool& aa) {
@@ -473,6 +504,15 @@ bool Answerer::run(uint8_t& rcode, bool& aa) {
         aa = false;
         return true;
     }
+    if (qtype_ == rrtype::DS && qname_.count > 0 && qname_.view() == z->lower_origin()) {
+        // The DS of a zone belongs to its parent (RFC 4035 3.1.4.1): answer from the parent
+        // zone when this server has it too.
+        if (const ServeZone* parent =
+                zones_.closest(qname_.view(), qname_.labels + 1, qname_.count - 1)) {
+            z = parent;
+        }
+    }
+    size_t cnames = 0;
     aa = true;
     rcode = rc_noerror;
     LName cur_store;
@@ -498,13 +538,34 @@ bool Answerer::run(uint8_t& rcode, bool& aa) {
             size_t cut_pos = pkt_.suffix_pos(cur_pos, r.node_label);
             target_count_ = 0;
             RrsetView ns = r.node.find(rrtype::NS);
-            if (!put_rrset(ns, cut_pos, 1)) {
+            if (r.wildcard_cut) {
+                // The owner is "*." + the closest encloser, written once; the rest point to it.
+                if (pkt_.len + 2 > pkt_.limit) {
+                    return false;
+                }
+                cut_pos = pkt_.len;
+                pkt_.buf[pkt_.len++] = 1;
+                pkt_.buf[pkt_.len++] = '*';
+                const auto* rec = reinterpret_cast<const uint8_t*>(ns.wire.data());
+                if (!put_record(rec, pkt_.suffix_pos(cur_pos, r.encloser_label), ns.type, ns.ttl,
+                                1)) {
+                    return false;
+                }
+                RrsetView rest = ns;
+                rest.count = uint16_t(ns.count - 1);
+                rest.wire.remove_prefix(12 + rd16(rec + 10));
+                if (rest.count > 0 && !put_rrset(rest, cut_pos, 1)) {
+                    return false;
+                }
+            } else if (!put_rrset(ns, cut_pos, 1)) {
                 return false;
             }
-            put_additional(*z);
-            return true;
+            return put_additional(*z, true);
         }
         case Lookup::dname: {
+            if (cnames >= max_chain) {
+                return true;
+            }
             RrsetView dn = r.node.find(rrtype::DNAME);
             size_t owner_pos = pkt_.suffix_pos(cur_pos, r.node_label);
             if (!put_rrset(dn, owner_pos, 0)) {
@@ -539,7 +600,8 @@ bool Answerer::run(uint8_t& rcode, bool& aa) {
             }
             wr16(pkt_.buf + rd_at, uint16_t(pkt_.len - start));
             ++pkt_.counts[0];
-            if (qtype_ == rrtype::CNAME || step + 1 >= max_chain) {
+            ++cnames;
+            if (qtype_ == rrtype::CNAME) {
                 return true;
             }
             cur_store.set({reinterpret_cast<const char*>(synth), prefix + tlen});
@@ -558,34 +620,31 @@ bool Answerer::run(uint8_t& rcode, bool& aa) {
             break;
         }
         NodeView n = r.node;
-        if (qtype_ == rrtype::ANY) {
-            // RFC 8482: over UDP one RRset is enough; over TCP everything the name has.
-            bool any = false, ok = true;
-            n.each([&](const RrsetView& rs) {
-                any = true;
-                ok = put_rrset(rs, cur_pos, 0);
-                return ok && transport_ == Transport::tcp;
-            });
-            if (!ok) {
-                return false;
-            }
-            if (!any) {
-                return put_soa(*z, apex_pos, 1);
-            }
-            return true;
+        if (visited(n)) {
+            return true; // a CNAME loop: every record of it is in the answer once
         }
-        RrsetView rs = n.find(qtype_);
+        // ANY: one RRset, the first in type order, over UDP and TCP alike (RFC 8482, as Knot).
+        RrsetView rs;
+        if (qtype_ == rrtype::ANY) {
+            n.each([&](const RrsetView& first) {
+                rs = first;
+                return false;
+            });
+        } else {
+            rs = n.find(qtype_);
+        }
         if (rs) {
             target_count_ = 0;
             if (!put_rrset(rs, cur_pos, 0)) {
                 return false;
             }
-            if (qtype_ == rrtype::NS || qtype_ == rrtype::MX || qtype_ == rrtype::SRV) {
-                put_additional(*z);
-            }
+            put_additional(*z, false);
             return true;
         }
         if (n.flags() & NodeView::cname) {
+            if (cnames >= max_chain) {
+                return true; // the chain is long enough; the resolver asks again from here
+            }
             RrsetView cn = n.find(rrtype::CNAME);
             const auto* rec = reinterpret_cast<const uint8_t*>(cn.wire.data());
             if (!put_rrset(cn, cur_pos, 0)) {
@@ -593,9 +652,7 @@ bool Answerer::run(uint8_t& rcode, bool& aa) {
             }
             // Follow the target inside this zone (RFC 1034 4.3.2 step 3a).
             size_t tlen = rd16(rec + 10);
-            if (step + 1 >= max_chain) {
-                return true;
-            }
+            ++cnames;
             cur_store.set({reinterpret_cast<const char*>(rec + 12), tlen});
             if (!dns::is_subdomain(cur_store.view(), z->lower_origin())) {
                 return true;
@@ -624,7 +681,7 @@ size_t Responder::answer(const ZoneSet& zones, const uint8_t* q, size_t len, Tra
     uint16_t qdcount = rd16(q + 4), ancount = rd16(q + 6), nscount = rd16(q + 8),
              arcount = rd16(q + 10);
     std::memcpy(out, q, 2);
-    uint16_t flags = flag_qr | (qflags & (0x7800 | flag_rd | flag_cd));
+    uint16_t flags = flag_qr | (qflags & (0x7800 | flag_rd)); // CD is not echoed, as Knot
     std::memset(out + 2, 0, 10);
     info.answered = true;
 
@@ -635,21 +692,27 @@ size_t Responder::answer(const ZoneSet& zones, const uint8_t* q, size_t len, Tra
         return n;
     };
 
-    // The question: exactly one, an uncompressed name, type and class.
+    // The question: exactly one, an uncompressed name, type and class. A question that cannot
+    // be read is not answered (as Knot does): there is nothing to echo, and answering
+    // malformed packets only helps reflection.
     LName qname;
     size_t pos = 12;
-    bool question_ok = qdcount == 1;
-    if (question_ok) {
+    if (qdcount > 1) {
+        info.answered = false;
+        return 0;
+    }
+    bool has_question = qdcount == 1;
+    if (has_question) {
         size_t n = 0;
-        while (true) {
+        for (;;) {
             if (pos >= len) {
-                question_ok = false;
-                break;
+                info.answered = false;
+                return 0;
             }
             uint8_t l = q[pos];
             if (l & 0xC0 || n + 1 + l > 255 || pos + 1 + l > len) {
-                question_ok = false;
-                break;
+                info.answered = false;
+                return 0;
             }
             qname.wire[n] = l;
             if (l == 0) {
@@ -665,26 +728,25 @@ size_t Responder::answer(const ZoneSet& zones, const uint8_t* q, size_t len, Tra
             pos += 1 + l;
         }
         qname.len = uint8_t(n);
-        if (question_ok && pos + 4 > len) {
-            question_ok = false;
+        if (pos + 4 > len) {
+            info.answered = false;
+            return 0;
         }
+        pos += 4;
     }
-    if (!question_ok) {
-        return finish(12, opcode == 0 ? rc_formerr : rc_notimp, flags, false);
-    }
-    uint16_t qtype = rd16(q + pos), qclass = rd16(q + pos + 2);
-    pos += 4;
+    uint16_t qtype = has_question ? rd16(q + pos - 4) : 0;
+    uint16_t qclass = has_question ? rd16(q + pos - 2) : 0;
     info.qtype = qtype;
     size_t qend = pos;
     std::memcpy(out + 12, q + 12, qend - 12);
 
-    // The other sections: skipped, except one OPT record in the additional section.
-    bool edns = false, bad = false;
+    // The other sections: skipped, except one OPT record in the additional section, whose
+    // options must be well formed (RFC 6891 6.1.2).
+    bool edns = false, bad = false, bad_opt = false;
     uint16_t payload = 512;
     uint32_t opt_ttl = 0;
     unsigned total = unsigned(ancount) + nscount + arcount;
     for (unsigned i = 0; i < total && !bad; ++i) {
-        size_t name_at = pos;
         pos = skip_name(q, len, pos);
         if (pos == 0 || pos + 10 > len) {
             bad = true;
@@ -697,11 +759,18 @@ size_t Responder::answer(const ZoneSet& zones, const uint8_t* q, size_t len, Tra
             break;
         }
         if (type == rrtype::OPT) {
-            if (i < unsigned(ancount) + nscount || edns || q[name_at] != 0) {
-                bad = true; // OPT only once, only in the additional section, owned by the root
+            if (i < unsigned(ancount) + nscount || edns) {
+                bad = bad_opt = true; // OPT only once, only in the additional section
                 break;
             }
-            edns = true;
+            for (size_t o = pos + 10, end = o + rdlen; o < end;) {
+                if (end - o < 4 || rd16(q + o + 2) > end - o - 4) {
+                    bad = bad_opt = true;
+                    break;
+                }
+                o += 4 + rd16(q + o + 2);
+            }
+            edns = !bad_opt;
             payload = std::max<uint16_t>(512, rd16(q + pos + 2));
             opt_ttl = rd32(q + pos + 4);
         }
@@ -714,7 +783,9 @@ size_t Responder::answer(const ZoneSet& zones, const uint8_t* q, size_t len, Tra
     size_t limit = transport == Transport::udp
                        ? std::min<size_t>(edns ? std::min(payload, opts_.udp_payload) : 512, cap)
                        : std::min<size_t>(cap, 65535);
-    auto add_opt = [&](size_t n, uint8_t ext_rcode) {
+    // The OPT record of the response; Extended DNS Error 20 (RFC 8914: not authoritative) when
+    // refusing.
+    auto add_opt = [&](size_t n, uint8_t ext_rcode, bool ede_not_authoritative = false) {
         if (!edns) {
             return n;
         }
@@ -723,13 +794,29 @@ size_t Responder::answer(const ZoneSet& zones, const uint8_t* q, size_t len, Tra
         wr16(o + 1, rrtype::OPT);
         wr16(o + 3, opts_.udp_payload);
         wr32(o + 5, uint32_t(ext_rcode) << 24 | (opt_ttl & 0x8000)); // version 0, DO echoed
-        wr16(o + 9, 0);
+        wr16(o + 9, ede_not_authoritative ? 6 : 0);
         wr16(out + 10, 1);
+        if (ede_not_authoritative) {
+            wr16(o + 11, 15);
+            wr16(o + 13, 2);
+            wr16(o + 15, 20);
+            return n + opt_size + 6;
+        }
         return n + opt_size;
     };
 
     if (bad) {
-        return finish(add_opt(qend, 0), rc_formerr, flags, true);
+        if (bad_opt) {
+            edns = false; // an OPT that cannot be trusted gets none back
+        }
+        return finish(add_opt(qend, 0), rc_formerr, flags, has_question);
+    }
+    if (!has_question) {
+        return finish(add_opt(qend, 0), rc_formerr, flags, false);
+    }
+    if (opcode == 4 || opcode == 5) {
+        // NOTIFY and UPDATE: we take neither from anyone (RFC 1996, RFC 2136).
+        return finish(add_opt(qend, 0), rc_notauth, flags, true);
     }
     if (opcode != 0) {
         return finish(add_opt(qend, 0), rc_notimp, flags, true);
@@ -741,17 +828,17 @@ size_t Responder::answer(const ZoneSet& zones, const uint8_t* q, size_t len, Tra
         wr16(out + 4, 1);
         return n;
     }
-    if (qtype == rrtype::OPT || qtype == 0) {
-        return finish(add_opt(qend, 0), rc_formerr, flags, true);
+    if (qtype == 0) {
+        return finish(add_opt(qend, 0), rc_notimp, flags, true);
     }
     if (qclass != dns::rrclass::IN && qclass != dns::rrclass::ANY) {
         return finish(add_opt(qend, 0), rc_refused, flags, true);
     }
     if (qtype == rrtype::AXFR || qtype == rrtype::IXFR) {
-        return finish(add_opt(qend, 0), rc_refused, flags, true); // transfers: not offered
-    }
-    if (qtype >= 128 && qtype < 255) {
-        return finish(add_opt(qend, 0), rc_notimp, flags, true);
+        // Zone transfers are not offered yet: AXFR needs TCP (RFC 5936 4.2); otherwise the
+        // client is not authorized.
+        bool udp_axfr = qtype == rrtype::AXFR && transport == Transport::udp;
+        return finish(add_opt(qend, 0), udp_axfr ? rc_notimp : rc_notauth, flags, true);
     }
 
     Packet pkt(out, limit - (edns ? opt_size : 0), qend);
@@ -777,7 +864,7 @@ size_t Responder::answer(const ZoneSet& zones, const uint8_t* q, size_t len, Tra
     size_t n = pkt.len;
     if (edns) {
         uint16_t ar = pkt.counts[2];
-        n = add_opt(n, 0);
+        n = add_opt(n, 0, rcode == rc_refused);
         wr16(out + 10, uint16_t(ar + 1));
     }
     return finish(n, rcode, flags, true);
