@@ -165,13 +165,14 @@ Replay replay(std::string_view bytes, const Name& origin, FileId file, uint32_t 
         r.errors.push_back("damaged at " + r.scan.problem + "; later records ignored");
 
     // The last zone or reset record naming this file decides; later ones win.
-    bool any_base = false;
+    bool any_base = false, malformed = false;
     std::optional<size_t> match;
     for (size_t i = 0; i < recs.size(); ++i) {
         if (recs[i].type == RecordType::delta) continue;
         auto id = decode_id(recs[i].payload);
         if (!id) {
             r.errors.push_back(at(recs[i].offset) + ": malformed zone record");
+            malformed = true;
             continue;
         }
         any_base = true;
@@ -190,7 +191,8 @@ Replay replay(std::string_view bytes, const Name& origin, FileId file, uint32_t 
         return r;
     }
     r.base = Replay::Base::zone;
-    r.rewrite = *match != 0 || r.scan.end == Scan::End::damaged; // a torn tail is cut instead
+    // A torn tail alone is cut off instead.
+    r.rewrite = *match != 0 || malformed || r.scan.end == Scan::End::damaged;
 
     // Every delta of the file's history, steps in order, starting at the step from `serial`.
     uint32_t cur = serial;
@@ -567,7 +569,8 @@ void StateDir::remove(const Name& origin) {
 }
 
 void StateDir::load(const std::function<void(Loaded&&)>& on_zone,
-                    const std::function<void(const std::string&)>& on_error) const {
+                    const std::function<void(const std::string&)>& on_error,
+                    const Prebuilt& prebuilt) const {
     DIR* d = ::opendir(dir_.c_str());
     if (!d) {
         on_error(dir_ + ": cannot read: " + std::strerror(errno));
@@ -614,7 +617,7 @@ void StateDir::load(const std::function<void(Loaded&&)>& on_zone,
     }
     for (const auto& stem : zones) {
         try {
-            load_one(stem, on_zone, on_error);
+            load_one(stem, on_zone, on_error, prebuilt);
         } catch (const std::exception& e) {
             on_error(dir_ + "/" + stem + ".xfr: " + e.what());
         }
@@ -622,11 +625,22 @@ void StateDir::load(const std::function<void(Loaded&&)>& on_zone,
 }
 
 void StateDir::load_one(const std::string& stem, const std::function<void(Loaded&&)>& on_zone,
-                        const std::function<void(const std::string&)>& on_error) const {
+                        const std::function<void(const std::string&)>& on_error,
+                        const Prebuilt& prebuilt) const {
     const std::string xfr = dir_ + "/" + stem + ".xfr", jnl = dir_ + "/" + stem + ".jnl";
     auto bytes = read_file(xfr);
     if (!bytes) return; // removed since the directory was read
 
+    if (prebuilt) {
+        if (auto pre = prebuilt(stem, xfr)) {
+            if (file_stem(pre->first) != stem)
+                return on_error(xfr + ": prebuilt zone " + pre->first.to_text() +
+                                " does not belong to this file");
+            Loaded out{zone::Zone(pre->first), {}, xfr, stem, true};
+            return finish_load(std::move(out), journal::file_id(*bytes), pre->second, jnl, on_zone,
+                               on_error);
+        }
+    }
     zone::StreamReader reader(*bytes);
     zone::StreamItem item;
     auto got = reader.next(item);
@@ -645,9 +659,17 @@ void StateDir::load_one(const std::string& stem, const std::function<void(Loaded
     journal::FileId id = journal::file_id(*bytes);
     bytes.reset(); // the zone holds its own copy
 
-    Loaded out{std::move(*item.zone), {}, xfr};
+    Loaded out{std::move(*item.zone), {}, xfr, stem, false};
+    finish_load(std::move(out), id, *serial, jnl, on_zone, on_error);
+}
+
+// The journal part of loading one zone: replay, report, repair, hand the zone over.
+void StateDir::finish_load(Loaded&& out, journal::FileId id, uint32_t serial,
+                           const std::string& jnl, const std::function<void(Loaded&&)>& on_zone,
+                           const std::function<void(const std::string&)>& on_error) const {
+    const std::string& xfr = out.file;
     if (auto jbytes = read_file(jnl)) {
-        journal::Replay r = journal::replay(*jbytes, out.zone.origin(), id, *serial);
+        journal::Replay r = journal::replay(*jbytes, out.zone.origin(), id, serial);
         if (r.base == journal::Replay::Base::mismatch)
             return on_error(xfr +
                             ": does not match its journal (damaged, or replaced without "

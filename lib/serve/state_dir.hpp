@@ -7,13 +7,19 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace endpointdns::serve {
 
 using dns::Name;
+
+namespace journal {
+struct FileId;
+}
 
 // Layout (docs/dns-serve-state.md): for each zone, `<stem>.xfr` holds its AXFR stream and
 // `<stem>.jnl` a journal: framed, checksummed records naming the zone file they continue,
@@ -39,7 +45,14 @@ public:
         zone::Zone zone;                 // from the .xfr file, normalized
         std::vector<zone::Delta> deltas; // journal entries that continue from its serial, in order
         std::string file;                // the .xfr path, for messages
+        std::string stem;                // file_stem(origin)
+        bool prebuilt = false;           // `prebuilt` vouched for the file: zone is empty
     };
+    // Optional shortcut for zones the caller can restore without parsing (an index image):
+    // given a stem and its .xfr path, the origin and serial of that exact file, or nullopt to
+    // have the file parsed. The file is still read once to match it to its journal.
+    using Prebuilt = std::function<std::optional<std::pair<Name, uint32_t>>(
+        const std::string& stem, const std::string& xfr)>;
     // Reads every zone, in file-name order. Problems go to on_error as one line each:
     // "path: why" for errors (the zone file or part of the journal is not used) and
     // "path: warning: why" for repairs that lose nothing acknowledged (a torn journal tail
@@ -48,7 +61,8 @@ public:
     // never stops the other zones. Applying the deltas is the caller's job; when one fails, write
     // the zone as it then is (write_zone), so the journal continues from the zone actually served.
     void load(const std::function<void(Loaded&&)>& on_zone,
-              const std::function<void(const std::string&)>& on_error) const;
+              const std::function<void(const std::string&)>& on_error,
+              const Prebuilt& prebuilt = {}) const;
 
     // Replaces the zone's file with `stream` (its AXFR stream, exactly one full zone of
     // `origin`; not parsed again) and starts an empty journal for it.
@@ -75,7 +89,11 @@ public:
 private:
     std::string file(const Name& origin, const char* suffix) const;
     void load_one(const std::string& stem, const std::function<void(Loaded&&)>& on_zone,
-                  const std::function<void(const std::string&)>& on_error) const;
+                  const std::function<void(const std::string&)>& on_error,
+                  const Prebuilt& prebuilt) const;
+    void finish_load(Loaded&& out, journal::FileId id, uint32_t serial, const std::string& jnl,
+                     const std::function<void(Loaded&&)>& on_zone,
+                     const std::function<void(const std::string&)>& on_error) const;
     void check_writable() const;
     std::string dir_;
     Access access_;

@@ -382,6 +382,33 @@ TEST(StateDir, Remove) {
     EXPECT_EQ(l.zones[0].zone.origin(), N("example.net."));
 }
 
+TEST(StateDir, PrebuiltZonesAreNotParsedButGetTheirJournal) {
+    Fixture f(3);
+    f.dir.write_zone(N("example.net."), zone_to_stream(version(1, "example.net.")));
+    std::vector<std::string> asked;
+    Loaded l;
+    f.dir.load([&](StateDir::Loaded&& z) { l.zones.push_back(std::move(z)); },
+               [&](const std::string& m) { l.messages.push_back(m); },
+               [&](const std::string& stem,
+                   const std::string& xfr) -> std::optional<std::pair<dns::Name, uint32_t>> {
+                   asked.push_back(stem);
+                   EXPECT_EQ(xfr, f.dir.path() + "/" + stem + ".xfr");
+                   if (stem == "example.com") return std::make_pair(N("example.com."), 1u);
+                   return std::nullopt;
+               });
+    EXPECT_TRUE(l.messages.empty()) << l.all();
+    EXPECT_EQ(asked, (std::vector<std::string>{"example.com", "example.net"}));
+    ASSERT_EQ(l.zones.size(), 2u);
+    EXPECT_TRUE(l.zones[0].prebuilt);
+    EXPECT_EQ(l.zones[0].stem, "example.com");
+    EXPECT_TRUE(l.zones[0].zone.empty());
+    EXPECT_EQ(l.zones[0].zone.origin(), N("example.com."));
+    EXPECT_EQ(delta_serials(l.zones[0]), (std::vector<uint32_t>{1, 2, 2, 3}));
+    EXPECT_FALSE(l.zones[1].prebuilt);
+    EXPECT_EQ(l.zones[1].stem, "example.net");
+    expect_same_zone(l.zones[1].zone, version(1, "example.net."));
+}
+
 TEST(StateDir, ReadOnlyChangesNothing) {
     Fixture f(3);
     f.dir.append_delta(f.origin, delta_stream(3, 4));
