@@ -397,6 +397,8 @@ void WorkerContext::serve_udp(size_t i) {
             ++m;
         }
         if (m) send_udp(fd, m);
+        // A partial first batch gets one more try: under load the queue refills while we
+        // answer, and that read saves an epoll_wait. A partial batch after it: drained.
         if (size_t(n) < udp_batch && round > 0) return;
     }
 }
@@ -733,7 +735,8 @@ void DnsServer::bind() {
 
     std::vector<Bound> bound;
     for (size_t i = 0; i < addrs.size(); ++i) {
-        auto& [a, want_port] = addrs[i];
+        Address& a = addrs[i].first;
+        const uint16_t want_port = addrs[i].second;
         const std::string& given = opts_.listen[i];
         auto cannot = [&](const char* proto, uint16_t port) {
             std::string where = want_port ? given : a.text(port);
