@@ -8,6 +8,7 @@
 
 #include "error.hpp"
 #include "serve/tcp_framing.hpp"
+#include "util/log.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -19,7 +20,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <system_error>
@@ -72,7 +72,7 @@ template <class... T> std::string cat(const T&... parts) {
 }
 
 void log_error(const std::string& what) {
-    std::fprintf(stderr, "dns-serve: %s\n", what.c_str());
+    log::error(what);
 }
 
 // An owned file descriptor.
@@ -714,7 +714,7 @@ void DnsServer::bind() {
     }
     nthreads_ = opts_.threads ? opts_.threads : cpu_count();
 
-    stop_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (stop_fd_ < 0) stop_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (stop_fd_ < 0) throw os_error("cannot create an eventfd");
     std::vector<std::unique_ptr<WorkerContext>> workers;
     size_t limit = opts_.tcp_max_connections;
