@@ -527,12 +527,13 @@ void StateDir::compact(const Name& origin, std::string_view stream, uint32_t ser
     const std::string xfr = file(origin, ".xfr"), jnl = file(origin, ".jnl");
     std::string payload = journal::encode_id(journal::file_id(stream));
 
-    // The records to keep: from the one that holds the step starting at `serial`.
+    // The records to keep: from the one that holds the step starting at `serial`. Searched
+    // from the end: a compaction is usually a few deltas behind, so few records are parsed.
     std::string kept;
     if (auto old = read_file(jnl)) {
         journal::Scan sc = journal::scan(*old);
         std::optional<size_t> from;
-        for (size_t i = 0; i < sc.records.size() && !from; ++i) {
+        for (size_t i = sc.records.size(); i-- > 0 && !from;) {
             if (sc.records[i].type != RecordType::delta) continue;
             zone::StreamReader reader(sc.records[i].payload);
             zone::StreamItem item;
