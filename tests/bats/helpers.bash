@@ -146,3 +146,20 @@ dump_records() {
     fi
     sed '$d' <<<"$text"
 }
+
+# --- free ports (dns-serve tests) -------------------------------------------------------
+# free_port: prints a port on 127.0.0.1 where nothing listens on TCP or UDP, picked at random
+# from 20000-59999 so that parallel test runs rarely collide.
+free_port() {
+    local p tries=0
+    while ((tries++ < 100)); do
+        p=$((20000 + RANDOM % 40000))
+        if ! ss -Hlnut "( sport = :$p )" 2>/dev/null | grep -q .; then
+            printf '%s\n' "$p"
+            return 0
+        fi
+    done
+    echo "free_port: no free port found" >&2
+    return 1
+}
+# --- end free ports ---------------------------------------------------------------------

@@ -1,0 +1,181 @@
+# SPDX-License-Identifier: MIT
+# Runs real dns-serve processes for the bats tests: free loopback ports, own state dir and key.
+#
+# Load after ../helpers. An edge NAME lives in $PWD/NAME/ (the test's temp directory):
+# NAME/state (state directory), NAME/key, NAME/log (stderr and stdout, appended across
+# restarts). The functions act on the edge started last, through these variables:
+#   EDGE_NAME EDGE_PID EDGE_DNS (DNS port) EDGE_HTTP (API port) EDGE_KEY (the key)
+# Call edge_teardown from teardown(): it kills every edge still running, by pid.
+# API answers: api sets API_STATUS (HTTP status, 000 when there was no answer), API_BODY,
+# and leaves the raw body in api.body and the header fields in api.headers.
+
+SERVE="$BIN/dns-serve"
+MAKE_DELTA="$BIN/make-delta"
+EDGE_PIDS=()
+export SERVE MAKE_DELTA
+
+# edge_setup: the common setup() of the dns-serve tests.
+edge_setup() {
+    zc_setup || return 1
+    [[ -x $SERVE ]] || {
+        echo "# $SERVE is missing: build the dns-serve target first" >&3
+        return 1
+    }
+    require_cmd curl dig
+}
+
+# start_edge NAME [DNS-SERVE-ARGS...]: starts dns-serve in the background on free ports with
+# NAME/state and NAME/key (both made on first use, kept across restarts) and the configuration
+# file $EDGE_CONFIG (default: the empty empty.toml), and waits until
+# GET /v1/health answers 200. Fails, showing the log, when the process exits or the API does
+# not answer within 20 s.
+start_edge() {
+    local name=$1 tries=0 status
+    shift
+    mkdir -p "$name/state" || return 1
+    if [[ ! -s $name/key ]]; then
+        (umask 077 && od -An -tx1 -N24 /dev/urandom | tr -d ' \n' >"$name/key") || return 1
+    fi
+    EDGE_NAME=$name
+    EDGE_KEY=$(<"$name/key")
+    EDGE_DNS=$(free_port) || return 1
+    EDGE_HTTP=$(free_port) || return 1
+    while [[ $EDGE_HTTP == "$EDGE_DNS" ]]; do EDGE_HTTP=$(free_port) || return 1; done
+    # fd 3 is closed so that bats does not wait for the server at the end of the test.
+    "$SERVE" -c "${EDGE_CONFIG:-empty.toml}" --listen "127.0.0.1:$EDGE_DNS" \
+        --http "127.0.0.1:$EDGE_HTTP" --key-file "$name/key" --state-dir "$name/state" \
+        --threads 2 "$@" >>"$name/log" 2>&1 3>&- &
+    EDGE_PID=$!
+    EDGE_PIDS+=("$EDGE_PID")
+    echo "$EDGE_PID" >"$name/pid"
+    while :; do
+        status=$(curl -s -m 2 -o /dev/null -w '%{http_code}' \
+            -H "Authorization: Bearer $EDGE_KEY" "http://127.0.0.1:$EDGE_HTTP/v1/health") ||
+            true
+        [[ $status == 200 ]] && return 0
+        if ! kill -0 "$EDGE_PID" 2>/dev/null; then
+            echo "dns-serve ($name) exited before answering; its log:" >&2
+            cat "$name/log" >&2
+            return 1
+        fi
+        if ((++tries > 400)); then
+            echo "dns-serve ($name) did not answer GET /v1/health within 20 s; its log:" >&2
+            cat "$name/log" >&2
+            return 1
+        fi
+        sleep 0.05
+    done
+}
+
+# stop_edge [SIGNAL]: sends SIGNAL (default TERM) to the current edge and waits for it; sets
+# EDGE_EXIT to its exit status. Fails when it has not exited after 20 s.
+# shellcheck disable=SC2034 # EDGE_EXIT is read by the tests
+stop_edge() {
+    local sig=${1:-TERM} tries=0
+    kill -s "$sig" "$EDGE_PID" 2>/dev/null || true
+    # Until wait reaps it, an exited child is a zombie (state Z), which kill -0 still finds.
+    while [[ -e /proc/$EDGE_PID && $(awk '{ print $3 }' "/proc/$EDGE_PID/stat") != Z ]]; do
+        if ((++tries > 400)); then
+            echo "dns-serve ($EDGE_NAME) did not stop on SIG$sig within 20 s" >&2
+            return 1
+        fi
+        sleep 0.05
+    done
+    EDGE_EXIT=0
+    wait "$EDGE_PID" || EDGE_EXIT=$?
+}
+
+# edge_teardown: kills every edge this test started that is still running.
+edge_teardown() {
+    local pid
+    for pid in "${EDGE_PIDS[@]}"; do
+        if kill -0 "$pid" 2>/dev/null; then
+            kill -9 "$pid" 2>/dev/null || true
+            wait "$pid" 2>/dev/null || true
+        fi
+    done
+    EDGE_PIDS=()
+}
+
+# http_req METHOD PATH [CURL-ARGS...]: one request to the current edge's API, no key added.
+http_req() {
+    local method=$1 path=$2
+    shift 2
+    API_STATUS=$(curl -s -m 10 -o api.body -D api.headers -w '%{http_code}' -X "$method" \
+        "$@" "http://127.0.0.1:$EDGE_HTTP$path") || true
+    API_BODY=$(<api.body)
+}
+
+# api METHOD PATH [CURL-ARGS...]: one request to the current edge's API with its key.
+api() {
+    local method=$1 path=$2
+    shift 2
+    http_req "$method" "$path" -H "Authorization: Bearer $EDGE_KEY" "$@"
+}
+
+# assert_status CODE: the last api/http_req answered CODE.
+assert_status() {
+    [[ $API_STATUS == "$1" ]] || {
+        echo "expected HTTP $1, got $API_STATUS; body: $API_BODY" >&2
+        return 1
+    }
+}
+
+# json FILTER: applies the jq FILTER to API_BODY, printing raw strings.
+json() {
+    jq -r "$1" <<<"$API_BODY"
+}
+
+# compile ZONEFILE OUT [ZONE-COMPILE-ARGS...]: zone-compile ZONEFILE into the stream file OUT.
+compile() {
+    local in=$1 out=$2
+    shift 2
+    "$ZC" -c empty.toml -q "$@" -o "$out" "$in"
+}
+
+# put_zone ZONE STREAM: PUT the stream file to /v1/zones/ZONE; fails unless answered 200.
+put_zone() {
+    api PUT "/v1/zones/$1" --data-binary "@$2" \
+        -H 'Content-Type: application/vnd.endpointdns.zone-stream'
+    assert_status 200
+}
+
+# patch_zone ZONE STREAM: PATCH the delta stream file to /v1/zones/ZONE (status not checked).
+patch_zone() {
+    api PATCH "/v1/zones/$1" --data-binary "@$2" \
+        -H 'Content-Type: application/vnd.endpointdns.zone-stream'
+}
+
+# make_zone FILE ORIGIN SERIAL [RECORD-LINE...]: writes a small valid zone (SOA, NS, glue, a
+# www A record) with that origin and serial, then the extra lines.
+make_zone() {
+    local f=$1 origin=$2 serial=$3
+    shift 3
+    {
+        # shellcheck disable=SC2016 # $ORIGIN and $TTL are zone-file directives
+        printf '$ORIGIN %s.\n$TTL 300\n' "$origin"
+        printf '@    IN SOA ns1 hostmaster %s 7200 3600 1209600 300\n' "$serial"
+        printf '@    IN NS  ns1\nns1  IN A   192.0.2.1\nwww  IN A   192.0.2.80\n'
+        if (($# > 0)); then printf '%s\n' "$@"; fi
+    } >"$f"
+}
+
+# q NAME TYPE [DIG-ARGS...]: the answer records of the current edge, dig +short.
+q() {
+    local name=$1 type=$2
+    shift 2
+    dig +short +time=2 +tries=2 -p "$EDGE_DNS" @127.0.0.1 "$@" "$name" "$type"
+}
+
+# rcode NAME TYPE [DIG-ARGS...]: the rcode of the current edge's answer (NOERROR, REFUSED, ...).
+rcode() {
+    local name=$1 type=$2
+    shift 2
+    dig +time=2 +tries=2 -p "$EDGE_DNS" @127.0.0.1 "$@" "$name" "$type" |
+        sed -n 's/.*status: \([A-Z]*\),.*/\1/p'
+}
+
+# soa_serial ZONE: the serial of the SOA the current edge answers for ZONE.
+soa_serial() {
+    q "$1" SOA | awk '{ print $3 }'
+}
