@@ -13,9 +13,9 @@
 
 namespace endpointdns::serve {
 
-namespace {
+namespace {} // namespace
 
-bool identity(const std::string& path, uint64_t tag[4]) {
+bool file_identity(const std::string& path, uint64_t tag[4]) {
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) {
         return false;
@@ -27,18 +27,16 @@ bool identity(const std::string& path, uint64_t tag[4]) {
     return true;
 }
 
+namespace {
+
 std::string why() {
     return std::strerror(errno);
 }
 
 } // namespace
 
-void write_image_file(const ServeZone& zone, const std::string& xfr_path,
-                      const std::string& image_path) {
-    uint64_t tag[4];
-    if (!identity(xfr_path, tag)) {
-        throw Error(ex_ioerr, "index image: cannot stat " + xfr_path + ": " + why());
-    }
+void write_image_file(const ServeZone& zone, const uint64_t id[4], const std::string& image_path) {
+    uint64_t tag[4] = {id[0], id[1], id[2], id[3]};
     std::string tmp = image_path + ".tmp";
     int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0) {
@@ -74,7 +72,7 @@ void write_image_file(const ServeZone& zone, const std::string& xfr_path,
 Result<std::shared_ptr<const ServeZone>> map_image_file(const std::string& xfr_path,
                                                         const std::string& image_path) {
     uint64_t want[4];
-    if (!identity(xfr_path, want)) {
+    if (!file_identity(xfr_path, want)) {
         return fail("no zone file " + xfr_path);
     }
     int fd = ::open(image_path.c_str(), O_RDONLY | O_CLOEXEC);

@@ -13,10 +13,13 @@ namespace endpointdns::serve {
 // carries a checksum, so a damaged one is refused. Either way the zone file is parsed instead.
 // Images are written without fsync: losing one costs a slower start, nothing else.
 
-// Writes the image of `zone` (the zone exactly as in the file `xfr_path`) to `image_path`
-// through a temporary file and rename. Throws Error(ex_cantcreat / ex_ioerr).
-void write_image_file(const ServeZone& zone, const std::string& xfr_path,
-                      const std::string& image_path);
+// The identity of a zone file (device, inode, size, modification time); false when absent.
+bool file_identity(const std::string& xfr_path, uint64_t id[4]);
+
+// Writes the image of `zone` (the zone exactly as in the zone file whose identity is `id`,
+// taken while no writer could replace that file) to `image_path` through a temporary file and
+// rename. Throws Error(ex_cantcreat / ex_ioerr).
+void write_image_file(const ServeZone& zone, const uint64_t id[4], const std::string& image_path);
 
 // Maps `image_path` and returns its zone when it matches the current `xfr_path`; an error
 // value says why not (missing, stale, damaged).

@@ -211,17 +211,20 @@ public:
           blob_size_(blob_size), count_(count) {}
 
     NodeView find(std::string_view lower, uint64_t hash) const {
+        return find_in(slots_, nslots_ - 1, blob_, lower, hash);
+    }
+    static NodeView find_in(const Slot* slots, size_t mask, const uint8_t* blob,
+                            std::string_view lower, uint64_t hash) {
         auto tag = uint32_t(hash >> 32);
-        size_t mask = nslots_ - 1;
         for (size_t i = tag & mask;; i = (i + 1) & mask) {
-            const Slot& s = slots_[i];
+            const Slot& s = slots[i];
             if (s.off == 0) {
                 return {};
             }
             if (s.tag != tag) {
                 continue;
             }
-            const uint8_t* p = blob_ + s.off - 1;
+            const uint8_t* p = blob + s.off - 1;
             if (p[4] != lower.size()) {
                 continue;
             }
@@ -264,6 +267,11 @@ private:
 struct ZoneAccess {
     static void finish(ServeZone& z) {
         z.mask_ = z.shards_.size() - 1;
+        z.refs_.resize(z.shards_.size());
+        for (size_t i = 0; i < z.shards_.size(); ++i) {
+            const Shard& sh = *z.shards_[i];
+            z.refs_[i] = {sh.slots(), sh.blob(), uint32_t(sh.slot_count() - 1)};
+        }
         z.apex_ = z.find(z.lower_);
     }
     static std::vector<std::shared_ptr<const Shard>>
@@ -303,7 +311,9 @@ ServeZone::ServeZone() = default;
 ServeZone::~ServeZone() = default;
 
 NodeView ServeZone::find(std::string_view lower_wire, uint64_t hash) const {
-    return shards_[hash & mask_]->find(lower_wire, hash);
+    const ShardRef& r = refs_[hash & mask_];
+    return Shard::find_in(static_cast<const Shard::Slot*>(r.slots), r.slot_mask, r.blob, lower_wire,
+                          hash);
 }
 
 NodeView ServeZone::find(std::string_view lower_wire) const {
@@ -778,18 +788,24 @@ constexpr size_t image_entry = 32;   // per shard: offset, slot count, node coun
 // A fast 64-bit checksum of the image body (not cryptographic: it finds damage, not forgery;
 // the state directory is only writable by the server).
 uint64_t image_checksum(const uint8_t* p, size_t n) {
-    uint64_t h = 0x243F6A8885A308D3ull ^ n;
+    // Four independent lanes, so the multiplies overlap: several GB/s on one core.
+    uint64_t h[4] = {0x243F6A8885A308D3ull ^ n, 0x13198A2E03707344ull, 0xA4093822299F31D0ull,
+                     0x082EFA98EC4E6C89ull};
     size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t v;
-        std::memcpy(&v, p + i, 8);
-        h = (h ^ v) * 0x9E3779B97F4A7C15ull;
-        h ^= h >> 29;
+    for (; i + 32 <= n; i += 32) {
+        for (int k = 0; k < 4; ++k) {
+            uint64_t v;
+            std::memcpy(&v, p + i + 8 * k, 8);
+            h[k] = (h[k] ^ v) * 0x9E3779B97F4A7C15ull;
+            h[k] ^= h[k] >> 29;
+        }
     }
+    uint64_t r = h[0] ^ (h[1] * 0xC2B2AE3D27D4EB4Full) ^ (h[2] * 0x165667B19E3779F9ull) ^
+                 (h[3] * 0xD6E8FEB86659FD93ull);
     for (; i < n; ++i) {
-        h = (h ^ p[i]) * 0x100000001B3ull;
+        r = (r ^ p[i]) * 0x100000001B3ull;
     }
-    return h ^ (h >> 32);
+    return r ^ (r >> 32);
 }
 
 void put64(std::string& s, uint64_t v) {

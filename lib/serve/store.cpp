@@ -3,6 +3,9 @@
 #include "serve/store.hpp"
 
 #include "error.hpp"
+#include "serve/image.hpp"
+
+#include <unistd.h>
 
 #include <syslog.h>
 
@@ -54,14 +57,37 @@ Store::~Store() {
 
 size_t Store::load() {
     std::vector<std::shared_ptr<const ServeZone>> zones;
+    // Zones whose index image matches their zone file are mapped, not parsed (image.hpp).
+    std::unordered_map<std::string, std::shared_ptr<const ServeZone>> mapped;
+    auto prebuilt = [&](const std::string& stem,
+                        const std::string& xfr) -> std::optional<std::pair<Name, uint32_t>> {
+        auto z = map_image_file(xfr, dir_.path() + "/" + stem + ".idx");
+        if (!z) {
+            return std::nullopt;
+        }
+        mapped[stem] = *z;
+        return std::make_pair((*z)->origin(), (*z)->serial());
+    };
     dir_.load(
         [&](StateDir::Loaded&& loaded) {
-            auto built = ServeZone::build(loaded.zone);
-            if (!built) {
-                log_(LOG_ERR, loaded.file + ": cannot serve zone: " + built.error());
-                return;
+            std::shared_ptr<const ServeZone> z;
+            bool from_image = loaded.prebuilt;
+            if (from_image) {
+                z = mapped[loaded.stem];
+                ++counters_.images_loaded;
+            } else {
+                auto built = ServeZone::build(loaded.zone);
+                if (!built) {
+                    log_(LOG_ERR, loaded.file + ": cannot serve zone: " + built.error());
+                    return;
+                }
+                z = *built;
             }
-            std::shared_ptr<const ServeZone> z = *built;
+            mapped.erase(loaded.stem);
+            uint64_t epoch = ++epoch_[lower_key(z->origin())];
+            if (!from_image) {
+                queue({Job::image, z, epoch}); // the next start maps it
+            }
             for (const auto& d : loaded.deltas) {
                 auto next = z->apply(d);
                 if (!next) {
@@ -75,9 +101,46 @@ size_t Store::load() {
             }
             zones.push_back(z);
         },
-        [&](const std::string& message) { log_(LOG_ERR, message); });
+        [&](const std::string& message) { log_(LOG_ERR, message); }, prebuilt);
     published_.store(ZoneSet::of(zones));
     return zones.size();
+}
+
+std::string Store::path_of(const Name& origin, const char* suffix) const {
+    return dir_.path() + "/" + StateDir::file_stem(origin) + suffix;
+}
+
+void Store::queue(Job job) {
+    {
+        std::lock_guard lock(queue_mu_);
+        for (auto& j : queue_) {
+            if (j.kind == job.kind && j.zone->origin() == job.zone->origin()) {
+                j = job; // the newer one replaces a job not yet started
+                return;
+            }
+        }
+        queue_.push_back(std::move(job));
+    }
+    queue_cv_.notify_all();
+}
+
+// Writes the index image of `z` if its zone file is still the one written at `epoch`.
+void Store::write_image(const std::shared_ptr<const ServeZone>& z, uint64_t epoch) {
+    uint64_t id[4];
+    {
+        std::lock_guard w(write_mu_);
+        if (epoch_[lower_key(z->origin())] != epoch ||
+            !file_identity(path_of(z->origin(), ".xfr"), id)) {
+            return; // replaced or removed meanwhile: a later job covers it
+        }
+    }
+    try {
+        write_image_file(*z, id, path_of(z->origin(), ".idx"));
+        ++counters_.images_written;
+    } catch (const Error& e) {
+        log_(LOG_WARNING, "zone " + zone_label(z->origin()) + ": " + e.what() +
+                              " (the next start parses the zone file instead)");
+    }
 }
 
 Outcome Store::check_and_build(zone::Zone& z, std::shared_ptr<const ServeZone>& built) {
@@ -127,9 +190,10 @@ Outcome Store::put_locked(zone::Zone&& z) {
         log_(LOG_ERR, std::string("zone ") + o.name + ": " + e.what());
         return bad(500, o.name, e.what());
     }
-    ++epoch_[lower_key(z.origin())];
+    uint64_t epoch = ++epoch_[lower_key(z.origin())];
     published_.store(published_.load()->with(built));
     ++counters_.puts;
+    queue({Job::image, built, epoch});
     return o;
 }
 
@@ -190,6 +254,7 @@ Outcome Store::remove_zone(const Name& origin) {
     }
     try {
         dir_.remove(origin);
+        ::unlink(path_of(origin, ".idx").c_str());
     } catch (const Error& e) {
         ++counters_.failed;
         return bad(500, name, e.what());
@@ -257,6 +322,7 @@ Outcome Store::replace_all(std::vector<zone::StreamItem>&& items,
             });
             if (!keep) {
                 dir_.remove(z->origin());
+                ::unlink(path_of(z->origin(), ".idx").c_str());
                 ++epoch_[lower_key(z->origin())];
                 removed.push_back(zone_label(z->origin()));
             }
@@ -268,6 +334,9 @@ Outcome Store::replace_all(std::vector<zone::StreamItem>&& items,
     }
     published_.store(ZoneSet::of(built));
     counters_.puts += built.size();
+    for (const auto& b : built) {
+        queue({Job::image, b, epoch_[lower_key(b->origin())]});
+    }
     Outcome o;
     o.records = records;
     o.serial = 0;
@@ -288,16 +357,7 @@ void Store::maybe_compact(const std::shared_ptr<const ServeZone>& z) {
     if (journal < compaction_floor || journal < dir_.zone_bytes(z->origin())) {
         return;
     }
-    {
-        std::lock_guard lock(queue_mu_);
-        for (const auto& j : queue_) {
-            if (j.zone->origin() == z->origin()) {
-                return; // one is queued already
-            }
-        }
-        queue_.push_back({z, epoch_[lower_key(z->origin())]});
-    }
-    queue_cv_.notify_all();
+    queue({Job::compact, z, epoch_[lower_key(z->origin())]});
 }
 
 void Store::compactor() {
@@ -311,19 +371,29 @@ void Store::compactor() {
         queue_.pop_front();
         busy_ = true;
         lock.unlock();
-        // The heavy part (export and encoding) runs beside the writers; only the file swap
-        // holds the write lock, and is skipped when a full write replaced the zone meanwhile.
-        std::string stream = zone::zone_to_stream(job.zone->to_zone());
-        {
-            std::lock_guard w(write_mu_);
-            if (epoch_[lower_key(job.zone->origin())] == job.epoch) {
-                try {
-                    dir_.compact(job.zone->origin(), stream, job.zone->serial());
-                    ++counters_.compactions;
-                } catch (const Error& e) {
-                    log_(LOG_ERR, "zone " + zone_label(job.zone->origin()) +
-                                      ": compaction failed (journal kept): " + e.what());
+        if (job.kind == Job::image) {
+            write_image(job.zone, job.epoch);
+        } else {
+            // The heavy part (export and encoding) runs beside the writers; only the file
+            // swap holds the write lock, and is skipped when a full write replaced the zone.
+            std::string stream = zone::zone_to_stream(job.zone->to_zone());
+            uint64_t epoch = 0;
+            {
+                std::lock_guard w(write_mu_);
+                uint64_t& e = epoch_[lower_key(job.zone->origin())];
+                if (e == job.epoch) {
+                    try {
+                        dir_.compact(job.zone->origin(), stream, job.zone->serial());
+                        ++counters_.compactions;
+                        epoch = ++e;
+                    } catch (const Error& err) {
+                        log_(LOG_ERR, "zone " + zone_label(job.zone->origin()) +
+                                          ": compaction failed (journal kept): " + err.what());
+                    }
                 }
+            }
+            if (epoch != 0) {
+                write_image(job.zone, epoch);
             }
         }
         lock.lock();

@@ -26,7 +26,8 @@ struct Outcome {
 };
 
 struct StoreCounters {
-    std::atomic<uint64_t> puts{0}, patches{0}, deletes{0}, rejected{0}, failed{0}, compactions{0};
+    std::atomic<uint64_t> puts{0}, patches{0}, deletes{0}, rejected{0}, failed{0}, compactions{0},
+        images_written{0}, images_loaded{0};
 };
 
 // Writers are serialized; every write is on disk (fsynced) before the new zone set is
@@ -75,9 +76,13 @@ private:
     std::mutex queue_mu_;
     std::condition_variable queue_cv_, idle_cv_;
     struct Job {
+        enum Kind { compact, image } kind;
         std::shared_ptr<const ServeZone> zone;
         uint64_t epoch;
     };
+    void queue(Job job);
+    void write_image(const std::shared_ptr<const ServeZone>& z, uint64_t epoch);
+    std::string path_of(const Name& origin, const char* suffix) const;
     std::deque<Job> queue_;
     bool busy_ = false;
     bool stopping_ = false;
