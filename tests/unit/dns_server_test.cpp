@@ -511,6 +511,82 @@ TEST_F(DnsServerTest, WildcardAddressRepliesFromTheQueriedAddress) {
     EXPECT_EQ(m.header.id, 31);
 }
 
+TEST_F(DnsServerTest, Ipv6WildcardRepliesFromTheQueriedAddress) {
+    DnsServerOptions o = opts(1);
+    o.listen = {"[::]:0"};
+    DnsServer s(zones_, o);
+    try {
+        s.bind();
+    } catch (const Error& e) {
+        GTEST_SKIP() << "no IPv6: " << e.what();
+    }
+    s.start();
+    int fd = ::socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    ASSERT_GE(fd, 0);
+    timeval tv{5, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    sockaddr_in6 a{};
+    a.sin6_family = AF_INET6;
+    a.sin6_port = htons(s.bound()[0].port);
+    a.sin6_addr = in6addr_loopback;
+    // Connected: only a reply from [::1] itself is delivered.
+    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+    std::string q = query(78, "www.example.com.", rrtype::AAAA);
+    ASSERT_EQ(::send(fd, q.data(), q.size(), 0), ssize_t(q.size()));
+    std::string buf(512, '\0');
+    ssize_t n = ::recv(fd, buf.data(), buf.size(), 0);
+    ::close(fd);
+    ASSERT_GT(n, 0);
+    buf.resize(size_t(n));
+    EXPECT_EQ(parse(buf).header.id, 78);
+}
+
+TEST_F(DnsServerTest, OversizedDatagramIsDropped) {
+    auto s = serve(opts(1));
+    Sock u(SOCK_DGRAM);
+    ASSERT_TRUE(u.connect(s->bound()[0].port));
+    std::string big = query(1, "www.example.com.", rrtype::A) + std::string(5000, 'x');
+    ASSERT_EQ(::send(u.fd(), big.data(), big.size(), 0), ssize_t(big.size()));
+    std::string q = query(2, "www.example.com.", rrtype::A);
+    ASSERT_EQ(::send(u.fd(), q.data(), q.size(), 0), ssize_t(q.size()));
+    std::string buf(512, '\0');
+    ssize_t n = ::recv(u.fd(), buf.data(), buf.size(), 0);
+    ASSERT_GT(n, 0);
+    buf.resize(size_t(n));
+    EXPECT_EQ(parse(buf).header.id, 2);
+    EXPECT_TRUE(eventually([&] { return s->counters().dropped == 1; }));
+}
+
+TEST_F(DnsServerTest, ZeroThreadsMeansEveryCpu) {
+    auto s = serve(opts(0));
+    // The CPUs of the affinity mask: at most every CPU of the machine.
+    EXPECT_GE(s->threads(), 1u);
+    EXPECT_LE(s->threads(), std::thread::hardware_concurrency());
+    EXPECT_EQ(parse(udp(s->bound()[0].port, query(4, "www.example.com.", rrtype::A))).header.id, 4);
+}
+
+TEST_F(DnsServerTest, SeveralAddresses) {
+    DnsServerOptions o = opts(2);
+    o.listen = {"127.0.0.1:0", "127.0.0.2:0"};
+    auto s = serve(o);
+    ASSERT_EQ(s->bound().size(), 2u);
+    EXPECT_EQ(parse(udp(s->bound()[0].port, query(5, "www.example.com.", rrtype::A))).header.id, 5);
+    // 127.0.0.2 is loopback too on Linux; query it through a socket of its own.
+    Sock u(SOCK_DGRAM);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(s->bound()[1].port);
+    inet_pton(AF_INET, "127.0.0.2", &a.sin_addr);
+    ASSERT_EQ(::connect(u.fd(), reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+    std::string q = query(6, "www.example.com.", rrtype::A);
+    ASSERT_EQ(::send(u.fd(), q.data(), q.size(), 0), ssize_t(q.size()));
+    std::string buf(512, '\0');
+    ssize_t n = ::recv(u.fd(), buf.data(), buf.size(), 0);
+    ASSERT_GT(n, 0);
+    buf.resize(size_t(n));
+    EXPECT_EQ(parse(buf).header.id, 6);
+}
+
 TEST_F(DnsServerTest, StopIsIdempotentAndPrompt) {
     auto s = serve(opts(2));
     auto start = std::chrono::steady_clock::now();
