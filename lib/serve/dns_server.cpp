@@ -40,7 +40,12 @@ constexpr size_t tcp_out_limit = 262144; // queued answer octets before a connec
 constexpr size_t tcp_accepts = 64;       // accepts per readiness event
 constexpr int max_events = 64;
 constexpr uint64_t listen_pause_ms = 100; // after EMFILE and friends
-constexpr int socket_buffer = 4 << 20;    // UDP SO_RCVBUF/SO_SNDBUF wish (capped by the kernel)
+constexpr int socket_buffer = 4 << 20;
+#ifdef UDP_SHARE
+constexpr bool udp_share = UDP_SHARE;
+#else
+constexpr bool udp_share = true;
+#endif // UDP SO_RCVBUF/SO_SNDBUF wish (capped by the kernel)
 
 enum Kind : uint64_t { kind_stop = 0, kind_udp = 1, kind_listen = 2, kind_conn = 3 };
 
@@ -278,8 +283,13 @@ struct WorkerContext {
     Reader reader;
     Responder responder;
     Fd epoll;
-    std::vector<Fd> udp, tcp;  // one per listen address
-    std::vector<bool> pktinfo; // UDP socket bound to a wildcard: reply from the query's address
+    std::vector<Fd> udp, tcp; // one per listen address
+    // The UDP sockets this worker reads: its own, then its siblings' (work sharing).
+    struct UdpWatch {
+        int fd;
+        bool pktinfo; // bound to a wildcard: reply from the address the query went to
+    };
+    std::vector<UdpWatch> udp_watch;
     WorkerCounters counters;
 
     // UDP batch: set up once.
@@ -348,8 +358,8 @@ void WorkerContext::count(Transport t, const QueryInfo& info, size_t len) {
 }
 
 void WorkerContext::serve_udp(size_t i) {
-    int fd = udp[i].get();
-    bool with_ctl = pktinfo[i];
+    int fd = udp_watch[i].fd;
+    bool with_ctl = udp_watch[i].pktinfo;
     for (size_t round = 0; round < udp_rounds; ++round) {
         for (size_t k = 0; k < udp_batch; ++k) {
             rx[k].msg_hdr.msg_namelen = sizeof peer[k];
@@ -773,20 +783,42 @@ void DnsServer::bind() {
             Fd t(open_socket(a, SOCK_STREAM, true));
             if (t.get() < 0) throw cannot("TCP", port);
             if (::listen(t.get(), SOMAXCONN) != 0) throw cannot("TCP", port);
-            size_t k = ctx->udp.size();
+            // Exclusive: of the workers waiting on this socket, only the first is woken (the
+            // owner, registered first), so sharing below wakes a sibling only when the
+            // owner is busy.
             epoll_event ev{};
-            ev.events = EPOLLIN;
-            ev.data.u64 = tag(kind_udp, k);
+            ev.events = EPOLLIN | EPOLLEXCLUSIVE;
+            ev.data.u64 = tag(kind_udp, ctx->udp_watch.size());
             if (::epoll_ctl(ctx->epoll.get(), EPOLL_CTL_ADD, u.get(), &ev) != 0)
                 throw os_error("cannot watch a UDP socket");
-            ev.data.u64 = tag(kind_listen, k);
+            ev.events = EPOLLIN;
+            ev.data.u64 = tag(kind_listen, ctx->tcp.size());
             if (::epoll_ctl(ctx->epoll.get(), EPOLL_CTL_ADD, t.get(), &ev) != 0)
                 throw os_error("cannot watch a TCP socket");
+            ctx->udp_watch.push_back({u.get(), a.wildcard});
             ctx->udp.push_back(std::move(u));
             ctx->tcp.push_back(std::move(t));
-            ctx->pktinfo.push_back(a.wildcard);
         }
         bound.push_back({a.text(port), port});
+    }
+    // Work sharing: SO_REUSEPORT spreads datagrams by flow hash, so a few busy clients can
+    // load one worker while another idles. Every worker also waits, exclusively and after
+    // the owner, on its siblings' UDP sockets: a datagram wakes a sibling only when the
+    // owner is not waiting (busy answering), and the idle worker takes a batch.
+    if (udp_share && workers.size() > 1) {
+        for (auto& ctx : workers)
+            for (auto& other : workers) {
+                if (other == ctx) continue;
+                for (const Fd& u : other->udp) {
+                    epoll_event ev{};
+                    ev.events = EPOLLIN | EPOLLEXCLUSIVE;
+                    ev.data.u64 = tag(kind_udp, ctx->udp_watch.size());
+                    if (::epoll_ctl(ctx->epoll.get(), EPOLL_CTL_ADD, u.get(), &ev) != 0)
+                        throw os_error("cannot watch a UDP socket");
+                    ctx->udp_watch.push_back(
+                        {u.get(), other->udp_watch[&u - other->udp.data()].pktinfo});
+                }
+            }
     }
     workers_ = std::move(workers);
     bound_ = std::move(bound);

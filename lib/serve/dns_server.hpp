@@ -70,7 +70,9 @@ struct WorkerContext;
 //
 // Each worker thread has its own UDP socket and its own TCP listening socket on every listen
 // address (SO_REUSEPORT: the kernel spreads datagrams and connections over the workers) and
-// one epoll loop for all of them plus its TCP connections. UDP is read and answered in
+// one epoll loop for all of them plus its TCP connections; it also waits (EPOLLEXCLUSIVE,
+// after the owner) on its siblings' UDP sockets, so an idle worker helps a busy one when the
+// flow hash loads one worker more than another. UDP is read and answered in
 // batches (recvmmsg/sendmmsg, 64 datagrams) from buffers allocated once per worker; the zone
 // set is refreshed (Published generation check) at the start of every batch.
 //
