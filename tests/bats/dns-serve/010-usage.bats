@@ -144,3 +144,10 @@ setup() {
     run -64 --separate-stderr "$SERVE" -c empty.toml --state-dir state --query 'a..b' A
     assert_contains "$stderr" "is not a domain name"
 }
+
+@test "an empty server.listen exits 78 under --check-config too" {
+    skip "bug: --check-config accepts listen = [], the daemon then exits 78 (no listen address)"
+    printf '[server]\nlisten = []\n' >bad.toml
+    run -78 --separate-stderr "$SERVE" -c bad.toml --key-file key --check-config
+    assert_contains "$stderr" "listen"
+}

@@ -252,6 +252,9 @@ push_example() {
         --query www.example.com A
     assert_contains "$output" "rcode: NOERROR"
     assert_line_matches "$output" "$WWW_A"
+    # No footer about a network exchange that did not happen.
+    refute_contains "$output" ";; Query time"
+    refute_contains "$output" ";; WHEN"
     run -0 --separate-stderr "$SERVE" -c empty.toml --state-dir edge/state \
         --query NoPe.Example.COM A
     assert_contains "$output" "rcode: NXDOMAIN"
@@ -259,4 +262,23 @@ push_example() {
     start_edge edge
     run -0 q www.example.com AAAA
     [[ $output == 2001:db8::80 ]] || fail_with "after the restart"
+}
+
+@test "--query answers as over TCP; with --udp a large answer is truncated (TC)" {
+    local i lines=()
+    for ((i = 0; i < 20; i++)); do
+        lines+=("t IN TXT \"$(printf 'x%03d' "$i")$(printf '%060d' 0)\"")
+    done
+    make_zone big.zone big.test 1 "${lines[@]}"
+    compile big.zone big.xfr --origin big.test
+    start_edge edge
+    put_zone big.test big.xfr
+    stop_edge TERM
+    run -0 --separate-stderr "$SERVE" -c empty.toml --state-dir edge/state --query t.big.test TXT
+    assert_contains "$output" "ANSWER: 20,"
+    assert_line_matches "$output" '^;; flags: qr aa ;'
+    run -0 --separate-stderr "$SERVE" -c empty.toml --state-dir edge/state --query t.big.test TXT \
+        --udp
+    assert_line_matches "$output" '^;; flags: qr aa tc ;'
+    refute_contains "$output" "ANSWER: 20,"
 }
