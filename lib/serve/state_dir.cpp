@@ -113,7 +113,7 @@ std::string frame(RecordType type, std::string_view payload) {
 Scan scan(std::string_view bytes) {
     Scan sc;
     size_t pos = 0;
-    auto stop = [&](Scan::End end, std::string why) {
+    auto stop = [&](Scan::End end, const std::string& why) {
         sc.end = end;
         sc.problem = at(pos) + ": " + why;
     };
@@ -676,8 +676,8 @@ void StateDir::finish_load(Loaded&& out, journal::FileId id, uint32_t serial,
                             ": does not match its journal (damaged, or replaced without "
                             "removing " +
                             jnl + "); zone skipped");
-        for (const auto& w : r.warnings) on_error(jnl + ": warning: " + w);
-        for (const auto& e : r.errors) on_error(jnl + ": " + e);
+        for (const auto& w : r.warnings) on_error(std::string(jnl).append(": warning: ").append(w));
+        for (const auto& e : r.errors) on_error(std::string(jnl).append(": ").append(e));
         out.deltas = std::move(r.deltas);
         if (read_only()) return on_zone(std::move(out));
         if (!r.errors.empty()) { // keep what was there for inspection
