@@ -293,6 +293,9 @@ Answerer::Lookup Answerer::find(const ServeZone& z, const LName& name, bool ds_a
         // From the apex down, so the topmost cut or DNAME wins.
         NodeView last = z.apex();
         size_t last_label = k;
+        if (k > 0 && (last.flags() & NodeView::dname)) {
+            return {Lookup::dname, last, k, k}; // a DNAME at the apex redirects every name below
+        }
         bool found_all = true;
         for (size_t l = k; l-- > 0;) {
             NodeView n = z.find(name.suffix(l));

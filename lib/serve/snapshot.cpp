@@ -606,6 +606,9 @@ Result<std::shared_ptr<const ServeZone>> ServeZone::apply(const zone::Delta& del
             }
             Edit& e = edit_of(rr.owner.wire());
             e.changed = true;
+            if (e.recs.empty()) {
+                e.owner = std::string(rr.owner.wire()); // emptied and refilled: the new spelling
+            }
             bool dup = false;
             for (auto& r : e.recs) {
                 if (r.type == rr.type) {
