@@ -239,12 +239,12 @@ struct Conn {
     int fd = -1;
     uint32_t slot = 0;
     uint32_t gen = 0;
-    uint32_t events = 0; // the epoll interest set now
-    uint32_t queries = 0;
+    uint32_t events = 0;  // the epoll interest set now
+    uint64_t queries = 0; // complete queries read
     bool eof = false;     // the peer closed its side: answer what is buffered, then close
     bool closing = false; // query limit or framing error: flush the answers, then close
     bool error = false;   // a framing error (counted when closed)
-    uint64_t last = 0;    // ms of the last progress (read or written)
+    uint64_t last = 0;    // ms of the last progress: a whole query read, or octets written
     Conn* prev = nullptr; // idle list, least recently active first
     Conn* next = nullptr;
     FrameReader in;
@@ -561,7 +561,7 @@ bool WorkerContext::answer_buffered(Conn* c) {
             responder.answer(*zones, f.data, f.size, Transport::tcp, tcp_answer.get(), 65535, info);
         count(Transport::tcp, info, len);
         if (len) c->out.push(tcp_answer.get(), len);
-        if (max_queries && ++c->queries >= max_queries) {
+        if (++c->queries >= max_queries && max_queries) {
             c->closing = true;
             return false;
         }
@@ -592,8 +592,9 @@ void WorkerContext::handle(Conn* c, uint32_t ev) {
         do n = ::recv(c->fd, tcp_in.get(), tcp_read_size, MSG_DONTWAIT);
         while (n < 0 && errno == EINTR);
         if (n > 0) {
+            // Not progress by itself: a query trickling in an octet at a time must still
+            // arrive whole within the idle timeout (no slow-read hold on a connection slot).
             c->in.append(tcp_in.get(), size_t(n));
-            progress = true;
         } else if (n == 0) {
             c->eof = true;
         } else if (errno != EAGAIN && errno != EWOULDBLOCK) {
@@ -602,7 +603,9 @@ void WorkerContext::handle(Conn* c, uint32_t ev) {
             return;
         }
     }
+    uint64_t before = c->queries;
     bool more = answer_buffered(c);
+    progress |= c->queries != before;
     if (!c->out.empty()) {
         int r = flush(c);
         if (r < 0) {

@@ -77,10 +77,10 @@ struct WorkerContext;
 // set is refreshed (Published generation check) at the start of every batch.
 //
 // TCP (RFC 7766): pipelined queries are answered in order, answers queued and written as the
-// socket accepts them; a connection idle (nothing received or sent) longer than the idle
-// timeout is closed. The connection limit is split evenly over the workers; a connection
-// accepted beyond its worker's share is closed at once with a reset (counted as refused), so
-// the client learns immediately instead of waiting in the listen queue.
+// socket accepts them; a connection without progress (no whole query received, nothing sent)
+// for longer than the idle timeout is closed. The connection limit is split evenly over the
+// workers; a connection accepted beyond its worker's share is closed at once with a reset (counted
+// as refused), so the client learns immediately instead of waiting in the listen queue.
 class DnsServer {
 public:
     DnsServer(const Published& zones, DnsServerOptions opts);

@@ -347,6 +347,30 @@ TEST_F(DnsServerTest, TcpPartialQueryAlsoTimesOut) {
     EXPECT_TRUE(t.closed_within(3000));
 }
 
+TEST_F(DnsServerTest, TcpTricklingQueryTimesOut) {
+    auto s = serve([&] {
+        auto o = opts(1);
+        o.tcp_idle_timeout_ms = 300;
+        return o;
+    }());
+    Sock t(SOCK_STREAM);
+    ASSERT_TRUE(t.connect(s->bound()[0].port));
+    int one = 1;
+    ::setsockopt(t.fd(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    // An octet every 50 ms: each read is activity, but no query ever completes in time.
+    std::string q = framed(query(1, "www.example.com.", rrtype::A));
+    auto start = std::chrono::steady_clock::now();
+    bool closed = false;
+    for (char c : q) {
+        if (::send(t.fd(), &c, 1, MSG_NOSIGNAL) != 1 || t.closed_within(50)) {
+            closed = true;
+            break;
+        }
+    }
+    EXPECT_TRUE(closed);
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(1500));
+}
+
 TEST_F(DnsServerTest, TcpConnectionLimit) {
     auto s = serve([&] {
         auto o = opts(1);
