@@ -248,3 +248,20 @@ assert_error() {
     assert_status 413
     assert_unchanged
 }
+
+@test "rejected pushes change nothing on disk: a restart answers the same zone" {
+    start_with_a
+    make_zone bad.zone a.test 2 'api  IN CNAME www' 'apx  IN TXT "other data"'
+    compile bad.zone good.xfr --origin a.test
+    perl -0777 -pe 's/\x03apx/\x03api/g' good.xfr >bad.xfr
+    api PUT /v1/zones/a.test --data-binary @bad.xfr
+    assert_error 400
+    printf 'garbage' >garbage
+    api PATCH /v1/zones/a.test --data-binary @garbage
+    assert_error 400
+    api PUT /v1/zones/a.test --data-binary @d12.xfr
+    assert_error 400
+    stop_edge KILL
+    start_edge edge
+    assert_unchanged
+}

@@ -1,8 +1,10 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: MIT
-# dns-serve faults: kill -9, damaged files, pushes under query load, signals, readiness, busy ports.
+# dns-serve faults: kill -9, damaged files, full disk, pushes under load, signals, readiness, ports.
 #
-# shellcheck disable=SC2154 # $output and $status are set by bats
+# $output and $status are set by bats; a test adds to EDGE_PIDS for its own teardown, which
+# runs in the same shell.
+# shellcheck disable=SC2154,SC2030,SC2031
 
 load ../helpers
 load serve_helpers
@@ -14,6 +16,7 @@ setup() {
 
 teardown() {
     edge_teardown
+    if [[ -n ${MOUNTED-} ]]; then umount "$MOUNTED"; fi
 }
 
 # make_versions ZONE N: zone streams ZONE-1.xfr .. ZONE-N.xfr (serial i, www.ZONE at 192.0.2.i,
@@ -131,6 +134,31 @@ assert_at() {
     [[ $(soa_serial a.test) =~ ^[12]$ ]] || fail_with "serial $(soa_serial a.test)"
 }
 
+@test "a push to a full disk gets 500; the zone stays as it was, in memory and on disk" {
+    [[ $(id -u) == 0 ]] || skip "needs root to mount a small tmpfs"
+    mkdir -p edge/state
+    mount -t tmpfs -o size=64k tmpfs edge/state 2>/dev/null || skip "cannot mount a tmpfs here"
+    MOUNTED=$PWD/edge/state
+    make_versions a.test 1
+    local i lines=()
+    for ((i = 0; i < 4000; i++)); do lines+=("h$i IN A 192.0.2.$((i % 250))"); done
+    make_zone big.zone a.test 2 "${lines[@]}"
+    compile big.zone big.xfr --origin a.test
+    start_edge edge
+    put_zone a.test a.test-1.xfr
+    api PUT /v1/zones/a.test --data-binary @big.xfr
+    assert_status 500
+    assert_contains "$(json .error)" "No space left on device"
+    assert_at a.test 1
+    api GET /metrics
+    assert_line_matches "$API_BODY" '^dns_serve_pushes_total\{kind="any",result="failed"\} 1$'
+    run -0 ls -A edge/state
+    refute_contains "$output" ".tmp"
+    stop_edge KILL
+    start_edge edge
+    assert_at a.test 1
+}
+
 @test "pushes while queries run lose no query (dnsperf)" {
     require_cmd dnsperf
     make_versions a.test 2
@@ -139,7 +167,8 @@ assert_at() {
     printf '%s\n' 'www.a.test A' 'v.a.test TXT' 'a.test SOA' 'nope.a.test A' >queries.txt
     dnsperf -s 127.0.0.1 -p "$EDGE_DNS" -d queries.txt -l 3 -Q 500 -t 2 >dnsperf.out 2>&1 3>&- &
     local perf=$! pushes=0 v
-    while kill -0 "$perf" 2>/dev/null; do
+    EDGE_PIDS+=("$perf") # killed by teardown if the test fails early
+    while running "$perf"; do
         for v in 2 1; do
             put_zone a.test "a.test-$v.xfr"
             pushes=$((pushes + 1))
@@ -187,6 +216,7 @@ while True:
         break
 ' "$PWD/notify.sock" >notify.out 2>&1 3>&- &
     local listener=$! tries=0
+    EDGE_PIDS+=("$listener")
     until [[ -S notify.sock ]]; do
         ((++tries < 400)) || fail_with "the notify listener did not start: $(<notify.out)"
         sleep 0.05

@@ -5,7 +5,7 @@
 # NAME/state (state directory), NAME/key, NAME/log (stderr and stdout, appended across
 # restarts). The functions act on the edge started last, through these variables:
 #   EDGE_NAME EDGE_PID EDGE_DNS (DNS port) EDGE_HTTP (API port) EDGE_KEY (the key)
-# Call edge_teardown from teardown(): it kills every edge still running, by pid.
+# Call edge_teardown from teardown(): it kills every process in EDGE_PIDS still running.
 # API answers: api sets API_STATUS (HTTP status, 000 when there was no answer), API_BODY,
 # and leaves the raw body in api.body and the header fields in api.headers.
 
@@ -24,13 +24,19 @@ edge_setup() {
     require_cmd curl dig
 }
 
+# running PID: true while process PID has not exited. Until wait reaps it, an exited child is
+# a zombie (state Z), which kill -0 still finds.
+running() {
+    [[ -e /proc/$1 && $(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null) != Z ]]
+}
+
 # start_edge NAME [DNS-SERVE-ARGS...]: starts dns-serve in the background on free ports with
 # NAME/state and NAME/key (both made on first use, kept across restarts) and the configuration
-# file $EDGE_CONFIG (default: the empty empty.toml), and waits until
-# GET /v1/health answers 200. Fails, showing the log, when the process exits or the API does
-# not answer within 20 s.
+# file $EDGE_CONFIG (default: the empty empty.toml), and waits until GET /v1/health answers
+# 200. When a port was taken in the meantime (exit 69), it tries again with other ports.
+# Fails, showing the log, when the process exits or the API does not answer within 20 s.
 start_edge() {
-    local name=$1 tries=0 status
+    local name=$1 tries=0 attempts=0 status rc
     shift
     mkdir -p "$name/state" || return 1
     if [[ ! -s $name/key ]]; then
@@ -38,32 +44,38 @@ start_edge() {
     fi
     EDGE_NAME=$name
     EDGE_KEY=$(<"$name/key")
-    EDGE_DNS=$(free_port) || return 1
-    EDGE_HTTP=$(free_port) || return 1
-    while [[ $EDGE_HTTP == "$EDGE_DNS" ]]; do EDGE_HTTP=$(free_port) || return 1; done
-    # fd 3 is closed so that bats does not wait for the server at the end of the test.
-    "$SERVE" -c "${EDGE_CONFIG:-empty.toml}" --listen "127.0.0.1:$EDGE_DNS" \
-        --http "127.0.0.1:$EDGE_HTTP" --key-file "$name/key" --state-dir "$name/state" \
-        --threads 2 "$@" >>"$name/log" 2>&1 3>&- &
-    EDGE_PID=$!
-    EDGE_PIDS+=("$EDGE_PID")
-    echo "$EDGE_PID" >"$name/pid"
     while :; do
-        status=$(curl -s -m 2 -o /dev/null -w '%{http_code}' \
-            -H "Authorization: Bearer $EDGE_KEY" "http://127.0.0.1:$EDGE_HTTP/v1/health") ||
-            true
-        [[ $status == 200 ]] && return 0
-        if ! kill -0 "$EDGE_PID" 2>/dev/null; then
-            echo "dns-serve ($name) exited before answering; its log:" >&2
+        EDGE_DNS=$(free_port) || return 1
+        EDGE_HTTP=$(free_port) || return 1
+        while [[ $EDGE_HTTP == "$EDGE_DNS" ]]; do EDGE_HTTP=$(free_port) || return 1; done
+        # fd 3 is closed so that bats does not wait for the server at the end of the test.
+        "$SERVE" -c "${EDGE_CONFIG:-empty.toml}" --listen "127.0.0.1:$EDGE_DNS" \
+            --http "127.0.0.1:$EDGE_HTTP" --key-file "$name/key" --state-dir "$name/state" \
+            --threads 2 "$@" >>"$name/log" 2>&1 3>&- &
+        EDGE_PID=$!
+        EDGE_PIDS+=("$EDGE_PID")
+        echo "$EDGE_PID" >"$name/pid"
+        tries=0
+        while :; do
+            status=$(curl -s -m 2 -o /dev/null -w '%{http_code}' \
+                -H "Authorization: Bearer $EDGE_KEY" "http://127.0.0.1:$EDGE_HTTP/v1/health") ||
+                true
+            [[ $status == 200 ]] && return 0
+            running "$EDGE_PID" || break
+            if ((++tries > 400)); then
+                echo "dns-serve ($name) did not answer GET /v1/health within 20 s; its log:" >&2
+                cat "$name/log" >&2
+                return 1
+            fi
+            sleep 0.05
+        done
+        rc=0
+        wait "$EDGE_PID" || rc=$?
+        if ((rc != 69 || ++attempts >= 3)); then
+            echo "dns-serve ($name) exited with status $rc before answering; its log:" >&2
             cat "$name/log" >&2
             return 1
         fi
-        if ((++tries > 400)); then
-            echo "dns-serve ($name) did not answer GET /v1/health within 20 s; its log:" >&2
-            cat "$name/log" >&2
-            return 1
-        fi
-        sleep 0.05
     done
 }
 
@@ -73,8 +85,7 @@ start_edge() {
 stop_edge() {
     local sig=${1:-TERM} tries=0
     kill -s "$sig" "$EDGE_PID" 2>/dev/null || true
-    # Until wait reaps it, an exited child is a zombie (state Z), which kill -0 still finds.
-    while [[ -e /proc/$EDGE_PID && $(awk '{ print $3 }' "/proc/$EDGE_PID/stat") != Z ]]; do
+    while running "$EDGE_PID"; do
         if ((++tries > 400)); then
             echo "dns-serve ($EDGE_NAME) did not stop on SIG$sig within 20 s" >&2
             return 1
@@ -89,10 +100,10 @@ stop_edge() {
 edge_teardown() {
     local pid
     for pid in "${EDGE_PIDS[@]}"; do
-        if kill -0 "$pid" 2>/dev/null; then
+        if running "$pid"; then
             kill -9 "$pid" 2>/dev/null || true
-            wait "$pid" 2>/dev/null || true
         fi
+        wait "$pid" 2>/dev/null || true
     done
     EDGE_PIDS=()
 }
