@@ -1,0 +1,119 @@
+# SPDX-License-Identifier: MIT
+# zone-push bats helpers: the binary, free loopback ports, a key, and real dns-serve edges.
+#
+# Load after ../helpers. Edges started by start_push_edge NAME live in $PWD/NAME/ (state, key,
+# log); their ports are in the variables NAME_DNS and NAME_HTTP (NAME in upper case) and their
+# URL in NAME_URL. push_teardown, called from teardown(), kills every edge still running, by pid.
+
+ZP="$BIN/zone-push"
+SERVE="$BIN/dns-serve"
+MAKE_DELTA="$BIN/make-delta"
+PUSH_PIDS=()
+export ZP SERVE MAKE_DELTA
+
+# push_setup: the common setup() of the zone-push tests; no test reads /etc/endpointdns.
+push_setup() {
+    zc_setup || return 1
+    [[ -x $ZP ]] || {
+        echo "# $ZP is missing: build the zone-push target first" >&3
+        return 1
+    }
+    printf 'push-test-key\n' >key
+}
+
+# zp ARGS...: zone-push with the empty test configuration.
+zp() {
+    "$ZP" -c empty.toml "$@"
+}
+
+# push_free_port: a TCP and UDP port on 127.0.0.1 where nothing listens, chosen at random from
+# 20000-59999 so that parallel test runs rarely collide. Nothing holds it afterwards: connecting
+# to it is refused, which is what the tests of unreachable edges need.
+push_free_port() {
+    local p tries=0
+    while ((tries++ < 100)); do
+        p=$((20000 + RANDOM % 40000))
+        if ! ss -Hlnut "( sport = :$p )" 2>/dev/null | grep -q .; then
+            printf '%s\n' "$p"
+            return 0
+        fi
+    done
+    echo "push_free_port: no free port found" >&2
+    return 1
+}
+
+# example_stream FILE: compiles the example zone into the stream FILE.
+example_stream() {
+    "$ZC" -c empty.toml -q -o "$1" "$EXAMPLE_ZONE"
+}
+
+# small_zone FILE ORIGIN SERIAL [RECORD-LINE...]: a small valid zone file.
+small_zone() {
+    local f=$1 origin=$2 serial=$3
+    shift 3
+    {
+        # shellcheck disable=SC2016 # $ORIGIN and $TTL are zone-file directives, not variables
+        printf '$ORIGIN %s.\n$TTL 300\n' "$origin"
+        printf '@    IN SOA ns1 hostmaster %s 7200 3600 1209600 300\n' "$serial"
+        printf '@    IN NS  ns1\nns1  IN A   192.0.2.1\nwww  IN A   192.0.2.80\n'
+        if (($# > 0)); then printf '%s\n' "$@"; fi
+    } >"$f"
+}
+
+# require_serve: skips the test unless dns-serve (and the tools the end-to-end tests use) exist.
+require_serve() {
+    [[ -x $SERVE ]] || skip "$SERVE does not exist yet: build the dns-serve target"
+    require_cmd curl dig ss
+}
+
+# start_push_edge NAME [KEYFILE]: starts dns-serve on free ports with NAME/state and the key in
+# KEYFILE (default: key) and waits until GET /v1/health answers 200 (at most 20 s).
+start_push_edge() {
+    local name=$1 keyfile=${2:-key} tries=0 status dns http pid upper
+    mkdir -p "$name/state" || return 1
+    dns=$(push_free_port) || return 1
+    http=$(push_free_port) || return 1
+    while [[ $http == "$dns" ]]; do http=$(push_free_port) || return 1; done
+    # fd 3 is closed so that bats does not wait for the server at the end of the test.
+    "$SERVE" -c empty.toml --listen "127.0.0.1:$dns" --http "127.0.0.1:$http" \
+        --key-file "$keyfile" --state-dir "$name/state" >>"$name/log" 2>&1 3>&- &
+    pid=$!
+    PUSH_PIDS+=("$pid")
+    upper=${name^^}
+    printf -v "${upper}_DNS" '%s' "$dns"
+    printf -v "${upper}_HTTP" '%s' "$http"
+    printf -v "${upper}_URL" '%s' "http://127.0.0.1:$http"
+    while :; do
+        status=$(curl -s -m 2 -o /dev/null -w '%{http_code}' \
+            -H "Authorization: Bearer $(<"$keyfile")" "http://127.0.0.1:$http/v1/health") || true
+        [[ $status == 200 ]] && return 0
+        if ! kill -0 "$pid" 2>/dev/null; then
+            echo "dns-serve ($name) exited before answering; its log:" >&2
+            cat "$name/log" >&2
+            return 1
+        fi
+        if ((++tries > 400)); then
+            echo "dns-serve ($name) did not answer GET /v1/health within 20 s; its log:" >&2
+            cat "$name/log" >&2
+            return 1
+        fi
+        sleep 0.05
+    done
+}
+
+# push_teardown: kills every edge this test started that is still running.
+push_teardown() {
+    local pid
+    for pid in "${PUSH_PIDS[@]}"; do
+        if kill -0 "$pid" 2>/dev/null; then
+            kill -9 "$pid" 2>/dev/null || true
+            wait "$pid" 2>/dev/null || true
+        fi
+    done
+    PUSH_PIDS=()
+}
+
+# answer PORT NAME TYPE: dig +short of NAME TYPE from the edge whose DNS port is PORT.
+answer() {
+    dig +short +time=2 +tries=2 -p "$1" @127.0.0.1 "$2" "$3"
+}
