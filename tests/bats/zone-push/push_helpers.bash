@@ -18,7 +18,8 @@ push_setup() {
         echo "# $ZP is missing: build the zone-push target first" >&3
         return 1
     }
-    printf 'push-test-key\n' >key
+    # A random key, as long as dns-serve wants it (at least 16 characters).
+    (umask 077 && od -An -tx1 -N24 /dev/urandom | tr -d ' \n' >key) || return 1
 }
 
 # zp ARGS...: zone-push with the empty test configuration.
