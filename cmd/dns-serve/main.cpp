@@ -16,8 +16,10 @@
 #include <CLI/CLI.hpp>
 
 #include <csignal>
+#include <fcntl.h>
 #include <iostream>
 #include <pthread.h>
+#include <sys/file.h>
 
 using namespace endpointdns;
 
@@ -131,6 +133,9 @@ int run(int argc, char** argv) {
     }
 
     std::string key = read_key(s.key_file);
+    if (s.dns.listen.empty()) {
+        throw Error(ex_config, "no DNS listen address: set server.listen or give --listen");
+    }
     for (const auto& a : s.dns.listen) {
         if (!http::parse_address(a)) {
             throw Error(ex_config, "listen address '" + a + "' is not ADDR:PORT");
@@ -154,6 +159,12 @@ int run(int argc, char** argv) {
     std::signal(SIGPIPE, SIG_IGN);
 
     serve::StateDir dir(s.state_dir);
+    // One server per state directory: a second one would interleave journal appends.
+    int lock_fd = ::open((s.state_dir + "/lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (lock_fd < 0 || ::flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
+        throw Error(ex_tempfail, "state directory " + s.state_dir +
+                                     " is in use by another dns-serve (or cannot be locked)");
+    }
     serve::Published published;
     serve::Store store(dir, published, s.limits,
                        [](int prio, const std::string& m) { log::write(prio, m); });

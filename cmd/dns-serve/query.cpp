@@ -32,7 +32,8 @@ int run_query(const std::string& state_dir, const std::string& name, const std::
     if (::stat(state_dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
         throw Error(ex_noinput, "--query: no state directory " + state_dir);
     }
-    StateDir dir(state_dir);
+    // Read-only: a server may be running on this directory; nothing here may touch its files.
+    StateDir dir(state_dir, StateDir::Access::read_only);
     Published published;
     Store store(dir, published, limits,
                 [](int prio, const std::string& m) { log::write(prio, m); });

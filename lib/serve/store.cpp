@@ -85,7 +85,7 @@ size_t Store::load() {
             }
             mapped.erase(loaded.stem);
             uint64_t epoch = ++epoch_[lower_key(z->origin())];
-            if (!from_image) {
+            if (!from_image && !dir_.read_only()) {
                 queue({Job::image, z, epoch}); // the next start maps it
             }
             for (const auto& d : loaded.deltas) {
@@ -95,6 +95,16 @@ size_t Store::load() {
                                       std::to_string(d.to_serial()) +
                                       " does not apply, zone kept at serial " +
                                       std::to_string(z->serial()) + ": " + next.error());
+                    // The journal must continue from the zone actually served.
+                    if (!dir_.read_only()) {
+                        try {
+                            dir_.write_zone(z->origin(), zone::zone_to_stream(z->to_zone()));
+                            epoch = ++epoch_[lower_key(z->origin())];
+                            queue({Job::image, z, epoch});
+                        } catch (const Error& e) {
+                            log_(LOG_ERR, loaded.file + ": " + e.what());
+                        }
+                    }
                     break;
                 }
                 z = *next;

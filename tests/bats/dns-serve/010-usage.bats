@@ -146,7 +146,6 @@ setup() {
 }
 
 @test "an empty server.listen exits 78 under --check-config too" {
-    skip "bug: --check-config accepts listen = [], the daemon then exits 78 (no listen address)"
     printf '[server]\nlisten = []\n' >bad.toml
     run -78 --separate-stderr "$SERVE" -c bad.toml --key-file key --check-config
     assert_contains "$stderr" "listen"
