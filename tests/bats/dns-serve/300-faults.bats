@@ -251,3 +251,31 @@ while True:
         --listen 127.0.0.1:0 --http 127.0.0.1:0
     assert_contains "$stderr" "cannot create plain/state"
 }
+
+@test "a second dns-serve on the same state directory exits 75; the first goes on" {
+    make_versions a.test 1
+    start_edge edge
+    put_zone a.test a.test-1.xfr
+    run -75 --separate-stderr "$SERVE" -c empty.toml --key-file edge/key --state-dir edge/state \
+        --listen 127.0.0.1:0 --http 127.0.0.1:0
+    assert_contains "$stderr" "state directory edge/state is in use by another dns-serve"
+    assert_at a.test 1
+}
+
+@test "--query reads a state directory without changing it, even a torn journal" {
+    make_versions a.test 3
+    start_edge edge
+    put_zone a.test a.test-1.xfr
+    patch_zone a.test a.test-d1.xfr
+    assert_status 200
+    patch_zone a.test a.test-d2.xfr
+    assert_status 200
+    stop_edge KILL
+    truncate -s -3 edge/state/a.test.jnl
+    local before
+    before=$(cd edge/state && ls -l --time-style=full-iso && md5sum ./*)
+    run -0 --separate-stderr "$SERVE" -c empty.toml --state-dir edge/state --query a.test SOA
+    assert_line_matches "$output" $'^a\\.test\\.[[:space:]].*SOA.* 2 7200 3600 1209600 300$'
+    [[ $(cd edge/state && ls -l --time-style=full-iso && md5sum ./*) == "$before" ]] ||
+        fail_with "--query changed the state directory"
+}
