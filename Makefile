@@ -7,7 +7,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 60
 CMAKE_FLAGS ?=
 
-.PHONY: all check demo deps lint install fuzz bench clean build-check build-fuzz
+.PHONY: all check demo demo-stop deps lint install fuzz bench clean build-check build-fuzz
 
 all: $(BUILD)/Makefile
 	cmake --build $(BUILD) -j$(JOBS)
@@ -27,15 +27,12 @@ check: deps
 	ctest --test-dir build-check --output-on-failure -j$(JOBS)
 	ctest --test-dir build-fuzz --output-on-failure -j$(JOBS)
 
+# Two dns-serve edges on loopback (state under ./var/demo), the sample zone pushed to both.
 demo: deps all
-	@echo "== zone-compile --check etc/zones/example.com.zone"
-	$(BUILD)/zone-compile --check etc/zones/example.com.zone
-	@echo "== zone-compile etc/zones/example.com.zone -o $(BUILD)/example.com.xfr"
-	$(BUILD)/zone-compile etc/zones/example.com.zone -o $(BUILD)/example.com.xfr
-	@echo "== zone-compile --json --text $(BUILD)/example.com.xfr"
-	$(BUILD)/zone-compile --json --text $(BUILD)/example.com.xfr
-	@echo "== zone-compile --text $(BUILD)/example.com.xfr"
-	$(BUILD)/zone-compile --text $(BUILD)/example.com.xfr
+	@BUILD=$(BUILD) sh scripts/demo.sh
+
+demo-stop:
+	@sh scripts/demo-stop.sh
 
 fuzz: deps
 	CXX=clang++-14 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFUZZ=ON $(CMAKE_FLAGS)
@@ -53,7 +50,7 @@ bench: deps all
 lint: deps $(BUILD)/Makefile
 	clang-format-14 --dry-run -Werror $$(git ls-files '*.cpp' '*.hpp')
 	clang-tidy-14 -p $(BUILD) --quiet $$(git ls-files 'lib/*.cpp' 'cmd/*.cpp')
-	shellcheck scripts/*.sh bench/compile .ci/run
+	shellcheck scripts/*.sh bench/compile bench/serve bench/push .ci/run
 	mandoc -Tlint -W warning man/*
 	@if ls systemd/*.service >/dev/null 2>&1; then systemd-analyze verify systemd/*.service; fi
 
