@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <unistd.h>
@@ -123,7 +124,7 @@ void print_json(const std::vector<EdgeResult>& results, int code) {
         t["status"] = e.status ? json(e.status) : json(nullptr);
         t["ok"] = e.exit == 0;
         t["attempts"] = e.attempts;
-        t["time"] = double(int64_t(e.time * 1000 + 0.5)) / 1000;
+        t["time"] = double(std::llround(e.time * 1000)) / 1000; // milliseconds are enough
         t["error"] = e.error.empty() ? json(nullptr) : json(e.error);
         t["zones"] = zones;
         t["removed"] = removed;

@@ -6,6 +6,7 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -194,10 +195,12 @@ std::string read_key(const std::string& path, int code, const std::string& where
     while (start < key.size() && ws(key[start])) ++start;
     key.erase(0, start);
     if (key.empty()) throw Error(code, prefix + "key file " + path + " is empty");
-    for (char c : key)
-        if (static_cast<unsigned char>(c) < 0x21 || c == 0x7f)
-            throw Error(code, prefix + "key file " + path +
-                                  " holds a control character or space inside the key");
+    bool odd = std::any_of(key.begin(), key.end(), [](char c) {
+        return static_cast<unsigned char>(c) < 0x21 || c == 0x7f;
+    });
+    if (odd)
+        throw Error(code,
+                    prefix + "key file " + path + " holds a space or control character in the key");
     return key;
 }
 

@@ -143,7 +143,9 @@ struct Client::Impl {
         }
         for (const auto& [k, v] : r.headers.fields()) {
             // "Name:" with nothing after it removes the field curl would add by itself.
-            std::string line = v.empty() ? k + ":" : k + ": " + v;
+            std::string line = k;
+            line += v.empty() ? ":" : ": ";
+            line += v;
             curl_slist* grown = curl_slist_append(t.header_list.get(), line.c_str());
             if (!grown) throw Error(ex_software, "out of memory building request headers");
             if (!t.header_list) t.header_list.reset(grown);
