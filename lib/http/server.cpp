@@ -353,7 +353,9 @@ Server::Server(ServerOptions options, Handler handler) : state_(std::make_unique
     if (addr->family() == AF_INET6) flags |= MHD_USE_IPv6;
     if (o.log) flags |= MHD_USE_ERROR_LOG;
     unsigned threads = o.threads == 0 ? 1 : o.threads;
+    // The logger comes first, or libmicrohttpd complains about it (through its own logger).
     daemon_ = MHD_start_daemon(flags, 0, nullptr, nullptr, on_request, state_.get(),              //
+                               MHD_OPTION_EXTERNAL_LOGGER, on_log, state_.get(),                  //
                                MHD_OPTION_LISTEN_SOCKET, MHD_socket(fd),                          //
                                MHD_OPTION_THREAD_POOL_SIZE, threads,                              //
                                MHD_OPTION_CONNECTION_LIMIT, std::max(o.max_connections, threads), //
@@ -361,7 +363,6 @@ Server::Server(ServerOptions options, Handler handler) : state_(std::make_unique
                                MHD_OPTION_CONNECTION_TIMEOUT, o.timeout_seconds,                  //
                                MHD_OPTION_URI_LOG_CALLBACK, on_uri, nullptr,                      //
                                MHD_OPTION_NOTIFY_COMPLETED, on_completed, nullptr,                //
-                               MHD_OPTION_EXTERNAL_LOGGER, on_log, state_.get(),                  //
                                MHD_OPTION_END);
     if (!daemon_) {
         ::close(fd);

@@ -130,7 +130,7 @@ struct Address {
 
 Address parse_address(const std::string& s, uint16_t& port) {
     auto bad = [&](const char* why) {
-        return Error(ex_config, "dns-serve: bad listen address '" + s + "': " + why);
+        return Error(ex_config, "bad listen address '" + s + "': " + why);
     };
     Address a;
     std::string port_text;
@@ -177,7 +177,7 @@ void set_int(int fd, int level, int name, int value) {
 }
 
 Error os_error(const std::string& what) {
-    return Error(ex_oserr, "dns-serve: " + what + ": " + std::strerror(errno));
+    return Error(ex_oserr, what + ": " + std::strerror(errno));
 }
 
 // A socket of the given type on the address. `group`: joins the SO_REUSEPORT group of the
@@ -717,8 +717,8 @@ DnsServer::~DnsServer() {
 }
 
 void DnsServer::bind() {
-    if (!workers_.empty()) throw Error(ex_software, "dns-serve: DnsServer::bind called twice");
-    if (opts_.listen.empty()) throw Error(ex_config, "dns-serve: no listen address");
+    if (!workers_.empty()) throw Error(ex_software, "DnsServer::bind called twice");
+    if (opts_.listen.empty()) throw Error(ex_config, "no listen address");
     std::vector<std::pair<Address, uint16_t>> addrs;
     for (const auto& s : opts_.listen) {
         uint16_t port = 0;
@@ -753,8 +753,8 @@ void DnsServer::bind() {
         const std::string& given = opts_.listen[i];
         auto cannot = [&](const char* proto, uint16_t port) {
             std::string where = want_port ? given : a.text(port);
-            return Error(ex_unavailable, std::string("dns-serve: cannot bind ") + proto + " " +
-                                             where + ": " + std::strerror(errno));
+            return Error(ex_unavailable, std::string("cannot bind ") + proto + " " + where + ": " +
+                                             std::strerror(errno));
         };
         // Probe both protocols without SO_REUSEPORT first: the workers' group would otherwise
         // share the port with another process of ours instead of failing. Port 0: take the
@@ -828,7 +828,7 @@ void DnsServer::bind() {
 }
 
 void DnsServer::start() {
-    if (workers_.empty()) throw Error(ex_software, "dns-serve: DnsServer::start before bind");
+    if (workers_.empty()) throw Error(ex_software, "DnsServer::start before bind");
     if (started_) return;
     started_ = true;
     try {
@@ -839,7 +839,7 @@ void DnsServer::start() {
         }
     } catch (const std::system_error& e) {
         stop();
-        throw Error(ex_oserr, std::string("dns-serve: cannot start a worker thread: ") + e.what());
+        throw Error(ex_oserr, std::string("cannot start a worker thread: ") + e.what());
     }
 }
 

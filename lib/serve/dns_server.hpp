@@ -89,7 +89,7 @@ public:
     DnsServer& operator=(const DnsServer&) = delete;
 
     // Opens and binds every socket. Throws Error(69) naming the address when one cannot be
-    // bound ("dns-serve: cannot bind UDP 127.0.0.1:53: Address already in use"), Error(78)
+    // bound ("cannot bind UDP 127.0.0.1:53: Address already in use"), Error(78)
     // for an unparsable address and Error(71) when the system refuses a socket or epoll.
     void bind();
     // Starts the workers (after bind()). Throws Error(71) when a thread cannot be created.
