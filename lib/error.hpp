@@ -15,6 +15,7 @@ enum Exit : int {
     ex_noinput = 66,
     ex_unavailable = 69,
     ex_software = 70,
+    ex_oserr = 71,
     ex_cantcreat = 73,
     ex_ioerr = 74,
     ex_tempfail = 75,

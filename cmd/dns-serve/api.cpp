@@ -2,6 +2,7 @@
 // dns-serve's management API (docs/management-api.md): HTTP requests to Store operations.
 #include "api.hpp"
 
+#include "serve/push_body.hpp"
 #include "zone/stream.hpp"
 
 #include <nlohmann/json.hpp>
@@ -50,21 +51,6 @@ Response method_not_allowed(const char* allow) {
     return r;
 }
 
-Result<std::vector<zone::StreamItem>> read_body(const Request& req) {
-    if (req.body.empty()) {
-        return fail("the request has no body; send a zone stream (" + std::string(stream_type) +
-                    ")");
-    }
-    auto items = zone::read_stream(req.body);
-    if (!items) {
-        return fail("malformed zone stream: " + items.error());
-    }
-    if (items->empty()) {
-        return fail("the zone stream holds no zone");
-    }
-    return items;
-}
-
 Result<Name> zone_from_path(std::string_view text) {
     std::string t(text);
     if (t.empty()) {
@@ -75,7 +61,9 @@ Result<Name> zone_from_path(std::string_view text) {
     }
     auto n = Name::parse(t);
     if (!n) {
-        return fail("'" + std::string(text) + "' is not a zone name: " + n.error());
+        std::string msg = "'";
+        msg.append(text).append("' is not a zone name: ").append(n.error());
+        return fail(msg);
     }
     return n;
 }
@@ -144,19 +132,20 @@ Response Api::zones(const Request& req) {
     if (req.method != "POST" && req.method != "PUT") {
         return method_not_allowed("GET, POST, PUT");
     }
-    auto items = read_body(req);
-    if (!items) {
-        return Response::error(400, items.error());
+    bool post = req.method == "POST";
+    auto body = read_push_body(post ? PushKind::post_zones : PushKind::put_all, req.body);
+    if (!body) {
+        return Response::error(400, body.error());
     }
-    if (req.method == "POST") {
+    if (post) {
         json results = json::array();
-        for (const auto& o : store_.apply(std::move(*items))) {
+        for (const auto& o : store_.apply(std::move(body->items))) {
             results.push_back(outcome_json(o));
         }
         return json_response(200, {{"results", results}});
     }
     std::vector<std::string> removed;
-    Outcome o = store_.replace_all(std::move(*items), removed);
+    Outcome o = store_.replace_all(std::move(body->items), removed);
     if (o.status != 200) {
         return outcome_response(o);
     }
@@ -197,41 +186,15 @@ Response Api::one_zone(const Request& req, std::string_view zone_text) {
     if (req.method != "PUT" && req.method != "PATCH") {
         return method_not_allowed("GET, PUT, PATCH, DELETE");
     }
-    auto items = read_body(req);
-    if (!items) {
-        return Response::error(400, items.error());
-    }
     bool put = req.method == "PUT";
-    for (const auto& item : *items) {
-        bool full = item.kind == zone::StreamItem::Kind::full;
-        const Name& o = full ? item.zone->origin() : item.delta.origin;
-        if (o != *origin) {
-            return Response::error(400, "the stream holds zone " + zone_label(o) + ", not " + name +
-                                            " as the path says");
-        }
-        if (full != put) {
-            return Response::error(400, put ? "PUT takes a full zone (AXFR stream); send "
-                                              "deltas with PATCH"
-                                            : "PATCH takes deltas (IXFR stream); send a "
-                                              "full zone with PUT");
-        }
+    auto body = read_push_body(put ? PushKind::put_zone : PushKind::patch_zone, req.body, &*origin);
+    if (!body) {
+        return Response::error(400, body.error());
     }
     if (put) {
-        if (items->size() != 1) {
-            return Response::error(400, "PUT takes exactly one zone; the stream holds " +
-                                            std::to_string(items->size()));
-        }
-        return outcome_response(store_.put_zone(std::move(*(*items)[0].zone)));
+        return outcome_response(store_.put_zone(std::move(*body->items[0].zone)));
     }
-    // Several deltas in one body are one change: their steps are applied together or not at
-    // all.
-    zone::Delta merged = std::move((*items)[0].delta);
-    for (size_t i = 1; i < items->size(); ++i) {
-        for (auto& s : (*items)[i].delta.steps) {
-            merged.steps.push_back(std::move(s));
-        }
-    }
-    return outcome_response(store_.patch_zone(merged));
+    return outcome_response(store_.patch_zone(body->delta));
 }
 
 Response Api::metrics() const {

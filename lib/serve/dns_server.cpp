@@ -29,7 +29,6 @@ namespace endpointdns::serve {
 
 namespace {
 
-constexpr int ex_oserr = 71; // sysexits EX_OSERR: the system refused a resource
 
 constexpr size_t udp_batch = 64;         // datagrams per recvmmsg/sendmmsg
 constexpr size_t udp_rounds = 16;        // batches per readiness event before epoll again

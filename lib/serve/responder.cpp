@@ -206,9 +206,8 @@ bool compressible(uint16_t type) {
 
 class Answerer {
 public:
-    Answerer(const ZoneSet& zones, Packet& pkt, const LName& qname, uint16_t qtype,
-             Transport transport)
-        : zones_(zones), pkt_(pkt), qname_(qname), qtype_(qtype), transport_(transport) {}
+    Answerer(const ZoneSet& zones, Packet& pkt, const LName& qname, uint16_t qtype)
+        : zones_(zones), pkt_(pkt), qname_(qname), qtype_(qtype) {}
 
     // Fills the sections; returns the rcode and whether the answer is authoritative.
     // False when a section overflowed (the caller truncates).
@@ -235,7 +234,6 @@ private:
     Packet& pkt_;
     const LName& qname_;
     uint16_t qtype_;
-    Transport transport_;
     // Names of additional-section candidates written in RDATA: (position, rdata offset).
     struct Target {
         uint16_t pos;
@@ -848,7 +846,7 @@ size_t Responder::answer(const ZoneSet& zones, const uint8_t* q, size_t len, Tra
     for (size_t l = 0; l < qname.count; ++l) {
         pkt.remember(12 + qname.labels[l]);
     }
-    Answerer a(zones, pkt, qname, qtype, transport);
+    Answerer a(zones, pkt, qname, qtype); // the transport only sets the size limit
     uint8_t rcode = 0;
     bool aa = false;
     if (!a.run(rcode, aa)) {
