@@ -122,8 +122,9 @@ struct Address {
             reinterpret_cast<sockaddr_in6*>(&ss)->sin6_port = htons(port);
     }
     std::string text(uint16_t port) const {
-        std::string p = ":" + std::to_string(port);
-        return family == AF_INET6 ? "[" + host + "]" + p : host + p;
+        std::string out = family == AF_INET6 ? "[" : "";
+        out.append(host).append(family == AF_INET6 ? "]:" : ":").append(std::to_string(port));
+        return out;
     }
 };
 
