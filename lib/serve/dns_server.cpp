@@ -29,7 +29,6 @@ namespace endpointdns::serve {
 
 namespace {
 
-
 constexpr size_t udp_batch = 64;         // datagrams per recvmmsg/sendmmsg
 constexpr size_t udp_rounds = 16;        // batches per readiness event before epoll again
 constexpr size_t udp_rx_size = 4096;     // larger query datagrams are dropped (MSG_TRUNC)

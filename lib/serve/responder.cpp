@@ -150,8 +150,9 @@ struct Packet {
     bool put_name(std::string_view name, bool compress, size_t* at) {
         uint8_t lower[256];
         size_t n = name.size();
-        if (n == 0 || n > 255) {
-            return false;
+        if (n == 0 || n > 255 ||
+            dns::wire_name_length(reinterpret_cast<const uint8_t*>(name.data()), n) != n) {
+            return false; // never for zone data (checked when loaded); a guard, not a path
         }
         for (size_t i = 0; i < n; ++i) {
             lower[i] = ascii_lower(uint8_t(name[i]));
@@ -238,7 +239,14 @@ private:
     struct Target {
         uint16_t pos;
         const uint8_t* name; // uncompressed wire inside the snapshot
+        size_t len;          // its length, checked against the record's RDATA
     };
+    void add_target(size_t pos, const uint8_t* name, size_t room) {
+        size_t n = dns::wire_name_length(name, room);
+        if (n != 0 && pos < 0x4000 && target_count_ < 32) {
+            targets_[target_count_++] = {uint16_t(pos), name, n};
+        }
+    }
     Target targets_[32];
     size_t target_count_ = 0;
     size_t last_name_pos_ = 0; // where the last name written in RDATA starts
@@ -361,8 +369,8 @@ bool Answerer::put_record(const uint8_t* rec, size_t owner_pos, uint16_t type, u
             return false;
         }
         last_name_pos_ = at;
-        if (type == rrtype::NS && target_count_ < 32) {
-            targets_[target_count_++] = {uint16_t(at), rdata};
+        if (type == rrtype::NS) {
+            add_target(at, rdata, rdlen);
         }
         break;
     }
@@ -376,9 +384,7 @@ bool Answerer::put_record(const uint8_t* rec, size_t owner_pos, uint16_t type, u
                            &at)) {
             return false;
         }
-        if (target_count_ < 32) {
-            targets_[target_count_++] = {uint16_t(at), rdata + 2};
-        }
+        add_target(at, rdata + 2, rdlen - 2u);
         break;
     }
     case rrtype::SOA: {
@@ -403,8 +409,8 @@ bool Answerer::put_record(const uint8_t* rec, size_t owner_pos, uint16_t type, u
         size_t at_off = type == rrtype::SRV                               ? 6
                         : (type == rrtype::SVCB || type == rrtype::HTTPS) ? 2
                                                                           : 0;
-        if (at_off != 0 && rdlen > at_off + 1 && target_count_ < 32 && start + at_off < 0x4000) {
-            targets_[target_count_++] = {uint16_t(start + at_off), rdata + at_off};
+        if (at_off != 0 && rdlen > at_off) {
+            add_target(start + at_off, rdata + at_off, rdlen - at_off);
         }
         break;
     }
@@ -487,11 +493,7 @@ bool Answerer::put_additional(const ServeZone& z, bool required) {
     LName t;
     bool all = true;
     for (size_t i = 0; i < target_count_; ++i) {
-        size_t n = dns::wire_name_length(targets_[i].name, 255);
-        if (n == 0) {
-            continue;
-        }
-        t.set({reinterpret_cast<const char*>(targets_[i].name), n});
+        t.set({reinterpret_cast<const char*>(targets_[i].name), targets_[i].len});
         all &= add_address(z, t.view(), targets_[i].pos);
     }
     target_count_ = 0;

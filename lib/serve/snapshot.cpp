@@ -628,7 +628,10 @@ Result<std::shared_ptr<const ServeZone>> ServeZone::apply(const zone::Delta& del
     for (auto& [key, e] : edits) {
         bool at_apex = key == lower_;
         bool cname = false, other = false, ns = false, soa = false;
+        size_t cnames = 0, dnames = 0;
         for (const auto& r : e.recs) {
+            cnames += r.type == dns::rrtype::CNAME;
+            dnames += r.type == dns::rrtype::DNAME;
             cname |= r.type == dns::rrtype::CNAME;
             other |= r.type != dns::rrtype::CNAME;
             ns |= r.type == dns::rrtype::NS;
@@ -637,6 +640,11 @@ Result<std::shared_ptr<const ServeZone>> ServeZone::apply(const zone::Delta& del
         std::string name = Name::from_wire_unchecked(e.owner).to_text();
         if (cname && other) {
             return fail("delta leaves a CNAME beside other data at " + name);
+        }
+        if (cnames > 1 || dnames > 1) {
+            return fail("delta leaves more than one " +
+                        std::string(cnames > 1 ? "CNAME" : "DNAME") + " record at " + name +
+                        " (RFC 2181 10.1, RFC 6672 2.4)");
         }
         if (soa && !at_apex) {
             return fail("delta adds an SOA record below the apex at " + name);
@@ -836,7 +844,8 @@ void ServeZone::write_image(const std::function<void(std::string_view)>& sink,
         put64(table, sh->blob_size());
         at += sh->slot_count() * sizeof(Shard::Slot) + ((sh->blob_size() + 7) & ~size_t(7));
     }
-    // The checksum covers the table, then each shard's region, chained in that order.
+    // The checksum covers the header (its own field zeroed), the table, then each shard's
+    // region, chained in that order.
     uint64_t sum = 0x243F6A8885A308D3ull;
     std::string body;
     std::string header(image_header + 256, '\0');
@@ -846,6 +855,8 @@ void ServeZone::write_image(const std::function<void(std::string_view)>& sink,
     std::memcpy(header.data() + 8, fields, sizeof fields);
     header[image_header] = char(origin_.wire().size());
     std::memcpy(header.data() + image_header + 1, origin_.wire().data(), origin_.wire().size());
+    sum = image_checksum(reinterpret_cast<const uint8_t*>(header.data()), header.size()) ^
+          (sum * 0x9E3779B97F4A7C15ull);
     // Pass 1: checksum; pass 2: write. The body is produced twice rather than held whole.
     for (int pass = 0; pass < 2; ++pass) {
         if (pass == 1) {
@@ -875,86 +886,18 @@ void ServeZone::write_image(const std::function<void(std::string_view)>& sink,
 
 Result<std::shared_ptr<const ServeZone>> ServeZone::from_image(std::shared_ptr<const void> keep,
                                                                const uint8_t* data, size_t size,
-                                                               uint64_t tag[4]) {
-    if (size < image_header + 256 || std::memcmp(data, image_magic, 8) != 0) {
+                                                               uint64_t tag[4],
+                                                               bool verify_checksum) {
+    constexpr size_t head = image_header + 256;
+    if (size < head || std::memcmp(data, image_magic, 8) != 0) {
         return fail("not an index image");
     }
     uint64_t f[13];
     std::memcpy(f, data + 8, sizeof f);
     size_t shard_count = f[1];
     if (f[0] != image_header || shard_count == 0 || (shard_count & (shard_count - 1)) != 0 ||
-        shard_count > (size - image_header - 256) / image_entry) {
+        shard_count > (size - head) / image_entry) {
         return fail("index image header is damaged");
-    }
-    size_t table_at = image_header + 256;
-    // Checksum: the table, then each shard's region, chained as write_image() did.
-    uint64_t sum = 0x243F6A8885A308D3ull;
-    sum =
-        image_checksum(data + table_at, shard_count * image_entry) ^ (sum * 0x9E3779B97F4A7C15ull);
-    auto out = std::make_shared<ServeZone>();
-    auto& shards = ZoneAccess::shards(*out);
-    shards.reserve(shard_count);
-    for (size_t i = 0; i < shard_count; ++i) {
-        const uint8_t* e = data + table_at + i * image_entry;
-        uint64_t off = get64n(e), nslots = get64n(e + 8), count = get64n(e + 16),
-                 blob = get64n(e + 24);
-        uint64_t padded = (blob + 7) & ~uint64_t(7);
-        if (nslots == 0 || (nslots & (nslots - 1)) != 0 || nslots > (1u << 30) || blob > size ||
-            off > size || nslots * sizeof(Shard::Slot) + padded > size - off || count >= nslots) {
-            return fail("index image shard " + std::to_string(i) + " is out of bounds");
-        }
-        const auto* slots = reinterpret_cast<const Shard::Slot*>(data + off);
-        const uint8_t* b = data + off + nslots * sizeof(Shard::Slot);
-        sum = image_checksum(data + off, nslots * sizeof(Shard::Slot) + padded) ^
-              (sum * 0x9E3779B97F4A7C15ull);
-        shards.push_back(std::make_shared<const Shard>(keep, slots, nslots, b, blob, count));
-    }
-    if (sum != f[12]) {
-        return fail("index image checksum mismatch");
-    }
-    // Structure: nodes and their RRsets tile each shard exactly; slots point inside it.
-    for (const auto& sh : shards) {
-        size_t pos = 0, nodes = 0;
-        while (pos < sh->blob_size()) {
-            size_t left = sh->blob_size() - pos;
-            if (left < NodeView::header_size) {
-                return fail("index image node header out of bounds");
-            }
-            NodeView n(sh->blob() + pos);
-            if (n.size() > left || NodeView::header_size + n.owner().size() > n.size()) {
-                return fail("index image node size out of bounds");
-            }
-            size_t r = NodeView::header_size + n.owner().size();
-            for (uint16_t k = 0; k < n.rrset_count(); ++k) {
-                if (n.size() - r < NodeView::rrset_header_size ||
-                    load32(n.data() + r + 8) > n.size() - r - NodeView::rrset_header_size) {
-                    return fail("index image RRset out of bounds");
-                }
-                r += NodeView::rrset_header_size + load32(n.data() + r + 8);
-            }
-            if (r != n.size()) {
-                return fail("index image node does not add up");
-            }
-            pos += n.size();
-            ++nodes;
-        }
-        if (nodes != sh->count()) {
-            return fail("index image shard node count mismatch");
-        }
-        for (size_t k = 0; k < sh->slot_count(); ++k) {
-            uint32_t o = sh->slots()[k].off;
-            if (o == 0) {
-                continue;
-            }
-            if (o - 1 + NodeView::header_size > sh->blob_size()) {
-                return fail("index image node offset out of bounds");
-            }
-            NodeView n(sh->blob() + o - 1);
-            if (n.size() > sh->blob_size() - (o - 1) ||
-                NodeView::header_size + n.owner().size() > n.size()) {
-                return fail("index image node size out of bounds");
-            }
-        }
     }
     uint8_t olen = data[image_header];
     if (olen == 0 || dns::wire_name_length(data + image_header + 1, olen) != olen) {
@@ -962,8 +905,163 @@ Result<std::shared_ptr<const ServeZone>> ServeZone::from_image(std::shared_ptr<c
     }
     Name origin =
         Name::from_wire_unchecked({reinterpret_cast<const char*>(data + image_header + 1), olen});
+    std::string lower_origin = lower_of(origin.wire());
+
+    // Checksum: the header with its own field zeroed, the table, each shard's region.
+    uint64_t sum = 0x243F6A8885A308D3ull;
+    {
+        uint8_t h[head];
+        std::memcpy(h, data, head);
+        std::memset(h + 8 + 12 * 8, 0, 8);
+        sum = image_checksum(h, head) ^ (sum * 0x9E3779B97F4A7C15ull);
+    }
+    sum = image_checksum(data + head, shard_count * image_entry) ^ (sum * 0x9E3779B97F4A7C15ull);
+    auto out = std::make_shared<ServeZone>();
+    auto& shards = ZoneAccess::shards(*out);
+    shards.reserve(shard_count);
+    for (size_t i = 0; i < shard_count; ++i) {
+        const uint8_t* e = data + head + i * image_entry;
+        uint64_t off = get64n(e), nslots = get64n(e + 8), count = get64n(e + 16),
+                 blob = get64n(e + 24);
+        uint64_t padded = (blob + 7) & ~uint64_t(7);
+        if (nslots == 0 || (nslots & (nslots - 1)) != 0 || nslots > (1u << 30) || off % 8 != 0 ||
+            blob > size || off > size || nslots * sizeof(Shard::Slot) + padded > size - off ||
+            count >= nslots) {
+            return fail("index image shard " + std::to_string(i) + " is out of bounds");
+        }
+        const auto* slots = reinterpret_cast<const Shard::Slot*>(data + off);
+        const uint8_t* b = data + off + nslots * sizeof(Shard::Slot);
+        if (verify_checksum) {
+            sum = image_checksum(data + off, nslots * sizeof(Shard::Slot) + padded) ^
+                  (sum * 0x9E3779B97F4A7C15ull);
+        }
+        shards.push_back(std::make_shared<const Shard>(keep, slots, nslots, b, blob, count));
+    }
+    if (verify_checksum && sum != f[12]) {
+        return fail("index image checksum mismatch");
+    }
+
+    // Structure, so that nothing the responder reads can be out of bounds or inconsistent:
+    // nodes and RRsets tile each shard exactly, every record is well formed for its type,
+    // flags agree with the RRsets, the counts agree with the header, and every node is found
+    // by its own name through exactly one slot.
+    size_t nodes = 0, records = 0, cuts = 0, dnames = 0, wildcards = 0;
+    std::vector<uint32_t> starts;
+    std::vector<uint8_t> seen;
+    std::string lower;
+    for (size_t si = 0; si < shards.size(); ++si) {
+        const Shard& sh = *shards[si];
+        starts.clear();
+        size_t pos = 0;
+        while (pos < sh.blob_size()) {
+            size_t left = sh.blob_size() - pos;
+            if (left < NodeView::header_size) {
+                return fail("index image node header out of bounds");
+            }
+            NodeView n(sh.blob() + pos);
+            std::string_view owner = n.owner();
+            if (n.size() > left || NodeView::header_size + owner.size() > n.size() ||
+                owner.empty() ||
+                dns::wire_name_length(n.data() + NodeView::header_size, owner.size()) !=
+                    owner.size()) {
+                return fail("index image node is damaged");
+            }
+            lower.clear();
+            lower_into(lower, owner);
+            if (!dns::is_subdomain(lower, lower_origin)) {
+                return fail("index image holds a name outside its zone");
+            }
+            size_t r = NodeView::header_size + owner.size();
+            uint16_t last_type = 0;
+            bool ns = false, dn = false, cn = false, soa = false;
+            for (uint16_t k = 0; k < n.rrset_count(); ++k) {
+                if (n.size() - r < NodeView::rrset_header_size) {
+                    return fail("index image RRset out of bounds");
+                }
+                const uint8_t* rh = n.data() + r;
+                uint16_t type = load16(rh), count = load16(rh + 2);
+                uint32_t ttl = load32(rh + 4), len = load32(rh + 8);
+                if (len > n.size() - r - NodeView::rrset_header_size || count == 0 ||
+                    (k > 0 && type <= last_type)) {
+                    return fail("index image RRset is damaged");
+                }
+                last_type = type;
+                ns |= type == dns::rrtype::NS;
+                dn |= type == dns::rrtype::DNAME;
+                cn |= type == dns::rrtype::CNAME;
+                soa |= type == dns::rrtype::SOA;
+                const uint8_t* p = rh + NodeView::rrset_header_size;
+                const uint8_t* end = p + len;
+                for (uint16_t c = 0; c < count; ++c) {
+                    if (end - p < 12) {
+                        return fail("index image record out of bounds");
+                    }
+                    uint16_t rdlen = dns::get16(p + 10);
+                    if (p[0] != 0xC0 || p[1] != 0x0C || dns::get16(p + 2) != type ||
+                        dns::get16(p + 4) != dns::rrclass::IN || dns::get32(p + 6) != ttl ||
+                        rdlen > end - p - 12 ||
+                        !dns::check_rdata(type, {reinterpret_cast<const char*>(p + 12), rdlen})
+                             .ok() ||
+                        (type == dns::rrtype::SOA && rdlen < 22)) {
+                        return fail("index image record is damaged");
+                    }
+                    p += 12 + rdlen;
+                }
+                if (p != end) {
+                    return fail("index image RRset does not add up");
+                }
+                records += count;
+                r += NodeView::rrset_header_size + len;
+            }
+            uint8_t want = flags_for(lower, lower_origin, ns, dn, cn);
+            if (r != n.size() || n.flags() != want || (soa && lower != lower_origin)) {
+                return fail("index image node does not add up");
+            }
+            cuts += (want & NodeView::delegation) != 0;
+            dnames += (want & NodeView::dname) != 0;
+            wildcards += is_wildcard(lower);
+            if ((name_hash(lower) & (shard_count - 1)) != si) {
+                return fail("index image node is in the wrong shard");
+            }
+            starts.push_back(uint32_t(pos));
+            pos += n.size();
+        }
+        // Slots: one per node, each at a node start, reachable from its home slot, tagged with
+        // the node's hash; at least one slot empty (a lookup of an absent name ends).
+        seen.assign(starts.size(), 0);
+        size_t used = 0, mask = sh.slot_count() - 1;
+        for (size_t k = 0; k < sh.slot_count(); ++k) {
+            const Shard::Slot& slot = sh.slots()[k];
+            if (slot.off == 0) {
+                continue;
+            }
+            ++used;
+            auto it = std::lower_bound(starts.begin(), starts.end(), slot.off - 1);
+            if (it == starts.end() || *it != slot.off - 1 || seen[size_t(it - starts.begin())]++) {
+                return fail("index image slot does not point at a node");
+            }
+            NodeView n(sh.blob() + slot.off - 1);
+            lower.clear();
+            lower_into(lower, n.owner());
+            if (slot.tag != uint32_t(name_hash(lower) >> 32)) {
+                return fail("index image slot has the wrong tag");
+            }
+            for (size_t h = slot.tag & mask; h != k; h = (h + 1) & mask) {
+                if (sh.slots()[h].off == 0) {
+                    return fail("index image slot cannot be reached");
+                }
+            }
+        }
+        if (used != starts.size() || used != sh.count() || used >= sh.slot_count()) {
+            return fail("index image shard node count mismatch");
+        }
+        nodes += used;
+    }
+    if (nodes != f[4] || records != f[3] || cuts != f[5] || dnames != f[6] || wildcards != f[7]) {
+        return fail("index image counts do not match its content");
+    }
     ZoneAccess::origin(*out) = origin;
-    ZoneAccess::lower(*out) = lower_of(origin.wire());
+    ZoneAccess::lower(*out) = lower_origin;
     ZoneAccess::serial(*out) = uint32_t(f[2]);
     ZoneAccess::records(*out) = f[3];
     ZoneAccess::nodes(*out) = f[4];
@@ -974,8 +1072,11 @@ Result<std::shared_ptr<const ServeZone>> ServeZone::from_image(std::shared_ptr<c
         tag[i] = f[8 + i];
     }
     ZoneAccess::finish(*out);
-    if (!out->apex() || !out->apex().find(dns::rrtype::SOA)) {
-        return fail("index image has no apex SOA");
+    RrsetView soa = out->apex() ? out->apex().find(dns::rrtype::SOA) : RrsetView{};
+    if (!soa || soa.count != 1 ||
+        dns::get32(reinterpret_cast<const uint8_t*>(soa.wire.data()) + soa.wire.size() - 20) !=
+            uint32_t(f[2])) {
+        return fail("index image has no apex SOA of its serial");
     }
     return std::shared_ptr<const ServeZone>(std::move(out));
 }

@@ -137,8 +137,12 @@ public:
     void write_image(const std::function<void(std::string_view)>& sink, uint64_t tag[4]) const;
     // A zone over an image in memory that `keep` holds alive; checks the checksum and every
     // offset, so a damaged image is an error, never a bad read. tag[] receives the stored tag.
-    static Result<std::shared_ptr<const ServeZone>>
-    from_image(std::shared_ptr<const void> keep, const uint8_t* data, size_t size, uint64_t tag[4]);
+    // `verify_checksum` false is for the fuzz target only (it must reach the structure
+    // checks); the structure is checked either way.
+    static Result<std::shared_ptr<const ServeZone>> from_image(std::shared_ptr<const void> keep,
+                                                               const uint8_t* data, size_t size,
+                                                               uint64_t tag[4],
+                                                               bool verify_checksum = true);
 
     const Name& origin() const { return origin_; }
     std::string_view lower_origin() const { return lower_; }

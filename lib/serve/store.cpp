@@ -70,6 +70,8 @@ size_t Store::load() {
     };
     dir_.load(
         [&](StateDir::Loaded&& loaded) {
+            // The background thread reads epoch_ under the write lock; so does this.
+            std::lock_guard w(write_mu_);
             std::shared_ptr<const ServeZone> z;
             bool from_image = loaded.prebuilt;
             if (from_image) {
@@ -147,6 +149,12 @@ void Store::write_image(const std::shared_ptr<const ServeZone>& z, uint64_t epoc
     try {
         write_image_file(*z, id, path_of(z->origin(), ".idx"));
         ++counters_.images_written;
+        std::lock_guard w(write_mu_);
+        if (epoch_[lower_key(z->origin())] != epoch) {
+            // Removed or replaced while the image was written: a removed zone must not keep
+            // one (a replaced zone gets a fresh one from its own, later job).
+            ::unlink(path_of(z->origin(), ".idx").c_str());
+        }
     } catch (const Error& e) {
         log_(LOG_WARNING, "zone " + zone_label(z->origin()) + ": " + e.what() +
                               " (the next start parses the zone file instead)");
@@ -321,10 +329,14 @@ Outcome Store::replace_all(std::vector<zone::StreamItem>&& items,
         records += b->records();
     }
     auto old = published_.load();
+    // What is on disk so far, so that a failure half-way publishes exactly that: memory must
+    // never be behind the disk, or a delta acknowledged afterwards could be lost on restart.
+    std::shared_ptr<const ZoneSet> done = old;
     try {
-        for (const auto* z : zones) {
-            dir_.write_zone(z->origin(), zone::zone_to_stream(*z));
-            ++epoch_[lower_key(z->origin())];
+        for (size_t i = 0; i < zones.size(); ++i) {
+            dir_.write_zone(zones[i]->origin(), zone::zone_to_stream(*zones[i]));
+            ++epoch_[lower_key(zones[i]->origin())];
+            done = done->with(built[i]);
         }
         for (const auto& z : old->zones()) {
             bool keep = std::any_of(zones.begin(), zones.end(), [&](const zone::Zone* n) {
@@ -335,12 +347,18 @@ Outcome Store::replace_all(std::vector<zone::StreamItem>&& items,
                 ::unlink(path_of(z->origin(), ".idx").c_str());
                 ++epoch_[lower_key(z->origin())];
                 removed.push_back(zone_label(z->origin()));
+                done = done->without(z->origin());
             }
         }
     } catch (const Error& e) {
         ++counters_.failed;
-        log_(LOG_ERR, std::string("full sync: ") + e.what());
-        return bad(500, "", e.what());
+        log_(LOG_ERR,
+             std::string("full sync failed part-way, serving what is on disk: ") + e.what());
+        published_.store(done);
+        return bad(500, "",
+                   std::string("the full sync failed part-way (the zones before the "
+                               "failure were replaced or removed): ") +
+                       e.what());
     }
     published_.store(ZoneSet::of(built));
     counters_.puts += built.size();
@@ -397,6 +415,7 @@ void Store::compactor() {
                         ++counters_.compactions;
                         epoch = ++e;
                     } catch (const Error& err) {
+                        ++e; // the zone file may have been replaced before the failure
                         log_(LOG_ERR, "zone " + zone_label(job.zone->origin()) +
                                           ": compaction failed (journal kept): " + err.what());
                     }

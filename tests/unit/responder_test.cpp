@@ -968,3 +968,20 @@ TEST(Responder, AnsweringIsAPureFunction) {
     run(q2); // a truncated answer in between must leave no state behind
     EXPECT_EQ(run(q1), first);
 }
+
+// An SVCB/HTTPS target is read within its record: a truncated one (RDATA that ends inside
+// the name) is not followed for additional data, and nothing past the record is read (ASan).
+TEST(Responder, SvcbTargetIsReadWithinItsRecord) {
+    auto set = ZoneSet::of({serve(zone_from(soa_line(1) + "@ 3600 NS ns1\n"
+                                                          "ns1 A 192.0.2.1\n"
+                                                          "zzz HTTPS \\# 4 00013f41\n"
+                                                          "good HTTPS 1 ns1 alpn=h2\n"))});
+    Answer bad = ask(query("zzz.example.com.", rrtype::HTTPS), Transport::udp, {}, set.get());
+    ASSERT_TRUE(bad.parsed);
+    EXPECT_EQ(bad.msg.answer.size(), 1u);
+    EXPECT_TRUE(bad.msg.additional.empty());
+    Answer good = ask(query("good.example.com.", rrtype::HTTPS), Transport::udp, {}, set.get());
+    ASSERT_TRUE(good.parsed);
+    EXPECT_EQ(lines(good.msg.additional),
+              std::vector<std::string>{"ns1.example.com. 3600 IN A 192.0.2.1"});
+}
