@@ -11,6 +11,7 @@
 #include "util/log.hpp"
 
 #include <arpa/inet.h>
+#include <linux/filter.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sched.h>
@@ -44,6 +45,20 @@ constexpr bool udp_share = UDP_SHARE;
 #else
 constexpr bool udp_share = true;
 #endif // UDP SO_RCVBUF/SO_SNDBUF wish (capped by the kernel)
+
+// Spreads the datagrams of a SO_REUSEPORT group evenly over its sockets, one by one, with a
+// classic BPF program (`random % n`) instead of the kernel's flow hash, which can put every
+// client of a benchmark (or a few busy resolvers) on one worker while the others idle.
+// False when the kernel refuses it (then the flow hash applies, and workers share, below).
+bool spread_datagrams(int fd, size_t sockets) {
+    sock_filter code[] = {
+        {BPF_LD | BPF_W | BPF_ABS, 0, 0, uint32_t(SKF_AD_OFF + SKF_AD_RANDOM)},
+        {BPF_ALU | BPF_MOD | BPF_K, 0, 0, uint32_t(sockets)},
+        {BPF_RET | BPF_A, 0, 0, 0},
+    };
+    sock_fprog prog{uint16_t(std::size(code)), code};
+    return ::setsockopt(fd, SOL_SOCKET, SO_ATTACH_REUSEPORT_CBPF, &prog, sizeof prog) == 0;
+}
 
 enum Kind : uint64_t { kind_stop = 0, kind_udp = 1, kind_listen = 2, kind_conn = 3 };
 
@@ -746,6 +761,7 @@ void DnsServer::bind() {
     }
 
     std::vector<Bound> bound;
+    bool all_spread = true;
     for (size_t i = 0; i < addrs.size(); ++i) {
         Address& a = addrs[i].first;
         const uint16_t want_port = addrs[i].second;
@@ -801,13 +817,15 @@ void DnsServer::bind() {
             ctx->udp.push_back(std::move(u));
             ctx->tcp.push_back(std::move(t));
         }
+        if (workers.size() > 1 && !spread_datagrams(workers[0]->udp.back().get(), workers.size()))
+            all_spread = false;
         bound.push_back({a.text(port), port});
     }
     // Work sharing: SO_REUSEPORT spreads datagrams by flow hash, so a few busy clients can
     // load one worker while another idles. Every worker also waits, exclusively and after
     // the owner, on its siblings' UDP sockets: a datagram wakes a sibling only when the
     // owner is not waiting (busy answering), and the idle worker takes a batch.
-    if (udp_share && workers.size() > 1) {
+    if (udp_share && !all_spread && workers.size() > 1) {
         for (auto& ctx : workers)
             for (auto& other : workers) {
                 if (other == ctx) continue;
