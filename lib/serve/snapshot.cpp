@@ -265,13 +265,29 @@ private:
 
 // Builds the parts of a ServeZone that the class keeps private.
 struct ZoneAccess {
+    static ServeZone::ShardRef ref_of(const Shard& sh) {
+        return {sh.slots(), sh.blob(), uint32_t(sh.slot_count() - 1)};
+    }
+    // Puts the staged shards (all of them, for a new index) into pages; with none staged, the
+    // pages are already in place (a delta).
     static void finish(ServeZone& z) {
-        z.mask_ = z.shards_.size() - 1;
-        z.refs_.resize(z.shards_.size());
-        for (size_t i = 0; i < z.shards_.size(); ++i) {
-            const Shard& sh = *z.shards_[i];
-            z.refs_[i] = {sh.slots(), sh.blob(), uint32_t(sh.slot_count() - 1)};
+        if (!z.staging_.empty()) {
+            z.shard_count_ = z.staging_.size();
+            z.pages_.clear();
+            constexpr size_t per_page = size_t(1) << ServeZone::page_bits;
+            for (size_t i = 0; i < z.staging_.size(); i += per_page) {
+                auto page = std::make_shared<ServeZone::ShardPage>();
+                size_t end = std::min(z.staging_.size(), i + per_page);
+                page->shards.assign(z.staging_.begin() + long(i), z.staging_.begin() + long(end));
+                for (const auto& sh : page->shards) {
+                    page->refs.push_back(ref_of(*sh));
+                }
+                z.pages_.push_back(std::move(page));
+            }
+            z.staging_.clear();
+            z.staging_.shrink_to_fit();
         }
+        z.mask_ = z.shard_count_ - 1;
         z.apex_ = z.find(z.lower_);
     }
     static std::vector<std::shared_ptr<const Shard>>
@@ -298,7 +314,7 @@ struct ZoneAccess {
     }
     static Name& origin(ServeZone& z) { return z.origin_; }
     static std::string& lower(ServeZone& z) { return z.lower_; }
-    static std::vector<std::shared_ptr<const Shard>>& shards(ServeZone& z) { return z.shards_; }
+    static std::vector<std::shared_ptr<const Shard>>& shards(ServeZone& z) { return z.staging_; }
     static uint32_t& serial(ServeZone& z) { return z.serial_; }
     static size_t& records(ServeZone& z) { return z.records_; }
     static size_t& nodes(ServeZone& z) { return z.nodes_; }
@@ -311,7 +327,8 @@ ServeZone::ServeZone() = default;
 ServeZone::~ServeZone() = default;
 
 NodeView ServeZone::find(std::string_view lower_wire, uint64_t hash) const {
-    const ShardRef& r = refs_[hash & mask_];
+    size_t i = hash & mask_;
+    const ShardRef& r = pages_[i >> page_bits]->refs[i & ((1u << page_bits) - 1)];
     return Shard::find_in(static_cast<const Shard::Slot*>(r.slots), r.slot_mask, r.blob, lower_wire,
                           hash);
 }
@@ -321,8 +338,8 @@ NodeView ServeZone::find(std::string_view lower_wire) const {
 }
 
 void ServeZone::each_node(const std::function<void(NodeView)>& f) const {
-    for (const auto& s : shards_) {
-        s->each(f);
+    for (size_t i = 0; i < shard_count_; ++i) {
+        shard(i).each(f);
     }
 }
 
@@ -736,13 +753,13 @@ Result<std::shared_ptr<const ServeZone>> ServeZone::apply(const zone::Delta& del
     }
 
     auto& shards = ZoneAccess::shards(*out);
-    bool reshard = nodes > shards_.size() * nodes_per_shard * 4;
+    bool reshard = nodes > shard_count_ * nodes_per_shard * 4;
     if (reshard) {
         std::vector<Shard::Input> inputs;
         inputs.reserve(nodes);
         std::string lower;
-        for (const auto& sh : shards_) {
-            sh->each([&](NodeView n) {
+        for (size_t i = 0; i < shard_count_; ++i) {
+            shard(i).each([&](NodeView n) {
                 lower.clear();
                 lower_into(lower, n.owner());
                 if (edits.count(lower) == 0) {
@@ -757,12 +774,15 @@ Result<std::shared_ptr<const ServeZone>> ServeZone::apply(const zone::Delta& del
         size_t count = pow2_at_least(std::max<size_t>(1, nodes / nodes_per_shard));
         shards = ZoneAccess::make_shards(count, inputs);
     } else {
-        shards = shards_;
+        // Copy the page table; clone only the pages whose shards change.
+        out->pages_ = pages_;
+        out->shard_count_ = shard_count_;
+        std::unordered_map<size_t, std::shared_ptr<ShardPage>> cloned;
         std::vector<Shard::Input> inputs;
         std::string lower;
         for (auto& [index, keys] : by_shard) {
             inputs.clear();
-            shards_[index]->each([&](NodeView n) {
+            shard(index).each([&](NodeView n) {
                 lower.clear();
                 lower_into(lower, n.owner());
                 if (edits.count(lower) == 0 || !edits[lower].changed) {
@@ -777,7 +797,14 @@ Result<std::shared_ptr<const ServeZone>> ServeZone::apply(const zone::Delta& del
                          name_hash(*key)});
                 }
             }
-            shards[index] = std::make_shared<const Shard>(inputs);
+            size_t pi = index >> page_bits, slot = index & ((1u << page_bits) - 1);
+            auto& page = cloned[pi];
+            if (!page) {
+                page = std::make_shared<ShardPage>(*pages_[pi]);
+                out->pages_[pi] = page;
+            }
+            page->shards[slot] = std::make_shared<const Shard>(inputs);
+            page->refs[slot] = ZoneAccess::ref_of(*page->shards[slot]);
         }
     }
     ZoneAccess::nodes(*out) = nodes;
@@ -834,9 +861,10 @@ void ServeZone::write_image(const std::function<void(std::string_view)>& sink,
                             uint64_t tag[4]) const {
     // Body: the shard table, then each shard's slots and nodes, 8-octet aligned.
     std::string table;
-    size_t at = image_header + 256 + shards_.size() * image_entry;
+    size_t at = image_header + 256 + shard_count_ * image_entry;
     std::vector<size_t> offsets;
-    for (const auto& sh : shards_) {
+    for (size_t i = 0; i < shard_count_; ++i) {
+        const Shard* sh = &shard(i);
         offsets.push_back(at);
         put64(table, at);
         put64(table, sh->slot_count());
@@ -850,8 +878,8 @@ void ServeZone::write_image(const std::function<void(std::string_view)>& sink,
     std::string body;
     std::string header(image_header + 256, '\0');
     std::memcpy(header.data(), image_magic, 8);
-    uint64_t fields[12] = {image_header, shards_.size(), serial_, records_, nodes_, cuts_,
-                           dnames_,      wildcards_,     tag[0],  tag[1],   tag[2], tag[3]};
+    uint64_t fields[12] = {image_header, shard_count_, serial_, records_, nodes_, cuts_,
+                           dnames_,      wildcards_,   tag[0],  tag[1],   tag[2], tag[3]};
     std::memcpy(header.data() + 8, fields, sizeof fields);
     header[image_header] = char(origin_.wire().size());
     std::memcpy(header.data() + image_header + 1, origin_.wire().data(), origin_.wire().size());
@@ -869,7 +897,8 @@ void ServeZone::write_image(const std::function<void(std::string_view)>& sink,
         } else {
             sink(table);
         }
-        for (const auto& sh : shards_) {
+        for (size_t i = 0; i < shard_count_; ++i) {
+            const Shard* sh = &shard(i);
             body.assign(reinterpret_cast<const char*>(sh->slots()),
                         sh->slot_count() * sizeof(Shard::Slot));
             body.append(reinterpret_cast<const char*>(sh->blob()), sh->blob_size());
