@@ -76,7 +76,7 @@ push_example() {
     [[ $(jq -c .zones <<<"$API_BODY") == "[]" ]] || fail_with "no zones: $API_BODY"
 
     push_example
-    make_zone a.test.zone a.test 7
+    small_zone a.test.zone a.test 7
     compile a.test.zone a.xfr
     put_zone a.test a.xfr
     # Sorted in DNS canonical order (RFC 4034 section 6.1): by the last label first.
@@ -112,10 +112,10 @@ push_example() {
 @test "PATCH applies a delta made by make-delta; the new serial is answered" {
     [[ -x $MAKE_DELTA ]] || fail_with "$MAKE_DELTA is missing: build the make-delta target"
     start_edge edge
-    make_zone a.test.zone a.test 1
-    make_zone a2.zone a.test 2 'new  IN TXT "added"'
+    small_zone a.test.zone a.test 1
+    small_zone a2.zone a.test 2 'new  IN TXT "added"'
     sed -i 's/192.0.2.80/192.0.2.81/' a2.zone
-    make_zone a3.zone a.test 3 'new  IN TXT "changed"'
+    small_zone a3.zone a.test 3 'new  IN TXT "changed"'
     sed -i 's/192.0.2.80/192.0.2.81/' a3.zone
     compile a.test.zone a1.xfr
     compile a2.zone a2.xfr --origin a.test
@@ -135,7 +135,7 @@ push_example() {
     [[ $(soa_serial a.test) == 2 ]] || fail_with "SOA serial"
 
     # Two deltas in one body are one change.
-    make_zone a4.zone a.test 4 'new  IN TXT "last"'
+    small_zone a4.zone a.test 4 'new  IN TXT "last"'
     compile a4.zone a4.xfr --origin a.test
     "$MAKE_DELTA" a3.xfr a4.xfr >d34.xfr
     cat d23.xfr d34.xfr >d24.xfr
@@ -151,7 +151,7 @@ push_example() {
 @test "DELETE removes a zone: REFUSED over DNS, 404 over the API" {
     start_edge edge
     push_example
-    make_zone a.test.zone a.test 1
+    small_zone a.test.zone a.test 1
     compile a.test.zone a.xfr
     put_zone a.test a.xfr
     api DELETE /v1/zones/example.com.
@@ -168,8 +168,8 @@ push_example() {
 
 @test "POST /v1/zones applies a multi-zone stream with a result per zone" {
     start_edge edge
-    make_zone a.test.zone a.test 1
-    make_zone b.test.zone b.test 5
+    small_zone a.test.zone a.test 1
+    small_zone b.test.zone b.test 5
     "$ZC" -c empty.toml -q -o ab.xfr a.test.zone b.test.zone "$EXAMPLE_ZONE"
     api POST /v1/zones --data-binary @ab.xfr
     assert_status 200
@@ -184,9 +184,9 @@ push_example() {
 
 @test "PUT /v1/zones replaces the whole zone set and lists the zones removed" {
     start_edge edge
-    make_zone a.test.zone a.test 1
-    make_zone b.test.zone b.test 1
-    make_zone c.test.zone c.test 1
+    small_zone a.test.zone a.test 1
+    small_zone b.test.zone b.test 1
+    small_zone c.test.zone c.test 1
     "$ZC" -c empty.toml -q -o ab.xfr a.test.zone b.test.zone
     "$ZC" -c empty.toml -q -o bc.xfr b.test.zone c.test.zone
     api POST /v1/zones --data-binary @ab.xfr
@@ -269,7 +269,7 @@ push_example() {
     for ((i = 0; i < 20; i++)); do
         lines+=("t IN TXT \"$(printf 'x%03d' "$i")$(printf '%060d' 0)\"")
     done
-    make_zone big.zone big.test 1 "${lines[@]}"
+    small_zone big.zone big.test 1 "${lines[@]}"
     compile big.zone big.xfr --origin big.test
     start_edge edge
     put_zone big.test big.xfr

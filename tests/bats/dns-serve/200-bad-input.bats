@@ -13,8 +13,8 @@ setup() {
     edge_setup
     require_cmd jq
     [[ -x $MAKE_DELTA ]] || fail_with "$MAKE_DELTA is missing: build the make-delta target"
-    make_zone a1.zone a.test 1
-    make_zone a2.zone a.test 2
+    small_zone a1.zone a.test 1
+    small_zone a2.zone a.test 2
     sed -i 's/192.0.2.80/192.0.2.81/' a2.zone
     compile a1.zone a1.xfr --origin a.test
     compile a2.zone a2.xfr --origin a.test
@@ -107,7 +107,7 @@ assert_error() {
 @test "a zone failing the checks (CNAME and other data) gets 400" {
     start_with_a
     # zone-compile refuses such a zone, so rename an owner inside a good stream: apx -> api.
-    make_zone bad.zone a.test 2 'api  IN CNAME www' 'apx  IN TXT "other data"'
+    small_zone bad.zone a.test 2 'api  IN CNAME www' 'apx  IN TXT "other data"'
     compile bad.zone good.xfr --origin a.test
     perl -0777 -pe 's/\x03apx/\x03api/g' good.xfr >bad.xfr
     run -0 "$ZC" -c empty.toml --text bad.xfr
@@ -127,7 +127,7 @@ assert_error() {
 
 @test "a body for another zone than the path gets 400" {
     start_with_a
-    make_zone b.zone b.test 1
+    small_zone b.zone b.test 1
     compile b.zone b.xfr --origin b.test
     api PUT /v1/zones/a.test --data-binary @b.xfr
     assert_error 400
@@ -164,7 +164,7 @@ assert_error() {
     [[ $(json .serial) == 2 ]] || fail_with "no current serial in: $API_BODY"
     assert_contains "$(json .error)" "serial"
     # In a POST, the stale delta is a 409 item beside the others.
-    make_zone b.zone b.test 1
+    small_zone b.zone b.test 1
     compile b.zone b.xfr --origin b.test
     cat d12.xfr b.xfr >mixed.xfr
     api POST /v1/zones --data-binary @mixed.xfr
@@ -176,7 +176,7 @@ assert_error() {
 
 @test "a delta that removes a record the zone lacks gets 400" {
     # The zone at serial 1 lacks www, which the delta removes.
-    make_zone other1.zone a.test 1
+    small_zone other1.zone a.test 1
     sed -i '/^www/d' other1.zone
     compile other1.zone other1.xfr --origin a.test
     start_edge edge
@@ -190,8 +190,8 @@ assert_error() {
 
 @test "PATCH, GET and DELETE of a zone the edge does not hold get 404" {
     start_with_a
-    make_zone b1.zone b.test 1
-    make_zone b2.zone b.test 2 'new IN A 192.0.2.9'
+    small_zone b1.zone b.test 1
+    small_zone b2.zone b.test 2 'new IN A 192.0.2.9'
     compile b1.zone b1.xfr --origin b.test
     compile b2.zone b2.xfr --origin b.test
     "$MAKE_DELTA" b1.xfr b2.xfr >b12.xfr
@@ -239,7 +239,7 @@ assert_error() {
     printf '[http]\nmax_body = 1024\n' >small.toml
     local i lines=()
     for ((i = 0; i < 100; i++)); do lines+=("h$i IN A 192.0.2.$i"); done
-    make_zone big.zone a.test 2 "${lines[@]}"
+    small_zone big.zone a.test 2 "${lines[@]}"
     compile big.zone big.xfr --origin a.test
     (($(stat -c %s big.xfr) > 1024)) || fail_with "big.xfr is too small for the test"
     EDGE_CONFIG=small.toml start_edge edge
@@ -251,7 +251,7 @@ assert_error() {
 
 @test "rejected pushes change nothing on disk: a restart answers the same zone" {
     start_with_a
-    make_zone bad.zone a.test 2 'api  IN CNAME www' 'apx  IN TXT "other data"'
+    small_zone bad.zone a.test 2 'api  IN CNAME www' 'apx  IN TXT "other data"'
     compile bad.zone good.xfr --origin a.test
     perl -0777 -pe 's/\x03apx/\x03api/g' good.xfr >bad.xfr
     api PUT /v1/zones/a.test --data-binary @bad.xfr

@@ -24,7 +24,7 @@ teardown() {
 make_versions() {
     local zone=$1 n=$2 i
     for ((i = 1; i <= n; i++)); do
-        make_zone "$zone-$i.zone" "$zone" "$i" "v IN TXT \"v$i\""
+        small_zone "$zone-$i.zone" "$zone" "$i" "v IN TXT \"v$i\""
         sed -i "s/192.0.2.80/192.0.2.$i/" "$zone-$i.zone"
         compile "$zone-$i.zone" "$zone-$i.xfr" --origin "$zone"
         if ((i > 1)); then
@@ -142,7 +142,7 @@ assert_at() {
     make_versions a.test 1
     local i lines=()
     for ((i = 0; i < 4000; i++)); do lines+=("h$i IN A 192.0.2.$((i % 250))"); done
-    make_zone big.zone a.test 2 "${lines[@]}"
+    small_zone big.zone a.test 2 "${lines[@]}"
     compile big.zone big.xfr --origin a.test
     start_edge edge
     put_zone a.test a.test-1.xfr

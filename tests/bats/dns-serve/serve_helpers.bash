@@ -157,20 +157,6 @@ patch_zone() {
         -H 'Content-Type: application/vnd.endpointdns.zone-stream'
 }
 
-# make_zone FILE ORIGIN SERIAL [RECORD-LINE...]: writes a small valid zone (SOA, NS, glue, a
-# www A record) with that origin and serial, then the extra lines.
-make_zone() {
-    local f=$1 origin=$2 serial=$3
-    shift 3
-    {
-        # shellcheck disable=SC2016 # $ORIGIN and $TTL are zone-file directives
-        printf '$ORIGIN %s.\n$TTL 300\n' "$origin"
-        printf '@    IN SOA ns1 hostmaster %s 7200 3600 1209600 300\n' "$serial"
-        printf '@    IN NS  ns1\nns1  IN A   192.0.2.1\nwww  IN A   192.0.2.80\n'
-        if (($# > 0)); then printf '%s\n' "$@"; fi
-    } >"$f"
-}
-
 # q NAME TYPE [DIG-ARGS...]: the answer records of the current edge, dig +short.
 q() {
     local name=$1 type=$2

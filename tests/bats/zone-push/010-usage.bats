@@ -70,7 +70,7 @@ setup() {
 @test "--server takes one value: the next word is a file" {
     # example.xfr is not taken as a second server: the push is tried (and fails) instead.
     local port
-    port=$(push_free_port)
+    port=$(free_port)
     run -69 --separate-stderr zp --retries 0 --server "http://127.0.0.1:$port" -k key example.xfr
 }
 

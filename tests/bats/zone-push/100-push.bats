@@ -152,7 +152,7 @@ delta() {
 @test "one edge down, one with a wrong key: 69 wins, the good edge is still served" {
     two_edges
     local down
-    down=$(push_free_port)
+    down=$(free_port)
     printf 'not-the-right-key-0123456789\n' >wrong.key
     cat >mixed.toml <<CONF
 [push]

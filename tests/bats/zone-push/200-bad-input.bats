@@ -12,7 +12,7 @@ setup() {
     push_setup
     example_stream example.xfr
     # Nothing listens here: a test that got past the local checks would exit 69, not 65/66.
-    EDGE="http://127.0.0.1:$(push_free_port)"
+    EDGE="http://127.0.0.1:$(free_port)"
 }
 
 @test "a missing input file exits 66" {

@@ -11,7 +11,7 @@ load push_helpers
 setup() {
     push_setup
     example_stream example.xfr
-    PORT=$(push_free_port)
+    PORT=$(free_port)
     cat >fast.toml <<'CONF'
 [push]
 backoff = 0.05
@@ -44,7 +44,7 @@ teardown() {
 
 @test "two unreachable edges are tried at the same time" {
     local other
-    other=$(push_free_port)
+    other=$(free_port)
     cat >slow.toml <<'CONF'
 [push]
 backoff = 0.4
@@ -102,7 +102,7 @@ while True:
         ((++tries < 100)) || fail_with "python3 -m http.server did not start"
         sleep 0.05
     done
-    other=$(push_free_port)
+    other=$(free_port)
     run -69 --separate-stderr "$ZP" -c fast.toml -s "http://127.0.0.1:$PORT" \
         -s "http://127.0.0.1:$other" -k key -r 0 example.xfr
     assert_line_matches "$output" "^http://127\.0\.0\.1:$PORT +example\.com\. +501 "

@@ -27,38 +27,9 @@ zp() {
     "$ZP" -c empty.toml "$@"
 }
 
-# push_free_port: a TCP and UDP port on 127.0.0.1 where nothing listens, chosen at random from
-# 20000-59999 so that parallel test runs rarely collide. Nothing holds it afterwards: connecting
-# to it is refused, which is what the tests of unreachable edges need.
-push_free_port() {
-    local p tries=0
-    while ((tries++ < 100)); do
-        p=$((20000 + RANDOM % 40000))
-        if ! ss -Hlnut "( sport = :$p )" 2>/dev/null | grep -q .; then
-            printf '%s\n' "$p"
-            return 0
-        fi
-    done
-    echo "push_free_port: no free port found" >&2
-    return 1
-}
-
 # example_stream FILE: compiles the example zone into the stream FILE.
 example_stream() {
     "$ZC" -c empty.toml -q -o "$1" "$EXAMPLE_ZONE"
-}
-
-# small_zone FILE ORIGIN SERIAL [RECORD-LINE...]: a small valid zone file.
-small_zone() {
-    local f=$1 origin=$2 serial=$3
-    shift 3
-    {
-        # shellcheck disable=SC2016 # $ORIGIN and $TTL are zone-file directives, not variables
-        printf '$ORIGIN %s.\n$TTL 300\n' "$origin"
-        printf '@    IN SOA ns1 hostmaster %s 7200 3600 1209600 300\n' "$serial"
-        printf '@    IN NS  ns1\nns1  IN A   192.0.2.1\nwww  IN A   192.0.2.80\n'
-        if (($# > 0)); then printf '%s\n' "$@"; fi
-    } >"$f"
 }
 
 # require_serve: skips the test unless dns-serve (and the tools the end-to-end tests use) exist.
@@ -72,9 +43,9 @@ require_serve() {
 start_push_edge() {
     local name=$1 keyfile=${2:-key} tries=0 status dns http pid upper
     mkdir -p "$name/state" || return 1
-    dns=$(push_free_port) || return 1
-    http=$(push_free_port) || return 1
-    while [[ $http == "$dns" ]]; do http=$(push_free_port) || return 1; done
+    dns=$(free_port) || return 1
+    http=$(free_port) || return 1
+    while [[ $http == "$dns" ]]; do http=$(free_port) || return 1; done
     # fd 3 is closed so that bats does not wait for the server at the end of the test.
     "$SERVE" -c empty.toml --listen "127.0.0.1:$dns" --http "127.0.0.1:$http" \
         --key-file "$keyfile" --state-dir "$name/state" >>"$name/log" 2>&1 3>&- &
