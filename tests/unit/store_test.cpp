@@ -298,6 +298,25 @@ TEST(Store, ApplyTakesEachItemOnItsOwn) {
 
 // ---- images: stale, damaged, removed ----------------------------------------------------------
 
+TEST(Store, ZoneOverSeveralShardPagesRestartsFromItsImage) {
+    // Over 256 shards (48 nodes each): the index spans more than one page of shards, and a
+    // delta on the mapped zone clones only the page it changes.
+    Fixture f;
+    {
+        auto e = f.restart(0);
+        expect_ok(put(*e, version(13000)));
+        expect_ok(e->store.patch_zone(diff_zones(version(13000), version(13001))));
+        e->store.drain();
+    }
+    auto e = f.restart();
+    EXPECT_EQ(e->store.counters().images_loaded.load(), 1u) << e->logged();
+    EXPECT_GT(e->zone()->nodes(), 256u * 48);
+    expect_serves(*e, version(13001));
+    expect_ok(e->store.patch_zone(diff_zones(version(13001), version(13002))));
+    EXPECT_TRUE(e->zone()->find(lower(W("h13002.example.com."))));
+    EXPECT_TRUE(e->zone()->find(lower(W("h1.example.com."))));
+}
+
 TEST(Store, StaleImageOfAnEarlierPutIsNotUsed) {
     Fixture f;
     std::string old_image;
