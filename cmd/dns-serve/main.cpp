@@ -11,6 +11,7 @@
 #include "serve/state_dir.hpp"
 #include "serve/store.hpp"
 #include "util/log.hpp"
+#include "util/run_main.hpp"
 #include "zone/zonefile.hpp"
 
 #include <CLI/CLI.hpp>
@@ -215,13 +216,5 @@ int run(int argc, char** argv) {
 } // namespace
 
 int main(int argc, char** argv) {
-    try {
-        return run(argc, argv);
-    } catch (const Error& e) {
-        std::cerr << "dns-serve: " << e.what() << '\n';
-        return e.code();
-    } catch (const std::exception& e) {
-        std::cerr << "dns-serve: internal error: " << e.what() << '\n';
-        return ex_software;
-    }
+    return endpointdns::util::run_main("dns-serve", argc, argv, run);
 }

@@ -3,6 +3,7 @@
 #include "config/config.hpp"
 #include "error.hpp"
 #include "util/atomic_file.hpp"
+#include "util/run_main.hpp"
 #include "zone/check.hpp"
 #include "zone/stream.hpp"
 #include "zone/text.hpp"
@@ -260,13 +261,5 @@ int run(int argc, char** argv) {
 } // namespace
 
 int main(int argc, char** argv) {
-    try {
-        return run(argc, argv);
-    } catch (const Error& e) {
-        std::cerr << "zone-compile: " << e.what() << '\n';
-        return e.code();
-    } catch (const std::exception& e) {
-        std::cerr << "zone-compile: internal error: " << e.what() << '\n';
-        return ex_software;
-    }
+    return endpointdns::util::run_main("zone-compile", argc, argv, run);
 }

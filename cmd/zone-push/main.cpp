@@ -4,6 +4,7 @@
 #include "http/client.hpp"
 #include "push.hpp"
 #include "settings.hpp"
+#include "util/run_main.hpp"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -243,13 +244,5 @@ int run(int argc, char** argv) {
 } // namespace
 
 int main(int argc, char** argv) {
-    try {
-        return run(argc, argv);
-    } catch (const Error& e) {
-        std::cerr << "zone-push: " << e.what() << '\n';
-        return e.code();
-    } catch (const std::exception& e) {
-        std::cerr << "zone-push: internal error: " << e.what() << '\n';
-        return ex_software;
-    }
+    return endpointdns::util::run_main("zone-push", argc, argv, run);
 }
