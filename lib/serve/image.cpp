@@ -3,6 +3,7 @@
 #include "serve/image.hpp"
 
 #include "error.hpp"
+#include "serve/state_dir.hpp"
 
 #include <cerrno>
 #include <cstring>
@@ -16,14 +17,38 @@ namespace endpointdns::serve {
 namespace {} // namespace
 
 bool file_identity(const std::string& path, uint64_t tag[4]) {
-    struct stat st {};
-    if (::stat(path.c_str(), &st) != 0) {
+    // Inode, size and time alone can repeat (inode numbers are reused at once on ext4, and
+    // some file systems keep whole seconds), so the content's CRC-32C is part of it too.
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
         return false;
     }
-    tag[0] = uint64_t(st.st_dev);
-    tag[1] = uint64_t(st.st_ino);
-    tag[2] = uint64_t(st.st_size);
-    tag[3] = uint64_t(st.st_mtim.tv_sec) * 1000000000ull + uint64_t(st.st_mtim.tv_nsec);
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) {
+        ::close(fd);
+        return false;
+    }
+    uint32_t crc = 0;
+    std::string buf(size_t(1) << 20, '\0');
+    for (;;) {
+        ssize_t n = ::read(fd, buf.data(), buf.size());
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0) {
+            ::close(fd);
+            return false;
+        }
+        if (n == 0) {
+            break;
+        }
+        crc = journal::crc32c(std::string_view(buf.data(), size_t(n)), crc);
+    }
+    ::close(fd);
+    tag[0] = uint64_t(st.st_ino);
+    tag[1] = uint64_t(st.st_size);
+    tag[2] = uint64_t(st.st_mtim.tv_sec) * 1000000000ull + uint64_t(st.st_mtim.tv_nsec);
+    tag[3] = crc;
     return true;
 }
 

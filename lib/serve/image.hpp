@@ -9,11 +9,13 @@
 namespace endpointdns::serve {
 
 // An image is a cache, never the truth: it is tied to one zone file by the file's identity
-// (device, inode, size, modification time), so a rewritten zone file makes it stale, and it
+// (inode, size, modification time and a CRC-32C of its content), so a rewritten zone file
+// makes it stale, and it
 // carries a checksum, so a damaged one is refused. Either way the zone file is parsed instead.
 // Images are written without fsync: losing one costs a slower start, nothing else.
 
-// The identity of a zone file (device, inode, size, modification time); false when absent.
+// The identity of a zone file (inode, size, modification time, CRC-32C of the content);
+// false when it cannot be read.
 bool file_identity(const std::string& xfr_path, uint64_t id[4]);
 
 // Writes the image of `zone` (the zone exactly as in the zone file whose identity is `id`,

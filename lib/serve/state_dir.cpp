@@ -577,11 +577,13 @@ void StateDir::load(const std::function<void(Loaded&&)>& on_zone,
         on_error(dir_ + ": cannot read: " + std::strerror(errno));
         return;
     }
-    std::vector<std::string> zones, journals, temps;
+    std::vector<std::string> zones, journals, temps, images;
     while (dirent* e = ::readdir(d)) {
         std::string_view name = e->d_name;
-        if (is_temp(name))
+        if (is_temp(name) || ends_with(name, ".idx.tmp"))
             temps.emplace_back(name);
+        else if (ends_with(name, ".idx") && name.size() > 4)
+            images.emplace_back(name.substr(0, name.size() - 4));
         else if (ends_with(name, ".xfr") && name.size() > 4)
             zones.emplace_back(name.substr(0, name.size() - 4));
         else if (ends_with(name, ".jnl") && name.size() > 4)
@@ -593,6 +595,17 @@ void StateDir::load(const std::function<void(Loaded&&)>& on_zone,
     if (read_only()) { // they may be a running server's, in use
         temps.clear();
         journals.clear();
+        images.clear();
+    }
+    // Index images (the store's, serve/image.hpp) of zones whose file is gone: a crash between
+    // removing a zone and its image.
+    for (const auto& i : images) {
+        if (std::binary_search(zones.begin(), zones.end(), i)) continue;
+        std::string p = dir_ + "/" + i + ".idx";
+        if (::unlink(p.c_str()) == 0) {
+            on_error(p + ": warning: removed an index image without a zone file");
+            changed = true;
+        }
     }
     for (const auto& t : temps) {
         std::string p = dir_ + "/" + t;

@@ -623,7 +623,11 @@ TEST(Store, ImageOfAZoneWithoutItsZoneFileIsIgnored) {
     }
     fs::remove(f.xfr);
     fs::remove(f.jnl);
+    std::ofstream(f.idx + ".tmp") << "left by a crash during an image write";
     auto e = f.restart(1);
     EXPECT_FALSE(e->zone());
     EXPECT_EQ(e->store.counters().images_loaded.load(), 1u);
+    // Both leftovers are removed at load, so they cannot pile up.
+    EXPECT_FALSE(fs::exists(f.idx));
+    EXPECT_FALSE(fs::exists(f.idx + ".tmp"));
 }
