@@ -107,10 +107,9 @@ int main(int argc, char** argv) {
             step.to_soa = {d.origin, dns::rrtype::SOA, dns::rrclass::IN, 3600,
                            soa_rdata(origin, serial + 1)};
             std::string txt = "push " + std::to_string(r);
-            step.added.push_back({*dns::Name::parse("push-bench-" + std::to_string(serial) +
-                                                    "." + origin),
-                                  dns::rrtype::TXT, dns::rrclass::IN, 300,
-                                  std::string(1, char(txt.size())) + txt});
+            step.added.push_back(
+                {*dns::Name::parse("push-bench-" + std::to_string(serial) + "." + origin),
+                 dns::rrtype::TXT, dns::rrclass::IN, 300, std::string(1, char(txt.size())) + txt});
             d.steps.push_back(step);
             std::string body;
             zone::StreamWriter w([&](std::string_view m) { body.append(m); });
