@@ -33,33 +33,6 @@ using namespace endpointdns::test;
 
 namespace {
 
-class TempDir {
-public:
-    TempDir() {
-        std::string tmpl = (fs::temp_directory_path() / "unit-state-dir-XXXXXX").string();
-        EXPECT_NE(::mkdtemp(tmpl.data()), nullptr);
-        path_ = tmpl;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    const std::string& path() const { return path_; }
-
-private:
-    std::string path_;
-};
-
-std::string slurp(const std::string& path) {
-    std::ifstream f(path, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(f), {});
-}
-
-void spit(const std::string& path, std::string_view bytes) {
-    std::ofstream f(path, std::ios::binary | std::ios::trunc);
-    f.write(bytes.data(), std::streamsize(bytes.size()));
-}
-
 void append(const std::string& path, std::string_view bytes) {
     std::ofstream f(path, std::ios::binary | std::ios::app);
     f.write(bytes.data(), std::streamsize(bytes.size()));
@@ -129,7 +102,7 @@ std::vector<uint32_t> delta_serials(const StateDir::Loaded& l) {
 
 // A directory with example.com at version 1 and deltas to version `to`.
 struct Fixture {
-    TempDir tmp;
+    TempDir tmp{"unit-state-dir"};
     StateDir dir{tmp.path() + "/state"};
     dns::Name origin = N("example.com.");
     std::string xfr = dir.path() + "/example.com.xfr";
@@ -267,7 +240,7 @@ TEST(StateDir, FileStemIsAlwaysASafeFileName) {
 // ---- round trips ------------------------------------------------------------------------------
 
 TEST(StateDir, CreatesTheDirectory) {
-    TempDir tmp;
+    TempDir tmp{"unit-state-dir"};
     StateDir dir(tmp.path() + "/a/b/state/");
     EXPECT_EQ(dir.path(), tmp.path() + "/a/b/state");
     EXPECT_TRUE(fs::is_directory(dir.path()));
@@ -557,7 +530,7 @@ TEST(StateDirCrash, WriteZoneStoppedBeforeTheZoneFile) {
 }
 
 TEST(StateDirCrash, WriteZoneOfANewZoneStoppedBeforeItsJournal) {
-    TempDir tmp;
+    TempDir tmp{"unit-state-dir"};
     StateDir dir(tmp.path());
     spit(tmp.path() + "/example.com.xfr", zone_to_stream(version(2)));
     auto l = load(dir);
@@ -651,7 +624,7 @@ TEST(StateDirDamage, GapStopsTheChain) {
 
 TEST(StateDirDamage, StaleLeadingDeltasAreSkipped) {
     // A journal that names version 2 as its zone file but still holds 1->2 first.
-    TempDir tmp;
+    TempDir tmp{"unit-state-dir"};
     StateDir dir(tmp.path());
     std::string v2 = zone_to_stream(version(2));
     spit(tmp.path() + "/example.com.xfr", v2);
@@ -703,7 +676,7 @@ TEST(StateDirDamage, CorruptZoneFileIsSkippedOthersLoad) {
 }
 
 TEST(StateDirDamage, WrongOrTruncatedZoneFiles) {
-    TempDir tmp;
+    TempDir tmp{"unit-state-dir"};
     StateDir dir(tmp.path());
     std::string v1 = zone_to_stream(version(1));
     spit(tmp.path() + "/other.example.xfr", v1);                    // not its zone

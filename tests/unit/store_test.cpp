@@ -34,33 +34,6 @@ using namespace endpointdns::test;
 
 namespace {
 
-class TempDir {
-public:
-    TempDir() {
-        std::string tmpl = (fs::temp_directory_path() / "unit-store-XXXXXX").string();
-        EXPECT_NE(::mkdtemp(tmpl.data()), nullptr);
-        path_ = tmpl;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    const std::string& path() const { return path_; }
-
-private:
-    std::string path_;
-};
-
-std::string slurp(const std::string& path) {
-    std::ifstream f(path, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(f), {});
-}
-
-void spit(const std::string& path, std::string_view bytes) {
-    std::ofstream f(path, std::ios::binary | std::ios::trunc);
-    f.write(bytes.data(), std::streamsize(bytes.size()));
-}
-
 std::string lower(std::string_view wire) {
     std::string s(wire);
     for (auto& c : s) c = char(dns::ascii_lower(uint8_t(c)));
@@ -114,7 +87,7 @@ struct Edge {
 
 // A directory and the paths of example.com's files in it.
 struct Fixture {
-    TempDir tmp;
+    TempDir tmp{"unit-store"};
     std::string path = tmp.path() + "/state";
     std::string xfr = path + "/example.com.xfr";
     std::string jnl = path + "/example.com.jnl";

@@ -75,31 +75,6 @@ std::string rdata_of(const Parsed& p, std::string_view owner, uint16_t type) {
     return v.empty() ? std::string("<none>") : std::string(v[0].rdata);
 }
 
-class TempDir {
-public:
-    TempDir() {
-        std::string tmpl =
-            (std::filesystem::temp_directory_path() / "unit-zonefile-XXXXXX").string();
-        char* d = mkdtemp(tmpl.data());
-        EXPECT_NE(d, nullptr);
-        path_ = tmpl;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path_, ec);
-    }
-    std::string write(const std::string& rel, std::string_view content) const {
-        std::filesystem::path p = std::filesystem::path(path_) / rel;
-        std::filesystem::create_directories(p.parent_path());
-        std::ofstream(p, std::ios::binary) << content;
-        return p.string();
-    }
-    const std::string& path() const { return path_; }
-
-private:
-    std::string path_;
-};
-
 } // namespace
 
 // ---- TTLs ----------------------------------------------------------------------------------
@@ -546,7 +521,7 @@ TEST(ZoneFile, MaxErrorsStopsParsing) {
 // ---- $INCLUDE and files --------------------------------------------------------------------
 
 TEST(ZoneFile, IncludeRelativeToIncludingFile) {
-    TempDir dir;
+    TempDir dir("unit-zonefile");
     dir.write("sub/hosts.inc", "www IN A 192.0.2.1\n"
                                "bad IN A 300.0.0.1\n"  // line 2 of the included file
                                "$INCLUDE more.inc\n"); // relative to sub/
@@ -587,7 +562,7 @@ TEST(ZoneFile, IncludeRelativeToIncludingFile) {
 }
 
 TEST(ZoneFile, IncludeThroughParseZoneText) {
-    TempDir dir;
+    TempDir dir("unit-zonefile");
     dir.write("inc/a.inc", "a IN A 192.0.2.1\n");
     Diagnostics d;
     Zone z = parse_zone_text("$TTL 1\n$INCLUDE inc/a.inc\n", dir.path() + "/main.zone",
@@ -597,7 +572,7 @@ TEST(ZoneFile, IncludeThroughParseZoneText) {
 }
 
 TEST(ZoneFile, IncludeLoopIsBounded) {
-    TempDir dir;
+    TempDir dir("unit-zonefile");
     std::string self = dir.write("loop.zone", "$TTL 1\nx IN TXT \"once\"\n$INCLUDE loop.zone\n");
     Diagnostics d;
     Zone z = parse_zone_file(self, N("example.com."), d);
