@@ -149,11 +149,12 @@ dump_records() {
 
 # --- free ports (dns-serve tests) -------------------------------------------------------
 # free_port: prints a port on 127.0.0.1 where nothing listens on TCP or UDP, picked at random
-# from 20000-59999 so that parallel test runs rarely collide.
+# from 10000-31999: below the kernel's ephemeral range (32768-60999), so a client socket of a
+# parallel test (curl, dig) cannot take it between the pick and the bind.
 free_port() {
     local p tries=0
     while ((tries++ < 100)); do
-        p=$((20000 + RANDOM % 40000))
+        p=$((10000 + RANDOM % 22000))
         if ! ss -Hlnut "( sport = :$p )" 2>/dev/null | grep -q .; then
             printf '%s\n' "$p"
             return 0

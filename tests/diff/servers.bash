@@ -30,7 +30,7 @@ diff_zone_names() {
 diff_free_port() {
     local p
     while :; do
-        p=$((20000 + RANDOM % 40000))
+        p=$((10000 + RANDOM % 22000))
         if ! ss -Hlnut "( sport = :$p )" 2>/dev/null | grep -q .; then
             printf '%s\n' "$p"
             return 0
