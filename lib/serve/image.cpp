@@ -16,16 +16,27 @@ namespace endpointdns::serve {
 
 namespace {} // namespace
 
-bool file_identity(const std::string& path, uint64_t tag[4]) {
-    // Inode, size and time alone can repeat (inode numbers are reused at once on ext4, and
-    // some file systems keep whole seconds), so the content's CRC-32C is part of it too.
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
+namespace {
+
+// Inode, size and time alone can repeat (inode numbers are reused at once on ext4, and some
+// file systems keep whole seconds), so the content's CRC-32C is part of the identity too.
+bool stat_identity(const std::string& path, uint32_t crc, uint64_t tag[4]) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) {
         return false;
     }
-    struct stat st {};
-    if (::fstat(fd, &st) != 0) {
-        ::close(fd);
+    tag[0] = uint64_t(st.st_ino);
+    tag[1] = uint64_t(st.st_size);
+    tag[2] = uint64_t(st.st_mtim.tv_sec) * 1000000000ull + uint64_t(st.st_mtim.tv_nsec);
+    tag[3] = crc;
+    return true;
+}
+
+} // namespace
+
+bool file_identity(const std::string& path, uint64_t tag[4]) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
         return false;
     }
     uint32_t crc = 0;
@@ -45,11 +56,7 @@ bool file_identity(const std::string& path, uint64_t tag[4]) {
         crc = journal::crc32c(std::string_view(buf.data(), size_t(n)), crc);
     }
     ::close(fd);
-    tag[0] = uint64_t(st.st_ino);
-    tag[1] = uint64_t(st.st_size);
-    tag[2] = uint64_t(st.st_mtim.tv_sec) * 1000000000ull + uint64_t(st.st_mtim.tv_nsec);
-    tag[3] = crc;
-    return true;
+    return stat_identity(path, crc, tag);
 }
 
 namespace {
@@ -94,10 +101,10 @@ void write_image_file(const ServeZone& zone, const uint64_t id[4], const std::st
     }
 }
 
-Result<std::shared_ptr<const ServeZone>> map_image_file(const std::string& xfr_path,
-                                                        const std::string& image_path) {
+Result<std::shared_ptr<const ServeZone>>
+map_image_file(const std::string& xfr_path, uint32_t xfr_crc, const std::string& image_path) {
     uint64_t want[4];
-    if (!file_identity(xfr_path, want)) {
+    if (!stat_identity(xfr_path, xfr_crc, want)) {
         return fail("no zone file " + xfr_path);
     }
     int fd = ::open(image_path.c_str(), O_RDONLY | O_CLOEXEC);

@@ -25,7 +25,9 @@ void write_image_file(const ServeZone& zone, const uint64_t id[4], const std::st
 
 // Maps `image_path` and returns its zone when it matches the current `xfr_path`; an error
 // value says why not (missing, stale, damaged).
-Result<std::shared_ptr<const ServeZone>> map_image_file(const std::string& xfr_path,
-                                                        const std::string& image_path);
+// `xfr_crc` is the zone file's CRC-32C, which the caller has computed already (the state
+// directory reads the file once to match it to its journal).
+Result<std::shared_ptr<const ServeZone>>
+map_image_file(const std::string& xfr_path, uint32_t xfr_crc, const std::string& image_path);
 
 } // namespace endpointdns::serve

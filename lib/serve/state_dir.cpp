@@ -645,14 +645,14 @@ void StateDir::load_one(const std::string& stem, const std::function<void(Loaded
     auto bytes = read_file(xfr);
     if (!bytes) return; // removed since the directory was read
 
+    journal::FileId id = journal::file_id(*bytes); // read once: the journal's and the image's
     if (prebuilt) {
-        if (auto pre = prebuilt(stem, xfr)) {
+        if (auto pre = prebuilt(stem, xfr, id.crc)) {
             if (file_stem(pre->first) != stem)
                 return on_error(xfr + ": prebuilt zone " + pre->first.to_text() +
                                 " does not belong to this file");
             Loaded out{zone::Zone(pre->first), {}, xfr, stem, true};
-            return finish_load(std::move(out), journal::file_id(*bytes), pre->second, jnl, on_zone,
-                               on_error);
+            return finish_load(std::move(out), id, pre->second, jnl, on_zone, on_error);
         }
     }
     zone::StreamReader reader(*bytes);
@@ -670,7 +670,6 @@ void StateDir::load_one(const std::string& stem, const std::function<void(Loaded
                         ", whose file would be " + file_stem(item.zone->origin()) + ".xfr");
     auto serial = item.zone->serial();
     if (!serial) return on_error(xfr + ": no SOA at the apex");
-    journal::FileId id = journal::file_id(*bytes);
     bytes.reset(); // the zone holds its own copy
 
     Loaded out{std::move(*item.zone), {}, xfr, stem, false};

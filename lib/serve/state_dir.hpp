@@ -51,8 +51,9 @@ public:
     // Optional shortcut for zones the caller can restore without parsing (an index image):
     // given a stem and its .xfr path, the origin and serial of that exact file, or nullopt to
     // have the file parsed. The file is still read once to match it to its journal.
+    // The file's size and CRC-32C (`crc`) come along, so the caller need not read it again.
     using Prebuilt = std::function<std::optional<std::pair<Name, uint32_t>>(
-        const std::string& stem, const std::string& xfr)>;
+        const std::string& stem, const std::string& xfr, uint32_t crc)>;
     // Reads every zone, in file-name order. Problems go to on_error as one line each:
     // "path: why" for errors (the zone file or part of the journal is not used) and
     // "path: warning: why" for repairs that lose nothing acknowledged (a torn journal tail

@@ -59,9 +59,9 @@ size_t Store::load() {
     std::vector<std::shared_ptr<const ServeZone>> zones;
     // Zones whose index image matches their zone file are mapped, not parsed (image.hpp).
     std::unordered_map<std::string, std::shared_ptr<const ServeZone>> mapped;
-    auto prebuilt = [&](const std::string& stem,
-                        const std::string& xfr) -> std::optional<std::pair<Name, uint32_t>> {
-        auto z = map_image_file(xfr, dir_.path() + "/" + stem + ".idx");
+    auto prebuilt = [&](const std::string& stem, const std::string& xfr,
+                        uint32_t crc) -> std::optional<std::pair<Name, uint32_t>> {
+        auto z = map_image_file(xfr, crc, dir_.path() + "/" + stem + ".idx");
         if (!z) {
             return std::nullopt;
         }

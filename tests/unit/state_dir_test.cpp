@@ -362,10 +362,12 @@ TEST(StateDir, PrebuiltZonesAreNotParsedButGetTheirJournal) {
     Loaded l;
     f.dir.load([&](StateDir::Loaded&& z) { l.zones.push_back(std::move(z)); },
                [&](const std::string& m) { l.messages.push_back(m); },
-               [&](const std::string& stem,
-                   const std::string& xfr) -> std::optional<std::pair<dns::Name, uint32_t>> {
+               [&](const std::string& stem, const std::string& xfr,
+                   uint32_t crc) -> std::optional<std::pair<dns::Name, uint32_t>> {
                    asked.push_back(stem);
                    EXPECT_EQ(xfr, f.dir.path() + "/" + stem + ".xfr");
+                   // The CRC of the file, as read for the journal: the hook need not read it.
+                   EXPECT_EQ(crc, endpointdns::serve::journal::crc32c(slurp(xfr)));
                    if (stem == "example.com") return std::make_pair(N("example.com."), 1u);
                    return std::nullopt;
                });
