@@ -163,6 +163,52 @@ free_port() {
     echo "free_port: no free port found" >&2
     return 1
 }
+
+# launch_edge NAME KEYFILE CONFIG [DNS-SERVE-ARGS...]: starts dns-serve in the background on
+# two free loopback ports with NAME/state, the key in KEYFILE and the configuration CONFIG,
+# logging to NAME/log, and waits until GET /v1/health answers 200. A port picked free can be
+# taken by a parallel test before dns-serve binds it (exit 69): then it picks new ports and
+# tries again, a few times. Sets LAUNCHED_PID, LAUNCHED_DNS and LAUNCHED_HTTP (also when it
+# fails, so the caller can kill a server that never answered). Fails showing the log.
+launch_edge() {
+    local name=$1 keyfile=$2 config=$3 tries attempts=0 status rc
+    shift 3
+    mkdir -p "$name/state" || return 1
+    while :; do
+        LAUNCHED_DNS=$(free_port) || return 1
+        LAUNCHED_HTTP=$(free_port) || return 1
+        while [[ $LAUNCHED_HTTP == "$LAUNCHED_DNS" ]]; do
+            LAUNCHED_HTTP=$(free_port) || return 1
+        done
+        # fd 3 is closed so that bats does not wait for the server at the end of the test.
+        "$BIN/dns-serve" -c "$config" --listen "127.0.0.1:$LAUNCHED_DNS" \
+            --http "127.0.0.1:$LAUNCHED_HTTP" --key-file "$keyfile" --state-dir "$name/state" \
+            "$@" >>"$name/log" 2>&1 3>&- &
+        LAUNCHED_PID=$!
+        tries=0
+        while :; do
+            status=$(curl -s -m 2 -o /dev/null -w '%{http_code}' \
+                -H "Authorization: Bearer $(<"$keyfile")" \
+                "http://127.0.0.1:$LAUNCHED_HTTP/v1/health") || true
+            [[ $status == 200 ]] && return 0
+            [[ -e /proc/$LAUNCHED_PID && $(awk '{ print $3 }' "/proc/$LAUNCHED_PID/stat" \
+                2>/dev/null) != Z ]] || break
+            if ((++tries > 400)); then
+                echo "dns-serve ($name) did not answer GET /v1/health within 20 s; its log:" >&2
+                cat "$name/log" >&2
+                return 1
+            fi
+            sleep 0.05
+        done
+        rc=0
+        wait "$LAUNCHED_PID" || rc=$?
+        if ((rc != 69 || ++attempts >= 3)); then
+            echo "dns-serve ($name) exited with status $rc before answering; its log:" >&2
+            cat "$name/log" >&2
+            return 1
+        fi
+    done
+}
 # --- end free ports ---------------------------------------------------------------------
 
 # small_zone FILE ORIGIN SERIAL [RECORD-LINE...]: a small valid zone file (SOA, NS, glue, a

@@ -36,47 +36,21 @@ running() {
 # 200. When a port was taken in the meantime (exit 69), it tries again with other ports.
 # Fails, showing the log, when the process exits or the API does not answer within 20 s.
 start_edge() {
-    local name=$1 tries=0 attempts=0 status rc
+    local name=$1 rc=0
     shift
-    mkdir -p "$name/state" || return 1
+    mkdir -p "$name" || return 1
     if [[ ! -s $name/key ]]; then
         (umask 077 && od -An -tx1 -N24 /dev/urandom | tr -d ' \n' >"$name/key") || return 1
     fi
     EDGE_NAME=$name
     EDGE_KEY=$(<"$name/key")
-    while :; do
-        EDGE_DNS=$(free_port) || return 1
-        EDGE_HTTP=$(free_port) || return 1
-        while [[ $EDGE_HTTP == "$EDGE_DNS" ]]; do EDGE_HTTP=$(free_port) || return 1; done
-        # fd 3 is closed so that bats does not wait for the server at the end of the test.
-        "$SERVE" -c "${EDGE_CONFIG:-empty.toml}" --listen "127.0.0.1:$EDGE_DNS" \
-            --http "127.0.0.1:$EDGE_HTTP" --key-file "$name/key" --state-dir "$name/state" \
-            --threads 2 "$@" >>"$name/log" 2>&1 3>&- &
-        EDGE_PID=$!
-        EDGE_PIDS+=("$EDGE_PID")
-        echo "$EDGE_PID" >"$name/pid"
-        tries=0
-        while :; do
-            status=$(curl -s -m 2 -o /dev/null -w '%{http_code}' \
-                -H "Authorization: Bearer $EDGE_KEY" "http://127.0.0.1:$EDGE_HTTP/v1/health") ||
-                true
-            [[ $status == 200 ]] && return 0
-            running "$EDGE_PID" || break
-            if ((++tries > 400)); then
-                echo "dns-serve ($name) did not answer GET /v1/health within 20 s; its log:" >&2
-                cat "$name/log" >&2
-                return 1
-            fi
-            sleep 0.05
-        done
-        rc=0
-        wait "$EDGE_PID" || rc=$?
-        if ((rc != 69 || ++attempts >= 3)); then
-            echo "dns-serve ($name) exited with status $rc before answering; its log:" >&2
-            cat "$name/log" >&2
-            return 1
-        fi
-    done
+    launch_edge "$name" "$name/key" "${EDGE_CONFIG:-empty.toml}" --threads 2 "$@" || rc=$?
+    EDGE_PID=$LAUNCHED_PID
+    EDGE_DNS=$LAUNCHED_DNS
+    EDGE_HTTP=$LAUNCHED_HTTP
+    EDGE_PIDS+=("$EDGE_PID")
+    echo "$EDGE_PID" >"$name/pid"
+    return "$rc"
 }
 
 # stop_edge [SIGNAL]: sends SIGNAL (default TERM) to the current edge and waits for it; sets

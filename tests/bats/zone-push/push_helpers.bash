@@ -41,44 +41,13 @@ require_serve() {
 # start_push_edge NAME [KEYFILE]: starts dns-serve on free ports with NAME/state and the key in
 # KEYFILE (default: key) and waits until GET /v1/health answers 200 (at most 20 s).
 start_push_edge() {
-    local name=$1 keyfile=${2:-key} tries=0 attempts=0 status dns http pid upper rc
-    mkdir -p "$name/state" || return 1
-    upper=${name^^}
-    # A port picked free can be taken by a parallel test before dns-serve binds it (exit 69):
-    # pick new ones and try again, a few times.
-    while :; do
-        dns=$(free_port) || return 1
-        http=$(free_port) || return 1
-        while [[ $http == "$dns" ]]; do http=$(free_port) || return 1; done
-        # fd 3 is closed so that bats does not wait for the server at the end of the test.
-        "$SERVE" -c empty.toml --listen "127.0.0.1:$dns" --http "127.0.0.1:$http" \
-            --key-file "$keyfile" --state-dir "$name/state" >>"$name/log" 2>&1 3>&- &
-        pid=$!
-        PUSH_PIDS+=("$pid")
-        printf -v "${upper}_DNS" '%s' "$dns"
-        printf -v "${upper}_HTTP" '%s' "$http"
-        printf -v "${upper}_URL" '%s' "http://127.0.0.1:$http"
-        tries=0
-        while :; do
-            status=$(curl -s -m 2 -o /dev/null -w '%{http_code}' \
-                -H "Authorization: Bearer $(<"$keyfile")" "http://127.0.0.1:$http/v1/health") || true
-            [[ $status == 200 ]] && return 0
-            kill -0 "$pid" 2>/dev/null || break
-            if ((++tries > 400)); then
-                echo "dns-serve ($name) did not answer GET /v1/health within 20 s; its log:" >&2
-                cat "$name/log" >&2
-                return 1
-            fi
-            sleep 0.05
-        done
-        rc=0
-        wait "$pid" || rc=$?
-        if ((rc != 69 || ++attempts >= 3)); then
-            echo "dns-serve ($name) exited with status $rc before answering; its log:" >&2
-            cat "$name/log" >&2
-            return 1
-        fi
-    done
+    local name=$1 keyfile=${2:-key} upper=${1^^} rc=0
+    launch_edge "$name" "$keyfile" empty.toml || rc=$?
+    PUSH_PIDS+=("$LAUNCHED_PID")
+    printf -v "${upper}_DNS" '%s' "$LAUNCHED_DNS"
+    printf -v "${upper}_HTTP" '%s' "$LAUNCHED_HTTP"
+    printf -v "${upper}_URL" '%s' "http://127.0.0.1:$LAUNCHED_HTTP"
+    return "$rc"
 }
 
 # push_teardown: kills every edge this test started that is still running.
