@@ -12,6 +12,7 @@
 #include "serve/store.hpp"
 #include "util/log.hpp"
 #include "util/run_main.hpp"
+#include "util/secret.hpp"
 #include "zone/zonefile.hpp"
 
 #include <CLI/CLI.hpp>
@@ -72,24 +73,9 @@ Settings load_settings(const std::string& path, bool explicit_path) {
     return s;
 }
 
-// The server key: the key file's content without surrounding whitespace; never empty.
+// The server key: the key file's content without surrounding whitespace, 16 characters at least.
 std::string read_key(const std::string& path) {
-    std::string k;
-    try {
-        k = zone::read_file(path);
-    } catch (const Error& e) {
-        throw Error(ex_config, "cannot read the key file: " + std::string(e.what()));
-    }
-    auto first = k.find_first_not_of(" \t\r\n");
-    auto last = k.find_last_not_of(" \t\r\n");
-    if (first == std::string::npos) {
-        throw Error(ex_config, path + ": the key file is empty");
-    }
-    k = k.substr(first, last - first + 1);
-    if (k.size() < 16) {
-        throw Error(ex_config, path + ": the key is shorter than 16 characters");
-    }
-    return k;
+    return util::read_secret(path, 16);
 }
 
 int run(int argc, char** argv) {
