@@ -251,6 +251,7 @@ void run_client(Shared& s, long index, ClientResult& r) {
         if (s.errors_shown.fetch_add(1) < s.o.show_errors) {
             std::lock_guard lock(s.err_mutex);
             if (rc == CURLE_OK) {
+                std::replace(answer.begin(), answer.end(), '\n', ' '); // one line per error
                 std::fprintf(stderr, "api_load: %s %s: %ld: %.300s\n", s.o.method.c_str(),
                              url.c_str(), code, answer.c_str());
             } else {
