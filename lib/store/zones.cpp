@@ -354,6 +354,8 @@ ChangeResult apply_edits(Conn& c, Domain& d, const std::vector<Edit>& edits, con
     after = before;
     auto current = [&](const Key& k) -> std::optional<Rrset>& { return after[k]; };
 
+    // A new RRset without a TTL gets an hour (or the zone's minimum when that is longer).
+    const uint32_t default_ttl = std::max<uint32_t>(3600, d.min_ttl);
     std::map<Key, size_t> last_item; // the last edit of each RRset, for error reports
     for (size_t i = 0; i < edits.size(); ++i) {
         const Edit& e = edits[i];
@@ -381,7 +383,7 @@ ChangeResult apply_edits(Conn& c, Domain& d, const std::vector<Edit>& edits, con
             if (e.records.empty()) {
                 cur.reset();
             } else {
-                Rrset r{e.name,    e.type, e.ttl.value_or(cur ? cur->ttl : d.soa.minimum),
+                Rrset r{e.name,    e.type, e.ttl.value_or(cur ? cur->ttl : default_ttl),
                         e.records, 0,      {}};
                 cur = std::move(r);
             }
@@ -391,7 +393,7 @@ ChangeResult apply_edits(Conn& c, Domain& d, const std::vector<Edit>& edits, con
             break;
         case Edit::Op::add_records:
             if (!cur) {
-                cur = Rrset{e.name, e.type, e.ttl.value_or(d.soa.minimum), {}, 0, {}};
+                cur = Rrset{e.name, e.type, e.ttl.value_or(default_ttl), {}, 0, {}};
             } else if (e.ttl) {
                 cur->ttl = *e.ttl;
             }

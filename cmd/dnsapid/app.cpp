@@ -1,0 +1,372 @@
+// SPDX-License-Identifier: MIT
+// dnsapid's REST API: routing, authentication, plan limits and usage around the handlers.
+#include "app.hpp"
+
+#include "common.hpp"
+
+#include "error.hpp"
+#include "util/log.hpp"
+
+#include <cppconn/exception.h>
+
+#include <chrono>
+#include <cmath>
+
+namespace endpointdns::api {
+
+namespace {
+
+// Latency histogram bounds in seconds (Prometheus "le").
+constexpr double bounds[] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5};
+
+http::Response problem_response(const Problem& p) {
+    nlohmann::json j = p.extra;
+    j["type"] = "https://endpointdns.dev/problems/" + p.type;
+    j["title"] = p.title;
+    j["status"] = p.status;
+    j["detail"] = p.detail;
+    http::Response r = json_response(p.status, j);
+    r.content_type = "application/problem+json";
+    for (const auto& [k, v] : p.headers.fields()) r.headers.set(k, v);
+    return r;
+}
+
+std::vector<std::string> split_path(const std::string& path) {
+    std::vector<std::string> out;
+    size_t at = 0;
+    while (at <= path.size()) {
+        size_t slash = path.find('/', at);
+        if (slash == std::string::npos) slash = path.size();
+        if (slash > at) out.push_back(path.substr(at, slash - at));
+        at = slash + 1;
+    }
+    return out;
+}
+
+} // namespace
+
+store::Actor Ctx::actor() const {
+    store::Actor a;
+    a.account_id = who.account_id;
+    if (!who.admin) a.key_id = who.key_id;
+    a.name = who.admin ? "admin" : who.key_prefix;
+    a.remote = req.remote;
+    return a;
+}
+
+App::App(Settings settings, std::string admin_key, store::Pool& pool)
+    : settings_(std::move(settings)), admin_key_(std::move(admin_key)), pool_(pool),
+      usage_(pool, settings_.usage_flush_ms) {}
+
+App::~App() = default;
+
+void App::set_admin_key(std::string key) {
+    std::lock_guard lock(admin_mu_);
+    admin_key_ = std::move(key);
+}
+
+Principal App::authenticate(const http::Request& req) {
+    const std::string* h = req.headers.find("Authorization");
+    auto unauthorized = [](const std::string& detail) {
+        Problem p;
+        p.status = 401;
+        p.type = "unauthorized";
+        p.title = "Authentication required";
+        p.detail = detail;
+        p.headers.set("WWW-Authenticate", "Bearer realm=\"dnsapid\"");
+        throw p;
+    };
+    if (!h) unauthorized("send an API key: Authorization: Bearer <key>");
+    {
+        std::lock_guard lock(admin_mu_);
+        if (http::bearer_matches(*h, admin_key_)) {
+            Principal p;
+            p.admin = true;
+            return p;
+        }
+    }
+    std::string_view v = *h;
+    if (v.size() < 7 || !http::iequals(v.substr(0, 7), "Bearer "))
+        unauthorized("use the Bearer scheme: Authorization: Bearer <key>");
+    std::string_view key = v.substr(7);
+    while (!key.empty() && key.front() == ' ') key.remove_prefix(1);
+    while (!key.empty() && key.back() == ' ') key.remove_suffix(1);
+    auto prefix = auth::key_prefix(key);
+    if (!prefix) unauthorized("the API key is not valid");
+    std::string hash = auth::hash_key(key);
+    auto found = pool_.run([&](store::Conn& c) -> std::optional<Principal> {
+        auto r = c.prepare("SELECT k.id, k.hash, k.can_write, k.scope, "
+                           "k.expires_at IS NOT NULL AND k.expires_at <= CURRENT_TIMESTAMP(3), "
+                           "k.revoked_at IS NOT NULL, a.id, a.name, a.disabled, p.name, "
+                           "p.max_domains, p.max_records_per_domain, p.max_calls_per_day, "
+                           "p.max_calls_per_month, p.rate_per_second, p.rate_burst "
+                           "FROM api_keys k JOIN accounts a ON a.id = k.account_id "
+                           "JOIN plans p ON p.id = a.plan_id WHERE k.prefix = ?")
+                     .add(*prefix)
+                     .query();
+        if (!r.next()) return std::nullopt;
+        // Compared in constant time even though only the hash is compared.
+        if (!http::constant_time_equal(r.str(2), hash)) return std::nullopt;
+        if (r.u64(5) || r.u64(6) || r.u64(9)) return std::nullopt;
+        Principal p;
+        p.key_id = r.u64(1);
+        p.key_prefix = *prefix;
+        p.scope = auth::scope_from_json(r.str(4), r.u64(3) != 0);
+        p.account_id = r.u64(7);
+        p.account_name = r.str(8);
+        p.limits.plan = r.str(10);
+        p.limits.max_domains = r.u64(11);
+        p.limits.max_records_per_domain = r.u64(12);
+        p.limits.max_calls_per_day = r.u64(13);
+        p.limits.max_calls_per_month = r.u64(14);
+        p.limits.rate_per_second = uint32_t(r.u64(15));
+        p.limits.rate_burst = uint32_t(r.u64(16));
+        return p;
+    });
+    // One message for unknown, revoked and expired keys: a guesser learns nothing.
+    if (!found) unauthorized("the API key is not valid, has expired or was revoked");
+    return *found;
+}
+
+// Rate and call limits of the caller's plan; sets the RateLimit headers.
+void App::admit(Ctx& ctx, http::Headers& out) {
+    const auto& limits = ctx.who.limits;
+    auto d = rate_.take(ctx.who.account_id, limits, std::chrono::steady_clock::now());
+    if (d.limit) {
+        out.set("RateLimit-Limit", std::to_string(d.limit));
+        out.set("RateLimit-Remaining", std::to_string(d.remaining));
+        out.set("RateLimit-Reset", std::to_string(int(std::ceil(d.reset_seconds))));
+    }
+    if (!d.allowed) {
+        Problem p;
+        p.status = 429;
+        p.type = "rate-limited";
+        p.title = "Too many requests";
+        p.detail = "the plan " + limits.plan + " allows " + std::to_string(limits.rate_per_second) +
+                   " requests per second; retry after " + std::to_string(d.retry_after_seconds) +
+                   " s";
+        p.extra = {{"limit", {{"name", "rate_per_second"}, {"value", limits.rate_per_second}}},
+                   {"retry_after", d.retry_after_seconds}};
+        p.headers = out;
+        p.headers.set("Retry-After", std::to_string(d.retry_after_seconds));
+        throw p;
+    }
+    auto t = usage_.totals(ctx.who.account_id);
+    if (auto f = plan::admit_call(limits, t.today, t.month)) {
+        Problem p;
+        p.status = 403;
+        p.type = "plan-limit";
+        p.title = "Plan limit reached";
+        p.detail = f->detail;
+        p.extra = {{"limit", plan::to_json(*f)}};
+        p.headers = out;
+        throw p;
+    }
+    usage_.count(ctx.who.account_id, ctx.who.key_id);
+}
+
+http::Response App::handle(const http::Request& req) {
+    auto start = std::chrono::steady_clock::now();
+    std::string route = "other";
+    http::Response resp;
+    http::Headers limit_headers;
+    try {
+        if (req.path == "/metrics") {
+            route = "/metrics";
+            resp = req.method == "GET" ? metrics() : (method_not_allowed("GET"), http::Response{});
+        } else if (req.path == "/v1/health") {
+            route = "/v1/health";
+            bool ok = true;
+            std::string why;
+            try {
+                pool_.run([](store::Conn& c) { c.prepare("SELECT 1").query(); });
+            } catch (const Error& e) {
+                ok = false;
+                why = e.what();
+            }
+            resp = json_response(ok ? 200 : 503,
+                                 ok ? nlohmann::json{{"status", "ok"}}
+                                    : nlohmann::json{{"status", "unavailable"}, {"detail", why}});
+        } else {
+            auto seg = split_path(req.path);
+            if (seg.empty() || seg[0] != "v1") not_found("the path " + req.path);
+            seg.erase(seg.begin());
+            Ctx ctx{req, authenticate(req), std::move(seg)};
+            if (!ctx.who.admin) admit(ctx, limit_headers);
+            resp = dispatch(ctx, route);
+        }
+    } catch (const Problem& p) {
+        resp = problem_response(p);
+    } catch (const Error& e) {
+        if (e.code() == ex_unavailable || e.code() == ex_tempfail) {
+            Problem p{503, "unavailable", "Service unavailable",
+                      "the database cannot be reached; retry shortly"};
+            p.headers.set("Retry-After", "1");
+            log::warning(std::string("request failed: ") + e.what());
+            resp = problem_response(p);
+        } else {
+            log::error(std::string("request failed: ") + e.what());
+            resp = problem_response({500, "internal", "Internal error",
+                                     "the request failed on our side; it has been logged"});
+        }
+    } catch (const sql::SQLException& e) {
+        log::error(std::string("request failed: database: ") + e.what());
+        bool down = store::is_connection_error(e);
+        Problem p{down ? 503 : 500, down ? "unavailable" : "internal",
+                  down ? "Service unavailable" : "Internal error",
+                  down ? "the database cannot be reached; retry shortly"
+                       : "the request failed on our side; it has been logged"};
+        if (down) p.headers.set("Retry-After", "1");
+        resp = problem_response(p);
+    } catch (const std::exception& e) {
+        log::error(std::string("request failed: ") + e.what());
+        resp = problem_response({500, "internal", "Internal error",
+                                 "the request failed on our side; it has been logged"});
+    }
+    for (const auto& [k, v] : limit_headers.fields())
+        if (!resp.headers.contains(k)) resp.headers.set(k, v);
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    observe(route, resp.status, secs);
+    return resp;
+}
+
+http::Response App::dispatch(Ctx& ctx, std::string& route) {
+    const auto& s = ctx.seg;
+    auto admin_only = [&] {
+        if (!ctx.who.admin) forbidden("this resource needs the admin key");
+    };
+    auto account_only = [&] {
+        if (ctx.who.admin)
+            forbidden("the admin key manages accounts, plans and servers; use an account's key "
+                      "for its domains");
+    };
+    if (s.size() == 1 && s[0] == "plans") {
+        route = "/v1/plans";
+        admin_only();
+        return plans(ctx);
+    }
+    if (s.size() == 2 && s[0] == "plans") {
+        route = "/v1/plans/{name}";
+        admin_only();
+        return plan_one(ctx);
+    }
+    if (s.size() == 1 && s[0] == "accounts") {
+        route = "/v1/accounts";
+        admin_only();
+        return accounts(ctx);
+    }
+    if (s.size() == 2 && s[0] == "accounts") {
+        route = "/v1/accounts/{id}";
+        admin_only();
+        return account_one(ctx);
+    }
+    if (s.size() == 1 && s[0] == "account") {
+        route = "/v1/account";
+        account_only();
+        return account_self(ctx);
+    }
+    if (s.size() == 1 && s[0] == "keys") {
+        route = "/v1/keys";
+        account_only();
+        return keys(ctx);
+    }
+    if (s.size() == 2 && s[0] == "keys") {
+        route = "/v1/keys/{id}";
+        account_only();
+        return key_one(ctx);
+    }
+    if (!s.empty() && s[0] == "domains") {
+        account_only();
+        if (s.size() == 1) {
+            route = "/v1/domains";
+            return domains(ctx);
+        }
+        if (s.size() == 2) {
+            route = "/v1/domains/{name}";
+            return domain_one(ctx);
+        }
+        if (s.size() == 3 && s[2] == "rrsets") {
+            route = "/v1/domains/{name}/rrsets";
+            return rrsets(ctx);
+        }
+        if (s.size() == 5 && s[2] == "rrsets") {
+            route = "/v1/domains/{name}/rrsets/{owner}/{type}";
+            return rrset_one(ctx);
+        }
+        if (s.size() == 3 && s[2] == "zone") {
+            route = "/v1/domains/{name}/zone";
+            return zone_file(ctx);
+        }
+    }
+    not_found("the path " + ctx.req.path);
+}
+
+void App::observe(const std::string& route, int status, double seconds) {
+    std::lock_guard lock(metrics_mu_);
+    ++requests_[{route, status}];
+    auto& s = latency_[route];
+    if (s.buckets.empty()) s.buckets.assign(std::size(bounds), 0);
+    ++s.count;
+    s.sum += seconds;
+    for (size_t i = 0; i < std::size(bounds); ++i)
+        if (seconds <= bounds[i]) ++s.buckets[i];
+}
+
+http::Response App::metrics() const {
+    std::string out;
+    std::lock_guard lock(metrics_mu_);
+    out += "# HELP dnsapid_requests_total HTTP requests answered, by route and status.\n";
+    out += "# TYPE dnsapid_requests_total counter\n";
+    for (const auto& [k, n] : requests_)
+        out += "dnsapid_requests_total{route=\"" + k.first + "\",status=\"" +
+               std::to_string(k.second) + "\"} " + std::to_string(n) + "\n";
+    out += "# HELP dnsapid_request_duration_seconds Time from request to answer, by route.\n";
+    out += "# TYPE dnsapid_request_duration_seconds histogram\n";
+    for (const auto& [route, s] : latency_) {
+        std::string label = "route=\"" + route + "\"";
+        for (size_t i = 0; i < std::size(bounds); ++i) {
+            char le[32];
+            snprintf(le, sizeof le, "%g", bounds[i]);
+            out += "dnsapid_request_duration_seconds_bucket{" + label + ",le=\"" + le + "\"} " +
+                   std::to_string(s.buckets[i]) + "\n";
+        }
+        out += "dnsapid_request_duration_seconds_bucket{" + label + ",le=\"+Inf\"} " +
+               std::to_string(s.count) + "\n";
+        char sum[64];
+        snprintf(sum, sizeof sum, "%.6f", s.sum);
+        out += "dnsapid_request_duration_seconds_sum{" + label + "} " + sum + "\n";
+        out += "dnsapid_request_duration_seconds_count{" + label + "} " + std::to_string(s.count) +
+               "\n";
+    }
+    out += "# HELP dnsapid_db_connects_total Database connections opened.\n";
+    out += "# TYPE dnsapid_db_connects_total counter\n";
+    out += "dnsapid_db_connects_total " + std::to_string(pool_.connects()) + "\n";
+    return http::Response(200, out, "text/plain; version=0.0.4");
+}
+
+nlohmann::json App::usage_json(store::Conn& c, const Principal& p) {
+    auto t = usage_.totals(p.account_id);
+    plan::Usage u;
+    u.domains = store::count_domains(c, p.account_id);
+    auto r = c.prepare("SELECT name, record_count FROM domains WHERE account_id = ? ORDER BY "
+                       "record_count DESC, name LIMIT 1")
+                 .add(p.account_id)
+                 .query();
+    if (r.next()) {
+        u.largest_domain = r.str(1);
+        u.largest_domain_records = r.u64(2);
+    }
+    u.calls_today = t.today;
+    u.calls_month = t.month;
+    nlohmann::json findings = nlohmann::json::array();
+    for (const auto& f : plan::evaluate(p.limits, u)) findings.push_back(plan::to_json(f));
+    return {{"domains", u.domains},
+            {"largest_domain",
+             u.largest_domain.empty() ? nlohmann::json(nullptr) : nlohmann::json(u.largest_domain)},
+            {"largest_domain_records", u.largest_domain_records},
+            {"calls_today", u.calls_today},
+            {"calls_month", u.calls_month},
+            {"limits", findings}};
+}
+
+} // namespace endpointdns::api

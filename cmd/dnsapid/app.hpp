@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: MIT
+// dnsapid's REST API: routing, authentication, plan limits and usage around the handlers.
+#pragma once
+
+#include "settings.hpp"
+#include "usage.hpp"
+
+#include "auth/key.hpp"
+#include "http/server.hpp"
+#include "plan/plan.hpp"
+#include "store/db.hpp"
+#include "store/zones.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace endpointdns::api {
+
+struct Batch; // edits parsed from a request (rrsets.cpp)
+
+// An error answer (RFC 9457 problem details), thrown by handlers and caught in App::handle.
+struct Problem {
+    Problem() = default;
+    Problem(int status_code, std::string type_slug, std::string title_text, std::string detail_text)
+        : status(status_code), type(std::move(type_slug)), title(std::move(title_text)),
+          detail(std::move(detail_text)) {}
+    int status = 500;
+    std::string type;   // slug: "validation", "not-found", ... (the "type" URI ends in it)
+    std::string title;  // short, the same for every problem of the type
+    std::string detail; // this occurrence, for a person to act on
+    nlohmann::json extra = nlohmann::json::object(); // more members: errors, limit, usage
+    http::Headers headers;
+};
+
+// The caller, once authenticated.
+struct Principal {
+    bool admin = false;
+    uint64_t account_id = 0;
+    std::string account_name;
+    uint64_t key_id = 0;
+    std::string key_prefix;
+    auth::Scope scope;
+    plan::Limits limits;
+};
+
+struct Ctx {
+    const http::Request& req;
+    Principal who;
+    std::vector<std::string> seg; // path segments after /v1
+    store::Actor actor() const;
+};
+
+class App {
+public:
+    App(Settings settings, std::string admin_key, store::Pool& pool);
+    ~App();
+    http::Response handle(const http::Request& req);
+    void set_admin_key(std::string key);
+    Usage& usage() { return usage_; }
+
+private:
+    http::Response dispatch(Ctx& ctx, std::string& route);
+    Principal authenticate(const http::Request& req);
+    void admit(Ctx& ctx, http::Headers& out);
+
+    // admin
+    http::Response plans(Ctx& ctx);
+    http::Response plan_one(Ctx& ctx);
+    http::Response accounts(Ctx& ctx);
+    http::Response account_one(Ctx& ctx);
+    // account
+    http::Response account_self(Ctx& ctx);
+    http::Response keys(Ctx& ctx);
+    http::Response key_one(Ctx& ctx);
+    http::Response domains(Ctx& ctx);
+    http::Response domain_one(Ctx& ctx);
+    http::Response rrsets(Ctx& ctx);
+    http::Response rrset_one(Ctx& ctx);
+    http::Response zone_file(Ctx& ctx);
+
+    http::Response metrics() const;
+    void observe(const std::string& route, int status, double seconds);
+
+    // helpers shared by the handlers
+    store::Domain load_domain(store::Conn& c, Ctx& ctx, const std::string& name, bool lock);
+    // Validates against the zone's state and commits a batch of edits as one change.
+    http::Response write_change(Ctx& ctx, const std::string& zone, struct Batch& batch,
+                                const std::string& summary, std::optional<uint32_t> zone_if_match);
+    nlohmann::json usage_json(store::Conn& c, const Principal& p);
+
+    Settings settings_;
+    std::string admin_key_;
+    mutable std::mutex admin_mu_;
+    store::Pool& pool_;
+    plan::RateLimiter rate_;
+    Usage usage_;
+
+    struct Series {
+        uint64_t count = 0;
+        double sum = 0;
+        std::vector<uint64_t> buckets;
+    };
+    mutable std::mutex metrics_mu_;
+    std::map<std::pair<std::string, int>, uint64_t> requests_;
+    std::map<std::string, Series> latency_;
+};
+
+} // namespace endpointdns::api

@@ -1,0 +1,699 @@
+// SPDX-License-Identifier: MIT
+// RRsets of a domain: list, get, replace, delete, record-level add/remove, atomic batches, zone
+// files.
+#include "app.hpp"
+#include "common.hpp"
+
+#include "dns/name.hpp"
+#include "dns/rr.hpp"
+#include "error.hpp"
+#include "zone/content.hpp"
+#include "zone/text.hpp"
+#include "zone/zonefile.hpp"
+
+#include <map>
+#include <set>
+
+namespace endpointdns::api {
+
+namespace {} // namespace
+
+struct ItemErrors {
+    nlohmann::json list = nlohmann::json::array();
+    bool single = false; // single-RRset routes report fields without an item index
+    void add(size_t item, const std::string& field, const std::string& detail) {
+        nlohmann::json e{{"field", field}, {"detail", detail}};
+        if (!single) e["item"] = item;
+        list.push_back(std::move(e));
+    }
+    bool empty() const { return list.empty(); }
+};
+
+// Edits parsed from a request; item_of maps each edit to the request item it came from.
+struct Batch {
+    std::vector<store::Edit> edits;
+    std::vector<size_t> item_of;
+    ItemErrors errors;
+    size_t items = 0;
+};
+
+namespace {
+
+std::string subname(const std::string& name, const std::string& zone) {
+    if (name == zone) return "@";
+    return name.substr(0, name.size() - zone.size() - 1);
+}
+
+nlohmann::json rrset_json(const store::Rrset& r, const std::string& zone) {
+    nlohmann::json records = nlohmann::json::array();
+    for (const auto& rec : r.records) records.push_back(rec.text);
+    return {{"name", r.name + "."},
+            {"subname", subname(r.name, zone)},
+            {"type", dns::type_name(r.type)},
+            {"ttl", r.ttl},
+            {"records", records},
+            {"etag", etag(r.changed_serial)},
+            {"changed_at",
+             r.changed_at.empty() ? nlohmann::json(iso_time_now()) : nlohmann::json(r.changed_at)}};
+}
+
+nlohmann::json soa_json(const store::Domain& d) {
+    std::string text = zone::record_text(std::string(1, '\0'), dns::rrtype::SOA, dns::rrclass::IN,
+                                         d.soa.ttl, store::soa_rdata(d));
+    // record_text: "owner\tttl\tIN\tSOA\trdata\n"; keep the rdata
+    size_t at = 0;
+    for (int i = 0; i < 4; ++i) at = text.find('\t', at) + 1;
+    std::string rdata = text.substr(at);
+    while (!rdata.empty() && rdata.back() == '\n') rdata.pop_back();
+    return {{"name", d.name + "."},       {"subname", "@"},     {"type", "SOA"},
+            {"ttl", d.soa.ttl},           {"records", {rdata}}, {"etag", etag(d.serial)},
+            {"changed_at", d.updated_at}, {"managed", true}};
+}
+
+// Owner and type of a route /v1/domains/{zone}/rrsets/{owner}/{type}.
+std::pair<std::string, uint16_t> route_rrset(const Ctx& ctx, const std::string& zone) {
+    auto owner = zone::resolve_owner(ctx.seg[3], zone);
+    if (!owner) not_found("RRset " + ctx.seg[3] + " " + ctx.seg[4] + " (" + owner.error() + ")");
+    auto type = zone::parse_type(ctx.seg[4]);
+    if (!type) not_found("RRset " + ctx.seg[3] + " " + ctx.seg[4] + " (unknown type)");
+    return {*owner, *type};
+}
+
+// Parses a list of content strings into records; errors name field[i].
+std::vector<store::Record> parse_records(const nlohmann::json& v, uint16_t type,
+                                         const std::string& field, size_t item, size_t max,
+                                         ItemErrors& errors) {
+    std::vector<store::Record> out;
+    if (!v.is_array()) {
+        errors.add(item, field, "must be a list of record contents (strings)");
+        return out;
+    }
+    if (v.size() > max) {
+        errors.add(item, field,
+                   "at most " + std::to_string(max) + " records in one RRset, got " +
+                       std::to_string(v.size()));
+        return out;
+    }
+    std::map<std::string, size_t> seen;
+    for (size_t i = 0; i < v.size(); ++i) {
+        std::string f = field + "[" + std::to_string(i) + "]";
+        if (!v[i].is_string()) {
+            errors.add(item, f, "must be a string such as \"192.0.2.1\"");
+            continue;
+        }
+        auto c = zone::parse_content(type, v[i].get<std::string>());
+        if (!c) {
+            errors.add(item, f, c.error());
+            continue;
+        }
+        if (auto it = seen.find(c->rdata); it != seen.end()) {
+            errors.add(item, f, "duplicate of " + field + "[" + std::to_string(it->second) + "]");
+            continue;
+        }
+        seen.emplace(c->rdata, i);
+        out.push_back({c->text, c->rdata});
+    }
+    return out;
+}
+
+struct ItemSpec {
+    std::string name;
+    uint16_t type = 0;
+    std::optional<uint32_t> ttl;
+};
+
+// Owner name and type checks common to every item.
+bool check_rrset_identity(const std::string& zone, const std::string& owner, uint16_t type,
+                          size_t item, ItemErrors& errors) {
+    if (auto why = zone::refused_type(type)) {
+        errors.add(item, "type", *why);
+        return false;
+    }
+    if (type == dns::rrtype::CNAME && owner == zone) {
+        errors.add(item, "type",
+                   "a CNAME cannot be at the zone's apex (" + zone +
+                       " has SOA and NS records); point the name with ALIAS-free "
+                       "A/AAAA records instead");
+        return false;
+    }
+    if (type == dns::rrtype::DS && owner == zone) {
+        errors.add(item, "type",
+                   "DS records for " + zone +
+                       " belong in its parent zone (at the registrar), not here");
+        return false;
+    }
+    return true;
+}
+
+std::optional<uint32_t> parse_ttl_field(const nlohmann::json& obj, size_t item,
+                                        ItemErrors& errors) {
+    auto it = obj.find("ttl");
+    if (it == obj.end() || it->is_null()) return std::nullopt;
+    if (!it->is_number_unsigned() || it->get<uint64_t>() > 2147483647) {
+        errors.add(item, "ttl", "must be a whole number of seconds");
+        return std::nullopt;
+    }
+    return uint32_t(it->get<uint64_t>());
+}
+
+} // namespace
+
+// Parses one batch item (or a single-RRset body with owner and type from the route) into edits.
+static void parse_item(const nlohmann::json& it, size_t index, const std::string& zone,
+                       const ZoneDefaults& z,
+                       const std::optional<std::pair<std::string, uint16_t>>& fixed, Batch& b) {
+    auto& errors = b.errors;
+    if (!it.is_object()) {
+        errors.add(index, "",
+                   "each item must be an object {\"name\", \"type\", \"ttl\", \"records\"}");
+        return;
+    }
+    static const std::set<std::string> allowed_batch = {"name",    "type", "ttl",
+                                                        "records", "add",  "remove"};
+    static const std::set<std::string> allowed_single = {"ttl", "records", "add", "remove"};
+    for (auto f = it.begin(); f != it.end(); ++f)
+        if (!(fixed ? allowed_single : allowed_batch).count(f.key()))
+            errors.add(index, f.key(),
+                       fixed ? "unknown field; allowed: ttl, records, add, remove"
+                             : "unknown field; allowed: name, type, ttl, records, add, remove");
+    std::string owner;
+    uint16_t type = 0;
+    if (fixed) {
+        owner = fixed->first;
+        type = fixed->second;
+    } else {
+        auto n = it.find("name");
+        if (n == it.end() || !n->is_string()) {
+            errors.add(index, "name", "required: the owner name, such as \"www\" or \"@\"");
+            return;
+        }
+        auto o = zone::resolve_owner(n->get<std::string>(), zone);
+        if (!o) {
+            errors.add(index, "name", o.error());
+            return;
+        }
+        owner = *o;
+        auto t = it.find("type");
+        if (t == it.end() || !t->is_string()) {
+            errors.add(index, "type", "required: a record type such as \"A\"");
+            return;
+        }
+        auto tt = zone::parse_type(t->get<std::string>());
+        if (!tt) {
+            errors.add(index, "type", "unknown record type: " + t->get<std::string>());
+            return;
+        }
+        type = *tt;
+    }
+    if (!check_rrset_identity(zone, owner, type, index, errors)) return;
+    auto ttl = parse_ttl_field(it, index, errors);
+    bool has_records = it.contains("records"), has_add = it.contains("add"),
+         has_remove = it.contains("remove");
+    if (has_records && (has_add || has_remove)) {
+        errors.add(index, "records",
+                   "give either records (the whole RRset) or add/remove (single records)");
+        return;
+    }
+    if (!has_records && !has_add && !has_remove) {
+        errors.add(index, "records",
+                   "required: the RRset's records (an empty list deletes it), or add/remove");
+        return;
+    }
+    auto edit = [&](store::Edit::Op op, std::vector<store::Record> recs) {
+        store::Edit e;
+        e.op = op;
+        e.name = owner;
+        e.type = type;
+        e.ttl = ttl;
+        e.records = std::move(recs);
+        b.edits.push_back(std::move(e));
+        b.item_of.push_back(index);
+    };
+    size_t max = z.max_records_per_rrset;
+    if (has_records) {
+        edit(store::Edit::Op::replace,
+             parse_records(it["records"], type, "records", index, max, errors));
+        return;
+    }
+    if (has_remove)
+        edit(store::Edit::Op::remove_records,
+             parse_records(it["remove"], type, "remove", index, max, errors));
+    if (has_add)
+        edit(store::Edit::Op::add_records,
+             parse_records(it["add"], type, "add", index, max, errors));
+}
+
+http::Response App::write_change(Ctx& ctx, const std::string& zone_name_in, Batch& b,
+                                 const std::string& summary,
+                                 std::optional<uint32_t> zone_if_match) {
+    if (!ctx.who.scope.write) forbidden("this key is read-only");
+    for (size_t i = 0; i < b.edits.size(); ++i)
+        if (!ctx.who.scope.allows_rrset(zone_name_in, b.edits[i].name, b.edits[i].type))
+            b.errors.add(b.item_of[i], "name",
+                         "this key may not change " + b.edits[i].name + " " +
+                             dns::type_name(b.edits[i].type));
+    if (!b.errors.empty()) {
+        bool scope = false;
+        for (const auto& e : b.errors.list)
+            scope = scope || e["detail"].get<std::string>().rfind("this key may not", 0) == 0;
+        if (scope)
+            fail(403, "forbidden", "Not allowed for this key",
+                 "the key's scope does not cover every RRset of the request",
+                 {{"errors", b.errors.list}});
+        invalid("the request has invalid items; nothing was changed", b.errors.list);
+    }
+    return pool_.transaction([&](store::Conn& c) {
+        auto d = load_domain(c, ctx, zone_name_in, true);
+        if (zone_if_match && *zone_if_match != 0 && *zone_if_match != d.serial)
+            fail(412, "precondition-failed", "Precondition failed",
+                 "the zone has changed: its ETag is now " + etag(d.serial));
+        const auto& z = settings_.zones;
+        for (size_t i = 0; i < b.edits.size(); ++i) {
+            const auto& e = b.edits[i];
+            if (!e.ttl) continue;
+            bool acme = e.name.rfind("_acme-challenge.", 0) == 0 || e.name == "_acme-challenge";
+            uint32_t min = acme ? std::min(z.acme_min_ttl, d.min_ttl) : d.min_ttl;
+            if (*e.ttl < min)
+                b.errors.add(b.item_of[i], "ttl",
+                             "at least " + std::to_string(min) + " seconds in this zone" +
+                                 (acme ? " for _acme-challenge names" : "") + ", got " +
+                                 std::to_string(*e.ttl));
+            else if (*e.ttl > z.max_ttl)
+                b.errors.add(b.item_of[i], "ttl",
+                             "at most " + std::to_string(z.max_ttl) + " seconds, got " +
+                                 std::to_string(*e.ttl));
+        }
+        if (!b.errors.empty())
+            invalid("the request has invalid items; nothing was changed", b.errors.list);
+        auto res = store::apply_edits(c, d, b.edits, ctx.actor(),
+                                      ctx.who.limits.max_records_per_domain, summary);
+        using S = store::ChangeResult::Status;
+        for (const auto& e : res.errors) b.errors.add(b.item_of[e.item], e.field, e.detail);
+        if (res.status == S::precondition_failed)
+            fail(412, "precondition-failed", "Precondition failed",
+                 "an RRset is not in the state the request expects; nothing was changed",
+                 {{"errors", b.errors.list}});
+        if (res.status == S::invalid)
+            invalid("the change would leave the zone invalid; nothing was changed", b.errors.list);
+        if (res.status == S::over_limit) {
+            auto f = plan::admit_records(ctx.who.limits, d.name, res.records_after);
+            nlohmann::json limit = f ? plan::to_json(*f) : nlohmann::json(nullptr);
+            fail(403, "plan-limit", "Plan limit reached",
+                 f ? f->detail
+                   : "the zone would hold " + std::to_string(res.records_after) + " records",
+                 {{"limit", limit}});
+        }
+        nlohmann::json body;
+        auto result_of = [&](size_t edit) {
+            return res.result[edit] ? rrset_json(*res.result[edit], d.name)
+                                    : nlohmann::json(nullptr);
+        };
+        if (b.errors.single) {
+            body["rrset"] =
+                res.result.empty() ? nlohmann::json(nullptr) : result_of(res.result.size() - 1);
+        } else {
+            nlohmann::json items = nlohmann::json::array();
+            std::vector<nlohmann::json> per_item(b.items);
+            for (size_t i = 0; i < res.result.size(); ++i) per_item[b.item_of[i]] = result_of(i);
+            for (auto& j : per_item) items.push_back(j);
+            body["rrsets"] = items;
+        }
+        body["serial"] = res.serial;
+        body["change"] = res.status == S::applied
+                             ? nlohmann::json{{"id", res.change_id}, {"serial", res.serial}}
+                             : nlohmann::json(nullptr);
+        http::Response r = json_response(200, body);
+        if (b.errors.single && !res.result.empty() && res.result.back())
+            r.headers.set("ETag", etag(res.result.back()->changed_serial));
+        r.headers.set("X-Zone-Serial", std::to_string(res.serial));
+        return r;
+    });
+}
+
+http::Response App::rrsets(Ctx& ctx) {
+    const std::string& zone_in = ctx.seg[1];
+    if (ctx.req.method == "GET") {
+        Page page = page_of(ctx.req);
+        std::optional<std::string> name_filter;
+        std::optional<uint16_t> type_filter;
+        return pool_.run([&](store::Conn& c) {
+            auto d = load_domain(c, ctx, zone_in, false);
+            if (auto* n = ctx.req.arg("name")) {
+                auto o = zone::resolve_owner(*n, d.name);
+                if (!o)
+                    invalid("name filter: " + o.error(),
+                            nlohmann::json::array({{{"field", "name"}, {"detail", o.error()}}}));
+                name_filter = *o;
+            }
+            if (auto* t = ctx.req.arg("type")) {
+                auto tt = zone::parse_type(*t);
+                if (!tt)
+                    invalid("type filter: unknown type " + *t,
+                            nlohmann::json::array({{{"field", "type"}, {"detail", "unknown"}}}));
+                type_filter = *tt;
+            }
+            if (const auto* h = ctx.req.headers.find("If-None-Match");
+                h && etag_listed(*h, d.serial)) {
+                http::Response r(304, "", "application/json");
+                r.headers.set("ETag", etag(d.serial));
+                return r;
+            }
+            // Cursor: "<name> <type number>" of the last item; the SOA comes first.
+            std::string after_name;
+            uint16_t after_type = 0;
+            bool soa_done = false;
+            if (!page.cursor.empty()) {
+                auto sp = page.cursor.rfind(' ');
+                if (sp == std::string::npos)
+                    invalid("cursor is not one this API gave",
+                            nlohmann::json::array({{{"field", "cursor"}, {"detail", "invalid"}}}));
+                after_name = page.cursor.substr(0, sp);
+                after_type = uint16_t(std::strtoul(page.cursor.c_str() + sp + 1, nullptr, 10));
+                soa_done = true;
+            }
+            nlohmann::json items = nlohmann::json::array();
+            bool want_soa = (!name_filter || *name_filter == d.name) &&
+                            (!type_filter || *type_filter == dns::rrtype::SOA);
+            if (!soa_done && want_soa &&
+                ctx.who.scope.allows_rrset(d.name, d.name, dns::rrtype::SOA))
+                items.push_back(soa_json(d));
+            std::optional<std::string> next;
+            bool more = true;
+            while (more && items.size() <= page.limit) {
+                auto batch = store::list_rrsets(c, d.id, name_filter, type_filter, after_name,
+                                                after_type, page.limit + 1);
+                more = batch.size() > page.limit;
+                for (const auto& r : batch) {
+                    after_name = r.name;
+                    after_type = r.type;
+                    if (!ctx.who.scope.allows_rrset(d.name, r.name, r.type)) continue;
+                    items.push_back(rrset_json(r, d.name));
+                    if (items.size() > page.limit) break;
+                }
+            }
+            if (items.size() > page.limit) {
+                items.erase(items.size() - 1);
+                const auto& last = items.back();
+                std::string last_name = last["name"].get<std::string>();
+                last_name.pop_back();
+                auto t = zone::parse_type(last["type"].get<std::string>());
+                next = last_name + " " + std::to_string(t ? *t : 0);
+            }
+            http::Response resp = json_response(200, {});
+            resp.headers.set("ETag", etag(d.serial));
+            nlohmann::json body{{"items", items}};
+            finish_page(resp, body, ctx.req, next);
+            return resp;
+        });
+    }
+    if (ctx.req.method != "PATCH") method_not_allowed("GET, PATCH");
+    auto body = json_body(ctx.req);
+    const nlohmann::json* list = &body;
+    if (body.is_object()) {
+        only_fields(body, {"rrsets"});
+        if (!body.contains("rrsets") || !body["rrsets"].is_array())
+            invalid("the body must be a list of RRsets, or {\"rrsets\": [...]}",
+                    nlohmann::json::array({{{"field", "rrsets"}, {"detail", "a list"}}}));
+        list = &body["rrsets"];
+    }
+    if (!list->is_array()) invalid("the body must be a list of RRsets", nlohmann::json::array());
+    if (list->empty())
+        invalid("the batch is empty",
+                nlohmann::json::array({{{"field", ""}, {"detail", "empty"}}}));
+    if (list->size() > settings_.zones.max_batch)
+        invalid("at most " + std::to_string(settings_.zones.max_batch) + " items in one batch",
+                nlohmann::json::array({{{"field", ""}, {"detail", "too many items"}}}));
+    auto z = zone_name(zone_in);
+    if (!z) not_found("domain " + zone_in);
+    Batch b;
+    b.items = list->size();
+    for (size_t i = 0; i < list->size(); ++i)
+        parse_item((*list)[i], i, *z, settings_.zones, std::nullopt, b);
+    return write_change(ctx, *z, b, "batch of " + std::to_string(b.items), if_match(ctx.req));
+}
+
+http::Response App::rrset_one(Ctx& ctx) {
+    const std::string& zone_in = ctx.seg[1];
+    auto z = zone_name(zone_in);
+    if (!z) not_found("domain " + zone_in);
+    auto [owner, type] = route_rrset(ctx, *z);
+    if (ctx.req.method == "GET") {
+        if (!ctx.who.scope.allows_rrset(*z, owner, type))
+            forbidden("this key may not read " + owner + " " + dns::type_name(type));
+        return pool_.run([&](store::Conn& c) {
+            auto d = load_domain(c, ctx, zone_in, false);
+            nlohmann::json j;
+            uint32_t tag = 0;
+            if (type == dns::rrtype::SOA && owner == d.name) {
+                j = soa_json(d);
+                tag = d.serial;
+            } else {
+                auto r = store::find_rrset(c, d.id, owner, type);
+                if (!r) not_found("RRset " + owner + " " + dns::type_name(type));
+                j = rrset_json(*r, d.name);
+                tag = r->changed_serial;
+            }
+            if (const auto* h = ctx.req.headers.find("If-None-Match"); h && etag_listed(*h, tag)) {
+                http::Response r(304, "", "application/json");
+                r.headers.set("ETag", etag(tag));
+                return r;
+            }
+            http::Response r = json_response(200, j);
+            r.headers.set("ETag", etag(tag));
+            return r;
+        });
+    }
+    Batch b;
+    b.errors.single = true;
+    b.items = 1;
+    std::string summary = ctx.req.method + " " + owner + " " + dns::type_name(type);
+    if (ctx.req.method == "PUT" || ctx.req.method == "PATCH") {
+        auto body = json_body(ctx.req);
+        if (ctx.req.method == "PUT" && body.is_object() &&
+            (body.contains("add") || body.contains("remove")))
+            invalid("PUT replaces the whole RRset: send records; use PATCH for add/remove",
+                    nlohmann::json::array({{{"field", "add"}, {"detail", "use PATCH"}}}));
+        if (ctx.req.method == "PATCH" && body.is_object() && body.contains("records"))
+            invalid("PATCH adds or removes single records: send add/remove; use PUT to replace",
+                    nlohmann::json::array({{{"field", "records"}, {"detail", "use PUT"}}}));
+        parse_item(body, 0, *z, settings_.zones, std::make_pair(owner, type), b);
+    } else if (ctx.req.method == "DELETE") {
+        if (auto why = zone::refused_type(type)) b.errors.add(0, "type", *why);
+        store::Edit e;
+        e.op = store::Edit::Op::remove;
+        e.name = owner;
+        e.type = type;
+        e.if_match = 0; // deleting what is not there is a 404
+        b.edits.push_back(e);
+        b.item_of.push_back(0);
+    } else {
+        method_not_allowed("GET, PUT, PATCH, DELETE");
+    }
+    // Preconditions on this RRset: If-Match "<serial>" or *, If-None-Match: * (create only).
+    auto im = if_match(ctx.req);
+    const auto* inm = ctx.req.headers.find("If-None-Match");
+    for (auto& e : b.edits) {
+        if (im) e.if_match = *im;
+        if (inm && *inm == "*") e.must_not_exist = true;
+    }
+    if (ctx.req.method == "DELETE" && !im) {
+        // Without If-Match, deleting an absent RRset answers 404 rather than 412.
+        pool_.run([&](store::Conn& c) {
+            auto d = load_domain(c, ctx, zone_in, false);
+            if (!store::find_rrset(c, d.id, owner, type))
+                not_found("RRset " + owner + " " + dns::type_name(type));
+        });
+        b.edits[0].if_match.reset();
+    }
+    return write_change(ctx, *z, b, summary, std::nullopt);
+}
+
+http::Response App::zone_file(Ctx& ctx) {
+    const std::string& zone_in = ctx.seg[1];
+    auto z = zone_name(zone_in);
+    if (!z) not_found("domain " + zone_in);
+    if (!ctx.who.scope.allows_whole_zone(*z))
+        forbidden("zone files need a key that is not limited to some names or types");
+    if (ctx.req.method == "GET") {
+        return pool_.run([&](store::Conn& c) {
+            auto d = load_domain(c, ctx, zone_in, false);
+            if (const auto* h = ctx.req.headers.find("If-None-Match");
+                h && etag_listed(*h, d.serial)) {
+                http::Response r(304, "", "text/dns");
+                r.headers.set("ETag", etag(d.serial));
+                return r;
+            }
+            auto owner = dns::Name::parse(d.name + ".");
+            std::string out = "; zone " + d.name + " serial " + std::to_string(d.serial) +
+                              " exported by dnsapid\n$ORIGIN " + d.name + ".\n";
+            out += zone::record_text(owner->wire(), dns::rrtype::SOA, dns::rrclass::IN, d.soa.ttl,
+                                     store::soa_rdata(d));
+            for (const auto& r : store::all_rrsets(c, d.id)) {
+                auto o = dns::Name::parse(r.name + ".");
+                for (const auto& rec : r.records)
+                    out += zone::record_text(o->wire(), r.type, dns::rrclass::IN, r.ttl, rec.rdata);
+            }
+            http::Response r(200, out, "text/dns");
+            r.headers.set("ETag", etag(d.serial));
+            r.headers.set("Content-Disposition", "attachment; filename=\"" + d.name + ".zone\"");
+            return r;
+        });
+    }
+    if (ctx.req.method != "PUT") method_not_allowed("GET, PUT");
+    if (!ctx.who.scope.write) forbidden("this key is read-only");
+    bool dry_run = false;
+    if (auto* v = ctx.req.arg("dry_run")) dry_run = *v == "1" || *v == "true" || v->empty();
+    auto origin = dns::Name::parse(*z + ".");
+    zone::Diagnostics diags;
+    zone::ParseOptions opts;
+    opts.max_include_depth = 0; // $INCLUDE would read the server's files
+    zone::Zone parsed = zone::parse_zone_text(ctx.req.body, "zone", *origin, diags, opts);
+    parsed.normalize(nullptr);
+    nlohmann::json errors = nlohmann::json::array();
+    for (const auto& dg : diags)
+        if (dg.is_error()) errors.push_back({{"line", dg.line}, {"detail", dg.message}});
+    // The wanted RRsets (SOA excluded: it is managed), validated like API input.
+    std::map<std::pair<std::string, uint16_t>, store::Rrset> want;
+    for (size_t i = 0; i < parsed.size(); ++i) {
+        auto rv = parsed.at(i);
+        uint32_t line = parsed.location(i).line;
+        std::string owner_text;
+        dns::append_name_text(owner_text, rv.owner);
+        if (!owner_text.empty() && owner_text.back() == '.') owner_text.pop_back();
+        for (auto& ch : owner_text) ch = char(dns::ascii_lower(uint8_t(ch)));
+        if (rv.type == dns::rrtype::SOA) continue;
+        if (rv.cls != dns::rrclass::IN) {
+            errors.push_back({{"line", line}, {"detail", "only class IN records can be hosted"}});
+            continue;
+        }
+        if (!dns::is_subdomain(dns::Name::parse(owner_text + ".")->lowercased().wire(),
+                               origin->lowercased().wire())) {
+            errors.push_back(
+                {{"line", line}, {"detail", owner_text + " is outside the zone " + *z}});
+            continue;
+        }
+        ItemErrors ie;
+        ie.single = true;
+        if (!check_rrset_identity(*z, owner_text, rv.type, 0, ie)) {
+            errors.push_back({{"line", line}, {"detail", ie.list[0]["detail"]}});
+            continue;
+        }
+        std::string text = zone::record_text(rv.owner, rv.type, rv.cls, rv.ttl, rv.rdata);
+        size_t at = 0;
+        for (int k = 0; k < 4; ++k) at = text.find('\t', at) + 1;
+        std::string content = text.substr(at);
+        while (!content.empty() && content.back() == '\n') content.pop_back();
+        auto& r = want[{owner_text, rv.type}];
+        r.name = owner_text;
+        r.type = rv.type;
+        r.ttl = rv.ttl;
+        r.records.push_back({content, std::string(rv.rdata)});
+    }
+    if (!errors.empty())
+        fail(422, "validation", "The zone file is not valid",
+             "the zone file has errors; nothing was changed", {{"errors", errors}});
+    return pool_.transaction([&](store::Conn& c) {
+        auto d = load_domain(c, ctx, zone_in, !dry_run);
+        auto have_list = store::all_rrsets(c, d.id);
+        std::map<std::pair<std::string, uint16_t>, store::Rrset> have;
+        for (auto& r : have_list) have[{r.name, r.type}] = r;
+        bool file_has_ns = want.count({d.name, dns::rrtype::NS}) > 0;
+        nlohmann::json creates = nlohmann::json::array(), updates = nlohmann::json::array(),
+                       deletes = nlohmann::json::array();
+        Batch b;
+        auto add_edit = [&](store::Edit e) {
+            b.item_of.push_back(b.edits.size());
+            b.edits.push_back(std::move(e));
+        };
+        for (const auto& [k, r] : want) {
+            auto it = have.find(k);
+            if (it != have.end()) {
+                std::multiset<std::string> x, y;
+                for (auto& rec : r.records) x.insert(rec.rdata);
+                for (auto& rec : it->second.records) y.insert(rec.rdata);
+                if (x == y && r.ttl == it->second.ttl) continue;
+                updates.push_back(
+                    {{"before", rrset_json(it->second, d.name)}, {"after", rrset_json(r, d.name)}});
+            } else {
+                creates.push_back(rrset_json(r, d.name));
+            }
+            store::Edit e;
+            e.op = store::Edit::Op::replace;
+            e.name = r.name;
+            e.type = r.type;
+            e.ttl = r.ttl;
+            e.records = r.records;
+            add_edit(std::move(e));
+        }
+        for (const auto& [k, r] : have) {
+            if (want.count(k)) continue;
+            if (k.first == d.name && k.second == dns::rrtype::NS && !file_has_ns) continue;
+            deletes.push_back(rrset_json(r, d.name));
+            store::Edit e;
+            e.op = store::Edit::Op::remove;
+            e.name = r.name;
+            e.type = r.type;
+            add_edit(std::move(e));
+        }
+        b.items = b.edits.size();
+        nlohmann::json plan{{"create", creates}, {"update", updates}, {"delete", deletes}};
+        if (dry_run) {
+            return json_response(200, {{"dry_run", true},
+                                       {"serial", d.serial},
+                                       {"plan", plan},
+                                       {"summary",
+                                        {{"create", creates.size()},
+                                         {"update", updates.size()},
+                                         {"delete", deletes.size()}}}});
+        }
+        // The actual write goes through the one change path (a nested call would lock twice:
+        // the transaction here has the domain locked already, so apply directly).
+        const auto& zs = settings_.zones;
+        for (size_t i = 0; i < b.edits.size(); ++i) {
+            const auto& e = b.edits[i];
+            if (!e.ttl) continue;
+            bool acme = e.name.rfind("_acme-challenge", 0) == 0;
+            uint32_t min = acme ? std::min(zs.acme_min_ttl, d.min_ttl) : d.min_ttl;
+            if (*e.ttl < min || *e.ttl > zs.max_ttl)
+                b.errors.add(i, "ttl",
+                             e.name + " " + dns::type_name(e.type) + ": TTL " +
+                                 std::to_string(*e.ttl) + " is outside " + std::to_string(min) +
+                                 ".." + std::to_string(zs.max_ttl));
+        }
+        if (!b.errors.empty())
+            fail(422, "validation", "The zone file is not valid",
+                 "the zone file has errors; nothing was changed", {{"errors", b.errors.list}});
+        auto res = store::apply_edits(c, d, b.edits, ctx.actor(),
+                                      ctx.who.limits.max_records_per_domain, "zone file import");
+        using S = store::ChangeResult::Status;
+        if (res.status == S::invalid || res.status == S::precondition_failed) {
+            nlohmann::json errs = nlohmann::json::array();
+            for (const auto& e : res.errors)
+                errs.push_back(
+                    {{"detail", b.edits[e.item].name + " " + dns::type_name(b.edits[e.item].type) +
+                                    ": " + e.detail}});
+            fail(422, "validation", "The zone file is not valid",
+                 "the zone would be invalid; nothing was changed", {{"errors", errs}});
+        }
+        if (res.status == S::over_limit) {
+            auto f = plan::admit_records(ctx.who.limits, d.name, res.records_after);
+            fail(403, "plan-limit", "Plan limit reached",
+                 f ? f->detail : "too many records for the plan",
+                 {{"limit", f ? plan::to_json(*f) : nlohmann::json(nullptr)}});
+        }
+        http::Response r = json_response(
+            200,
+            {{"dry_run", false},
+             {"serial", res.serial},
+             {"plan", plan},
+             {"summary",
+              {{"create", creates.size()}, {"update", updates.size()}, {"delete", deletes.size()}}},
+             {"change", res.status == S::applied
+                            ? nlohmann::json{{"id", res.change_id}, {"serial", res.serial}}
+                            : nlohmann::json(nullptr)}});
+        r.headers.set("ETag", etag(res.serial));
+        return r;
+    });
+}
+
+} // namespace endpointdns::api

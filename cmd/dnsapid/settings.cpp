@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: MIT
+// dnsapid.toml: listen address, admin key, database, the zone defaults (name servers, SOA, TTLs).
+#include "settings.hpp"
+
+#include "config/config.hpp"
+#include "dns/name.hpp"
+#include "error.hpp"
+
+namespace endpointdns::api {
+
+namespace {
+
+std::string host_name(const config::File& f, const std::string& key, const std::string& v) {
+    auto n = dns::Name::parse(v.empty() || v.back() != '.' ? v + "." : v);
+    if (!n || n->is_root())
+        throw Error(ex_config, f.path() + ": " + key + ": not a domain name: '" + v + "'");
+    std::string text = n->lowercased().to_text();
+    text.pop_back(); // no trailing dot inside the program
+    return text;
+}
+
+} // namespace
+
+Settings load_settings(const std::string& path, bool explicit_path) {
+    auto f = config::File::load(path, !explicit_path);
+    std::vector<std::string> keys = {"listen",
+                                     "admin_key_file",
+                                     "http.threads",
+                                     "http.workers",
+                                     "http.max_body",
+                                     "http.max_connections",
+                                     "http.timeout",
+                                     "usage.flush_ms",
+                                     "zones.nameservers",
+                                     "zones.hostmaster",
+                                     "zones.ns_ttl",
+                                     "zones.soa_ttl",
+                                     "zones.refresh",
+                                     "zones.retry",
+                                     "zones.expire",
+                                     "zones.negative_ttl",
+                                     "zones.min_ttl",
+                                     "zones.acme_min_ttl",
+                                     "zones.max_ttl",
+                                     "zones.max_records_per_rrset",
+                                     "zones.max_batch"};
+    for (auto& k : store::config_keys("database")) keys.push_back(k);
+    f.check_keys(keys);
+
+    Settings s;
+    s.http.listen = "127.0.0.1:8080";
+    s.http.threads = 2;
+    s.http.workers = 16; // handlers wait on the database; the pool bounds real concurrency
+    s.http.max_body = 16u << 20;
+    s.http.timeout_seconds = 60;
+    if (auto v = f.string("listen")) s.http.listen = *v;
+    if (auto v = f.string("admin_key_file")) s.admin_key_file = *v;
+    if (auto v = f.integer("http.threads", 1, 64)) s.http.threads = unsigned(*v);
+    if (auto v = f.integer("http.workers", 1, 1024)) s.http.workers = unsigned(*v);
+    if (auto v = f.integer("http.max_body", 1024, int64_t(1) << 30)) s.http.max_body = size_t(*v);
+    if (auto v = f.integer("http.max_connections", 1, 100000))
+        s.http.max_connections = unsigned(*v);
+    if (auto v = f.integer("http.timeout", 1, 3600)) s.http.timeout_seconds = unsigned(*v);
+    if (auto v = f.integer("usage.flush_ms", 10, 60000)) s.usage_flush_ms = unsigned(*v);
+    s.database = store::options_from_config(f, "database");
+
+    auto& z = s.zones;
+    if (auto v = f.strings("zones.nameservers")) {
+        if (v->empty())
+            throw Error(ex_config, f.path() + ": zones.nameservers must name at least one server");
+        z.nameservers.clear();
+        for (const auto& n : *v) z.nameservers.push_back(host_name(f, "zones.nameservers", n));
+    }
+    if (auto v = f.string("zones.hostmaster")) z.soa.rname = host_name(f, "zones.hostmaster", *v);
+    z.soa.mname = z.nameservers.front();
+    auto ttl = [&](const char* key, uint32_t& out, int64_t min = 0) {
+        if (auto v = f.integer(key, min, 2147483647)) out = uint32_t(*v);
+    };
+    ttl("zones.ns_ttl", z.ns_ttl, 1);
+    ttl("zones.soa_ttl", z.soa.ttl, 1);
+    ttl("zones.refresh", z.soa.refresh, 1);
+    ttl("zones.retry", z.soa.retry, 1);
+    ttl("zones.expire", z.soa.expire, 1);
+    ttl("zones.negative_ttl", z.soa.minimum, 0);
+    ttl("zones.min_ttl", z.min_ttl, 1);
+    ttl("zones.acme_min_ttl", z.acme_min_ttl, 1);
+    ttl("zones.max_ttl", z.max_ttl, 1);
+    if (z.max_ttl < z.min_ttl)
+        throw Error(ex_config, f.path() + ": zones.max_ttl is below zones.min_ttl");
+    if (auto v = f.integer("zones.max_records_per_rrset", 1, 100000))
+        z.max_records_per_rrset = size_t(*v);
+    if (auto v = f.integer("zones.max_batch", 1, 100000)) z.max_batch = size_t(*v);
+    return s;
+}
+
+} // namespace endpointdns::api

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: MIT
+// dnsapid.toml: listen address, admin key, database, the zone defaults (name servers, SOA, TTLs).
+#pragma once
+
+#include "http/server.hpp"
+#include "store/db.hpp"
+#include "store/zones.hpp"
+
+#include <string>
+#include <vector>
+
+namespace endpointdns::api {
+
+struct ZoneDefaults {
+    std::vector<std::string> nameservers = {"ns1.endpointdns.test", "ns2.endpointdns.test"};
+    store::Soa soa{"", "hostmaster.endpointdns.test"}; // mname: the first name server
+    uint32_t ns_ttl = 3600;
+    uint32_t min_ttl = 60;      // the smallest TTL a record may have
+    uint32_t acme_min_ttl = 30; // the same for _acme-challenge names
+    uint32_t max_ttl = 604800;  // one week
+    size_t max_records_per_rrset = 1000;
+    size_t max_batch = 1000; // items in one PATCH
+};
+
+struct Settings {
+    http::ServerOptions http;
+    std::string admin_key_file = "/etc/endpointdns/dnsapid-admin.key";
+    store::Options database;
+    ZoneDefaults zones;
+    unsigned usage_flush_ms = 1000; // how often the in-memory API call counts go to the database
+};
+
+// Reads the TOML file (a missing file is fine unless it was named explicitly). Throws
+// Error(ex_config) with file:line:col for unknown keys, wrong types and bad values.
+Settings load_settings(const std::string& path, bool explicit_path);
+
+} // namespace endpointdns::api
