@@ -5,6 +5,8 @@
 #include "settings.hpp"
 #include "usage.hpp"
 
+#include "api/rrset_request.hpp"
+
 #include "auth/key.hpp"
 #include "http/server.hpp"
 #include "plan/plan.hpp"
@@ -19,8 +21,6 @@
 #include <vector>
 
 namespace endpointdns::api {
-
-struct Batch; // edits parsed from a request (rrsets.cpp)
 
 // An error answer (RFC 9457 problem details), thrown by handlers and caught in App::handle.
 struct Problem {
@@ -88,9 +88,12 @@ private:
     // helpers shared by the handlers
     store::Domain load_domain(store::Conn& c, Ctx& ctx, const std::string& name, bool lock);
     // Validates against the zone's state and commits a batch of edits as one change.
-    http::Response write_change(Ctx& ctx, const std::string& zone, struct Batch& batch,
+    http::Response write_change(Ctx& ctx, const std::string& zone, Batch& batch,
                                 const std::string& summary, std::optional<uint32_t> zone_if_match);
     nlohmann::json usage_json(store::Conn& c, const Principal& p);
+    RequestLimits request_limits() const {
+        return {settings_.zones.max_records_per_rrset, settings_.zones.max_batch};
+    }
 
     Settings settings_;
     std::string admin_key_;

@@ -4,6 +4,8 @@
 #include "app.hpp"
 #include "common.hpp"
 
+#include "api/rrset_request.hpp"
+
 #include "dns/name.hpp"
 #include "dns/rr.hpp"
 #include "error.hpp"
@@ -11,31 +13,11 @@
 #include "zone/text.hpp"
 #include "zone/zonefile.hpp"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
 namespace endpointdns::api {
-
-namespace {} // namespace
-
-struct ItemErrors {
-    nlohmann::json list = nlohmann::json::array();
-    bool single = false; // single-RRset routes report fields without an item index
-    void add(size_t item, const std::string& field, const std::string& detail) {
-        nlohmann::json e{{"field", field}, {"detail", detail}};
-        if (!single) e["item"] = item;
-        list.push_back(std::move(e));
-    }
-    bool empty() const { return list.empty(); }
-};
-
-// Edits parsed from a request; item_of maps each edit to the request item it came from.
-struct Batch {
-    std::vector<store::Edit> edits;
-    std::vector<size_t> item_of;
-    ItemErrors errors;
-    size_t items = 0;
-};
 
 namespace {
 
@@ -79,169 +61,7 @@ std::pair<std::string, uint16_t> route_rrset(const Ctx& ctx, const std::string& 
     return {*owner, *type};
 }
 
-// Parses a list of content strings into records; errors name field[i].
-std::vector<store::Record> parse_records(const nlohmann::json& v, uint16_t type,
-                                         const std::string& field, size_t item, size_t max,
-                                         ItemErrors& errors) {
-    std::vector<store::Record> out;
-    if (!v.is_array()) {
-        errors.add(item, field, "must be a list of record contents (strings)");
-        return out;
-    }
-    if (v.size() > max) {
-        errors.add(item, field,
-                   "at most " + std::to_string(max) + " records in one RRset, got " +
-                       std::to_string(v.size()));
-        return out;
-    }
-    std::map<std::string, size_t> seen;
-    for (size_t i = 0; i < v.size(); ++i) {
-        std::string f = field + "[" + std::to_string(i) + "]";
-        if (!v[i].is_string()) {
-            errors.add(item, f, "must be a string such as \"192.0.2.1\"");
-            continue;
-        }
-        auto c = zone::parse_content(type, v[i].get<std::string>());
-        if (!c) {
-            errors.add(item, f, c.error());
-            continue;
-        }
-        if (auto it = seen.find(c->rdata); it != seen.end()) {
-            errors.add(item, f, "duplicate of " + field + "[" + std::to_string(it->second) + "]");
-            continue;
-        }
-        seen.emplace(c->rdata, i);
-        out.push_back({c->text, c->rdata});
-    }
-    return out;
-}
-
-struct ItemSpec {
-    std::string name;
-    uint16_t type = 0;
-    std::optional<uint32_t> ttl;
-};
-
-// Owner name and type checks common to every item.
-bool check_rrset_identity(const std::string& zone, const std::string& owner, uint16_t type,
-                          size_t item, ItemErrors& errors) {
-    if (auto why = zone::refused_type(type)) {
-        errors.add(item, "type", *why);
-        return false;
-    }
-    if (type == dns::rrtype::CNAME && owner == zone) {
-        errors.add(item, "type",
-                   "a CNAME cannot be at the zone's apex (" + zone +
-                       " has SOA and NS records); point the name with ALIAS-free "
-                       "A/AAAA records instead");
-        return false;
-    }
-    if (type == dns::rrtype::DS && owner == zone) {
-        errors.add(item, "type",
-                   "DS records for " + zone +
-                       " belong in its parent zone (at the registrar), not here");
-        return false;
-    }
-    return true;
-}
-
-std::optional<uint32_t> parse_ttl_field(const nlohmann::json& obj, size_t item,
-                                        ItemErrors& errors) {
-    auto it = obj.find("ttl");
-    if (it == obj.end() || it->is_null()) return std::nullopt;
-    if (!it->is_number_unsigned() || it->get<uint64_t>() > 2147483647) {
-        errors.add(item, "ttl", "must be a whole number of seconds");
-        return std::nullopt;
-    }
-    return uint32_t(it->get<uint64_t>());
-}
-
 } // namespace
-
-// Parses one batch item (or a single-RRset body with owner and type from the route) into edits.
-static void parse_item(const nlohmann::json& it, size_t index, const std::string& zone,
-                       const ZoneDefaults& z,
-                       const std::optional<std::pair<std::string, uint16_t>>& fixed, Batch& b) {
-    auto& errors = b.errors;
-    if (!it.is_object()) {
-        errors.add(index, "",
-                   "each item must be an object {\"name\", \"type\", \"ttl\", \"records\"}");
-        return;
-    }
-    static const std::set<std::string> allowed_batch = {"name",    "type", "ttl",
-                                                        "records", "add",  "remove"};
-    static const std::set<std::string> allowed_single = {"ttl", "records", "add", "remove"};
-    for (auto f = it.begin(); f != it.end(); ++f)
-        if (!(fixed ? allowed_single : allowed_batch).count(f.key()))
-            errors.add(index, f.key(),
-                       fixed ? "unknown field; allowed: ttl, records, add, remove"
-                             : "unknown field; allowed: name, type, ttl, records, add, remove");
-    std::string owner;
-    uint16_t type = 0;
-    if (fixed) {
-        owner = fixed->first;
-        type = fixed->second;
-    } else {
-        auto n = it.find("name");
-        if (n == it.end() || !n->is_string()) {
-            errors.add(index, "name", "required: the owner name, such as \"www\" or \"@\"");
-            return;
-        }
-        auto o = zone::resolve_owner(n->get<std::string>(), zone);
-        if (!o) {
-            errors.add(index, "name", o.error());
-            return;
-        }
-        owner = *o;
-        auto t = it.find("type");
-        if (t == it.end() || !t->is_string()) {
-            errors.add(index, "type", "required: a record type such as \"A\"");
-            return;
-        }
-        auto tt = zone::parse_type(t->get<std::string>());
-        if (!tt) {
-            errors.add(index, "type", "unknown record type: " + t->get<std::string>());
-            return;
-        }
-        type = *tt;
-    }
-    if (!check_rrset_identity(zone, owner, type, index, errors)) return;
-    auto ttl = parse_ttl_field(it, index, errors);
-    bool has_records = it.contains("records"), has_add = it.contains("add"),
-         has_remove = it.contains("remove");
-    if (has_records && (has_add || has_remove)) {
-        errors.add(index, "records",
-                   "give either records (the whole RRset) or add/remove (single records)");
-        return;
-    }
-    if (!has_records && !has_add && !has_remove) {
-        errors.add(index, "records",
-                   "required: the RRset's records (an empty list deletes it), or add/remove");
-        return;
-    }
-    auto edit = [&](store::Edit::Op op, std::vector<store::Record> recs) {
-        store::Edit e;
-        e.op = op;
-        e.name = owner;
-        e.type = type;
-        e.ttl = ttl;
-        e.records = std::move(recs);
-        b.edits.push_back(std::move(e));
-        b.item_of.push_back(index);
-    };
-    size_t max = z.max_records_per_rrset;
-    if (has_records) {
-        edit(store::Edit::Op::replace,
-             parse_records(it["records"], type, "records", index, max, errors));
-        return;
-    }
-    if (has_remove)
-        edit(store::Edit::Op::remove_records,
-             parse_records(it["remove"], type, "remove", index, max, errors));
-    if (has_add)
-        edit(store::Edit::Op::add_records,
-             parse_records(it["add"], type, "add", index, max, errors));
-}
 
 http::Response App::write_change(Ctx& ctx, const std::string& zone_name_in, Batch& b,
                                  const std::string& summary,
@@ -408,27 +228,12 @@ http::Response App::rrsets(Ctx& ctx) {
     }
     if (ctx.req.method != "PATCH") method_not_allowed("GET, PATCH");
     auto body = json_body(ctx.req);
-    const nlohmann::json* list = &body;
-    if (body.is_object()) {
-        only_fields(body, {"rrsets"});
-        if (!body.contains("rrsets") || !body["rrsets"].is_array())
-            invalid("the body must be a list of RRsets, or {\"rrsets\": [...]}",
-                    nlohmann::json::array({{{"field", "rrsets"}, {"detail", "a list"}}}));
-        list = &body["rrsets"];
-    }
-    if (!list->is_array()) invalid("the body must be a list of RRsets", nlohmann::json::array());
-    if (list->empty())
-        invalid("the batch is empty",
-                nlohmann::json::array({{{"field", ""}, {"detail", "empty"}}}));
-    if (list->size() > settings_.zones.max_batch)
-        invalid("at most " + std::to_string(settings_.zones.max_batch) + " items in one batch",
-                nlohmann::json::array({{{"field", ""}, {"detail", "too many items"}}}));
     auto z = zone_name(zone_in);
     if (!z) not_found("domain " + zone_in);
     Batch b;
-    b.items = list->size();
-    for (size_t i = 0; i < list->size(); ++i)
-        parse_item((*list)[i], i, *z, settings_.zones, std::nullopt, b);
+    parse_batch(body, *z, request_limits(), b);
+    if (!b.body_error.empty())
+        invalid(b.body_error, nlohmann::json::array({{{"field", ""}, {"detail", b.body_error}}}));
     return write_change(ctx, *z, b, "batch of " + std::to_string(b.items), if_match(ctx.req));
 }
 
@@ -476,7 +281,7 @@ http::Response App::rrset_one(Ctx& ctx) {
         if (ctx.req.method == "PATCH" && body.is_object() && body.contains("records"))
             invalid("PATCH adds or removes single records: send add/remove; use PUT to replace",
                     nlohmann::json::array({{{"field", "records"}, {"detail", "use PUT"}}}));
-        parse_item(body, 0, *z, settings_.zones, std::make_pair(owner, type), b);
+        parse_item(body, 0, *z, request_limits(), std::make_pair(owner, type), b);
     } else if (ctx.req.method == "DELETE") {
         if (auto why = zone::refused_type(type)) b.errors.add(0, "type", *why);
         store::Edit e;
@@ -528,7 +333,15 @@ http::Response App::zone_file(Ctx& ctx) {
                               " exported by dnsapid\n$ORIGIN " + d.name + ".\n";
             out += zone::record_text(owner->wire(), dns::rrtype::SOA, dns::rrclass::IN, d.soa.ttl,
                                      store::soa_rdata(d));
-            for (const auto& r : store::all_rrsets(c, d.id)) {
+            // DNSSEC canonical order (apex first, then names by label from the right), as
+            // zone-compile and the edges keep zones; the database orders names as strings.
+            std::vector<std::pair<std::string, store::Rrset>> sorted;
+            for (auto& r : store::all_rrsets(c, d.id))
+                sorted.emplace_back(dns::Name::parse(r.name + ".")->canonical_key(), std::move(r));
+            std::stable_sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {
+                return a.first != b.first ? a.first < b.first : a.second.type < b.second.type;
+            });
+            for (const auto& [key, r] : sorted) {
                 auto o = dns::Name::parse(r.name + ".");
                 for (const auto& rec : r.records)
                     out += zone::record_text(o->wire(), r.type, dns::rrclass::IN, r.ttl, rec.rdata);
