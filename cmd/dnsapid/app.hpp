@@ -15,9 +15,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include <condition_variable>
+#include <deque>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace endpointdns::api {
@@ -91,6 +95,9 @@ private:
     http::Response write_change(Ctx& ctx, const std::string& zone, Batch& batch,
                                 const std::string& summary, std::optional<uint32_t> zone_if_match);
     nlohmann::json usage_json(store::Conn& c, const Principal& p);
+    struct WriteJob;
+    void run_group(const std::string& zone, const std::vector<WriteJob*>& group);
+    http::Response apply_job(store::Conn& c, store::Domain& d, WriteJob& job);
     RequestLimits request_limits() const {
         return {settings_.zones.max_records_per_rrset, settings_.zones.max_batch};
     }
@@ -107,6 +114,16 @@ private:
         double sum = 0;
         std::vector<uint64_t> buckets;
     };
+    // Writes queued per zone for group commit (see write_change in rrsets.cpp).
+    struct ZoneQueue {
+        std::deque<WriteJob*> pending;
+        bool leader = false;
+    };
+    static constexpr size_t max_group = 64;
+    std::mutex groups_mu_;
+    std::condition_variable groups_cv_;
+    std::unordered_map<std::string, std::shared_ptr<ZoneQueue>> groups_;
+
     mutable std::mutex metrics_mu_;
     std::map<std::pair<std::string, int>, uint64_t> requests_;
     std::map<std::string, Series> latency_;

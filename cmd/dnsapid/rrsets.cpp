@@ -63,6 +63,32 @@ std::pair<std::string, uint16_t> route_rrset(const Ctx& ctx, const std::string& 
 
 } // namespace
 
+namespace {
+
+bool is_acme_name(const std::string& name) {
+    return name.rfind("_acme-challenge.", 0) == 0 || name == "_acme-challenge";
+}
+
+} // namespace
+
+// Writers to one zone are serialized anyway (the domain row lock orders the serials), so
+// concurrent writes to a zone are committed in groups: the first writer becomes the leader,
+// takes every write queued for the zone meanwhile, and applies them one after another in one
+// transaction — each its own change with its own serial and journal row, each validated
+// against the state the previous one left — then commits once. One fsync and one lock
+// hand-over serve the whole group. A write that fails validation fails alone (it wrote
+// nothing before failing); a database failure fails the group, and nothing of it is committed.
+struct App::WriteJob {
+    Ctx* ctx;
+    Batch* batch;
+    std::string summary;
+    std::optional<uint32_t> zone_if_match;
+    ItemErrors base_errors; // the batch's errors before the transaction (restored on retry)
+    std::optional<http::Response> response;
+    std::exception_ptr error;
+    bool done = false;
+};
+
 http::Response App::write_change(Ctx& ctx, const std::string& zone_name_in, Batch& b,
                                  const std::string& summary,
                                  std::optional<uint32_t> zone_if_match) {
@@ -82,72 +108,135 @@ http::Response App::write_change(Ctx& ctx, const std::string& zone_name_in, Batc
                  {{"errors", b.errors.list}});
         invalid("the request has invalid items; nothing was changed", b.errors.list);
     }
-    return pool_.transaction([&](store::Conn& c) {
-        auto d = load_domain(c, ctx, zone_name_in, true);
-        if (zone_if_match && *zone_if_match != 0 && *zone_if_match != d.serial)
-            fail(412, "precondition-failed", "Precondition failed",
-                 "the zone has changed: its ETag is now " + etag(d.serial));
-        const auto& z = settings_.zones;
-        for (size_t i = 0; i < b.edits.size(); ++i) {
-            const auto& e = b.edits[i];
-            if (!e.ttl) continue;
-            bool acme = e.name.rfind("_acme-challenge.", 0) == 0 || e.name == "_acme-challenge";
-            uint32_t min = acme ? std::min(z.acme_min_ttl, d.min_ttl) : d.min_ttl;
-            if (*e.ttl < min)
-                b.errors.add(b.item_of[i], "ttl",
-                             "at least " + std::to_string(min) + " seconds in this zone" +
-                                 (acme ? " for _acme-challenge names" : "") + ", got " +
-                                 std::to_string(*e.ttl));
-            else if (*e.ttl > z.max_ttl)
-                b.errors.add(b.item_of[i], "ttl",
-                             "at most " + std::to_string(z.max_ttl) + " seconds, got " +
-                                 std::to_string(*e.ttl));
+    if (!ctx.who.scope.allows_domain(zone_name_in)) not_found("domain " + zone_name_in);
+
+    WriteJob job{&ctx, &b, summary, zone_if_match, b.errors, {}, {}, false};
+    std::unique_lock lock(groups_mu_);
+    auto& slot = groups_[zone_name_in];
+    if (!slot) slot = std::make_shared<ZoneQueue>();
+    std::shared_ptr<ZoneQueue> queue = slot; // the map entry may go while this writer waits
+    ZoneQueue& q = *queue;
+    q.pending.push_back(&job);
+    for (;;) {
+        if (job.done) break;
+        if (!q.leader) {
+            // Lead: take what is queued (this job included) and apply it as one group.
+            q.leader = true;
+            std::vector<WriteJob*> group;
+            while (!q.pending.empty() && group.size() < max_group) {
+                group.push_back(q.pending.front());
+                q.pending.pop_front();
+            }
+            lock.unlock();
+            run_group(zone_name_in, group);
+            lock.lock();
+            for (auto* j : group) j->done = true;
+            q.leader = false; // hand over: a waiting writer leads the next group
+            groups_cv_.notify_all();
+            continue;
         }
-        if (!b.errors.empty())
-            invalid("the request has invalid items; nothing was changed", b.errors.list);
-        auto res = store::apply_edits(c, d, b.edits, ctx.actor(),
-                                      ctx.who.limits.max_records_per_domain, summary);
-        using S = store::ChangeResult::Status;
-        for (const auto& e : res.errors) b.errors.add(b.item_of[e.item], e.field, e.detail);
-        if (res.status == S::precondition_failed)
-            fail(412, "precondition-failed", "Precondition failed",
-                 "an RRset is not in the state the request expects; nothing was changed",
-                 {{"errors", b.errors.list}});
-        if (res.status == S::invalid)
-            invalid("the change would leave the zone invalid; nothing was changed", b.errors.list);
-        if (res.status == S::over_limit) {
-            auto f = plan::admit_records(ctx.who.limits, d.name, res.records_after);
-            nlohmann::json limit = f ? plan::to_json(*f) : nlohmann::json(nullptr);
-            fail(403, "plan-limit", "Plan limit reached",
-                 f ? f->detail
-                   : "the zone would hold " + std::to_string(res.records_after) + " records",
-                 {{"limit", limit}});
+        groups_cv_.wait(lock);
+    }
+    if (q.pending.empty() && !q.leader) {
+        auto it = groups_.find(zone_name_in);
+        if (it != groups_.end() && it->second == queue) groups_.erase(it);
+    }
+    lock.unlock();
+    if (job.error) std::rethrow_exception(job.error);
+    return std::move(*job.response);
+}
+
+void App::run_group(const std::string& zone, const std::vector<WriteJob*>& group) {
+    try {
+        pool_.transaction([&](store::Conn& c) {
+            for (auto* j : group) { // a retried transaction starts the group afresh
+                j->response.reset();
+                j->error = nullptr;
+                j->batch->errors = j->base_errors;
+            }
+            auto d = store::find_domain(c, zone, true);
+            for (auto* j : group) {
+                try {
+                    if (!d || d->account_id != j->ctx->who.account_id) not_found("domain " + zone);
+                    j->response = apply_job(c, *d, *j);
+                } catch (const Problem&) {
+                    j->error = std::current_exception();
+                }
+            }
+        });
+    } catch (...) {
+        for (auto* j : group) {
+            j->response.reset();
+            j->error = std::current_exception();
         }
-        nlohmann::json body;
-        auto result_of = [&](size_t edit) {
-            return res.result[edit] ? rrset_json(*res.result[edit], d.name)
-                                    : nlohmann::json(nullptr);
-        };
-        if (b.errors.single) {
-            body["rrset"] =
-                res.result.empty() ? nlohmann::json(nullptr) : result_of(res.result.size() - 1);
-        } else {
-            nlohmann::json items = nlohmann::json::array();
-            std::vector<nlohmann::json> per_item(b.items);
-            for (size_t i = 0; i < res.result.size(); ++i) per_item[b.item_of[i]] = result_of(i);
-            for (auto& j : per_item) items.push_back(j);
-            body["rrsets"] = items;
-        }
-        body["serial"] = res.serial;
-        body["change"] = res.status == S::applied
-                             ? nlohmann::json{{"id", res.change_id}, {"serial", res.serial}}
-                             : nlohmann::json(nullptr);
-        http::Response r = json_response(200, body);
-        if (b.errors.single && !res.result.empty() && res.result.back())
-            r.headers.set("ETag", etag(res.result.back()->changed_serial));
-        r.headers.set("X-Zone-Serial", std::to_string(res.serial));
-        return r;
-    });
+    }
+}
+
+http::Response App::apply_job(store::Conn& c, store::Domain& d, WriteJob& job) {
+    Ctx& ctx = *job.ctx;
+    Batch& b = *job.batch;
+    if (job.zone_if_match && *job.zone_if_match != 0 && *job.zone_if_match != d.serial)
+        fail(412, "precondition-failed", "Precondition failed",
+             "the zone has changed: its ETag is now " + etag(d.serial));
+    const auto& z = settings_.zones;
+    for (size_t i = 0; i < b.edits.size(); ++i) {
+        const auto& e = b.edits[i];
+        if (!e.ttl) continue;
+        bool acme = is_acme_name(e.name);
+        uint32_t min = acme ? std::min(z.acme_min_ttl, d.min_ttl) : d.min_ttl;
+        if (*e.ttl < min)
+            b.errors.add(b.item_of[i], "ttl",
+                         "at least " + std::to_string(min) + " seconds in this zone" +
+                             (acme ? " for _acme-challenge names" : "") + ", got " +
+                             std::to_string(*e.ttl));
+        else if (*e.ttl > z.max_ttl)
+            b.errors.add(b.item_of[i], "ttl",
+                         "at most " + std::to_string(z.max_ttl) + " seconds, got " +
+                             std::to_string(*e.ttl));
+    }
+    if (!b.errors.empty())
+        invalid("the request has invalid items; nothing was changed", b.errors.list);
+    auto res = store::apply_edits(c, d, b.edits, ctx.actor(), ctx.who.limits.max_records_per_domain,
+                                  job.summary);
+    using S = store::ChangeResult::Status;
+    for (const auto& e : res.errors) b.errors.add(b.item_of[e.item], e.field, e.detail);
+    if (res.status == S::precondition_failed)
+        fail(412, "precondition-failed", "Precondition failed",
+             "an RRset is not in the state the request expects; nothing was changed",
+             {{"errors", b.errors.list}});
+    if (res.status == S::invalid)
+        invalid("the change would leave the zone invalid; nothing was changed", b.errors.list);
+    if (res.status == S::over_limit) {
+        auto f = plan::admit_records(ctx.who.limits, d.name, res.records_after);
+        nlohmann::json limit = f ? plan::to_json(*f) : nlohmann::json(nullptr);
+        fail(403, "plan-limit", "Plan limit reached",
+             f ? f->detail
+               : "the zone would hold " + std::to_string(res.records_after) + " records",
+             {{"limit", limit}});
+    }
+    nlohmann::json body;
+    auto result_of = [&](size_t edit) {
+        return res.result[edit] ? rrset_json(*res.result[edit], d.name) : nlohmann::json(nullptr);
+    };
+    if (b.errors.single) {
+        body["rrset"] =
+            res.result.empty() ? nlohmann::json(nullptr) : result_of(res.result.size() - 1);
+    } else {
+        nlohmann::json items = nlohmann::json::array();
+        std::vector<nlohmann::json> per_item(b.items);
+        for (size_t i = 0; i < res.result.size(); ++i) per_item[b.item_of[i]] = result_of(i);
+        for (auto& j : per_item) items.push_back(j);
+        body["rrsets"] = items;
+    }
+    body["serial"] = res.serial;
+    body["change"] = res.status == S::applied
+                         ? nlohmann::json{{"id", res.change_id}, {"serial", res.serial}}
+                         : nlohmann::json(nullptr);
+    http::Response r = json_response(200, body);
+    if (b.errors.single && !res.result.empty() && res.result.back())
+        r.headers.set("ETag", etag(res.result.back()->changed_serial));
+    r.headers.set("X-Zone-Serial", std::to_string(res.serial));
+    return r;
 }
 
 http::Response App::rrsets(Ctx& ctx) {
@@ -465,7 +554,7 @@ http::Response App::zone_file(Ctx& ctx) {
         for (size_t i = 0; i < b.edits.size(); ++i) {
             const auto& e = b.edits[i];
             if (!e.ttl) continue;
-            bool acme = e.name.rfind("_acme-challenge", 0) == 0;
+            bool acme = is_acme_name(e.name);
             uint32_t min = acme ? std::min(zs.acme_min_ttl, d.min_ttl) : d.min_ttl;
             if (*e.ttl < min || *e.ttl > zs.max_ttl)
                 b.errors.add(i, "ttl",
