@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <ctime>
 
 namespace endpointdns::api {
 
@@ -18,6 +19,8 @@ namespace {
 
 // Latency histogram bounds in seconds (Prometheus "le").
 constexpr double bounds[] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5};
+
+} // namespace
 
 http::Response problem_response(const Problem& p) {
     nlohmann::json j = p.extra;
@@ -30,6 +33,14 @@ http::Response problem_response(const Problem& p) {
     for (const auto& [k, v] : p.headers.fields()) r.headers.set(k, v);
     return r;
 }
+
+http::Response server_error_response(int status, std::string_view message) {
+    if (status == 413)
+        return problem_response({413, "too-large", "Request body too large", std::string(message)});
+    return problem_response({status, "internal", "Internal error", std::string(message)});
+}
+
+namespace {
 
 std::vector<std::string> split_path(const std::string& path) {
     std::vector<std::string> out;
@@ -132,10 +143,29 @@ Principal App::authenticate(const http::Request& req) {
 void App::admit(Ctx& ctx, http::Headers& out) {
     const auto& limits = ctx.who.limits;
     auto d = rate_.take(ctx.who.account_id, limits, std::chrono::steady_clock::now());
+    auto t = usage_.totals(ctx.who.account_id);
     if (d.limit) {
         out.set("RateLimit-Limit", std::to_string(d.limit));
         out.set("RateLimit-Remaining", std::to_string(d.remaining));
         out.set("RateLimit-Reset", std::to_string(int(std::ceil(d.reset_seconds))));
+    } else if (limits.max_calls_per_day || limits.max_calls_per_month) {
+        // No request rate in the plan: the headers state the call quota that applies.
+        bool daily = limits.max_calls_per_day != 0;
+        uint64_t limit = daily ? limits.max_calls_per_day : limits.max_calls_per_month;
+        uint64_t used = (daily ? t.today : t.month) + 1; // this call counts
+        time_t now = std::time(nullptr);
+        long reset = 86400 - long(now % 86400);
+        if (!daily) {
+            std::tm tm{};
+            gmtime_r(&now, &tm);
+            tm.tm_mon += 1;
+            tm.tm_mday = 1;
+            tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+            reset = long(timegm(&tm) - now);
+        }
+        out.set("RateLimit-Limit", std::to_string(limit));
+        out.set("RateLimit-Remaining", std::to_string(used >= limit ? 0 : limit - used));
+        out.set("RateLimit-Reset", std::to_string(reset));
     }
     if (!d.allowed) {
         Problem p;
@@ -151,7 +181,6 @@ void App::admit(Ctx& ctx, http::Headers& out) {
         p.headers.set("Retry-After", std::to_string(d.retry_after_seconds));
         throw p;
     }
-    auto t = usage_.totals(ctx.who.account_id);
     if (auto f = plan::admit_call(limits, t.today, t.month)) {
         Problem p;
         p.status = 403;
@@ -176,6 +205,7 @@ http::Response App::handle(const http::Request& req) {
             resp = req.method == "GET" ? metrics() : (method_not_allowed("GET"), http::Response{});
         } else if (req.path == "/v1/health") {
             route = "/v1/health";
+            if (req.method != "GET" && req.method != "HEAD") method_not_allowed("GET");
             bool ok = true;
             std::string why;
             try {
@@ -191,6 +221,7 @@ http::Response App::handle(const http::Request& req) {
             auto seg = split_path(req.path);
             if (seg.empty() || seg[0] != "v1") not_found("the path " + req.path);
             seg.erase(seg.begin());
+            route = route_of(seg);
             Ctx ctx{req, authenticate(req), std::move(seg)};
             if (!ctx.who.admin) admit(ctx, limit_headers);
             resp = dispatch(ctx, route);
@@ -228,6 +259,25 @@ http::Response App::handle(const http::Request& req) {
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     observe(route, resp.status, secs);
     return resp;
+}
+
+// The route label of a path (for metrics), before authentication.
+std::string App::route_of(const std::vector<std::string>& s) {
+    if (s.empty()) return "other";
+    const std::string& r = s[0];
+    if (r == "plans" && s.size() <= 2) return s.size() == 1 ? "/v1/plans" : "/v1/plans/{name}";
+    if (r == "accounts" && s.size() <= 2)
+        return s.size() == 1 ? "/v1/accounts" : "/v1/accounts/{id}";
+    if (r == "account" && s.size() == 1) return "/v1/account";
+    if (r == "keys" && s.size() <= 2) return s.size() == 1 ? "/v1/keys" : "/v1/keys/{id}";
+    if (r == "domains") {
+        if (s.size() == 1) return "/v1/domains";
+        if (s.size() == 2) return "/v1/domains/{name}";
+        if (s.size() == 3 && s[2] == "rrsets") return "/v1/domains/{name}/rrsets";
+        if (s.size() == 5 && s[2] == "rrsets") return "/v1/domains/{name}/rrsets/{owner}/{type}";
+        if (s.size() == 3 && s[2] == "zone") return "/v1/domains/{name}/zone";
+    }
+    return "other";
 }
 
 http::Response App::dispatch(Ctx& ctx, std::string& route) {

@@ -58,6 +58,11 @@ nlohmann::json json_body(const http::Request& req) {
     if (req.body.empty()) fail(400, "malformed-json", "Malformed JSON", "the body is empty");
     try {
         return nlohmann::json::parse(req.body);
+    } catch (const nlohmann::json::out_of_range& e) {
+        // A number beyond what a double holds (1e99999) is not JSON a client meant to send.
+        fail(400, "malformed-json", "Malformed JSON",
+             std::string("the body is not valid JSON: a number is out of range (") + e.what() +
+                 ")");
     } catch (const nlohmann::json::parse_error& e) {
         std::string what = e.what();
         // "[json.exception.parse_error.101] parse error at line 1, column 5: ..." -> the tail
@@ -65,6 +70,9 @@ nlohmann::json json_body(const http::Request& req) {
         fail(400, "malformed-json", "Malformed JSON",
              "the body is not valid JSON: " + (at == std::string::npos ? what : what.substr(at)),
              {{"offset", e.byte}});
+    } catch (const nlohmann::json::exception& e) {
+        fail(400, "malformed-json", "Malformed JSON",
+             std::string("the body is not valid JSON: ") + e.what());
     }
 }
 

@@ -10,6 +10,11 @@
 
 namespace endpointdns::api {
 
+// A Problem as an application/problem+json answer.
+http::Response problem_response(const Problem& p);
+// The same shape for the answers the HTTP server makes itself (413, 500).
+http::Response server_error_response(int status, std::string_view message);
+
 [[noreturn]] void fail(int status, std::string type, std::string title, std::string detail,
                        nlohmann::json extra = nlohmann::json::object());
 [[noreturn]] void not_found(const std::string& what);

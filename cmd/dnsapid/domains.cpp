@@ -127,6 +127,8 @@ auth::Scope scope_from_request(const nlohmann::json& body, std::optional<std::st
             ok = ok && i < v.size() && isdigit(uint8_t(v[i]));
         if (!ok)
             err("expires_at", "a UTC time such as 2027-01-31T23:59:59Z");
+        else if (v.substr(0, 19) <= iso_time_now().substr(0, 19))
+            err("expires_at", "is in the past: a key must be usable when it is made");
         else
             *expires = v.substr(0, 10) + " " + v.substr(11, 8);
     }

@@ -2,6 +2,7 @@
 // dnsapid: the controller — REST API /v1 over MariaDB: accounts, keys, plans, domains, RRsets,
 // usage.
 #include "app.hpp"
+#include "common.hpp"
 #include "settings.hpp"
 
 #include "error.hpp"
@@ -90,6 +91,7 @@ int run(int argc, char** argv) {
     }
     api::App api(s, admin_key, pool);
     s.http.log = [](std::string_view m) { log::warning("http: " + std::string(m)); };
+    s.http.error_response = api::server_error_response;
     http::Server http(s.http, [&api](const http::Request& r) { return api.handle(r); });
     log::info("REST API on " + http.address().to_string() + " (" + std::to_string(s.http.workers) +
               " workers, " + std::to_string(s.database.pool_size) + " database connections)");

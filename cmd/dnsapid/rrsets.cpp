@@ -92,6 +92,7 @@ struct App::WriteJob {
 http::Response App::write_change(Ctx& ctx, const std::string& zone_name_in, Batch& b,
                                  const std::string& summary,
                                  std::optional<uint32_t> zone_if_match) {
+    if (!ctx.who.scope.allows_domain(zone_name_in)) not_found("domain " + zone_name_in);
     if (!ctx.who.scope.write) forbidden("this key is read-only");
     for (size_t i = 0; i < b.edits.size(); ++i)
         if (!ctx.who.scope.allows_rrset(zone_name_in, b.edits[i].name, b.edits[i].type))
@@ -108,7 +109,6 @@ http::Response App::write_change(Ctx& ctx, const std::string& zone_name_in, Batc
                  {{"errors", b.errors.list}});
         invalid("the request has invalid items; nothing was changed", b.errors.list);
     }
-    if (!ctx.who.scope.allows_domain(zone_name_in)) not_found("domain " + zone_name_in);
 
     WriteJob job{&ctx, &b, summary, zone_if_match, b.errors, {}, {}, false};
     std::unique_lock lock(groups_mu_);
@@ -331,6 +331,8 @@ http::Response App::rrset_one(Ctx& ctx) {
     auto z = zone_name(zone_in);
     if (!z) not_found("domain " + zone_in);
     auto [owner, type] = route_rrset(ctx, *z);
+    // A key limited to other domains learns nothing about this one: 404 as for a stranger.
+    if (!ctx.who.scope.allows_domain(*z)) not_found("domain " + zone_in);
     if (ctx.req.method == "GET") {
         if (!ctx.who.scope.allows_rrset(*z, owner, type))
             forbidden("this key may not read " + owner + " " + dns::type_name(type));
@@ -406,6 +408,7 @@ http::Response App::zone_file(Ctx& ctx) {
     const std::string& zone_in = ctx.seg[1];
     auto z = zone_name(zone_in);
     if (!z) not_found("domain " + zone_in);
+    if (!ctx.who.scope.allows_domain(*z)) not_found("domain " + zone_in);
     if (!ctx.who.scope.allows_whole_zone(*z))
         forbidden("zone files need a key that is not limited to some names or types");
     if (ctx.req.method == "GET") {

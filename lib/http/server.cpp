@@ -155,13 +155,18 @@ struct Server::State {
     bool stopping = false; // once set, requests are answered on the I/O thread
     std::vector<std::thread> workers;
 
+    Response error(int status, std::string_view message) const {
+        return options.error_response ? options.error_response(status, message)
+                                      : Response::error(status, message);
+    }
+
     Response call(const Request& req) {
         try {
             return handler(req);
         } catch (const std::exception& e) {
-            return Response::error(500, std::string("internal error: ") + e.what());
+            return error(500, std::string("internal error: ") + e.what());
         } catch (...) {
-            return Response::error(500, "internal error");
+            return error(500, "internal error");
         }
     }
 
@@ -278,9 +283,9 @@ MHD_Result on_request(void* cls, MHD_Connection* c, const char* url, const char*
             unsigned long long n = 0;
             auto [end, ec] = std::from_chars(cl, cl + std::strlen(cl), n);
             if (ec == std::errc() && n > state->options.max_body)
-                return send(c, Response::error(413, "request body of " + std::to_string(n) +
-                                                        " octets exceeds the limit of " +
-                                                        std::to_string(state->options.max_body)));
+                return send(c, state->error(413, "request body of " + std::to_string(n) +
+                                                     " octets exceeds the limit of " +
+                                                     std::to_string(state->options.max_body)));
             if (ec == std::errc() && *end == '\0') p->body.reserve(size_t(n));
         }
         return MHD_YES;

@@ -65,6 +65,9 @@ struct ServerOptions {
     unsigned timeout_seconds = 30;         // an idle or stalled connection is closed after this
     // Receives libmicrohttpd's own error messages (one line each); none are printed without it.
     std::function<void(std::string_view)> log;
+    // Shapes the answers the server makes itself (413 for a body too large, 500 when the handler
+    // throws); Response::error when unset.
+    std::function<Response(int status, std::string_view message)> error_response;
 };
 
 // Runs a libmicrohttpd daemon with its own threads from construction to destruction (or stop()):

@@ -281,6 +281,17 @@ Conn Pool::acquire() {
     }
 }
 
+void Pool::drop_idle() {
+    std::vector<std::unique_ptr<Slot>> gone;
+    {
+        std::lock_guard lock(mu_);
+        open_ -= unsigned(idle_.size());
+        gone.swap(idle_);
+        cv_.notify_all();
+    }
+    // Closing happens outside the lock; a dead connection's close does not wait on the server.
+}
+
 void Pool::give_back(std::unique_ptr<Slot> slot, bool reusable) {
     std::lock_guard lock(mu_);
     if (reusable)
@@ -332,6 +343,9 @@ void with_retries(Pool& pool, bool tx, const std::function<void(Conn&)>& fn) {
                 // more on a new one (the server may have restarted since it was opened).
                 if (phase != Phase::committing && !reconnected) {
                     reconnected = true;
+                    // The idle connections were opened to the same server: after a restart
+                    // they are all dead, so drop them rather than fail on each in turn.
+                    pool.drop_idle();
                     continue;
                 }
                 throw Error(ex_unavailable,

@@ -162,6 +162,9 @@ public:
         }
     }
 
+    // Closes every idle connection (after a lost connection: the others are likely dead too).
+    void drop_idle();
+
     const Options& options() const { return options_; }
     // Connections opened since start (a reconnect counts), for metrics and tests.
     uint64_t connects() const;

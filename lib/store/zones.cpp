@@ -471,7 +471,10 @@ ChangeResult apply_edits(Conn& c, Domain& d, const std::vector<Edit>& edits, con
     for (const auto& [k, v] : after) {
         const auto& old = before[k];
         if (!old && !v) continue;
-        if (old && v && old->ttl == v->ttl && same_records(old->records, v->records)) continue;
+        if (old && v && old->ttl == v->ttl && same_records(old->records, v->records)) {
+            after[k] = old; // unchanged: keep its ETag, time and record order
+            continue;
+        }
         if (old && v && old->ttl == v->ttl) {
             Rrset gone = *old, come = *v;
             gone.records.clear();

@@ -990,3 +990,15 @@ TEST(ZoneFileDifferential, GeneratedZone) {
     std::string text = gen_zone_text(20240601, 20000);
     expect_identical(text, "example.com.", true);
 }
+
+// RFC 9460 2.1: an SvcParam value may be quoted right after "key=", as in alpn="h2,h3".
+TEST(ZoneFile, SvcParamQuotedValue) {
+    auto quoted = parse("@ 300 IN HTTPS 1 . alpn=\"h2,h3\" port=443\n");
+    EXPECT_TRUE(quoted.diags.empty()) << diag_list(quoted.diags);
+    auto plain = parse("@ 300 IN HTTPS 1 . alpn=h2,h3 port=443\n");
+    EXPECT_EQ(rdata_of(quoted, "example.com.", rrtype::HTTPS),
+              rdata_of(plain, "example.com.", rrtype::HTTPS));
+    // A blank between "key=" and the value is not the RFC's syntax.
+    auto spaced = parse("@ 300 IN HTTPS 1 . alpn= \"h2,h3\"\n");
+    EXPECT_FALSE(spaced.diags.empty());
+}

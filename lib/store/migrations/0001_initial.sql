@@ -2,7 +2,8 @@
 -- 0001: plans, accounts, API keys, domains, RRsets, the change journal, usage and audit.
 --
 -- Conventions: InnoDB, utf8mb4 with binary collation (names are stored lowercased, so
--- comparisons are exact), timestamps in UTC with millisecond precision. Domain and owner
+-- comparisons are exact), times as DATETIME(3) in UTC (every connection sets time_zone
+-- '+00:00'; TIMESTAMP would end in 2038). Domain and owner
 -- names are absolute, lowercase, in presentation form without the trailing dot.
 
 CREATE TABLE IF NOT EXISTS plans (
@@ -15,7 +16,7 @@ CREATE TABLE IF NOT EXISTS plans (
     max_calls_per_month BIGINT UNSIGNED NOT NULL DEFAULT 0,
     rate_per_second INT UNSIGNED NOT NULL DEFAULT 0,
     rate_burst INT UNSIGNED NOT NULL DEFAULT 0,
-    created_at TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+    created_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
     UNIQUE KEY plans_name (name)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
@@ -25,7 +26,7 @@ CREATE TABLE IF NOT EXISTS accounts (
     email VARCHAR(254) NULL,
     plan_id INT UNSIGNED NOT NULL,
     disabled TINYINT(1) NOT NULL DEFAULT 0,
-    created_at TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+    created_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
     UNIQUE KEY accounts_name (name),
     CONSTRAINT accounts_plan FOREIGN KEY (plan_id) REFERENCES plans (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
@@ -41,10 +42,10 @@ CREATE TABLE IF NOT EXISTS api_keys (
     can_write TINYINT(1) NOT NULL,
     -- JSON {"domains":[...],"names":[...],"types":[...]}; an absent or empty list: no limit.
     scope TEXT NOT NULL,
-    expires_at TIMESTAMP(3) NULL,
-    last_used_at TIMESTAMP(3) NULL,
-    revoked_at TIMESTAMP(3) NULL,
-    created_at TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+    expires_at DATETIME(3) NULL,
+    last_used_at DATETIME(3) NULL,
+    revoked_at DATETIME(3) NULL,
+    created_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
     UNIQUE KEY api_keys_prefix (prefix),
     KEY api_keys_account (account_id),
     CONSTRAINT api_keys_account FOREIGN KEY (account_id) REFERENCES accounts (id) ON DELETE CASCADE
@@ -68,8 +69,8 @@ CREATE TABLE IF NOT EXISTS domains (
     soa_ttl INT UNSIGNED NOT NULL,
     -- The smallest TTL a record may have in this zone (published in the API).
     min_ttl INT UNSIGNED NOT NULL,
-    created_at TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
-    updated_at TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+    created_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+    updated_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
     UNIQUE KEY domains_name (name),
     KEY domains_account (account_id, name),
     CONSTRAINT domains_account FOREIGN KEY (account_id) REFERENCES accounts (id)
@@ -90,7 +91,7 @@ CREATE TABLE IF NOT EXISTS rrsets (
     record_count INT UNSIGNED NOT NULL,
     -- The zone serial of the change that last touched this RRset: its ETag.
     changed_serial INT UNSIGNED NOT NULL,
-    changed_at TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+    changed_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
     UNIQUE KEY rrsets_name_type (domain_id, name, type),
     CONSTRAINT rrsets_domain FOREIGN KEY (domain_id) REFERENCES domains (id) ON DELETE CASCADE
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
@@ -115,7 +116,7 @@ CREATE TABLE IF NOT EXISTS changes (
     actor VARCHAR(64) NOT NULL,
     remote VARCHAR(64) NOT NULL,
     summary VARCHAR(255) NOT NULL DEFAULT '',
-    created_at TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+    created_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
     UNIQUE KEY changes_domain_serial (domain_id, serial_to),
     KEY changes_account (account_id, id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
@@ -137,6 +138,6 @@ CREATE TABLE IF NOT EXISTS audit (
     action VARCHAR(64) NOT NULL,
     target VARCHAR(255) NOT NULL,
     detail TEXT NULL,
-    created_at TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+    created_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
     KEY audit_account (account_id, id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
