@@ -83,6 +83,22 @@ std::string string_field(const nlohmann::json& body, const char* field, bool req
     return it->get<std::string>();
 }
 
+// An address with one '@', something on both sides, no blanks or control characters.
+std::string email_field(const nlohmann::json& body) {
+    auto it = body.find("email");
+    if (it == body.end() || it->is_null()) return {};
+    std::string v = it->is_string() ? it->get<std::string>() : "";
+    auto at = v.find('@');
+    bool ok = !v.empty() && v.size() <= 254 && at != std::string::npos && at > 0 &&
+              at + 1 < v.size() && v.find('@', at + 1) == std::string::npos;
+    for (unsigned char ch : v) ok = ok && ch > ' ' && ch != 0x7f;
+    if (!ok)
+        invalid("email is not valid",
+                nlohmann::json::array(
+                    {{{"field", "email"}, {"detail", "an address such as dev+dns@example.com"}}}));
+    return v;
+}
+
 uint64_t plan_id(store::Conn& c, const std::string& name) {
     auto r = c.prepare("SELECT id FROM plans WHERE name = ?").add(name).query();
     if (!r.next())
@@ -128,7 +144,9 @@ http::Response App::plans(Ctx& ctx) {
         audit(c, ctx, std::nullopt, "plan.create", name, body);
         auto r = c.prepare(std::string(plan_select) + " WHERE name = ?").add(name).query();
         r.next();
-        return json_response(201, plan_json(r));
+        http::Response resp = json_response(201, plan_json(r));
+        resp.headers.set("Location", "/v1/plans/" + name);
+        return resp;
     });
 }
 
@@ -162,7 +180,14 @@ http::Response App::plan_one(Ctx& ctx) {
 http::Response App::accounts(Ctx& ctx) {
     if (ctx.req.method == "GET") {
         Page page = page_of(ctx.req);
-        uint64_t after = page.cursor.empty() ? 0 : std::strtoull(page.cursor.c_str(), nullptr, 10);
+        uint64_t after = 0;
+        if (!page.cursor.empty()) {
+            char* end = nullptr;
+            after = std::strtoull(page.cursor.c_str(), &end, 10);
+            if (*end)
+                invalid("cursor is not one this API gave",
+                        nlohmann::json::array({{{"field", "cursor"}, {"detail", "invalid"}}}));
+        }
         return pool_.run([&](store::Conn& c) {
             auto r =
                 c.prepare(std::string(account_select) + " WHERE a.id > ? ORDER BY a.id LIMIT ?")
@@ -190,7 +215,7 @@ http::Response App::accounts(Ctx& ctx) {
     only_fields(body, {"name", "plan", "email"});
     std::string name = string_field(body, "name", true, 128);
     std::string plan = string_field(body, "plan", true, 64);
-    std::string email = string_field(body, "email", false, 254);
+    std::string email = email_field(body);
     return pool_.transaction([&](store::Conn& c) {
         uint64_t pid = plan_id(c, plan);
         try {
@@ -238,7 +263,7 @@ http::Response App::account_one(Ctx& ctx) {
         invalid("disabled must be true or false",
                 nlohmann::json::array({{{"field", "disabled"}, {"detail", "a boolean"}}}));
     std::string plan = string_field(body, "plan", false, 64);
-    std::string email = string_field(body, "email", false, 254);
+    std::string email = email_field(body);
     return pool_.transaction([&](store::Conn& c) {
         auto r0 = c.prepare("SELECT id FROM accounts WHERE id = ? FOR UPDATE").add(id).query();
         if (!r0.next()) not_found("account " + ctx.seg[1]);
@@ -258,6 +283,28 @@ http::Response App::account_one(Ctx& ctx) {
         auto r = c.prepare(std::string(account_select) + " WHERE a.id = ?").add(id).query();
         r.next();
         return json_response(200, account_json(r));
+    });
+}
+
+// The admin issues a key for an account: how an account that lost (or revoked) its last
+// unrestricted key gets one again.
+http::Response App::account_keys(Ctx& ctx) {
+    char* end = nullptr;
+    uint64_t id = std::strtoull(ctx.seg[1].c_str(), &end, 10);
+    if (*end || ctx.seg[1].empty()) not_found("account " + ctx.seg[1]);
+    if (ctx.req.method != "POST") method_not_allowed("POST");
+    auto body = json_body(ctx.req);
+    if (!body.is_object()) invalid("the body must be a JSON object", nlohmann::json::array());
+    only_fields(body, {"name", "write", "domains", "names", "types", "expires_at", "expires_in"});
+    std::string name = body.value("name", std::string("issued by admin"));
+    std::optional<std::string> expires;
+    auth::Scope scope = scope_from_request(body, &expires);
+    return pool_.transaction([&](store::Conn& c) {
+        auto r = c.prepare("SELECT id FROM accounts WHERE id = ?").add(id).query();
+        if (!r.next()) not_found("account " + ctx.seg[1]);
+        auto j = create_key(c, id, name.substr(0, 128), scope, expires);
+        audit(c, ctx, id, "key.create", j["prefix"].get<std::string>(), {{"write", scope.write}});
+        return json_response(201, j);
     });
 }
 

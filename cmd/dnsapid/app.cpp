@@ -5,6 +5,7 @@
 #include "common.hpp"
 
 #include "error.hpp"
+#include "store/migrate.hpp"
 #include "util/log.hpp"
 
 #include <cppconn/exception.h>
@@ -173,15 +174,24 @@ void App::admit(Ctx& ctx, http::Headers& out) {
         p.type = "rate-limited";
         p.title = "Too many requests";
         p.detail = "the plan " + limits.plan + " allows " + std::to_string(limits.rate_per_second) +
-                   " requests per second; retry after " + std::to_string(d.retry_after_seconds) +
-                   " s";
-        p.extra = {{"limit", {{"name", "rate_per_second"}, {"value", limits.rate_per_second}}},
+                   " request" + (limits.rate_per_second == 1 ? "" : "s") +
+                   " per second (bursts of " + std::to_string(d.limit) + "); retry after " +
+                   std::to_string(d.retry_after_seconds) + " s";
+        p.extra = {{"limit",
+                    {{"limit", "rate_per_second"},
+                     {"limit_value", limits.rate_per_second},
+                     {"burst", d.limit},
+                     {"used", d.limit}, // the burst is spent
+                     {"over", true},
+                     {"detail", p.detail}}},
                    {"retry_after", d.retry_after_seconds}};
         p.headers = out;
         p.headers.set("Retry-After", std::to_string(d.retry_after_seconds));
         throw p;
     }
-    if (auto f = plan::admit_call(limits, t.today, t.month)) {
+    // Over the call quota, GET /v1/account still answers: it is where the usage is shown.
+    bool usage_page = ctx.seg.size() == 1 && ctx.seg[0] == "account";
+    if (auto f = plan::admit_call(limits, t.today, t.month); f && !usage_page) {
         Problem p;
         p.status = 403;
         p.type = "plan-limit";
@@ -214,14 +224,29 @@ http::Response App::handle(const http::Request& req) {
                 ok = false;
                 why = e.what();
             }
-            resp = json_response(ok ? 200 : 503,
-                                 ok ? nlohmann::json{{"status", "ok"}}
-                                    : nlohmann::json{{"status", "unavailable"}, {"detail", why}});
+            if (!ok) log::warning("health: " + why);
+            // The cause goes to the log only: /v1/health needs no key.
+            resp = json_response(ok ? 200 : 503, {{"status", ok ? "ok" : "unavailable"}});
         } else {
             auto seg = split_path(req.path);
             if (seg.empty() || seg[0] != "v1") not_found("the path " + req.path);
             seg.erase(seg.begin());
             route = route_of(seg);
+            if (!schema_ok_) {
+                // dnsapid started while the database was down: check the schema now.
+                try {
+                    store::require_current_schema(pool_);
+                    schema_ok_ = true;
+                } catch (const Error& e) {
+                    if (e.code() != ex_config) throw;
+                    log::error(e.what());
+                    Problem p{503, "unavailable", "Service unavailable",
+                              "the database schema does not match this dnsapid; the operator "
+                              "must run `dnsapid migrate`"};
+                    p.headers.set("Retry-After", "60");
+                    throw p;
+                }
+            }
             Ctx ctx{req, authenticate(req), std::move(seg)};
             if (!ctx.who.admin) admit(ctx, limit_headers);
             resp = dispatch(ctx, route);
@@ -268,6 +293,7 @@ std::string App::route_of(const std::vector<std::string>& s) {
     if (r == "plans" && s.size() <= 2) return s.size() == 1 ? "/v1/plans" : "/v1/plans/{name}";
     if (r == "accounts" && s.size() <= 2)
         return s.size() == 1 ? "/v1/accounts" : "/v1/accounts/{id}";
+    if (r == "accounts" && s.size() == 3 && s[2] == "keys") return "/v1/accounts/{id}/keys";
     if (r == "account" && s.size() == 1) return "/v1/account";
     if (r == "keys" && s.size() <= 2) return s.size() == 1 ? "/v1/keys" : "/v1/keys/{id}";
     if (r == "domains") {
@@ -304,6 +330,11 @@ http::Response App::dispatch(Ctx& ctx, std::string& route) {
         route = "/v1/accounts";
         admin_only();
         return accounts(ctx);
+    }
+    if (s.size() == 3 && s[0] == "accounts" && s[2] == "keys") {
+        route = "/v1/accounts/{id}/keys";
+        admin_only();
+        return account_keys(ctx);
     }
     if (s.size() == 2 && s[0] == "accounts") {
         route = "/v1/accounts/{id}";

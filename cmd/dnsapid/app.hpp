@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <map>
@@ -64,6 +65,8 @@ public:
     ~App();
     http::Response handle(const http::Request& req);
     void set_admin_key(std::string key);
+    // Called when the schema was found current at start; otherwise the first request checks.
+    void schema_checked() { schema_ok_ = true; }
     Usage& usage() { return usage_; }
 
 private:
@@ -77,6 +80,7 @@ private:
     http::Response plan_one(Ctx& ctx);
     http::Response accounts(Ctx& ctx);
     http::Response account_one(Ctx& ctx);
+    http::Response account_keys(Ctx& ctx);
     // account
     http::Response account_self(Ctx& ctx);
     http::Response keys(Ctx& ctx);
@@ -107,6 +111,7 @@ private:
     std::string admin_key_;
     mutable std::mutex admin_mu_;
     store::Pool& pool_;
+    std::atomic<bool> schema_ok_{false};
     plan::RateLimiter rate_;
     Usage usage_;
 

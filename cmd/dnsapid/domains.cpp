@@ -37,8 +37,7 @@ nlohmann::json key_json(const store::Rows& r) {
             {"created_at", r.str(9)}};
 }
 
-nlohmann::json domain_json(const store::Domain& d, const std::vector<std::string>& ns) {
-    (void)ns;
+nlohmann::json domain_json(const store::Domain& d) {
     return {{"name", d.name},
             {"serial", d.serial},
             {"etag", etag(d.serial)},
@@ -98,6 +97,10 @@ auth::Scope scope_from_request(const nlohmann::json& body, std::optional<std::st
         for (auto& ch : p) ch = char(dns::ascii_lower(uint8_t(ch)));
         if (p.empty() || p.size() > 255)
             err(f, "a name pattern such as _acme-challenge.* (1 to 255 characters)");
+        else if (p.find('.') == std::string::npos && p.find('*') == std::string::npos)
+            err(f, "patterns match whole names: write www.example.com or _acme-challenge.*, "
+                   "not " +
+                       p);
         else
             s.names.push_back(p);
     });
@@ -255,7 +258,7 @@ http::Response App::key_one(Ctx& ctx) {
         if (!r.next()) not_found("key " + ctx.seg[1]);
         (void)n;
         audit(c, ctx, ctx.who.account_id, "key.revoke", r.str(1));
-        return http::Response(204, "", "application/json");
+        return http::Response(204, "", "");
     });
 }
 
@@ -286,7 +289,7 @@ http::Response App::domains(Ctx& ctx) {
                         next = items.back()["name"].get<std::string>();
                         break;
                     }
-                    items.push_back(domain_json(batch[i], settings_.zones.nameservers));
+                    items.push_back(domain_json(batch[i]));
                 }
                 if (next || batch.size() <= page.limit) break;
             }
@@ -341,7 +344,7 @@ http::Response App::domains(Ctx& ctx) {
                      "domain " + *name + " is already hosted here");
             throw;
         }
-        auto j = domain_json(d, settings_.zones.nameservers);
+        auto j = domain_json(d);
         j["change"] = {{"id", change}, {"serial", d.serial}};
         http::Response r = json_response(201, j);
         r.headers.set("Location", "/v1/domains/" + d.name);
@@ -361,7 +364,7 @@ http::Response App::domain_one(Ctx& ctx) {
                 r.headers.set("ETag", etag(d.serial));
                 return r;
             }
-            http::Response r = json_response(200, domain_json(d, settings_.zones.nameservers));
+            http::Response r = json_response(200, domain_json(d));
             r.headers.set("ETag", etag(d.serial));
             return r;
         });

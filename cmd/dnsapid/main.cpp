@@ -83,13 +83,18 @@ int run(int argc, char** argv) {
     store::Pool pool(s.database);
     // Serving on the wrong schema would fail request by request; refuse at start instead.
     // A database that is down is not fatal: requests answer 503 until it is back.
+    bool schema_ok = false;
     try {
         store::require_current_schema(pool);
+        schema_ok = true;
     } catch (const Error& e) {
         if (e.code() != ex_unavailable) throw;
-        log::warning(std::string("starting without the database: ") + e.what());
+        log::warning(std::string("starting without the database (the schema is checked when it "
+                                 "is back): ") +
+                     e.what());
     }
     api::App api(s, admin_key, pool);
+    if (schema_ok) api.schema_checked();
     s.http.log = [](std::string_view m) { log::warning("http: " + std::string(m)); };
     s.http.error_response = api::server_error_response;
     http::Server http(s.http, [&api](const http::Request& r) { return api.handle(r); });

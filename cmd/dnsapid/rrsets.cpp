@@ -392,7 +392,7 @@ http::Response App::rrset_one(Ctx& ctx) {
         if (im) e.if_match = *im;
         if (inm && *inm == "*") e.must_not_exist = true;
     }
-    if (ctx.req.method == "DELETE" && !im) {
+    if (ctx.req.method == "DELETE" && !im && b.errors.empty()) {
         // Without If-Match, deleting an absent RRset answers 404 rather than 412.
         pool_.run([&](store::Conn& c) {
             auto d = load_domain(c, ctx, zone_in, false);
@@ -448,17 +448,24 @@ http::Response App::zone_file(Ctx& ctx) {
     if (!ctx.who.scope.write) forbidden("this key is read-only");
     bool dry_run = false;
     if (auto* v = ctx.req.arg("dry_run")) dry_run = *v == "1" || *v == "true" || v->empty();
+    auto want_serial = if_match(ctx.req);
     auto origin = dns::Name::parse(*z + ".");
     zone::Diagnostics diags;
     zone::ParseOptions opts;
     opts.max_include_depth = 0; // $INCLUDE would read the server's files
     zone::Zone parsed = zone::parse_zone_text(ctx.req.body, "zone", *origin, diags, opts);
     parsed.normalize(nullptr);
-    nlohmann::json errors = nlohmann::json::array();
+    std::vector<std::pair<uint32_t, std::string>> errors; // (line, detail), sorted at the end
     for (const auto& dg : diags)
-        if (dg.is_error()) errors.push_back({{"line", dg.line}, {"detail", dg.message}});
-    // The wanted RRsets (SOA excluded: it is managed), validated like API input.
+        if (dg.is_error())
+            errors.emplace_back(dg.line, dg.message.find("$INCLUDE") != std::string::npos
+                                             ? "$INCLUDE cannot be used in an import: put the "
+                                               "included records in the file itself"
+                                             : dg.message);
+    // The wanted RRsets (SOA excluded: it is managed), validated like API input; the line of
+    // each RRset's first record, to point errors found later at the file.
     std::map<std::pair<std::string, uint16_t>, store::Rrset> want;
+    std::map<std::pair<std::string, uint16_t>, uint32_t> line_of;
     for (size_t i = 0; i < parsed.size(); ++i) {
         auto rv = parsed.at(i);
         uint32_t line = parsed.location(i).line;
@@ -468,19 +475,18 @@ http::Response App::zone_file(Ctx& ctx) {
         for (auto& ch : owner_text) ch = char(dns::ascii_lower(uint8_t(ch)));
         if (rv.type == dns::rrtype::SOA) continue;
         if (rv.cls != dns::rrclass::IN) {
-            errors.push_back({{"line", line}, {"detail", "only class IN records can be hosted"}});
+            errors.emplace_back(line, "only class IN records can be hosted");
             continue;
         }
         if (!dns::is_subdomain(dns::Name::parse(owner_text + ".")->lowercased().wire(),
                                origin->lowercased().wire())) {
-            errors.push_back(
-                {{"line", line}, {"detail", owner_text + " is outside the zone " + *z}});
+            errors.emplace_back(line, owner_text + " is outside the zone " + *z);
             continue;
         }
         ItemErrors ie;
         ie.single = true;
         if (!check_rrset_identity(*z, owner_text, rv.type, 0, ie)) {
-            errors.push_back({{"line", line}, {"detail", ie.list[0]["detail"]}});
+            errors.emplace_back(line, ie.list[0]["detail"].get<std::string>());
             continue;
         }
         std::string text = zone::record_text(rv.owner, rv.type, rv.cls, rv.ttl, rv.rdata);
@@ -488,117 +494,137 @@ http::Response App::zone_file(Ctx& ctx) {
         for (int k = 0; k < 4; ++k) at = text.find('\t', at) + 1;
         std::string content = text.substr(at);
         while (!content.empty() && content.back() == '\n') content.pop_back();
-        auto& r = want[{owner_text, rv.type}];
+        std::pair<std::string, uint16_t> key{owner_text, rv.type};
+        auto& r = want[key];
+        if (!line_of.count(key)) line_of[key] = line;
         r.name = owner_text;
         r.type = rv.type;
         r.ttl = rv.ttl;
         r.records.push_back({content, std::string(rv.rdata)});
     }
-    if (!errors.empty())
-        fail(422, "validation", "The zone file is not valid",
-             "the zone file has errors; nothing was changed", {{"errors", errors}});
-    return pool_.transaction([&](store::Conn& c) {
-        auto d = load_domain(c, ctx, zone_in, !dry_run);
-        auto have_list = store::all_rrsets(c, d.id);
-        std::map<std::pair<std::string, uint16_t>, store::Rrset> have;
-        for (auto& r : have_list) have[{r.name, r.type}] = r;
-        bool file_has_ns = want.count({d.name, dns::rrtype::NS}) > 0;
-        nlohmann::json creates = nlohmann::json::array(), updates = nlohmann::json::array(),
-                       deletes = nlohmann::json::array();
-        Batch b;
-        auto add_edit = [&](store::Edit e) {
-            b.item_of.push_back(b.edits.size());
-            b.edits.push_back(std::move(e));
-        };
-        for (const auto& [k, r] : want) {
-            auto it = have.find(k);
-            if (it != have.end()) {
-                std::multiset<std::string> x, y;
-                for (auto& rec : r.records) x.insert(rec.rdata);
-                for (auto& rec : it->second.records) y.insert(rec.rdata);
-                if (x == y && r.ttl == it->second.ttl) continue;
-                updates.push_back(
-                    {{"before", rrset_json(it->second, d.name)}, {"after", rrset_json(r, d.name)}});
-            } else {
-                creates.push_back(rrset_json(r, d.name));
+    auto refuse = [](std::vector<std::pair<uint32_t, std::string>> list, const std::string& why) {
+        std::stable_sort(list.begin(), list.end(),
+                         [](const auto& a, const auto& b) { return a.first < b.first; });
+        nlohmann::json j = nlohmann::json::array();
+        for (auto& [line, detail] : list) {
+            nlohmann::json e{{"detail", detail}};
+            if (line) e["line"] = line;
+            j.push_back(std::move(e));
+        }
+        fail(422, "validation", "The zone file is not valid", why, {{"errors", j}});
+    };
+    if (!errors.empty()) refuse(errors, "the zone file has errors; nothing was changed");
+
+    // A dry run goes through the whole change path and is then rolled back, so it finds every
+    // error a real import would.
+    struct DryRun {
+        http::Response response;
+    };
+    try {
+        return pool_.transaction([&](store::Conn& c) {
+            auto d = load_domain(c, ctx, zone_in, true);
+            if (want_serial && *want_serial != 0 && *want_serial != d.serial)
+                fail(412, "precondition-failed", "Precondition failed",
+                     "the zone has changed: its ETag is now " + etag(d.serial));
+            std::map<std::pair<std::string, uint16_t>, store::Rrset> have;
+            for (auto& r : store::all_rrsets(c, d.id)) have[{r.name, r.type}] = r;
+            bool file_has_ns = want.count({d.name, dns::rrtype::NS}) > 0;
+            auto item = [&](const store::Rrset& r) {
+                nlohmann::json records = nlohmann::json::array();
+                for (const auto& rec : r.records) records.push_back(rec.text);
+                return nlohmann::json{{"name", r.name + "."},
+                                      {"subname", subname(r.name, d.name)},
+                                      {"type", dns::type_name(r.type)},
+                                      {"ttl", r.ttl},
+                                      {"records", records}};
+            };
+            nlohmann::json creates = nlohmann::json::array(), updates = nlohmann::json::array(),
+                           deletes = nlohmann::json::array();
+            std::vector<store::Edit> edits;
+            std::vector<uint32_t> edit_line;
+            for (const auto& [k, r] : want) {
+                auto it = have.find(k);
+                if (it != have.end()) {
+                    std::multiset<std::string> x, y;
+                    for (auto& rec : r.records) x.insert(rec.rdata);
+                    for (auto& rec : it->second.records) y.insert(rec.rdata);
+                    if (x == y && r.ttl == it->second.ttl) continue;
+                    updates.push_back({{"before", item(it->second)}, {"after", item(r)}});
+                } else {
+                    creates.push_back(item(r));
+                }
+                store::Edit e;
+                e.op = store::Edit::Op::replace;
+                e.name = r.name;
+                e.type = r.type;
+                e.ttl = r.ttl;
+                e.records = r.records;
+                edits.push_back(std::move(e));
+                edit_line.push_back(line_of[k]);
             }
-            store::Edit e;
-            e.op = store::Edit::Op::replace;
-            e.name = r.name;
-            e.type = r.type;
-            e.ttl = r.ttl;
-            e.records = r.records;
-            add_edit(std::move(e));
-        }
-        for (const auto& [k, r] : have) {
-            if (want.count(k)) continue;
-            if (k.first == d.name && k.second == dns::rrtype::NS && !file_has_ns) continue;
-            deletes.push_back(rrset_json(r, d.name));
-            store::Edit e;
-            e.op = store::Edit::Op::remove;
-            e.name = r.name;
-            e.type = r.type;
-            add_edit(std::move(e));
-        }
-        b.items = b.edits.size();
-        nlohmann::json plan{{"create", creates}, {"update", updates}, {"delete", deletes}};
-        if (dry_run) {
-            return json_response(200, {{"dry_run", true},
-                                       {"serial", d.serial},
-                                       {"plan", plan},
-                                       {"summary",
-                                        {{"create", creates.size()},
-                                         {"update", updates.size()},
-                                         {"delete", deletes.size()}}}});
-        }
-        // The actual write goes through the one change path (a nested call would lock twice:
-        // the transaction here has the domain locked already, so apply directly).
-        const auto& zs = settings_.zones;
-        for (size_t i = 0; i < b.edits.size(); ++i) {
-            const auto& e = b.edits[i];
-            if (!e.ttl) continue;
-            bool acme = is_acme_name(e.name);
-            uint32_t min = acme ? std::min(zs.acme_min_ttl, d.min_ttl) : d.min_ttl;
-            if (*e.ttl < min || *e.ttl > zs.max_ttl)
-                b.errors.add(i, "ttl",
-                             e.name + " " + dns::type_name(e.type) + ": TTL " +
-                                 std::to_string(*e.ttl) + " is outside " + std::to_string(min) +
-                                 ".." + std::to_string(zs.max_ttl));
-        }
-        if (!b.errors.empty())
-            fail(422, "validation", "The zone file is not valid",
-                 "the zone file has errors; nothing was changed", {{"errors", b.errors.list}});
-        auto res = store::apply_edits(c, d, b.edits, ctx.actor(),
-                                      ctx.who.limits.max_records_per_domain, "zone file import");
-        using S = store::ChangeResult::Status;
-        if (res.status == S::invalid || res.status == S::precondition_failed) {
-            nlohmann::json errs = nlohmann::json::array();
-            for (const auto& e : res.errors)
-                errs.push_back(
-                    {{"detail", b.edits[e.item].name + " " + dns::type_name(b.edits[e.item].type) +
-                                    ": " + e.detail}});
-            fail(422, "validation", "The zone file is not valid",
-                 "the zone would be invalid; nothing was changed", {{"errors", errs}});
-        }
-        if (res.status == S::over_limit) {
-            auto f = plan::admit_records(ctx.who.limits, d.name, res.records_after);
-            fail(403, "plan-limit", "Plan limit reached",
-                 f ? f->detail : "too many records for the plan",
-                 {{"limit", f ? plan::to_json(*f) : nlohmann::json(nullptr)}});
-        }
-        http::Response r = json_response(
-            200,
-            {{"dry_run", false},
-             {"serial", res.serial},
-             {"plan", plan},
-             {"summary",
-              {{"create", creates.size()}, {"update", updates.size()}, {"delete", deletes.size()}}},
-             {"change", res.status == S::applied
-                            ? nlohmann::json{{"id", res.change_id}, {"serial", res.serial}}
-                            : nlohmann::json(nullptr)}});
-        r.headers.set("ETag", etag(res.serial));
-        return r;
-    });
+            for (const auto& [k, r] : have) {
+                if (want.count(k)) continue;
+                // A file without the apex NS keeps the zone's name servers.
+                if (k.first == d.name && k.second == dns::rrtype::NS && !file_has_ns) continue;
+                deletes.push_back(item(r));
+                store::Edit e;
+                e.op = store::Edit::Op::remove;
+                e.name = r.name;
+                e.type = r.type;
+                edits.push_back(std::move(e));
+                edit_line.push_back(0);
+            }
+            const auto& zs = settings_.zones;
+            std::vector<std::pair<uint32_t, std::string>> found;
+            for (size_t i = 0; i < edits.size(); ++i) {
+                const auto& e = edits[i];
+                if (!e.ttl) continue;
+                bool acme = is_acme_name(e.name);
+                uint32_t min = acme ? std::min(zs.acme_min_ttl, d.min_ttl) : d.min_ttl;
+                if (*e.ttl < min || *e.ttl > zs.max_ttl)
+                    found.emplace_back(edit_line[i], e.name + " " + dns::type_name(e.type) +
+                                                         ": TTL " + std::to_string(*e.ttl) +
+                                                         " is outside " + std::to_string(min) +
+                                                         ".." + std::to_string(zs.max_ttl));
+            }
+            if (!found.empty()) refuse(found, "the zone file has errors; nothing was changed");
+            const uint32_t serial_before = d.serial;
+            auto res =
+                store::apply_edits(c, d, edits, ctx.actor(), ctx.who.limits.max_records_per_domain,
+                                   "zone file import");
+            using S = store::ChangeResult::Status;
+            if (res.status == S::invalid || res.status == S::precondition_failed) {
+                for (const auto& e : res.errors)
+                    found.emplace_back(edit_line[e.item], edits[e.item].name + " " +
+                                                              dns::type_name(edits[e.item].type) +
+                                                              ": " + e.detail);
+                refuse(found, "the zone would be invalid; nothing was changed");
+            }
+            if (res.status == S::over_limit) {
+                auto f = plan::admit_records(ctx.who.limits, d.name, res.records_after);
+                fail(403, "plan-limit", "Plan limit reached",
+                     f ? f->detail : "too many records for the plan",
+                     {{"limit", f ? plan::to_json(*f) : nlohmann::json(nullptr)}});
+            }
+            bool applied = res.status == S::applied;
+            nlohmann::json body{
+                {"dry_run", dry_run},
+                {"serial", dry_run ? serial_before : res.serial},
+                {"plan", {{"create", creates}, {"update", updates}, {"delete", deletes}}},
+                {"summary",
+                 {{"create", creates.size()},
+                  {"update", updates.size()},
+                  {"delete", deletes.size()}}}};
+            if (dry_run) throw DryRun{json_response(200, body)}; // rolls the transaction back
+            body["change"] = applied ? nlohmann::json{{"id", res.change_id}, {"serial", res.serial}}
+                                     : nlohmann::json(nullptr);
+            http::Response r = json_response(200, body);
+            r.headers.set("ETag", etag(res.serial));
+            return r;
+        });
+    } catch (DryRun& dry) {
+        return std::move(dry.response);
+    }
 }
 
 } // namespace endpointdns::api

@@ -509,6 +509,7 @@ ChangeResult apply_edits(Conn& c, Domain& d, const std::vector<Edit>& edits, con
         auto& v = after[k];
         if (v) {
             v->changed_serial = to;
+            v->changed_at.clear(); // written now; the database sets the time
             write_rrset(c, d.id, *v, existed);
         } else {
             c.prepare("DELETE FROM rrsets WHERE domain_id = ? AND name = ? AND type = ?")

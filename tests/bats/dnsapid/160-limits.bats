@@ -108,8 +108,10 @@ teardown() {
     local ra
     ra=$(header Retry-After)
     [[ $ra =~ ^[1-9][0-9]*$ ]] || api_fail "Retry-After '$ra' is not a positive integer"
-    assert_eq "$(jb .limit.name)" rate_per_second limit.name
-    assert_eq "$(jb .limit.value)" 2 limit.value
+    # The same shape as a 403 plan-limit body: limit, limit_value, used, over, detail.
+    assert_eq "$(jb .limit.limit)" rate_per_second limit.limit
+    assert_eq "$(jb .limit.limit_value)" 2 limit.limit_value
+    assert_eq "$(jb .limit.over)" true limit.over
     assert_eq "$(header RateLimit-Limit)" 2 RateLimit-Limit
     assert_eq "$(header RateLimit-Remaining)" 0 RateLimit-Remaining
     [[ $(header RateLimit-Reset) =~ ^[0-9]+$ ]] || api_fail "RateLimit-Reset"
