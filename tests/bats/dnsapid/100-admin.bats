@@ -315,3 +315,26 @@ teardown() {
     assert_line_matches "$body" '^dnsapid_request_duration_seconds_bucket\{route="/v1/account",le="\+Inf"\} [0-9]+$'
     assert_line_matches "$body" '^dnsapid_request_duration_seconds_count\{route="/v1/account"\} [0-9]+$'
 }
+
+@test "the admin issues a key for an account (an account that revoked its last key recovers)" {
+    new_plan issue-plan >/dev/null
+    local secret id
+    secret=$(new_account issue-acct issue-plan)
+    KEY=$secret api GET /v1/account
+    expect_status 200
+    id=$(jb .id)
+    KEY=$secret api DELETE "/v1/keys/$(jb .key.id)"
+    expect_status 204
+    KEY=$secret api GET /v1/account
+    expect_problem 401 unauthorized
+    as_admin api POST "/v1/accounts/$id/keys" '{"name":"recovery","write":true}'
+    expect_status 201
+    [[ $(jb .secret) == edk_* ]] || api_fail "no secret in the answer"
+    KEY=$(jb .secret) api GET /v1/account
+    expect_status 200
+    assert_eq "$(jb .id)" "$id" "account of the issued key"
+    as_admin api POST /v1/accounts/999999/keys '{}'
+    expect_problem 404 not-found
+    KEY=$secret api POST "/v1/accounts/$id/keys" '{}'
+    expect_problem 401 unauthorized
+}

@@ -27,9 +27,10 @@ teardown() {
     dnsapid_teardown
 }
 
-# import ZONE FILE [QUERY]: PUT the zone file FILE to ZONE (QUERY such as ?dry_run=1).
+# import ZONE FILE [QUERY [CURL-ARGS...]]: PUT the zone file FILE to ZONE (QUERY such as
+# ?dry_run=1; CURL-ARGS such as -H 'If-Match: "3"').
 import() {
-    API_CONTENT_TYPE=text/dns api PUT "/v1/domains/$1/zone${3-}" "@$2"
+    API_CONTENT_TYPE=text/dns api PUT "/v1/domains/$1/zone${3-}" "@$2" "${@:4}"
 }
 
 # export_to ZONE FILE: GET the zone file into FILE; fails unless 200.
@@ -244,4 +245,44 @@ EOF
     expect_problem 422 validation
     assert_eq "$(jb '.errors[0].line')" 3
     assert_eq "$(zone_serial inside.test)" "$serial0" serial
+}
+
+@test "the dry run finds what the real import would refuse (TTL, CNAME beside A) and changes nothing" {
+    new_domain dry.test
+    local before serial
+    before=$(rrset_list dry.test)
+    serial=$(zone_serial dry.test)
+    cat >bad.zone <<'ZONE'
+$ORIGIN dry.test.
+www 300 IN A 192.0.2.1
+www 300 IN CNAME elsewhere.example.net.
+fast 10 IN A 192.0.2.2
+ZONE
+    import dry.test bad.zone '?dry_run=1'
+    expect_problem 422 validation
+    [[ $(jb '[.errors[].line] | sort | join(",")') == 4 ]] ||
+        api_fail "the TTL error should point at line 4"
+    import dry.test bad.zone
+    expect_problem 422 validation
+    # Without the TTL error, the CNAME conflict shows, on a dry run too, at the RRset's line.
+    sed -i '/^fast/d' bad.zone
+    import dry.test bad.zone '?dry_run=1'
+    expect_problem 422 validation
+    [[ $(jb '.errors[0].detail') == *CNAME* ]] || api_fail "the CNAME conflict is not named"
+    [[ -n $(jb '.errors[0].line // empty') ]] || api_fail "the CNAME conflict has no line"
+    assert_eq "$(zone_serial dry.test)" "$serial" serial
+    assert_eq "$(rrset_list dry.test)" "$before" "RRsets"
+}
+
+@test "an import with a stale If-Match is 412 and changes nothing; a current one applies" {
+    new_domain match.test
+    local serial
+    serial=$(zone_serial match.test)
+    printf '$ORIGIN match.test.\nwww 300 IN A 192.0.2.9\n' >one.zone
+    import match.test one.zone '' -H "If-Match: \"$((serial + 5))\""
+    expect_problem 412 precondition-failed
+    assert_eq "$(zone_serial match.test)" "$serial" "serial after a stale If-Match"
+    import match.test one.zone '' -H "If-Match: \"$serial\""
+    expect_status 200
+    assert_eq "$(jb .change.serial)" "$((serial + 1))" "serial of the import"
 }

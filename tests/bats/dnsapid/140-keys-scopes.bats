@@ -309,3 +309,12 @@ teardown() {
     [[ $(jb .last_used_at) =~ ^20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z$ ]] ||
         api_fail "last_used_at not set within 4 s (usage flush is 100 ms)"
 }
+
+@test "an expiry in the past and a name pattern that matches no full name are 422" {
+    api POST /v1/keys '{"expires_at":"2020-01-01T00:00:00Z"}'
+    expect_problem 422 validation
+    assert_eq "$(jb '.errors[0].field')" expires_at field
+    api POST /v1/keys '{"names":["www"]}'
+    expect_problem 422 validation
+    assert_eq "$(jb '.errors[0].field')" 'names[0]' field
+}
