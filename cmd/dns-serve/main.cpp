@@ -10,6 +10,7 @@
 #include "serve/dns_server.hpp"
 #include "serve/state_dir.hpp"
 #include "serve/store.hpp"
+#include "util/daemon.hpp"
 #include "util/log.hpp"
 #include "util/run_main.hpp"
 #include "util/secret.hpp"
@@ -137,13 +138,7 @@ int run(int argc, char** argv) {
     }
 
     // Signals are taken by sigwait() in the main thread; every other thread blocks them.
-    sigset_t signals;
-    sigemptyset(&signals);
-    for (int sig : {SIGTERM, SIGINT, SIGHUP}) {
-        sigaddset(&signals, sig);
-    }
-    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-    std::signal(SIGPIPE, SIG_IGN);
+    util::block_daemon_signals();
 
     serve::StateDir dir(s.state_dir);
     // One server per state directory: a second one would interleave journal appends.
@@ -177,22 +172,14 @@ int run(int argc, char** argv) {
         log::warning("cannot tell the service manager we are ready: " + r.error());
     }
 
-    for (;;) {
-        int sig = 0;
-        sigwait(&signals, &sig);
-        if (sig == SIGHUP) {
-            try {
-                api.set_key(read_key(s.key_file));
-                log::info("SIGHUP: key file re-read");
-            } catch (const Error& e) {
-                log::error(std::string("SIGHUP: keeping the old key: ") + e.what());
-            }
-            continue;
+    util::wait_for_stop([&] {
+        try {
+            api.set_key(read_key(s.key_file));
+            log::info("SIGHUP: key file re-read");
+        } catch (const Error& e) {
+            log::error(std::string("SIGHUP: keeping the old key: ") + e.what());
         }
-        log::info(std::string("stopping on ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT"));
-        (void)notify::send("STOPPING=1");
-        break;
-    }
+    });
     http.stop();
     dns.stop();
     store.drain();

@@ -214,6 +214,12 @@ http::Response App::accounts(Ctx& ctx) {
     if (!body.is_object()) invalid("the body must be a JSON object", nlohmann::json::array());
     only_fields(body, {"name", "plan", "email"});
     std::string name = string_field(body, "name", true, 128);
+    // Tools such as plan-check take an account by id or by name: a name of digits only would
+    // be read as an id.
+    if (name.find_first_not_of("0123456789") == std::string::npos)
+        invalid("an account name needs a character other than a digit",
+                nlohmann::json::array(
+                    {{{"field", "name"}, {"detail", "digits only would read as an account id"}}}));
     std::string plan = string_field(body, "plan", true, 64);
     std::string email = email_field(body);
     return pool_.transaction([&](store::Conn& c) {

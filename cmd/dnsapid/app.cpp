@@ -254,7 +254,7 @@ http::Response App::handle(const http::Request& req) {
     } catch (const Problem& p) {
         resp = problem_response(p);
     } catch (const Error& e) {
-        if (e.code() == ex_unavailable || e.code() == ex_tempfail) {
+        if (e.code() == ex_unavailable || e.code() == ex_tempfail || e.code() == ex_config) {
             Problem p{503, "unavailable", "Service unavailable",
                       "the database cannot be reached; retry shortly"};
             p.headers.set("Retry-After", "1");

@@ -9,6 +9,7 @@
 #include "http/server.hpp"
 #include "notify/notify.hpp"
 #include "store/migrate.hpp"
+#include "util/daemon.hpp"
 #include "util/log.hpp"
 #include "util/run_main.hpp"
 #include "util/secret.hpp"
@@ -74,11 +75,7 @@ int run(int argc, char** argv) {
         return 0;
     }
 
-    sigset_t signals;
-    sigemptyset(&signals);
-    for (int sig : {SIGTERM, SIGINT, SIGHUP}) sigaddset(&signals, sig);
-    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-    std::signal(SIGPIPE, SIG_IGN);
+    util::block_daemon_signals();
 
     store::Pool pool(s.database);
     // Serving on the wrong schema would fail request by request; refuse at start instead.
@@ -103,22 +100,14 @@ int run(int argc, char** argv) {
     if (auto r = notify::send("READY=1\nSTATUS=serving on " + http.address().to_string()); !r)
         log::warning("cannot tell the service manager we are ready: " + r.error());
 
-    for (;;) {
-        int sig = 0;
-        sigwait(&signals, &sig);
-        if (sig == SIGHUP) {
-            try {
-                api.set_admin_key(util::read_secret(s.admin_key_file, 16, "admin key file"));
-                log::info("SIGHUP: admin key re-read");
-            } catch (const Error& e) {
-                log::error(std::string("SIGHUP: keeping the old admin key: ") + e.what());
-            }
-            continue;
+    util::wait_for_stop([&] {
+        try {
+            api.set_admin_key(util::read_secret(s.admin_key_file, 16, "admin key file"));
+            log::info("SIGHUP: admin key re-read");
+        } catch (const Error& e) {
+            log::error(std::string("SIGHUP: keeping the old admin key: ") + e.what());
         }
-        log::info(std::string("stopping on ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT"));
-        (void)notify::send("STOPPING=1");
-        break;
-    }
+    });
     http.stop();
     return 0;
 }

@@ -54,7 +54,7 @@ Usage::Totals Usage::load(uint64_t account) {
     return pool_.run([&](store::Conn& c) {
         auto r = c.prepare("SELECT COALESCE(SUM(IF(day = UTC_DATE(), calls, 0)), 0), "
                            "COALESCE(SUM(calls), 0) FROM usage_daily WHERE account_id = ? AND "
-                           "day >= DATE_FORMAT(UTC_DATE(), '%Y-%m-01')")
+                           "day >= DATE_FORMAT(UTC_DATE(), '%Y-%m-01') AND day <= UTC_DATE()")
                      .add(account)
                      .query();
         Totals t;

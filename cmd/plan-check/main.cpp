@@ -6,6 +6,7 @@
 #include "store/db.hpp"
 #include "usage.hpp"
 #include "util/run_main.hpp"
+#include "util/table.hpp"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -37,20 +38,7 @@ void print_table(const std::vector<Checked>& checked) {
                             std::to_string(f.used), std::to_string(f.limit_value),
                             f.over ? "OVER" : "ok"});
     }
-    std::vector<size_t> width(rows[0].size(), 0);
-    for (const auto& r : rows)
-        for (size_t i = 0; i < r.size(); ++i) width[i] = std::max(width[i], r[i].size());
-    std::string out;
-    for (const auto& r : rows) {
-        std::string line;
-        for (size_t i = 0; i < r.size(); ++i) {
-            line += r[i];
-            if (i + 1 < r.size()) line += std::string(width[i] - r[i].size() + 2, ' ');
-        }
-        while (!line.empty() && line.back() == ' ') line.pop_back();
-        out += line + "\n";
-    }
-    std::cout << out << std::flush;
+    std::cout << util::format_table(rows) << std::flush;
 }
 
 void print_json(const std::vector<Checked>& checked) {

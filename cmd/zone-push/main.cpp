@@ -5,6 +5,7 @@
 #include "push.hpp"
 #include "settings.hpp"
 #include "util/run_main.hpp"
+#include "util/table.hpp"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -86,20 +87,7 @@ void print_table(const std::vector<EdgeResult>& results) {
                             : z.status          ? std::to_string(z.status)
                                                 : "-",
                             serial_text(z.serial), time_text(e.time), z.error});
-    std::vector<size_t> width(6, 0);
-    for (const auto& r : rows)
-        for (size_t i = 0; i < r.size(); ++i) width[i] = std::max(width[i], r[i].size());
-    std::string out;
-    for (const auto& r : rows) {
-        std::string line;
-        for (size_t i = 0; i < r.size(); ++i) {
-            line += r[i];
-            if (i + 1 < r.size()) line += std::string(width[i] - r[i].size() + 2, ' ');
-        }
-        while (!line.empty() && line.back() == ' ') line.pop_back();
-        out += line + "\n";
-    }
-    std::cout << out << std::flush;
+    std::cout << util::format_table(rows) << std::flush;
 }
 
 void print_json(const std::vector<EdgeResult>& results, int code) {

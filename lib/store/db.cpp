@@ -245,8 +245,14 @@ std::unique_ptr<Slot> Pool::open() {
         std::string where = options_.socket.empty()
                                 ? options_.host + ":" + std::to_string(options_.port)
                                 : options_.socket;
-        throw Error(ex_unavailable, "database unavailable: cannot connect to " + where + " as " +
-                                        options_.user + ": " + describe(e));
+        // Refused credentials or a missing database are the configuration's fault, not an
+        // outage: the operator must act, and waiting will not help.
+        int code = e.getErrorCode();
+        bool config = code == 1044 || code == 1045 || code == 1049; // access denied, no database
+        throw Error(config ? ex_config : ex_unavailable,
+                    std::string(config ? "database refuses the connection: "
+                                       : "database unavailable: cannot connect to ") +
+                        where + " as " + options_.user + ": " + describe(e));
     }
     return slot;
 }

@@ -236,6 +236,14 @@ std::vector<Rrset> all_rrsets(Conn& c, uint64_t domain_id) {
 
 namespace {
 
+// At most `bytes` octets of s, never ending inside a UTF-8 sequence.
+std::string_view utf8_prefix(std::string_view s, size_t bytes) {
+    if (s.size() <= bytes) return s;
+    size_t n = bytes;
+    while (n > 0 && (uint8_t(s[n]) & 0xc0) == 0x80) --n; // s[n] continues a sequence
+    return s.substr(0, n);
+}
+
 uint64_t insert_change(Conn& c, const Domain& d, const char* kind, uint32_t from, uint32_t to,
                        const std::string& removed, const std::string& added, const Actor& who,
                        std::string_view summary) {
@@ -253,7 +261,7 @@ uint64_t insert_change(Conn& c, const Domain& d, const char* kind, uint32_t from
         .add(who.key_id)
         .add(who.name)
         .add(who.remote)
-        .add(summary.substr(0, 255))
+        .add(utf8_prefix(summary, 255))
         .update();
     return c.last_insert_id();
 }

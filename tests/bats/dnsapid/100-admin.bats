@@ -338,3 +338,10 @@ teardown() {
     KEY=$secret api POST "/v1/accounts/$id/keys" '{}'
     expect_problem 401 unauthorized
 }
+
+@test "an account name of digits only is 422 (tools read it as an id)" {
+    new_plan digits-plan >/dev/null
+    as_admin api POST /v1/accounts '{"name":"42","plan":"digits-plan"}'
+    expect_problem 422 validation
+    assert_eq "$(jb '.errors[0].field')" name field
+}
