@@ -280,6 +280,8 @@ http::Response App::account_one(Ctx& ctx) {
                 .update();
         if (!email.empty())
             c.prepare("UPDATE accounts SET email = ? WHERE id = ?").add(email).add(id).update();
+        else if (body.contains("email") && body["email"].is_null())
+            c.prepare("UPDATE accounts SET email = NULL WHERE id = ?").add(id).update();
         if (body.contains("disabled"))
             c.prepare("UPDATE accounts SET disabled = ? WHERE id = ?")
                 .add(body["disabled"].get<bool>() ? 1 : 0)
@@ -302,15 +304,18 @@ http::Response App::account_keys(Ctx& ctx) {
     auto body = json_body(ctx.req);
     if (!body.is_object()) invalid("the body must be a JSON object", nlohmann::json::array());
     only_fields(body, {"name", "write", "domains", "names", "types", "expires_at", "expires_in"});
-    std::string name = body.value("name", std::string("issued by admin"));
+    std::string name = key_name_field(body, "issued by admin");
     std::optional<std::string> expires;
     auth::Scope scope = scope_from_request(body, &expires);
     return pool_.transaction([&](store::Conn& c) {
         auto r = c.prepare("SELECT id FROM accounts WHERE id = ?").add(id).query();
         if (!r.next()) not_found("account " + ctx.seg[1]);
-        auto j = create_key(c, id, name.substr(0, 128), scope, expires);
+        auto j = create_key(c, id, name, scope, expires);
         audit(c, ctx, id, "key.create", j["prefix"].get<std::string>(), {{"write", scope.write}});
-        return json_response(201, j);
+        http::Response resp = json_response(201, j);
+        // The key belongs to the account: only its own keys can read it at /v1/keys/{id}.
+        resp.headers.set("Location", "/v1/keys/" + std::to_string(j["id"].get<uint64_t>()));
+        return resp;
     });
 }
 

@@ -191,7 +191,9 @@ void App::admit(Ctx& ctx, http::Headers& out) {
     }
     // Over the call quota, GET /v1/account still answers: it is where the usage is shown.
     bool usage_page = ctx.seg.size() == 1 && ctx.seg[0] == "account";
-    if (auto f = plan::admit_call(limits, t.today, t.month); f && !usage_page) {
+    auto over = plan::admit_call(limits, t.today, t.month);
+    if (over && usage_page) return; // answered, not counted: looking must not add to the excess
+    if (auto f = over) {
         Problem p;
         p.status = 403;
         p.type = "plan-limit";
@@ -215,11 +217,15 @@ http::Response App::handle(const http::Request& req) {
             resp = req.method == "GET" ? metrics() : (method_not_allowed("GET"), http::Response{});
         } else if (req.path == "/v1/health") {
             route = "/v1/health";
-            if (req.method != "GET" && req.method != "HEAD") method_not_allowed("GET");
+            if (req.method != "GET" && req.method != "HEAD") method_not_allowed("GET, HEAD");
             bool ok = true;
             std::string why;
             try {
                 pool_.run([](store::Conn& c) { c.prepare("SELECT 1").query(); });
+                check_schema();
+            } catch (const Problem& p) {
+                ok = false;
+                why = p.detail;
             } catch (const Error& e) {
                 ok = false;
                 why = e.what();
@@ -232,21 +238,7 @@ http::Response App::handle(const http::Request& req) {
             if (seg.empty() || seg[0] != "v1") not_found("the path " + req.path);
             seg.erase(seg.begin());
             route = route_of(seg);
-            if (!schema_ok_) {
-                // dnsapid started while the database was down: check the schema now.
-                try {
-                    store::require_current_schema(pool_);
-                    schema_ok_ = true;
-                } catch (const Error& e) {
-                    if (e.code() != ex_config) throw;
-                    log::error(e.what());
-                    Problem p{503, "unavailable", "Service unavailable",
-                              "the database schema does not match this dnsapid; the operator "
-                              "must run `dnsapid migrate`"};
-                    p.headers.set("Retry-After", "60");
-                    throw p;
-                }
-            }
+            check_schema();
             Ctx ctx{req, authenticate(req), std::move(seg)};
             if (!ctx.who.admin) admit(ctx, limit_headers);
             resp = dispatch(ctx, route);
@@ -284,6 +276,27 @@ http::Response App::handle(const http::Request& req) {
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     observe(route, resp.status, secs);
     return resp;
+}
+
+// When dnsapid started while the database was down, the schema is checked by the first request
+// that reaches the database: a mismatch answers 503 until an operator acts.
+void App::check_schema() {
+    if (schema_ok_) return;
+    try {
+        store::require_current_schema(pool_);
+        schema_ok_ = true;
+    } catch (const Error& e) {
+        if (e.code() != ex_config) throw;
+        log::error(e.what());
+        bool login = std::string_view(e.what()).find("refuses") != std::string_view::npos;
+        Problem p{503, "unavailable", "Service unavailable",
+                  login ? "dnsapid cannot log in to its database; the operator must check the "
+                          "[database] settings"
+                        : "the database schema does not match this dnsapid; the operator must "
+                          "run `dnsapid migrate`"};
+        p.headers.set("Retry-After", "60");
+        throw p;
+    }
 }
 
 // The route label of a path (for metrics), before authentication.

@@ -72,6 +72,7 @@ public:
 private:
     http::Response dispatch(Ctx& ctx, std::string& route);
     static std::string route_of(const std::vector<std::string>& segments);
+    void check_schema();
     Principal authenticate(const http::Request& req);
     void admit(Ctx& ctx, http::Headers& out);
 

@@ -57,6 +57,15 @@ nlohmann::json domain_json(const store::Domain& d) {
 
 } // namespace
 
+std::string key_name_field(const nlohmann::json& body, const std::string& fallback) {
+    auto it = body.find("name");
+    if (it == body.end()) return fallback;
+    if (!it->is_string() || it->get<std::string>().size() > 128)
+        invalid("name must be a string of at most 128 characters",
+                nlohmann::json::array({{{"field", "name"}, {"detail", "at most 128 characters"}}}));
+    return it->get<std::string>();
+}
+
 auth::Scope scope_from_request(const nlohmann::json& body, std::optional<std::string>* expires) {
     auth::Scope s;
     nlohmann::json errors = nlohmann::json::array();
@@ -209,14 +218,7 @@ http::Response App::keys(Ctx& ctx) {
     auto body = json_body(ctx.req);
     if (!body.is_object()) invalid("the body must be a JSON object", nlohmann::json::array());
     only_fields(body, {"name", "write", "domains", "names", "types", "expires_at", "expires_in"});
-    std::string name;
-    if (auto it = body.find("name"); it != body.end()) {
-        if (!it->is_string() || it->get<std::string>().size() > 128)
-            invalid(
-                "name must be a string of at most 128 characters",
-                nlohmann::json::array({{{"field", "name"}, {"detail", "at most 128 characters"}}}));
-        name = it->get<std::string>();
-    }
+    std::string name = key_name_field(body, "");
     std::optional<std::string> expires;
     auth::Scope scope = scope_from_request(body, &expires);
     return pool_.transaction([&](store::Conn& c) {
