@@ -330,7 +330,10 @@ http::Response App::rrset_one(Ctx& ctx) {
     const std::string& zone_in = ctx.seg[1];
     auto z = zone_name(zone_in);
     if (!z) not_found("domain " + zone_in);
-    auto [owner, type] = route_rrset(ctx, *z);
+    // Plain variables, not a structured binding: clang 14 cannot capture those in lambdas.
+    const auto route = route_rrset(ctx, *z);
+    const std::string owner = route.first;
+    const uint16_t type = route.second;
     // A key limited to other domains learns nothing about this one: 404 as for a stranger.
     if (!ctx.who.scope.allows_domain(*z)) not_found("domain " + zone_in);
     if (ctx.req.method == "GET") {
