@@ -118,22 +118,25 @@ void finish_page(http::Response& r, nlohmann::json& body, const http::Request& r
     body["next"] = next ? nlohmann::json(*next) : nlohmann::json(nullptr);
     r.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
     if (!next) return;
+    auto enc = [](std::string_view text) {
+        std::string out;
+        for (unsigned char ch : text) {
+            if (isalnum(ch) || ch == '.' || ch == '-' || ch == '_' || ch == '*') {
+                out += char(ch);
+            } else {
+                char buf[4];
+                snprintf(buf, sizeof buf, "%%%02X", ch);
+                out += buf;
+            }
+        }
+        return out;
+    };
     std::string q;
     for (const auto& [k, v] : req.args) {
         if (k == "cursor") continue;
-        q += (q.empty() ? "" : "&") + k + "=" + v;
+        q += (q.empty() ? "" : "&") + enc(k) + "=" + enc(v);
     }
-    std::string enc;
-    for (unsigned char ch : *next) {
-        if (isalnum(ch) || ch == '.' || ch == '-' || ch == '_')
-            enc += char(ch);
-        else {
-            char buf[4];
-            snprintf(buf, sizeof buf, "%%%02X", ch);
-            enc += buf;
-        }
-    }
-    q += (q.empty() ? "" : "&") + std::string("cursor=") + enc;
+    q += (q.empty() ? "" : "&") + std::string("cursor=") + enc(*next);
     r.headers.add("Link", "<" + req.path + "?" + q + ">; rel=\"next\"");
 }
 

@@ -10,6 +10,8 @@
 
 #include <cppconn/exception.h>
 
+#include <algorithm>
+
 namespace endpointdns::api {
 
 namespace {
@@ -81,8 +83,9 @@ auth::Scope scope_from_request(const nlohmann::json& body, std::optional<std::st
     auto strings = [&](const char* field, auto&& each) {
         auto it = body.find(field);
         if (it == body.end() || it->is_null()) return;
-        if (!it->is_array() || it->size() > 100) {
-            err(field, "a list of at most 100 strings");
+        size_t most = std::string(field) == "names" ? 10 : 100;
+        if (!it->is_array() || it->size() > most) {
+            err(field, "a list of at most " + std::to_string(most) + " strings");
             return;
         }
         for (size_t i = 0; i < it->size(); ++i) {
@@ -106,6 +109,8 @@ auth::Scope scope_from_request(const nlohmann::json& body, std::optional<std::st
         for (auto& ch : p) ch = char(dns::ascii_lower(uint8_t(ch)));
         if (p.empty() || p.size() > 255)
             err(f, "a name pattern such as _acme-challenge.* (1 to 255 characters)");
+        else if (std::count(p.begin(), p.end(), '*') > 2)
+            err(f, "at most two '*' in a pattern");
         else if (p.find('.') == std::string::npos && p.find('*') == std::string::npos)
             err(f, "patterns match whole names: write www.example.com or _acme-challenge.*, "
                    "not " +
@@ -284,16 +289,21 @@ http::Response App::domains(Ctx& ctx) {
             while (items.size() < page.limit) {
                 auto batch = store::list_domains(c, ctx.who.account_id, after, page.limit + 1);
                 if (batch.empty()) break;
+                bool more_rows = batch.size() > page.limit;
                 for (size_t i = 0; i < batch.size(); ++i) {
-                    after = batch[i].name;
-                    if (!ctx.who.scope.allows_domain(batch[i].name)) continue;
+                    if (!ctx.who.scope.allows_domain(batch[i].name)) {
+                        after = batch[i].name;
+                        continue;
+                    }
                     if (items.size() == page.limit) {
+                        // One more visible domain exists: the page ends before it.
                         next = items.back()["name"].get<std::string>();
                         break;
                     }
+                    after = batch[i].name;
                     items.push_back(domain_json(batch[i]));
                 }
-                if (next || batch.size() <= page.limit) break;
+                if (next || !more_rows) break;
             }
             http::Response resp = json_response(200, {});
             nlohmann::json body{{"items", items}};
@@ -330,6 +340,12 @@ http::Response App::domains(Ctx& ctx) {
         c.prepare("SELECT id FROM accounts WHERE id = ? FOR UPDATE")
             .add(ctx.who.account_id)
             .query();
+        // A zone inside (or around) another account's zone would let that account answer for
+        // names it does not own: the edges serve the longest matching zone.
+        if (auto other = store::nested_domain_owner(c, *name, ctx.who.account_id))
+            fail(409, "exists", "Already exists",
+                 *name + " is inside or above a domain hosted here for another account (" +
+                     "a zone cannot overlap one it does not own)");
         uint64_t have = store::count_domains(c, ctx.who.account_id);
         if (auto f = plan::admit_domains(ctx.who.limits, have, 1))
             fail(403, "plan-limit", "Plan limit reached", f->detail,

@@ -9,9 +9,12 @@
 #include "dns/name.hpp"
 #include "dns/rr.hpp"
 #include "error.hpp"
+#include "util/log.hpp"
 #include "zone/content.hpp"
 #include "zone/text.hpp"
 #include "zone/zonefile.hpp"
+
+#include <cppconn/exception.h>
 
 #include <algorithm>
 #include <map>
@@ -156,11 +159,26 @@ void App::run_group(const std::string& zone, const std::vector<WriteJob*>& group
             }
             auto d = store::find_domain(c, zone, true);
             for (auto* j : group) {
+                // A savepoint per write: a database error in one write (data the checks missed)
+                // is undone and fails that write alone, not the group.
+                c.execute("SAVEPOINT job");
+                store::Domain saved = d ? *d : store::Domain{};
                 try {
                     if (!d || d->account_id != j->ctx->who.account_id) not_found("domain " + zone);
                     j->response = apply_job(c, *d, *j);
                 } catch (const Problem&) {
                     j->error = std::current_exception();
+                } catch (const sql::SQLException& e) {
+                    // Lost connections and deadlocks concern the whole transaction.
+                    if (store::is_connection_error(e) || store::is_retryable_error(e)) throw;
+                    log::error(std::string("write to ") + zone + " failed: " + e.what());
+                    c.execute("ROLLBACK TO SAVEPOINT job");
+                    if (d) *d = saved;
+                    j->response.reset();
+                    j->error = std::make_exception_ptr(
+                        Problem{500, "internal", "Internal error",
+                                "the write failed on our side and changed nothing; it has been "
+                                "logged"});
                 }
             }
         });
@@ -306,7 +324,11 @@ http::Response App::rrsets(Ctx& ctx) {
                 std::string last_name = last["name"].get<std::string>();
                 last_name.pop_back();
                 auto t = zone::parse_type(last["type"].get<std::string>());
-                next = last_name + " " + std::to_string(t ? *t : 0);
+                // After the SOA (listed first, not stored) the apex's own RRsets of lower type
+                // numbers (A, NS, CNAME...) still follow: the cursor starts at type 0.
+                uint16_t after = 0;
+                if (t && !(*t == dns::rrtype::SOA && last_name == d.name)) after = *t;
+                next = last_name + " " + std::to_string(after);
             }
             http::Response resp = json_response(200, {});
             resp.headers.set("ETag", etag(d.serial));
@@ -396,6 +418,10 @@ http::Response App::rrset_one(Ctx& ctx) {
         if (inm && *inm == "*") e.must_not_exist = true;
     }
     if (ctx.req.method == "DELETE" && !im && b.errors.empty()) {
+        // Scope first: a key must not learn whether an RRset it may not touch exists.
+        if (!ctx.who.scope.write) forbidden("this key is read-only");
+        if (!ctx.who.scope.allows_rrset(*z, owner, type))
+            forbidden("this key may not change " + owner + " " + dns::type_name(type));
         // Without If-Match, deleting an absent RRset answers 404 rather than 412.
         pool_.run([&](store::Conn& c) {
             auto d = load_domain(c, ctx, zone_in, false);

@@ -129,6 +129,13 @@ void parse_item(const nlohmann::json& it, size_t index, const std::string& zone,
             errors.add(index, "name", o.error());
             return;
         }
+        if (o->size() > max_owner_text) {
+            errors.add(index, "name",
+                       "the name is " + std::to_string(o->size()) +
+                           " characters long in presentation form (escapes included); at most " +
+                           std::to_string(max_owner_text));
+            return;
+        }
         owner = *o;
         auto t = it.find("type");
         if (t == it.end() || !t->is_string()) {

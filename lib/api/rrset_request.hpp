@@ -32,6 +32,10 @@ struct Batch {
     std::string body_error; // the body as a whole is wrong (not a list, empty, too long)
 };
 
+// Owner names are stored in presentation form in a VARCHAR(255) column; \DDD escapes can make
+// a valid name longer than that, and such names are refused.
+constexpr size_t max_owner_text = 255;
+
 struct RequestLimits {
     size_t max_records_per_rrset = 1000;
     size_t max_batch = 1000;

@@ -14,6 +14,8 @@
 #include <cppconn/statement.h>
 #include <mysql_driver.h>
 
+#include <algorithm>
+
 #include <thread>
 
 namespace endpointdns::store {
@@ -239,6 +241,10 @@ std::unique_ptr<Slot> Pool::open() {
         st->execute("SET NAMES utf8mb4 COLLATE utf8mb4_bin");
         st->execute("SET time_zone = '+00:00'");
         st->execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
+        // A lock wait must end as a lock wait timeout (1205, retried) before the client's read
+        // timeout ends it as a lost connection.
+        st->execute("SET SESSION innodb_lock_wait_timeout = " +
+                    std::to_string(std::max(1u, std::min(10u, options_.io_timeout / 2))));
         st->execute("SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,"
                     "NO_ENGINE_SUBSTITUTION,ERROR_FOR_DIVISION_BY_ZERO'");
     } catch (const sql::SQLException& e) {

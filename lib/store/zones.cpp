@@ -194,6 +194,29 @@ uint64_t count_domains(Conn& c, uint64_t account_id) {
     return r.u64(1);
 }
 
+std::optional<uint64_t> nested_domain_owner(Conn& c, std::string_view name, uint64_t account_id) {
+    // Above: every parent of the name. Below: names ending in "." + name (zone names hold
+    // letters, digits, '-' and '.', so LIKE's wildcards cannot occur in them).
+    std::string_view parent = name;
+    for (;;) {
+        auto dot = parent.find('.');
+        if (dot == std::string_view::npos) break;
+        parent.remove_prefix(dot + 1);
+        auto r = c.prepare("SELECT account_id FROM domains WHERE name = ? AND account_id <> ?")
+                     .add(parent)
+                     .add(account_id)
+                     .query();
+        if (r.next()) return r.u64(1);
+    }
+    auto r = c.prepare("SELECT account_id FROM domains WHERE name LIKE ? AND account_id <> ? "
+                       "LIMIT 1")
+                 .add("%." + std::string(name))
+                 .add(account_id)
+                 .query();
+    if (r.next()) return r.u64(1);
+    return std::nullopt;
+}
+
 std::optional<Rrset> find_rrset(Conn& c, uint64_t domain_id, std::string_view name, uint16_t type) {
     Rows r = (c.prepare(std::string("SELECT ") + rrset_columns +
                         " FROM rrsets WHERE domain_id = ? AND name = ? AND type = ?")
@@ -330,8 +353,12 @@ Domain create_domain(Conn& c, uint64_t account_id, const std::string& name, cons
 }
 
 uint64_t delete_domain(Conn& c, const Domain& d, const Actor& who) {
+    // The journal row of a deletion lists the zone's records (history can show what went),
+    // unless they exceed max_change_octets: edges drop the whole zone either way, and a row
+    // over the packet limit would make the zone impossible to delete.
     std::string removed;
     for (const auto& r : all_rrsets(c, d.id)) append_wire(removed, r);
+    if (removed.size() > max_change_octets) removed.clear();
     uint32_t to = next_serial(d.serial);
     uint64_t id = insert_change(c, d, "delete", d.serial, to, removed, {}, who, "delete " + d.name);
     c.prepare("DELETE FROM domains WHERE id = ?").add(d.id).update();
@@ -370,19 +397,22 @@ ChangeResult apply_edits(Conn& c, Domain& d, const std::vector<Edit>& edits, con
         Key k{e.name, e.type};
         last_item[k] = i;
         auto& cur = current(k);
-        if (e.must_not_exist && cur) {
+        // Preconditions speak of the RRset as the request found it, not as an earlier edit of
+        // the same request left it (remove-then-add of one RRset carries the same If-Match).
+        const auto& found = before[k];
+        if (e.must_not_exist && found) {
             out.errors.push_back({i, "name", rrset_label(e.name, e.type) + " already exists"});
             continue;
         }
         if (e.if_match) {
-            if (!cur) {
+            if (!found) {
                 out.errors.push_back({i, "name", rrset_label(e.name, e.type) + " does not exist"});
                 continue;
             }
-            if (*e.if_match != 0 && cur->changed_serial != *e.if_match) {
+            if (*e.if_match != 0 && found->changed_serial != *e.if_match) {
                 out.errors.push_back({i, "name",
                                       rrset_label(e.name, e.type) + " has changed (its ETag is \"" +
-                                          std::to_string(cur->changed_serial) + "\")"});
+                                          std::to_string(found->changed_serial) + "\")"});
                 continue;
             }
         }
@@ -505,6 +535,16 @@ ChangeResult apply_edits(Conn& c, Domain& d, const std::vector<Edit>& edits, con
     if (writes.empty()) {
         out.status = ChangeResult::Status::noop;
         for (const auto& e : edits) out.result.push_back(after[{e.name, e.type}]);
+        return out;
+    }
+    // A change travels as one row (and one packet): keep it well under MariaDB's default
+    // max_allowed_packet of 16 MiB. Bigger changes must be split by the client.
+    if (removed.size() + added.size() > max_change_octets) {
+        out.errors.push_back({0, "records",
+                              "the change is too large (" +
+                                  std::to_string((removed.size() + added.size()) >> 20) +
+                                  " MiB of records); split it into smaller requests"});
+        out.status = ChangeResult::Status::invalid;
         return out;
     }
     if (max_records && delta > 0 && records_after > max_records) {

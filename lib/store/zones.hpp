@@ -94,6 +94,9 @@ std::optional<Domain> find_domain(Conn& c, std::string_view name, bool for_updat
 std::vector<Domain> list_domains(Conn& c, uint64_t account_id, std::string_view after,
                                  size_t limit);
 uint64_t count_domains(Conn& c, uint64_t account_id);
+// The account of a domain that contains `name` or lies below it, other than `account_id`;
+// nullopt when none (zones of one account may nest: that is a delegation).
+std::optional<uint64_t> nested_domain_owner(Conn& c, std::string_view name, uint64_t account_id);
 std::optional<Rrset> find_rrset(Conn& c, uint64_t domain_id, std::string_view name, uint16_t type);
 // RRsets in (name, type) order after the cursor (after_name, after_type), at most limit;
 // name and type filters when set.
@@ -112,7 +115,7 @@ Domain create_domain(Conn& c, uint64_t account_id, const std::string& name, cons
                      const Actor& who, uint64_t* change_id);
 
 // Deletes a domain (locked with find_domain(for_update)); journalled as kind "delete" with every
-// record removed. Returns the change id.
+// record removed (none listed when they exceed max_change_octets). Returns the change id.
 uint64_t delete_domain(Conn& c, const Domain& d, const Actor& who);
 
 // Applies edits in order to the locked domain: checks preconditions, CNAME exclusivity, that
@@ -121,6 +124,9 @@ uint64_t delete_domain(Conn& c, const Domain& d, const Actor& who);
 // that changes nothing is a noop and keeps the serial.
 ChangeResult apply_edits(Conn& c, Domain& d, const std::vector<Edit>& edits, const Actor& who,
                          uint64_t max_records, std::string_view summary);
+
+// The largest change apply_edits writes (its journal row's removed + added octets).
+constexpr size_t max_change_octets = 12u << 20;
 
 // RFC 1982 successor of a serial (0 skipped, so "0" can mean "no zone").
 uint32_t next_serial(uint32_t s);

@@ -404,3 +404,39 @@ expect_write() {
     api GET /v1/domains/types.test/rrsets/www/A
     expect_problem 404 not-found
 }
+
+@test "record-level PATCH with If-Match: remove the old ACME token and add the new one in one request" {
+    new_domain rotate.test
+    api PATCH /v1/domains/rotate.test/rrsets/_acme-challenge/TXT '{"ttl":60,"add":["\"old\""]}'
+    expect_status 200
+    local tag
+    tag=$(header ETag)
+    api PATCH /v1/domains/rotate.test/rrsets/_acme-challenge/TXT \
+        '{"remove":["\"old\""],"add":["\"new\""]}' -H "If-Match: $tag"
+    expect_status 200
+    assert_eq "$(jb -c .rrset.records)" '["\"new\""]' records
+    # The same request with the now stale tag changes nothing.
+    api PATCH /v1/domains/rotate.test/rrsets/_acme-challenge/TXT \
+        '{"remove":["\"new\""],"add":["\"newer\""]}' -H "If-Match: $tag"
+    expect_problem 412 precondition-failed
+}
+
+@test "paging one RRset at a time lists the apex RRsets after the SOA" {
+    new_domain page1.test
+    put_rrset page1.test @ A '["192.0.2.1"]' 300
+    put_rrset page1.test www A '["192.0.2.2"]' 300
+    local cursor="" seen="" n=0
+    while ((n < 10)); do
+        n=$((n + 1))
+        if [[ -z $cursor ]]; then
+            api GET "/v1/domains/page1.test/rrsets?limit=1"
+        else
+            api GET "/v1/domains/page1.test/rrsets?limit=1" "" --get --data-urlencode "cursor=$cursor"
+        fi
+        expect_status 200
+        seen+="$(jb '.items[] | "\(.name) \(.type)"') "
+        cursor=$(jb '.next // empty')
+        [[ -n $cursor ]] || break
+    done
+    assert_eq "$seen" "page1.test. SOA page1.test. A page1.test. NS www.page1.test. A " pages
+}

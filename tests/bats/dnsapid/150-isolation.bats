@@ -188,3 +188,13 @@ every_route() {
     api GET /v1/domains/alpha.test/zone
     expect_status 200
 }
+
+@test "a domain inside or above another account's domain is refused (409); inside one's own is a delegation" {
+    KEY=$KEY_A new_domain nest-a.test
+    KEY=$KEY_B api POST /v1/domains '{"name":"www.nest-a.test"}'
+    expect_problem 409 exists
+    KEY=$KEY_A new_domain deep.sub.nest-b.test
+    KEY=$KEY_B api POST /v1/domains '{"name":"nest-b.test"}'
+    expect_problem 409 exists
+    KEY=$KEY_A new_domain sub.nest-a.test
+}
