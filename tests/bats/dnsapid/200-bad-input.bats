@@ -410,11 +410,11 @@ POST /metrics GET
 EOF
 }
 
-@test "a wrong method on /v1/health is 405 with Allow: GET" {
+@test "a wrong method on /v1/health is 405 with Allow: GET, HEAD" {
     KEY=
     api POST /v1/health '{}'
     expect_problem 405 method-not-allowed
-    assert_eq "$(header Allow)" GET
+    assert_eq "$(header Allow)" "GET, HEAD"
 }
 
 @test "no request of this file was answered with a 5xx" {
