@@ -10,6 +10,7 @@
 #include "serve/dns_server.hpp"
 #include "serve/state_dir.hpp"
 #include "serve/store.hpp"
+#include "util/cli.hpp"
 #include "util/daemon.hpp"
 #include "util/log.hpp"
 #include "util/run_main.hpp"
@@ -101,12 +102,7 @@ int run(int argc, char** argv) {
     app.add_option("--query", query, "answer NAME TYPE from the persisted zones and exit")
         ->expected(2);
     app.add_flag("--udp", query_udp, "with --query: answer as over UDP (512 octets, TC)");
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::ParseError& e) {
-        int rc = app.exit(e);
-        return rc == 0 ? 0 : ex_usage;
-    }
+    if (auto rc = util::parse_command_line(app, argc, argv)) return *rc;
 
     log::init("dns-serve");
     Settings s = load_settings(config_path, c->count() > 0);

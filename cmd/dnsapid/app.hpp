@@ -67,7 +67,6 @@ public:
     void set_admin_key(std::string key);
     // Called when the schema was found current at start; otherwise the first request checks.
     void schema_checked() { schema_ok_ = true; }
-    Usage& usage() { return usage_; }
 
 private:
     http::Response dispatch(Ctx& ctx, std::string& route);

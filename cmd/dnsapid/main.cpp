@@ -9,6 +9,7 @@
 #include "http/server.hpp"
 #include "notify/notify.hpp"
 #include "store/migrate.hpp"
+#include "util/cli.hpp"
 #include "util/daemon.hpp"
 #include "util/log.hpp"
 #include "util/run_main.hpp"
@@ -42,12 +43,7 @@ int run(int argc, char** argv) {
                       "print the database's schema version and the latest known; exit 1 when "
                       "migrations are pending");
     app.require_subcommand(0, 1);
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::ParseError& e) {
-        int rc = app.exit(e);
-        return rc == 0 ? 0 : ex_usage;
-    }
+    if (auto rc = util::parse_command_line(app, argc, argv)) return *rc;
 
     log::init("dnsapid");
     api::Settings s = api::load_settings(config_path, c->count() > 0);

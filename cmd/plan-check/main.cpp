@@ -5,6 +5,7 @@
 #include "plan/plan.hpp"
 #include "store/db.hpp"
 #include "usage.hpp"
+#include "util/cli.hpp"
 #include "util/run_main.hpp"
 #include "util/table.hpp"
 
@@ -82,14 +83,7 @@ int run(int argc, char** argv) {
     app.add_flag("--json", json, "print the results as JSON");
     app.add_option("-c,--config", config_path, "configuration file");
     app.add_flag("--check-config", check_config, "check the configuration and exit");
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::Success& e) {
-        return app.exit(e);
-    } catch (const CLI::ParseError& e) {
-        app.exit(e);
-        return ex_usage;
-    }
+    if (auto rc = util::parse_command_line(app, argc, argv)) return *rc;
     if (all && !accounts.empty()) throw Error(ex_usage, "--all and --account exclude each other");
 
     const std::string used = config_path.empty() ? default_config : config_path;

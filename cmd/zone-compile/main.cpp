@@ -3,6 +3,7 @@
 #include "config/config.hpp"
 #include "error.hpp"
 #include "util/atomic_file.hpp"
+#include "util/cli.hpp"
 #include "util/run_main.hpp"
 #include "zone/check.hpp"
 #include "zone/stream.hpp"
@@ -97,14 +98,7 @@ int run(int argc, char** argv) {
     app.add_flag("-q,--quiet", quiet, "do not print warnings");
     app.add_option("-c,--config", config_path, "configuration file")->capture_default_str();
     app.add_flag("--check-config", check_config, "check the configuration and exit");
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::Success& e) {
-        return app.exit(e);
-    } catch (const CLI::ParseError& e) {
-        app.exit(e);
-        return ex_usage;
-    }
+    if (auto rc = util::parse_command_line(app, argc, argv)) return *rc;
     Settings settings =
         load_settings(config_path.empty() ? default_config : config_path, !config_path.empty());
     if (check_config) {

@@ -4,6 +4,7 @@
 #include "http/client.hpp"
 #include "push.hpp"
 #include "settings.hpp"
+#include "util/cli.hpp"
 #include "util/run_main.hpp"
 #include "util/table.hpp"
 
@@ -148,14 +149,7 @@ int run(int argc, char** argv) {
     app.add_flag("-f,--force", force, "read the stream even from a terminal");
     app.add_option("-c,--config", config_path, "configuration file");
     app.add_flag("--check-config", check_config, "check the configuration and exit");
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::Success& e) {
-        return app.exit(e);
-    } catch (const CLI::ParseError& e) {
-        app.exit(e);
-        return ex_usage;
-    }
+    if (auto rc = util::parse_command_line(app, argc, argv)) return *rc;
 
     const std::string used = config_path.empty() ? default_config : config_path;
     Settings settings = load_settings(used, !config_path.empty());
