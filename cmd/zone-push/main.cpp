@@ -2,7 +2,7 @@
 // zone-push: sends a zone stream to every named edge concurrently and reports each edge's answer.
 #include "error.hpp"
 #include "http/client.hpp"
-#include "push.hpp"
+#include "push/push.hpp"
 #include "settings.hpp"
 #include "util/cli.hpp"
 #include "util/run_main.hpp"

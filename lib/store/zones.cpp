@@ -187,6 +187,33 @@ std::vector<Domain> list_domains(Conn& c, uint64_t account_id, std::string_view 
     return out;
 }
 
+std::vector<Domain> find_domains(Conn& c, std::optional<uint64_t> account_id) {
+    std::string sql = std::string("SELECT ") + domain_columns + " FROM domains";
+    Rows r = account_id
+                 ? c.prepare(sql + " WHERE account_id = ? ORDER BY id").add(*account_id).query()
+                 : c.prepare(sql + " ORDER BY id").query();
+    std::vector<Domain> out;
+    while (r.next()) out.push_back(read_domain(r));
+    return out;
+}
+
+std::vector<Domain> find_domains_by_id(Conn& c, const std::vector<uint64_t>& ids) {
+    std::vector<Domain> out;
+    // Batches of a fixed size, so a handful of statements serve any count.
+    constexpr size_t batch = 32;
+    for (size_t at = 0; at < ids.size(); at += batch) {
+        size_t n = std::min(batch, ids.size() - at);
+        std::string sql = std::string("SELECT ") + domain_columns + " FROM domains WHERE id IN (?";
+        for (size_t i = 1; i < batch; ++i) sql += ",?";
+        sql += ")";
+        Statement st = c.prepare(sql);
+        for (size_t i = 0; i < batch; ++i) st.add(ids[at + std::min(i, n - 1)]);
+        Rows r = st.query();
+        while (r.next()) out.push_back(read_domain(r));
+    }
+    return out;
+}
+
 uint64_t count_domains(Conn& c, uint64_t account_id) {
     Rows r =
         (c.prepare("SELECT COUNT(*) FROM domains WHERE account_id = ?").add(account_id).query());

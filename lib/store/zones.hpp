@@ -94,6 +94,9 @@ std::optional<Domain> find_domain(Conn& c, std::string_view name, bool for_updat
 std::vector<Domain> list_domains(Conn& c, uint64_t account_id, std::string_view after,
                                  size_t limit);
 uint64_t count_domains(Conn& c, uint64_t account_id);
+// Every domain (of one account when set), in id order; ids lists select domains by id.
+std::vector<Domain> find_domains(Conn& c, std::optional<uint64_t> account_id = std::nullopt);
+std::vector<Domain> find_domains_by_id(Conn& c, const std::vector<uint64_t>& ids);
 // The account of a domain that contains `name` or lies below it, other than `account_id`;
 // nullopt when none (zones of one account may nest: that is a delegation).
 std::optional<uint64_t> nested_domain_owner(Conn& c, std::string_view name, uint64_t account_id);

@@ -43,9 +43,16 @@ public:
     void write_zone(const Zone& zone);
     void write_delta(const Delta& delta);
 
-private:
+    // Raw writing, for producers that hold wire records already (the database): begin() an
+    // AXFR or IXFR sequence of `zone` (which must outlive it), add() its records in order
+    // (uncompressed wire owner), end() it. The caller is responsible for the sequence's shape
+    // (SOA first and last; IXFR steps). Throws Error(ex_dataerr) for a record that cannot fit
+    // a message.
     void begin(const Name& zone, uint16_t qtype);
     void add(std::string_view owner, uint16_t type, uint32_t ttl, std::string_view rdata);
+    void end() { flush(); }
+
+private:
     void add(const Rr& rr) { add(rr.owner.wire(), rr.type, rr.ttl, rr.rdata); }
     void add_rrset(const Zone& zone, size_t begin, size_t end);
     void flush();

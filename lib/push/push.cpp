@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // zone-push core: local stream checks, request planning and the judgement of edge answers.
-#include "push.hpp"
+#include "push/push.hpp"
 
 #include "error.hpp"
 #include "zone/stream.hpp"

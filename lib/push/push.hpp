@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// zone-push core: reading and checking the stream, the request for each edge, judging answers.
+// Pushing zone streams to edges (zone-push, zone-sync, dnsapid's fan-out): reading and checking
+// a stream, the request for each edge, judging the answers.
 #pragma once
 
 #include "http/client.hpp"
