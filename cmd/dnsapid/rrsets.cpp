@@ -182,6 +182,7 @@ void App::run_group(const std::string& zone, const std::vector<WriteJob*>& group
                 }
             }
         });
+        changed(zone); // committed: push it (a group of no-ops finds nothing to push)
     } catch (...) {
         for (auto* j : group) {
             j->response.reset();
@@ -550,7 +551,7 @@ http::Response App::zone_file(Ctx& ctx) {
         http::Response response;
     };
     try {
-        return pool_.transaction([&](store::Conn& c) {
+        http::Response done = pool_.transaction([&](store::Conn& c) {
             auto d = load_domain(c, ctx, zone_in, true);
             if (want_serial && *want_serial != 0 && *want_serial != d.serial)
                 fail(412, "precondition-failed", "Precondition failed",
@@ -651,6 +652,8 @@ http::Response App::zone_file(Ctx& ctx) {
             r.headers.set("ETag", etag(res.serial));
             return r;
         });
+        changed(zone_in);
+        return done;
     } catch (DryRun& dry) {
         return std::move(dry.response);
     }
