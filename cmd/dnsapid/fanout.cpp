@@ -28,6 +28,8 @@ namespace {
 constexpr size_t max_zones_per_round = 256;
 // A body past this size ends the round's list (the edge's default limit is 64 MiB).
 constexpr size_t max_round_octets = 32u << 20;
+// How often an edge's zones and serials are read even when nothing suggests a change.
+constexpr std::chrono::seconds reconcile_interval{60};
 // A zone another process is pushing is tried again after this.
 constexpr milliseconds locked_retry{20};
 
@@ -90,7 +92,8 @@ private:
 
     void run() {
         const auto& st = owner_.settings_;
-        Clock::time_point next_health = Clock::now(), next_scan = Clock::now();
+        Clock::time_point next_health = Clock::now(), next_scan = Clock::now(),
+                          next_reconcile = Clock::now() + reconcile_interval;
         for (;;) {
             std::vector<std::string> round;
             {
@@ -122,6 +125,11 @@ private:
                 if (now >= next_health) {
                     health();
                     next_health = Clock::now() + milliseconds(st.health_interval_ms);
+                }
+                if (now >= next_reconcile) { // a backstop: whatever changed on the edge
+                    std::lock_guard lock(mu_);
+                    reconcile_ = true;
+                    next_reconcile = now + reconcile_interval;
                 }
                 bool reconcile;
                 {
@@ -185,8 +193,14 @@ private:
                                      j["uptime_seconds"].is_number_integer()
                                  ? j["uptime_seconds"].get<int64_t>()
                                  : -1;
-            bool restarted = !reachable_ || (uptime >= 0 && uptime < last_uptime_);
+            std::string instance =
+                j.is_object() && j.contains("instance") && j["instance"].is_string()
+                    ? j["instance"].get<std::string>()
+                    : "";
+            bool restarted =
+                !reachable_ || instance != last_instance_ || (uptime >= 0 && uptime < last_uptime_);
             last_uptime_ = uptime;
+            last_instance_ = instance;
             set_reachable(true, "");
             if (restarted) {
                 std::lock_guard lock(mu_);
@@ -500,6 +514,7 @@ private:
     // Touched by the worker thread only.
     bool reachable_ = false, known_ = false;
     int64_t last_uptime_ = -1;
+    std::string last_instance_;
     std::string last_log_;
     std::unique_ptr<http::Client> client_;
     std::thread thread_;

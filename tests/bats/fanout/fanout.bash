@@ -78,7 +78,9 @@ edge_register() {
 
 # edges_save / edges_load: the edges' ports and pids survive from setup_file to the tests.
 edges_save() {
-    declare -p EDGE_DNS EDGE_HTTP EDGE_PID EDGE_COUNT EDGES_DIR >"$BATS_FILE_TMPDIR/edges.env"
+    # -g: edges_load sources this inside a function.
+    declare -p EDGE_DNS EDGE_HTTP EDGE_PID EDGE_COUNT EDGES_DIR |
+        sed -e 's/^declare -- /declare -g /' -e 's/^declare -\([a-zA-Z]\)/declare -g\1/' >"$BATS_FILE_TMPDIR/edges.env"
 }
 edges_load() {
     # shellcheck disable=SC1091
