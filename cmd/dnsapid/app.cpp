@@ -459,6 +459,12 @@ http::Response App::metrics() const {
     out += "# HELP dnsapid_db_connects_total Database connections opened.\n";
     out += "# TYPE dnsapid_db_connects_total counter\n";
     out += "dnsapid_db_connects_total " + std::to_string(pool_.connects()) + "\n";
+    if (fanout_) fanout_->metrics(out);
+    if (waiters_) {
+        out += "# HELP dnsapid_long_polls Requests waiting (?wait=) for a change or the feed.\n";
+        out += "# TYPE dnsapid_long_polls gauge\n";
+        out += "dnsapid_long_polls " + std::to_string(waiters_->waiting()) + "\n";
+    }
     return http::Response(200, out, "text/plain; version=0.0.4");
 }
 

@@ -228,6 +228,7 @@ private:
         }
         reachable_ = up;
         known_ = true;
+        owner_.set_up(s.name, up);
         owner_.pool_.run(
             [&](store::Conn& c) { store::record_contact(c, s.id, up, up ? "" : error); });
     }
@@ -445,6 +446,7 @@ private:
             const http::ClientResult& res = results[next++];
             answered = answered || res.answered();
             if (res.status == 200 || res.status == 404) {
+                owner_.count(s.name, "delete");
                 store::drop_row(c, s.id, z);
             } else {
                 if (!res.answered()) unreachable = true;
@@ -471,6 +473,7 @@ private:
                     const push::ZoneResult& r, const store::ServerZone& row, bool edge_failed) {
         const store::Domain& d = *x.domain;
         if (r.status == 200 && r.serial) {
+            owner_.count(s.name, x.delta ? "delta" : "full");
             store::ack_row(c, s.id, x.zone, d.id, *r.serial);
             {
                 std::lock_guard lock(mu_);
@@ -480,9 +483,11 @@ private:
             return;
         }
         if (edge_failed) { // no answer, or the key refused: the edge backs off as a whole
+            owner_.count(s.name, "failed");
             again(x.zone);
             return;
         }
+        owner_.count(s.name, "refused");
         if (r.status == 409 && r.serial) {
             // The edge is elsewhere than the database believed (a restart from an older disk
             // state, a push by hand): deltas from where it is when it is behind, else whole.
@@ -562,6 +567,32 @@ void Fanout::reload() {
         reload_ = true;
     }
     cv_.notify_all();
+}
+
+void Fanout::count(const std::string& server, const char* what, uint64_t n) {
+    std::lock_guard lock(stats_mu_);
+    counts_[{server, what}] += n;
+}
+
+void Fanout::set_up(const std::string& server, bool up) {
+    std::lock_guard lock(stats_mu_);
+    up_[server] = up;
+}
+
+void Fanout::metrics(std::string& out) const {
+    std::lock_guard lock(stats_mu_);
+    out += "# HELP dnsapid_fanout_zones_total Zones pushed to each edge by this process: "
+           "acknowledged as a delta, as a whole zone, or deleted; refused by the edge (it is "
+           "sent again, whole or later); or failed (no answer, key refused).\n";
+    out += "# TYPE dnsapid_fanout_zones_total counter\n";
+    for (const auto& [k, n] : counts_)
+        out += "dnsapid_fanout_zones_total{server=\"" + k.first + "\",result=\"" + k.second +
+               "\"} " + std::to_string(n) + "\n";
+    out += "# HELP dnsapid_fanout_edge_up Whether the edge answered this process's last "
+           "contact.\n";
+    out += "# TYPE dnsapid_fanout_edge_up gauge\n";
+    for (const auto& [name, up] : up_)
+        out += "dnsapid_fanout_edge_up{server=\"" + name + "\"} " + (up ? "1" : "0") + "\n";
 }
 
 void Fanout::acked() {

@@ -62,6 +62,8 @@ public:
     void wait_acks(uint64_t seen, std::chrono::steady_clock::time_point until);
 
     const FanoutSettings& settings() const { return settings_; }
+    // Prometheus lines: zones pushed per server and kind, failures, reachability.
+    void metrics(std::string& out) const;
 
     class Worker;
 
@@ -78,6 +80,12 @@ private:
     bool reload_ = false;
     std::map<uint32_t, std::unique_ptr<Worker>> workers_;
     std::thread supervisor_;
+
+    void count(const std::string& server, const char* what, uint64_t n = 1);
+    void set_up(const std::string& server, bool up);
+    mutable std::mutex stats_mu_;
+    std::map<std::pair<std::string, std::string>, uint64_t> counts_;
+    std::map<std::string, bool> up_;
 
     std::atomic<uint64_t> acks_{0};
     std::mutex ack_mu_;
