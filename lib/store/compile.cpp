@@ -29,40 +29,46 @@ std::string soa_at(const Domain& d, uint32_t serial) {
 uint16_t get16(const std::string& s, size_t at) {
     return uint16_t((uint8_t(s[at]) << 8) | uint8_t(s[at + 1]));
 }
-uint32_t get32(const std::string& s, size_t at) {
-    return (uint32_t(get16(s, at)) << 16) | get16(s, at + 2);
-}
 
 // Feeds the uncompressed wire RRs of a journal column to the writer.
 void add_wire_rrs(const std::string& rrs, const Domain& d, zone::StreamWriter& w) {
-    size_t at = 0;
-    auto damaged = [&] {
-        return Error(ex_software,
-                     "change journal of " + d.name + " is damaged at octet " + std::to_string(at));
-    };
-    while (at < rrs.size()) {
-        size_t owner = at;
-        for (;;) { // labels up to the root
-            if (at >= rrs.size()) throw damaged();
-            uint8_t len = uint8_t(rrs[at]);
-            if (len > 63) throw damaged();
-            at += 1 + len;
-            if (len == 0) break;
-        }
-        size_t owner_len = at - owner;
-        if (at + 10 > rrs.size()) throw damaged();
-        uint16_t type = get16(rrs, at);
-        uint32_t ttl = get32(rrs, at + 4);
-        size_t rdlen = get16(rrs, at + 8);
-        at += 10;
-        if (at + rdlen > rrs.size()) throw damaged();
-        w.add(std::string_view(rrs).substr(owner, owner_len), type, ttl,
-              std::string_view(rrs).substr(at, rdlen));
-        at += rdlen;
-    }
+    auto bad =
+        for_each_wire_rr(rrs, [&](const WireRr& r) { w.add(r.owner, r.type, r.ttl, r.rdata); });
+    if (bad)
+        throw Error(ex_software,
+                    "change journal of " + d.name + " is damaged at octet " + std::to_string(*bad));
 }
 
 } // namespace
+
+std::optional<size_t> for_each_wire_rr(std::string_view rrs,
+                                       const std::function<void(const WireRr&)>& fn) {
+    auto u16 = [&](size_t at) { return uint16_t((uint8_t(rrs[at]) << 8) | uint8_t(rrs[at + 1])); };
+    size_t at = 0;
+    while (at < rrs.size()) {
+        size_t start = at, owner_len = 0;
+        for (;;) { // labels up to the root, at most 255 octets
+            if (at >= rrs.size()) return start;
+            uint8_t len = uint8_t(rrs[at]);
+            if (len > 63 || at + 1 + len - start > 255) return start;
+            at += 1 + len;
+            if (len == 0) break;
+        }
+        owner_len = at - start;
+        if (rrs.size() - at < 10) return start;
+        WireRr r;
+        r.owner = rrs.substr(start, owner_len);
+        r.type = u16(at);
+        r.ttl = (uint32_t(u16(at + 4)) << 16) | u16(at + 6);
+        size_t rdlen = u16(at + 8);
+        at += 10;
+        if (rrs.size() - at < rdlen) return start;
+        r.rdata = rrs.substr(at, rdlen);
+        at += rdlen;
+        fn(r);
+    }
+    return std::nullopt;
+}
 
 void write_zones(Conn& c, const std::vector<Domain>& domains, zone::StreamWriter& w) {
     // One statement with a fixed number of placeholders serves every batch.
