@@ -56,7 +56,7 @@ edges_start() {
             return 1
         pushd "$EDGES_DIR" >/dev/null || return 1
         launch_edge "ns$i" "ns$i/key" edge.toml || {
-            popd >/dev/null
+            popd >/dev/null || true
             return 1
         }
         popd >/dev/null || return 1
