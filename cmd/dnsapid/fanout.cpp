@@ -42,7 +42,12 @@ store::Options fanout_pool_options(store::Options o, unsigned size) {
 
 class Fanout::Worker {
 public:
-    Worker(Fanout& owner, store::Server server) : owner_(owner), server_(std::move(server)) {
+    Worker(Fanout& owner, store::Server server)
+        : owner_(owner), server_(std::move(server)),
+          // Its own connections: a worker holds one for a whole push (locks included), so a
+          // hanging edge must not take connections the other edges' workers need. The second
+          // serves the consistent snapshot a whole zone is read from.
+          pool_(fanout_pool_options(owner.database_, 2)) {
         http::ClientOptions o;
         o.user_agent = std::string("dnsapid/") + ENDPOINTDNS_VERSION;
         o.max_parallel = 8;
@@ -55,11 +60,19 @@ public:
         std::lock_guard lock(mu_);
         bool moved = s.url != server_.url || s.key != server_.key;
         server_ = s;
-        if (moved) { // another edge, maybe: find out what it holds
+        if (moved) { // another edge, maybe: find out what it holds, retry everything now
             reconcile_ = true;
-            edge_retry_at_ = Clock::now();
+            reconcile_at_ = {};
+            retry_now_locked();
             cv_.notify_one();
         }
+    }
+
+    // Asks the thread to stop without waiting for it (Fanout::stop asks every worker first).
+    void request_stop() {
+        std::lock_guard lock(mu_);
+        stopping_ = true;
+        cv_.notify_one();
     }
 
     void mark(const std::string& zone) {
@@ -69,11 +82,7 @@ public:
     }
 
     void stop() {
-        {
-            std::lock_guard lock(mu_);
-            stopping_ = true;
-        }
-        cv_.notify_one();
+        request_stop();
         if (thread_.joinable()) thread_.join();
     }
 
@@ -101,8 +110,10 @@ private:
                 for (;;) {
                     if (stopping_) return;
                     auto now = Clock::now();
-                    if (now >= next_health || now >= next_scan || reconcile_) break;
+                    bool reconcile_due = reconcile_ && now >= reconcile_at_;
+                    if (now >= next_health || now >= next_scan || reconcile_due) break;
                     auto wake = std::min(next_health, next_scan);
+                    if (reconcile_) wake = std::min(wake, reconcile_at_);
                     if (now >= edge_retry_at_) {
                         bool ready = false;
                         for (const auto& z : dirty_) {
@@ -134,8 +145,8 @@ private:
                 bool reconcile;
                 {
                     std::lock_guard lock(mu_);
-                    reconcile = reconcile_;
-                    reconcile_ = false;
+                    reconcile = reconcile_ && Clock::now() >= reconcile_at_;
+                    if (reconcile) reconcile_ = false;
                 }
                 if (reconcile && reachable_) fetch_edge_state();
                 if (reconcile || Clock::now() >= next_scan) {
@@ -205,7 +216,8 @@ private:
             if (restarted) {
                 std::lock_guard lock(mu_);
                 reconcile_ = true;
-                edge_retry_at_ = Clock::now();
+                reconcile_at_ = {};
+                retry_now_locked();
             }
         } else {
             set_reachable(false, res.answered() ? "health: HTTP " + std::to_string(res.status)
@@ -223,14 +235,19 @@ private:
         }
         if (up && !reachable_) {
             std::lock_guard lock(mu_);
-            edge_failures_ = 0;
-            edge_retry_at_ = Clock::now();
+            retry_now_locked();
         }
         reachable_ = up;
         known_ = true;
         owner_.set_up(s.name, up);
-        owner_.pool_.run(
-            [&](store::Conn& c) { store::record_contact(c, s.id, up, up ? "" : error); });
+        pool_.run([&](store::Conn& c) { store::record_contact(c, s.id, up, up ? "" : error); });
+    }
+
+    // The edge is back (or another one): every zone is tried again at once.
+    void retry_now_locked() {
+        edge_failures_ = 0;
+        edge_retry_at_ = Clock::now();
+        zone_retry_at_.clear();
     }
 
     void backoff_edge() {
@@ -257,7 +274,8 @@ private:
             log_once("edge " + s.name + ": cannot read its zones: " +
                      (res.answered() ? "HTTP " + std::to_string(res.status) : res.error));
             std::lock_guard lock(mu_);
-            reconcile_ = true; // again at the next turn
+            reconcile_ = true; // again, after a pause
+            reconcile_at_ = Clock::now() + milliseconds(owner_.settings_.max_backoff_ms);
             return;
         }
         std::unordered_map<std::string, uint32_t> held;
@@ -269,7 +287,7 @@ private:
             if (!name.empty() && name.back() == '.') name.pop_back();
             held[name] = uint32_t(z["serial"].get<uint64_t>());
         }
-        owner_.pool_.transaction([&](store::Conn& c) {
+        pool_.transaction([&](store::Conn& c) {
             std::vector<std::string> zones;
             for (const auto& row : store::server_zones(c, s.id)) zones.push_back(row.zone);
             for (const auto& row : store::lock_rows(c, s.id, zones, true)) {
@@ -285,7 +303,7 @@ private:
     // What the database says this edge lacks.
     void scan() {
         store::Server s = server();
-        auto needs = owner_.pool_.run([&](store::Conn& c) { return store::server_needs(c, s.id); });
+        auto needs = pool_.run([&](store::Conn& c) { return store::server_needs(c, s.id); });
         std::lock_guard lock(mu_);
         for (auto& n : needs) dirty_.insert(n.zone);
     }
@@ -311,22 +329,40 @@ private:
     void push(const std::vector<std::string>& zones) {
         const FanoutSettings& st = owner_.settings_;
         store::Server s = server();
-        store::Conn c = owner_.pool_.acquire();
-        store::ensure_rows(c, s.id, zones); // autocommit: creates rows without taking locks
-        c.begin();
-        try {
-            push_locked(c, s, zones, st);
-            c.commit();
-        } catch (...) {
-            c.rollback();
-            c.discard(); // it may be the connection that failed
-            throw;
+        Contact contact;
+        {
+            store::Conn c = pool_.acquire();
+            store::ensure_rows(c, s.id, zones); // autocommit: creates rows without taking locks
+            c.begin();
+            try {
+                contact = push_locked(c, s, zones, st);
+                c.commit();
+            } catch (...) {
+                c.rollback();
+                c.discard(); // it may be the connection that failed
+                throw;
+            }
         }
         owner_.acked();
+        // The edge's state is recorded after the commit, never while the round's locks are held.
+        if (contact.failed) {
+            backoff_edge();
+            if (reachable_ || !known_) set_reachable(false, contact.error);
+        } else if (contact.answered && !reachable_) {
+            set_reachable(true, "");
+        }
     }
 
-    void push_locked(store::Conn& c, const store::Server& s, const std::vector<std::string>& zones,
-                     const FanoutSettings& st) {
+    // What a round learnt about the edge itself.
+    struct Contact {
+        bool answered = false; // some request got an answer
+        bool failed = false;   // no answer, or the key was refused
+        std::string error;
+    };
+
+    Contact push_locked(store::Conn& c, const store::Server& s,
+                        const std::vector<std::string>& zones, const FanoutSettings& st) {
+        Contact contact;
         auto rows = store::lock_rows(c, s.id, zones, true);
         std::set<std::string> locked;
         std::unordered_map<std::string, store::ServerZone> row_of;
@@ -346,7 +382,7 @@ private:
             for (const auto& z : zones)
                 if (!locked.count(z) && have.count(z)) again(z, Clock::now() + locked_retry);
         }
-        if (mine.empty()) return;
+        if (mine.empty()) return contact;
 
         auto needs = store::server_needs(c, s.id, &mine);
         std::vector<uint64_t> ids;
@@ -368,19 +404,31 @@ private:
             }
             auto it = domains.find(*n.domain_id);
             if (it == domains.end()) continue; // deleted since the needs were read
-            const store::Domain& d = it->second;
+            store::Domain& d = it->second;
             size_t start = body.size();
             bool delta = n.row && n.row->domain_id == d.id && n.row->serial != 0 &&
                          store::write_delta(c, d, n.row->serial, w, st.max_delta_octets);
             if (!delta) {
-                // Read committed: a write may commit between the domain row and its RRsets.
-                // The zone is sent only when its serial did not move meanwhile.
-                store::write_zones(c, {d}, w);
-                auto now = store::find_domains_by_id(c, {d.id});
-                if (now.empty() || now[0].serial != d.serial) {
-                    body.resize(start);
-                    again(n.zone);
-                    continue;
+                // The round's connection reads committed data statement by statement, and a
+                // write may commit between a domain row and its RRsets: a whole zone is read in
+                // one snapshot on the other connection, domain row included.
+                store::Conn snap = pool_.acquire();
+                snap.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+                snap.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
+                try {
+                    auto now = store::find_domains_by_id(snap, {d.id});
+                    if (now.empty()) { // deleted meanwhile: the next round deletes it
+                        snap.commit();
+                        again(n.zone);
+                        continue;
+                    }
+                    it->second = now[0];
+                    store::write_zones(snap, {it->second}, w);
+                    snap.commit();
+                } catch (...) {
+                    snap.rollback();
+                    snap.discard();
+                    throw;
                 }
             }
             spans.emplace_back(start, body.size() - start);
@@ -393,7 +441,7 @@ private:
                 break;
             }
         }
-        if (sent.empty() && deletes.empty()) return;
+        if (sent.empty() && deletes.empty()) return contact;
 
         push::Edge edge{s.name, s.url, s.key};
         std::vector<http::ClientRequest> batch;
@@ -459,13 +507,10 @@ private:
                     again(z);
             }
         }
-        if (unreachable || !edge_error.empty()) {
-            backoff_edge();
-            if (reachable_ || !known_)
-                set_reachable(false, edge_error.empty() ? "unreachable" : edge_error);
-        } else if (answered && !reachable_) {
-            set_reachable(true, "");
-        }
+        contact.answered = answered;
+        contact.failed = unreachable || !edge_error.empty();
+        contact.error = edge_error.empty() ? "unreachable" : edge_error;
+        return contact;
     }
 
     // What the edge said about one zone of the round.
@@ -516,11 +561,13 @@ private:
     Clock::time_point edge_retry_at_{};
     int edge_failures_ = 0;
     bool reconcile_ = false;
+    Clock::time_point reconcile_at_{}; // not before this (after a failed read of its zones)
     // Touched by the worker thread only.
     bool reachable_ = false, known_ = false;
     int64_t last_uptime_ = -1;
     std::string last_instance_;
     std::string last_log_;
+    store::Pool pool_;
     std::unique_ptr<http::Client> client_;
     std::thread thread_;
 };
@@ -528,7 +575,8 @@ private:
 // ---- Fanout ----------------------------------------------------------------------------------
 
 Fanout::Fanout(FanoutSettings settings, store::Options database)
-    : settings_(settings), pool_(fanout_pool_options(std::move(database), settings.pool_size)) {}
+    : settings_(settings), database_(database), pool_(fanout_pool_options(std::move(database), 1)) {
+}
 
 Fanout::~Fanout() {
     stop();
@@ -553,6 +601,8 @@ void Fanout::stop() {
         std::lock_guard lock(mu_);
         workers.swap(workers_);
     }
+    // Every worker is asked first, so they wind down together (each may be inside a push).
+    for (auto& [id, w] : workers) w->request_stop();
     workers.clear(); // joins each
 }
 

@@ -26,7 +26,6 @@ struct FanoutSettings {
     unsigned health_interval_ms = 1000; // how often each edge's /v1/health is read
     unsigned max_backoff_ms = 1000;     // the longest wait before retrying an unreachable edge
     size_t max_delta_octets = 1u << 20; // a longer journal stretch is sent as the whole zone
-    unsigned pool_size = 4;             // database connections of the fan-out (its own pool)
     unsigned max_wait = 60;             // the longest ?wait= of the change status, seconds
 };
 
@@ -73,7 +72,8 @@ private:
     void acked();
 
     FanoutSettings settings_;
-    store::Pool pool_;
+    store::Options database_; // each worker opens its own connections with these
+    store::Pool pool_;        // the supervisor's: reads the registry
     std::mutex mu_;
     std::condition_variable cv_;
     bool stopping_ = false;

@@ -50,7 +50,6 @@ Settings load_settings(const std::string& path, bool explicit_path) {
                                      "fanout.health_interval_ms",
                                      "fanout.max_backoff_ms",
                                      "fanout.max_delta_octets",
-                                     "fanout.pool_size",
                                      "fanout.max_wait"};
     for (auto& k : store::config_keys("database")) keys.push_back(k);
     f.check_keys(keys);
@@ -110,7 +109,6 @@ Settings load_settings(const std::string& path, bool explicit_path) {
     if (auto v = f.integer("fanout.max_backoff_ms", 10, 3600000)) fo.max_backoff_ms = unsigned(*v);
     if (auto v = f.integer("fanout.max_delta_octets", 0, int64_t(1) << 30))
         fo.max_delta_octets = size_t(*v);
-    if (auto v = f.integer("fanout.pool_size", 1, 256)) fo.pool_size = unsigned(*v);
     if (auto v = f.integer("fanout.max_wait", 0, 3600)) fo.max_wait = unsigned(*v);
     return s;
 }
