@@ -90,6 +90,10 @@ private:
     http::Response rrsets(Ctx& ctx);
     http::Response rrset_one(Ctx& ctx);
     http::Response zone_file(Ctx& ctx);
+    // zone history (versions.cpp)
+    http::Response versions(Ctx& ctx);
+    http::Response version_one(Ctx& ctx);
+    http::Response version_restore(Ctx& ctx);
 
     http::Response metrics() const;
     void observe(const std::string& route, int status, double seconds);
