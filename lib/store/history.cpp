@@ -234,7 +234,17 @@ ZoneVersion zone_at(Conn& c, const Domain& d, uint32_t serial) {
     }
     v.change = std::move(*row);
     v.rrsets.reserve(zone.size());
-    for (auto& [k, r] : zone) v.rrsets.push_back(std::move(r));
+    for (auto& entry : zone) {
+        // Not a structured binding: clang 14 cannot capture those in lambdas.
+        Rrset& r = entry.second;
+        // The order records had in an RRset changed since is not journalled: canonical order.
+        if (r.changed_serial == 0)
+            std::stable_sort(r.records.begin(), r.records.end(),
+                             [&](const Record& a, const Record& b) {
+                                 return dns::compare_rdata(r.type, a.rdata, b.rdata) < 0;
+                             });
+        v.rrsets.push_back(std::move(r));
+    }
     return v;
 }
 

@@ -89,7 +89,9 @@ struct ZoneVersion {
 // The zone of domain `d` as of version `serial`: its RRsets now, with every change after
 // `serial` undone, newest first. `d` must have been read before this call: the serial is read
 // again after the RRsets, and a zone that moved meanwhile answers `moved`. Without locks.
-// The RRsets of the version carry no changed_serial or changed_at. Throws Error(ex_software)
+// The RRsets of the version that changed after it carry no changed_serial or changed_at, and
+// list their records in canonical order (RFC 4034 6.3: the order they had then is not
+// journalled); the others are as stored. Throws Error(ex_software)
 // when the journal does not fit the RRsets (damaged data).
 ZoneVersion zone_at(Conn& c, const Domain& d, uint32_t serial);
 

@@ -384,3 +384,22 @@ snapshot() {
     api GET /v1/domains/again.test/versions/2
     expect_problem 404 not-found
 }
+
+@test "a restore is checked against today's rules: a TTL now over the maximum is 422 naming the RRset" {
+    new_domain rules.test
+    put_rrset rules.test www A '["192.0.2.1"]' 86400 # serial 2
+    put_rrset rules.test www A '["192.0.2.1"]' 600   # serial 3
+    local port=$DNSAPID_PORT
+    dnsapid_stop TERM
+    DNSAPID_ZONES_EXTRA='max_ttl = 3600' dnsapid_start "$port"
+    api POST /v1/domains/rules.test/versions/2/restore
+    local rc=0
+    expect_problem 422 validation || rc=1
+    assert_eq "$(jb -c '.errors[0] | [.field, .name, .type]')" '["ttl","www.rules.test.","A"]' \
+        "the error names the RRset" || rc=1
+    assert_eq "$(zone_serial rules.test)" 3 "serial after the refused restore" || rc=1
+    # The configuration of the other tests again.
+    dnsapid_stop TERM
+    dnsapid_start "$port"
+    return "$rc"
+}
