@@ -50,6 +50,7 @@ std::string zone_file_text(const store::Domain& d, const std::vector<store::Rrse
     // DNSSEC canonical order (apex first, then names by label from the right), as zone-compile
     // and the edges keep zones; the database orders names as strings.
     std::vector<std::pair<std::string, const store::Rrset*>> sorted;
+    sorted.reserve(rrsets.size());
     for (const auto& r : rrsets)
         sorted.emplace_back(dns::Name::parse(r.name + ".")->canonical_key(), &r);
     std::stable_sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {

@@ -88,10 +88,11 @@ nlohmann::json change_items(const std::string& column, const std::string& zone) 
             groups.push_back(std::move(s));
         }
         auto text = zone::content_text(rr.type, rr.rdata);
-        if (!text)
-            throw Error(ex_software, "a record of " + owner + " " + dns::type_name(rr.type) +
-                                         " in the change journal of " + zone +
-                                         " cannot be shown: " + text.error());
+        if (!text) {
+            std::string what = "a record of " + owner;
+            what += " " + dns::type_name(rr.type) + " in the change journal of " + zone;
+            throw Error(ex_software, what + " cannot be shown: " + text.error());
+        }
         groups[it->second].records.push_back({std::move(*text), rr.rdata});
     }
     nlohmann::json out = nlohmann::json::array();
