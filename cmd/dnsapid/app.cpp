@@ -321,6 +321,10 @@ std::string App::route_of(const std::vector<std::string>& s) {
         if (s.size() == 3 && s[2] == "rrsets") return "/v1/domains/{name}/rrsets";
         if (s.size() == 5 && s[2] == "rrsets") return "/v1/domains/{name}/rrsets/{owner}/{type}";
         if (s.size() == 3 && s[2] == "zone") return "/v1/domains/{name}/zone";
+        if (s.size() == 3 && s[2] == "versions") return "/v1/domains/{name}/versions";
+        if (s.size() == 4 && s[2] == "versions") return "/v1/domains/{name}/versions/{serial}";
+        if (s.size() == 5 && s[2] == "versions" && s[4] == "restore")
+            return "/v1/domains/{name}/versions/{serial}/restore";
     }
     return "other";
 }
@@ -414,6 +418,18 @@ http::Response App::dispatch(Ctx& ctx, std::string& route) {
         if (s.size() == 3 && s[2] == "zone") {
             route = "/v1/domains/{name}/zone";
             return zone_file(ctx);
+        }
+        if (s.size() == 3 && s[2] == "versions") {
+            route = "/v1/domains/{name}/versions";
+            return versions(ctx);
+        }
+        if (s.size() == 4 && s[2] == "versions") {
+            route = "/v1/domains/{name}/versions/{serial}";
+            return version_one(ctx);
+        }
+        if (s.size() == 5 && s[2] == "versions" && s[4] == "restore") {
+            route = "/v1/domains/{name}/versions/{serial}/restore";
+            return version_restore(ctx);
         }
     }
     not_found("the path " + ctx.req.path);

@@ -99,6 +99,11 @@ private:
     http::Response rrsets(Ctx& ctx);
     http::Response rrset_one(Ctx& ctx);
     http::Response zone_file(Ctx& ctx);
+    // zone history (versions.cpp)
+    http::Response versions(Ctx& ctx);
+    http::Response version_one(Ctx& ctx);
+    http::Response version_restore(Ctx& ctx);
+
     // servers (admin) and changes
     http::Response servers(Ctx& ctx);
     http::Response server_one(Ctx& ctx);
