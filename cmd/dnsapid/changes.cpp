@@ -187,7 +187,11 @@ http::Response App::changes(Ctx& ctx) {
         std::string sql = std::string("SELECT ") + change_columns + " FROM changes WHERE id > ?";
         if (!who.admin) sql += " AND account_id = ?";
         if (zone) sql += " AND zone = ?";
-        sql += " ORDER BY id LIMIT ?";
+        // Ids are taken when a change is inserted, not when it commits: a change with a lower
+        // id may still be committing when a higher one is read, and a reader moving on past it
+        // would never see it. A locking read waits for such a change (its uncommitted row is
+        // locked by its transaction) and then reads it, so a page never skips one.
+        sql += " ORDER BY id LIMIT ? LOCK IN SHARE MODE";
         auto st = c.prepare(sql);
         st.add(since);
         if (!who.admin) st.add(who.account_id);

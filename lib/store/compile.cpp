@@ -2,6 +2,8 @@
 // Zone streams from the database.
 #include "store/compile.hpp"
 
+#include "store/history.hpp"
+
 #include "dns/name.hpp"
 #include "dns/rr.hpp"
 #include "error.hpp"
@@ -32,43 +34,13 @@ uint16_t get16(const std::string& s, size_t at) {
 
 // Feeds the uncompressed wire RRs of a journal column to the writer.
 void add_wire_rrs(const std::string& rrs, const Domain& d, zone::StreamWriter& w) {
-    auto bad =
-        for_each_wire_rr(rrs, [&](const WireRr& r) { w.add(r.owner, r.type, r.ttl, r.rdata); });
-    if (bad)
-        throw Error(ex_software,
-                    "change journal of " + d.name + " is damaged at octet " + std::to_string(*bad));
+    auto parsed = parse_journal_rrs(rrs);
+    if (!parsed)
+        throw Error(ex_software, "change journal of " + d.name + " is damaged: " + parsed.error());
+    for (const auto& r : *parsed) w.add(r.owner, r.type, r.ttl, r.rdata);
 }
 
 } // namespace
-
-std::optional<size_t> for_each_wire_rr(std::string_view rrs,
-                                       const std::function<void(const WireRr&)>& fn) {
-    auto u16 = [&](size_t at) { return uint16_t((uint8_t(rrs[at]) << 8) | uint8_t(rrs[at + 1])); };
-    size_t at = 0;
-    while (at < rrs.size()) {
-        size_t start = at, owner_len = 0;
-        for (;;) { // labels up to the root, at most 255 octets
-            if (at >= rrs.size()) return start;
-            uint8_t len = uint8_t(rrs[at]);
-            if (len > 63 || at + 1 + len - start > 255) return start;
-            at += 1 + len;
-            if (len == 0) break;
-        }
-        owner_len = at - start;
-        if (rrs.size() - at < 10) return start;
-        WireRr r;
-        r.owner = rrs.substr(start, owner_len);
-        r.type = u16(at);
-        r.ttl = (uint32_t(u16(at + 4)) << 16) | u16(at + 6);
-        size_t rdlen = u16(at + 8);
-        at += 10;
-        if (rrs.size() - at < rdlen) return start;
-        r.rdata = rrs.substr(at, rdlen);
-        at += rdlen;
-        fn(r);
-    }
-    return std::nullopt;
-}
 
 void write_zones(Conn& c, const std::vector<Domain>& domains, zone::StreamWriter& w) {
     // One statement with a fixed number of placeholders serves every batch.

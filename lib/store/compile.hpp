@@ -27,19 +27,6 @@ void write_zones(Conn& c, const std::vector<Domain>& domains, zone::StreamWriter
 // max_octets of records (the whole zone is then the cheaper thing to send).
 bool write_delta(Conn& c, const Domain& d, uint32_t from, zone::StreamWriter& w, size_t max_octets);
 
-// One record of a journal column (changes.removed / changes.added): uncompressed wire RRs
-// (owner, type, class, TTL, RDLENGTH, RDATA) one after another, as in an IXFR step.
-struct WireRr {
-    std::string_view owner; // uncompressed wire form
-    uint16_t type = 0;
-    uint32_t ttl = 0;
-    std::string_view rdata;
-};
-// Calls fn for each record of `rrs`, in order. Returns the offset of the first malformed record
-// (fn has then seen the ones before it), or nullopt when the whole column is well formed.
-std::optional<size_t> for_each_wire_rr(std::string_view rrs,
-                                       const std::function<void(const WireRr&)>& fn);
-
 // Convenience: one zone's AXFR stream in memory.
 std::string zone_stream(Conn& c, const Domain& d);
 

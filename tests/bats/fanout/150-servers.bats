@@ -182,3 +182,22 @@ ns_of() {
 now_ms_feed() {
     date +%s%3N
 }
+
+@test "the feed never skips a change that commits after a later one (ids are not commit order)" {
+    local KEY=$ADMIN_KEY before next
+    api GET "/v1/changes?since=0&limit=1000"
+    before=$(jb .next_since)
+    # A write that has inserted its journal row but not committed yet, as a slow write (or the
+    # other dnsapid process) would have; its id is below the next write's.
+    mariadb_sql "BEGIN; INSERT INTO changes (domain_id, zone, account_id, kind, serial_from,
+        serial_to, removed, added, actor, remote) VALUES (999999, 'slow.example', 1, 'update', 1,
+        2, '', '', 'x', 'y'); SELECT SLEEP(2); COMMIT;" >"$BATS_TEST_TMPDIR/slow.out" 2>&1 &
+    local slow=$!
+    sleep 0.5
+    KEY=$(<"$BATS_FILE_TMPDIR/key") put_rrset after.example f.after.example A '["192.0.2.9"]'
+    api GET "/v1/changes?since=$before"
+    expect_status 200
+    # The page waited for the slow change: both are there, in id order.
+    wait "$slow" || true
+    assert_eq "$(jb '[.items[].zone] | join(",")')" "slow.example,after.example" "zones in the page"
+}
