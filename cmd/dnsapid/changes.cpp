@@ -117,6 +117,15 @@ uint64_t id_arg(const std::string& text, const char* what) {
     return v;
 }
 
+// Too many long polls of this account (or in all) wait already: 429 now.
+void too_many_waiting(const std::shared_ptr<http::Deferred>& deferred) {
+    Problem p{429, "too-many-waiting", "Too many waiting requests",
+              "too many requests of this account are waiting (?wait=) already; wait for one of "
+              "them, or retry shortly"};
+    p.headers.set("Retry-After", "1");
+    deferred->finish(problem_response(p));
+}
+
 } // namespace
 
 http::Response App::change_one(Ctx& ctx) {
@@ -157,13 +166,15 @@ http::Response App::change_one(Ctx& ctx) {
             if (!r.headers.contains(k)) r.headers.set(k, v);
         return r;
     };
-    waiters_->add(ctx.req.defer(), until,
-                  [ch, respond](store::Conn& c, bool last) -> std::optional<http::Response> {
-                      bool ok = false;
-                      json j = with_status(c, ch, ok);
-                      if (!ok && !last) return std::nullopt;
-                      return respond(std::move(j));
-                  });
+    auto deferred = ctx.req.defer();
+    if (!waiters_->add(ctx.who.admin ? 0 : ctx.who.account_id, deferred, until,
+                       [ch, respond](store::Conn& c, bool last) -> std::optional<http::Response> {
+                           bool ok = false;
+                           json j = with_status(c, ch, ok);
+                           if (!ok && !last) return std::nullopt;
+                           return respond(std::move(j));
+                       }))
+        too_many_waiting(deferred);
     if (ctx.deferred) *ctx.deferred = true;
     return json_response(200, now); // sent only when the server could not defer
 }
@@ -216,15 +227,17 @@ http::Response App::changes(Ctx& ctx) {
     auto until = Waiters::Clock::now() + std::chrono::duration_cast<Waiters::Clock::duration>(
                                              std::chrono::duration<double>(*wait));
     http::Headers extra = ctx.limit_headers ? *ctx.limit_headers : http::Headers{};
-    waiters_->add(ctx.req.defer(), until,
-                  [page, extra](store::Conn& c, bool last) -> std::optional<http::Response> {
-                      json j = page(c);
-                      if (j["items"].empty() && !last) return std::nullopt;
-                      http::Response r = json_response(200, j);
-                      for (const auto& [k, v] : extra.fields())
-                          if (!r.headers.contains(k)) r.headers.set(k, v);
-                      return r;
-                  });
+    auto deferred = ctx.req.defer();
+    if (!waiters_->add(ctx.who.admin ? 0 : ctx.who.account_id, deferred, until,
+                       [page, extra](store::Conn& c, bool last) -> std::optional<http::Response> {
+                           json j = page(c);
+                           if (j["items"].empty() && !last) return std::nullopt;
+                           http::Response r = json_response(200, j);
+                           for (const auto& [k, v] : extra.fields())
+                               if (!r.headers.contains(k)) r.headers.set(k, v);
+                           return r;
+                       }))
+        too_many_waiting(deferred);
     if (ctx.deferred) *ctx.deferred = true;
     return json_response(200, body);
 }

@@ -90,7 +90,9 @@ int run(int argc, char** argv) {
     if (schema_ok) api.schema_checked();
     // Fan-out has its own connections: a hanging edge must not starve the API of them.
     api::Fanout fanout(s.fanout, s.database);
-    api::Waiters waiters(pool);
+    // Long polls hold connections: at most half of them, and 32 per account.
+    size_t max_waiting = std::max<size_t>(1, s.http.max_connections / 2);
+    api::Waiters waiters(pool, max_waiting, std::min<size_t>(32, max_waiting));
     api.set_fanout(&fanout, &waiters);
     fanout.start();
     waiters.start(&fanout);

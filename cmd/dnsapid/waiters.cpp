@@ -39,20 +39,27 @@ void Waiters::stop() {
 
 size_t Waiters::waiting() const {
     std::lock_guard lock(mu_);
-    return waiting_.size();
+    return waiting_.size() + checking_.size();
 }
 
-void Waiters::add(std::shared_ptr<http::Deferred> answer, Clock::time_point until, Check check) {
-    Waiter w{std::move(answer), until, std::move(check)};
+bool Waiters::add(uint64_t account, std::shared_ptr<http::Deferred> answer, Clock::time_point until,
+                  Check check) {
+    Waiter w{account, std::move(answer), until, std::move(check)};
     {
         std::lock_guard lock(mu_);
         if (!stopping_) {
+            // The thread holds a batch outside waiting_ while it checks it: counted too.
+            size_t all = waiting_.size() + checking_.size(), mine = 0;
+            for (const auto* list : {&waiting_, &checking_})
+                for (const auto& x : *list) mine += x.account == account;
+            if (all >= total_ || mine >= per_account_) return false;
             waiting_.push_back(std::move(w));
             cv_.notify_all();
-            return;
+            return true;
         }
     }
     settle(w, true);
+    return true;
 }
 
 bool Waiters::settle(Waiter& w, bool last) {
@@ -87,17 +94,17 @@ void Waiters::run() {
             fanout_->wait_acks(seen, wake);
         else
             std::this_thread::sleep_until(wake);
-        std::vector<Waiter> batch;
         {
             std::lock_guard lock(mu_);
             if (stopping_) return;
-            batch.swap(waiting_);
+            checking_.swap(waiting_);
         }
         std::vector<Waiter> keep;
         auto now = Clock::now();
-        for (auto& w : batch)
+        for (auto& w : checking_) // only this thread touches checking_'s elements
             if (!settle(w, now >= w.until)) keep.push_back(std::move(w));
         std::lock_guard lock(mu_);
+        checking_.clear();
         for (auto& w : keep) waiting_.push_back(std::move(w));
     }
 }

@@ -201,3 +201,25 @@ now_ms_feed() {
     wait "$slow" || true
     assert_eq "$(jb '[.items[].zone] | join(",")')" "slow.example,after.example" "zones in the page"
 }
+
+@test "at most 32 long polls of one account wait at once; the next is 429 with Retry-After" {
+    api GET "/v1/changes?since=0&limit=1000"
+    local last i codes
+    last=$(jb .next_since)
+    for i in $(seq 1 32); do
+        curl -s -o /dev/null -m 10 -H "Authorization: Bearer $KEY" \
+            "$DNSAPID_URL/v1/changes?since=$last&wait=3" &
+    done
+    sleep 1
+    api GET "/v1/changes?since=$last&wait=3"
+    expect_problem 429 too-many-waiting
+    [[ -n $(header Retry-After) ]] || api_fail "no Retry-After"
+    # Another account is not held back by this one.
+    local other
+    other=$(KEY=$ADMIN_KEY new_account poll-other free)
+    KEY=$other api GET "/v1/changes?since=0&wait=0.2"
+    expect_status 200
+    wait
+    api GET "/v1/changes?since=$last&wait=0.2"
+    expect_status 200
+}

@@ -177,5 +177,24 @@ edges_match_api() {
     kill "$web"
     kill -CONT "${EDGE_PID[1]}"
     KEY=$(<"$BATS_FILE_TMPDIR/key")
-    wait_edges h20.catch.example A 192.0.2.20 15
+    # ns2 failed for a while (its zones backed off); pointed back, it is caught up at once.
+    wait_edges h20.catch.example A 192.0.2.20 5
+}
+
+@test "dnsapid stops within the push timeout while every edge hangs, and catches up after" {
+    edge_stop 1 STOP
+    edge_stop 2 STOP
+    edge_stop 3 STOP
+    put_rrset catch.example s.catch.example A '["192.0.2.50"]'
+    sleep 0.3
+    local start ms
+    start=$(now_ms)
+    dnsapid_stop TERM
+    ms=$(($(now_ms) - start))
+    echo "# dnsapid stopped in $ms ms with three hanging edges" >&3
+    kill -CONT "${EDGE_PID[1]}" "${EDGE_PID[2]}" "${EDGE_PID[3]}"
+    # Every worker is told at once: about one push timeout (5 s), not one per edge.
+    ((ms < 8000)) || api_fail "stopping took $ms ms"
+    dnsapid_start "$DNSAPID_PORT"
+    wait_edges s.catch.example A 192.0.2.50 10
 }
