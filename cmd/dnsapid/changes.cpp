@@ -4,6 +4,7 @@
 #include "common.hpp"
 
 #include "dns/rr.hpp"
+#include "store/history.hpp"
 #include "store/servers.hpp"
 
 #include <charconv>
@@ -16,39 +17,17 @@ using nlohmann::json;
 
 namespace {
 
-struct ChangeRow {
-    uint64_t id = 0, domain_id = 0, account_id = 0;
-    std::string zone, kind;
-    uint32_t from = 0, to = 0;
-    std::string actor, remote, summary, created_at;
-};
+using store::Change;
 
-const char* const change_columns =
-    "id, domain_id, account_id, zone, kind, serial_from, serial_to, actor, remote, summary, "
-    "DATE_FORMAT(created_at, '%Y-%m-%dT%H:%i:%s.%fZ')";
-
-ChangeRow read_change(const store::Rows& r) {
-    ChangeRow c;
-    c.id = r.u64(1);
-    c.domain_id = r.u64(2);
-    c.account_id = r.u64(3);
-    c.zone = r.str(4);
-    c.kind = r.str(5);
-    c.from = uint32_t(r.u64(6));
-    c.to = uint32_t(r.u64(7));
-    c.actor = r.str(8);
-    c.remote = r.str(9);
-    c.summary = r.str(10);
-    c.created_at = r.str(11);
-    if (c.created_at.size() == 27) c.created_at.erase(23, 3); // microseconds to milliseconds
-    return c;
-}
-
-json change_json(const ChangeRow& c) {
-    return {{"id", c.id},          {"zone", c.zone},
-            {"kind", c.kind},      {"serial_from", c.from},
-            {"serial", c.to},      {"created_at", c.created_at},
-            {"actor", c.actor},    {"remote", c.remote},
+json change_json(const Change& c) {
+    return {{"id", c.id},
+            {"zone", c.zone},
+            {"kind", c.kind},
+            {"serial_from", c.serial_from},
+            {"serial", c.serial_to},
+            {"created_at", c.created_at},
+            {"actor", c.actor},
+            {"remote", c.remote},
             {"summary", c.summary}};
 }
 
@@ -56,7 +35,7 @@ json change_json(const ChangeRow& c) {
 // holds the change's domain at its serial or later; a deletion, when it no longer holds the
 // domain. A change superseded by the domain's deletion (or re-creation) counts as reached once
 // the edge no longer holds that domain at an older serial.
-json with_status(store::Conn& c, const ChangeRow& ch, bool& insync) {
+json with_status(store::Conn& c, const Change& ch, bool& insync) {
     auto servers = store::list_servers(c);
     struct Held {
         uint64_t domain_id;
@@ -77,7 +56,7 @@ json with_status(store::Conn& c, const ChangeRow& ch, bool& insync) {
         ++total;
         auto it = held.find(s.id);
         bool has_domain = it != held.end() && it->second.domain_id == ch.domain_id;
-        bool at_or_after = has_domain && !dns::serial_later(ch.to, it->second.serial);
+        bool at_or_after = has_domain && !dns::serial_later(ch.serial_to, it->second.serial);
         bool ok = current ? at_or_after : !has_domain || (ch.kind != "delete" && at_or_after);
         if (ok) ++done;
         json e = {{"name", s.name},
@@ -138,17 +117,14 @@ http::Response App::change_one(Ctx& ctx) {
 
     // The change, if the caller may see it: its account's keys (scoped to its zone when the key
     // is scoped to domains) and the admin key.
-    auto load = [&, who = ctx.who](store::Conn& c) -> ChangeRow {
-        auto r = c.prepare(std::string("SELECT ") + change_columns + " FROM changes WHERE id = ?")
-                     .add(id)
-                     .query();
-        if (!r.next()) not_found("change " + text);
-        ChangeRow ch = read_change(r);
-        if (!who.admin && (ch.account_id != who.account_id || !who.scope.allows_domain(ch.zone)))
+    auto load = [&, who = ctx.who](store::Conn& c) -> Change {
+        auto ch = store::change_by_id(c, id);
+        if (!ch || (!who.admin &&
+                    (ch->account_id != who.account_id || !who.scope.allows_domain(ch->zone))))
             not_found("change " + text);
-        return ch;
+        return *ch;
     };
-    ChangeRow ch;
+    Change ch;
     bool insync = false;
     json now = pool_.run([&](store::Conn& c) {
         ch = load(c);
@@ -195,31 +171,17 @@ http::Response App::changes(Ctx& ctx) {
 
     // One page of the feed: changes after `since` in id order, those the caller may see.
     auto page = [since, limit, zone, who = ctx.who](store::Conn& c) {
-        std::string sql = std::string("SELECT ") + change_columns + " FROM changes WHERE id > ?";
-        if (!who.admin) sql += " AND account_id = ?";
-        if (zone) sql += " AND zone = ?";
-        // Ids are taken when a change is inserted, not when it commits: a change with a lower
-        // id may still be committing when a higher one is read, and a reader moving on past it
-        // would never see it. A locking read waits for such a change (its uncommitted row is
-        // locked by its transaction) and then reads it, so a page never skips one.
-        sql += " ORDER BY id LIMIT ? LOCK IN SHARE MODE";
-        auto st = c.prepare(sql);
-        st.add(since);
-        if (!who.admin) st.add(who.account_id);
-        if (zone) st.add(*zone);
-        st.add(uint64_t(limit));
-        auto r = st.query();
+        auto rows = store::changes_after(
+            c, since, who.admin ? std::nullopt : std::optional<uint64_t>(who.account_id), zone,
+            limit);
         json items = json::array();
         uint64_t last = since;
-        size_t rows = 0;
-        while (r.next()) {
-            ++rows;
-            ChangeRow ch = read_change(r);
+        for (const auto& ch : rows) {
             last = ch.id;
             if (who.admin || who.scope.allows_domain(ch.zone)) items.push_back(change_json(ch));
         }
         // A short page is the end for now; the client asks again with since = next_since.
-        return json{{"items", items}, {"next_since", last}, {"more", rows == limit}};
+        return json{{"items", items}, {"next_since", last}, {"more", rows.size() == limit}};
     };
     json body = pool_.run(page);
     if (!body["items"].empty() || !wait || *wait <= 0 || !waiters_) return json_response(200, body);

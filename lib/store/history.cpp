@@ -14,14 +14,9 @@ namespace endpointdns::store {
 
 namespace {
 
-const char* const change_columns = "id, kind, serial_from, serial_to, actor, remote, summary, "
-                                   "DATE_FORMAT(created_at, '%Y-%m-%dT%H:%i:%s.%fZ')";
-
-// DATE_FORMAT's %f gives microseconds; the API shows milliseconds.
-std::string trim_time(std::string t) {
-    if (t.size() == 27) t.erase(23, 3);
-    return t;
-}
+const char* const change_columns =
+    "id, kind, serial_from, serial_to, actor, remote, summary, "
+    "DATE_FORMAT(created_at, '%Y-%m-%dT%H:%i:%s.%fZ'), domain_id, account_id, zone";
 
 // Reads change_columns, then (with_data) removed and added.
 Change read_change(const Rows& r, bool with_data) {
@@ -33,10 +28,13 @@ Change read_change(const Rows& r, bool with_data) {
     ch.actor = r.str(5);
     ch.remote = r.str(6);
     ch.summary = r.str(7);
-    ch.created_at = trim_time(r.str(8));
+    ch.created_at = api_time(r, 8);
+    ch.domain_id = r.u64(9);
+    ch.account_id = r.u64(10);
+    ch.zone = r.str(11);
     if (with_data) {
-        ch.removed = r.str(9);
-        ch.added = r.str(10);
+        ch.removed = r.str(12);
+        ch.added = r.str(13);
     }
     return ch;
 }
@@ -172,6 +170,35 @@ std::vector<Change> list_changes(Conn& c, uint64_t domain_id, uint32_t before, s
     return out;
 }
 
+std::optional<Change> change_by_id(Conn& c, uint64_t id) {
+    Rows r = c.prepare(std::string("SELECT ") + change_columns + " FROM changes WHERE id = ?")
+                 .add(id)
+                 .query();
+    if (!r.next()) return std::nullopt;
+    return read_change(r, false);
+}
+
+std::vector<Change> changes_after(Conn& c, uint64_t since, std::optional<uint64_t> account_id,
+                                  const std::optional<std::string>& zone, size_t limit) {
+    std::string sql = std::string("SELECT ") + change_columns + " FROM changes WHERE id > ?";
+    if (account_id) sql += " AND account_id = ?";
+    if (zone) sql += " AND zone = ?";
+    // Ids are taken when a change is inserted, not when it commits: a change with a lower id
+    // may still be committing when a higher one is read, and a reader moving on past it would
+    // never see it. A locking read waits for such a change (its uncommitted row is locked by
+    // its transaction) and then reads it, so a page never skips one.
+    sql += " ORDER BY id LIMIT ? LOCK IN SHARE MODE";
+    Statement st = c.prepare(sql);
+    st.add(since);
+    if (account_id) st.add(*account_id);
+    if (zone) st.add(*zone);
+    st.add(uint64_t(limit));
+    Rows r = st.query();
+    std::vector<Change> out;
+    while (r.next()) out.push_back(read_change(r, false));
+    return out;
+}
+
 std::optional<Change> find_change(Conn& c, uint64_t domain_id, uint32_t serial) {
     Rows r = c.prepare(std::string("SELECT ") + change_columns +
                        ", removed, added FROM changes WHERE domain_id = ? AND serial_to = ?")
@@ -186,10 +213,16 @@ ZoneVersion zone_at(Conn& c, const Domain& d, uint32_t serial) {
     using S = ZoneVersion::Status;
     ZoneVersion v;
     const std::string version = "version " + std::to_string(serial) + " of " + d.name;
-    if (serial == 0 || serial > d.serial) {
+    // A name hosted before starts after the serials of its earlier life (create_domain).
+    uint32_t first = 1;
+    Rows fr = c.prepare("SELECT serial_to FROM changes WHERE domain_id = ? AND kind = 'create'")
+                  .add(d.id)
+                  .query();
+    if (fr.next()) first = uint32_t(fr.u64(1));
+    if (serial == 0 || serial < first || serial > d.serial) {
         v.status = S::not_found;
-        v.detail = version + " does not exist: its versions are the serials 1 to " +
-                   std::to_string(d.serial);
+        v.detail = version + " does not exist: its versions are the serials " +
+                   std::to_string(first) + " to " + std::to_string(d.serial);
         return v;
     }
     auto row = find_change(c, d.id, serial);

@@ -45,6 +45,8 @@ struct Change {
     std::string actor;          // the key's prefix, or "admin"
     std::string remote, summary;
     std::string created_at; // RFC 3339 UTC with milliseconds
+    uint64_t domain_id = 0, account_id = 0;
+    std::string zone;
 };
 
 // A zone's RRsets by (owner, type), owner as in Rrset::name.
@@ -68,6 +70,15 @@ void for_each_change(Conn& c, uint64_t domain_id, uint32_t from, uint32_t to,
 // `limit`, without their columns.
 std::vector<Change> list_changes(Conn& c, uint64_t domain_id, uint32_t before, size_t limit);
 
+// One journal row by its id, without its columns.
+std::optional<Change> change_by_id(Conn& c, uint64_t id);
+
+// The change feed: rows after `since` in id order (of one account, of one zone when set), at
+// most `limit`, without their columns. Waits for rows still being committed below the last one
+// returned, so a reader following the ids never skips a change.
+std::vector<Change> changes_after(Conn& c, uint64_t since, std::optional<uint64_t> account_id,
+                                  const std::optional<std::string>& zone, size_t limit);
+
 // The journal row that made version `serial` of the domain, with its columns.
 std::optional<Change> find_change(Conn& c, uint64_t domain_id, uint32_t serial);
 
@@ -75,7 +86,7 @@ std::optional<Change> find_change(Conn& c, uint64_t domain_id, uint32_t serial);
 struct ZoneVersion {
     enum class Status {
         ok,
-        not_found, // no such version: 0, or later than the zone's serial
+        not_found, // no such version: before the domain's creation, or after its serial
         gone,      // the journal lacks the version's row or a change after it
         moved,     // the zone changed while it was read: read the domain again and retry
     };

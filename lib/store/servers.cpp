@@ -15,14 +15,6 @@ const char* const server_columns =
     "DATE_FORMAT(created_at, '%Y-%m-%dT%H:%i:%s.%fZ'), "
     "DATE_FORMAT(updated_at, '%Y-%m-%dT%H:%i:%s.%fZ')";
 
-// DATE_FORMAT's %f gives microseconds; the API shows milliseconds.
-std::string time_of(const Rows& r, unsigned col) {
-    if (r.is_null(col)) return "";
-    std::string t = r.str(col);
-    if (t.size() == 27) t.erase(23, 3);
-    return t;
-}
-
 Server read_server(const Rows& r) {
     Server s;
     s.id = uint32_t(r.u64(1));
@@ -32,11 +24,11 @@ Server read_server(const Rows& r) {
     s.ns_name = r.str(5);
     s.active = r.u64(6) != 0;
     if (!r.is_null(7)) s.reachable = r.u64(7) != 0;
-    s.last_contact_at = time_of(r, 8);
+    s.last_contact_at = api_time(r, 8);
     s.last_error = r.str(9);
-    s.last_error_at = time_of(r, 10);
-    s.created_at = time_of(r, 11);
-    s.updated_at = time_of(r, 12);
+    s.last_error_at = api_time(r, 10);
+    s.created_at = api_time(r, 11);
+    s.updated_at = api_time(r, 12);
     return s;
 }
 
@@ -294,7 +286,7 @@ Lag server_lag(Conn& c, uint32_t server_id) {
         lag.zones = r.u64(1);
         int64_t steps = r.i64(2);
         lag.changes = steps > 0 ? uint64_t(steps) : 0;
-        lag.oldest_at = time_of(r, 3);
+        lag.oldest_at = api_time(r, 3);
     }
     Rows g = c.prepare("SELECT COUNT(*) FROM server_zones sz LEFT JOIN domains d ON "
                        "d.name = sz.zone WHERE sz.server_id = ? AND d.id IS NULL")

@@ -25,12 +25,6 @@ const char* const domain_columns =
 const char* const rrset_columns = "name, type, ttl, content, rdata, changed_serial, "
                                   "DATE_FORMAT(changed_at, '%Y-%m-%dT%H:%i:%s.%fZ')";
 
-// DATE_FORMAT's %f gives microseconds; the API shows milliseconds.
-std::string trim_time(std::string t) {
-    if (t.size() == 27) t.erase(23, 3);
-    return t;
-}
-
 Domain read_domain(const Rows& r) {
     Domain d;
     d.id = r.u64(1);
@@ -46,8 +40,8 @@ Domain read_domain(const Rows& r) {
     d.soa.minimum = uint32_t(r.u64(11));
     d.soa.ttl = uint32_t(r.u64(12));
     d.min_ttl = uint32_t(r.u64(13));
-    d.created_at = trim_time(r.str(14));
-    d.updated_at = trim_time(r.str(15));
+    d.created_at = api_time(r, 14);
+    d.updated_at = api_time(r, 15);
     return d;
 }
 
@@ -91,7 +85,7 @@ Rrset read_rrset(const Rows& r) {
         throw Error(ex_software, "RRset " + s.name + " " + dns::type_name(s.type) +
                                      " is damaged in the database (content and rdata differ)");
     s.changed_serial = uint32_t(r.u64(6));
-    s.changed_at = trim_time(r.str(7));
+    s.changed_at = api_time(r, 7);
     return s;
 }
 

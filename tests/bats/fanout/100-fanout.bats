@@ -8,23 +8,15 @@ load ../dnsapid/dnsapid
 load fanout
 
 setup_file() {
-    require_cmd dig
-    dnsapid_setup_file || return 1
-    edges_start 3 || return 1
-    KEY=$(new_account fan free) || return 1
-    printf '%s\n' "$KEY" >"$BATS_FILE_TMPDIR/key"
-    new_domain fan.example || return 1
+    fanout_setup_file fan fan.example
 }
 
 teardown_file() {
-    edges_teardown_file
-    dnsapid_teardown_file
+    fanout_teardown_file
 }
 
 setup() {
-    dnsapid_setup
-    edges_load
-    KEY=$(<"$BATS_FILE_TMPDIR/key")
+    fanout_setup
 }
 
 teardown() {

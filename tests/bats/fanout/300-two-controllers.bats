@@ -8,13 +8,7 @@ load ../dnsapid/dnsapid
 load fanout
 
 setup_file() {
-    require_cmd dig
-    dnsapid_setup_file || return 1
-    edges_start 3 || return 1
-    KEY=$(new_account two free) || return 1
-    printf '%s\n' "$KEY" >"$BATS_FILE_TMPDIR/key"
-    new_domain two.example || return 1
-    new_domain other.example || return 1
+    fanout_setup_file two two.example other.example || return 1
     # The second controller: the same configuration on another port.
     local port
     port=$(free_port) || return 1
@@ -35,14 +29,11 @@ setup_file() {
 teardown_file() {
     local pid
     pid=$(cat "$DNSAPID_DIR/second.pid" 2>/dev/null) && kill "$pid" 2>/dev/null
-    edges_teardown_file
-    dnsapid_teardown_file
+    fanout_teardown_file
 }
 
 setup() {
-    dnsapid_setup
-    edges_load
-    KEY=$(<"$BATS_FILE_TMPDIR/key")
+    fanout_setup
 }
 
 teardown() {

@@ -158,3 +158,31 @@ edge_zone_serial() {
 now_ms() {
     date +%s%3N
 }
+
+# fanout_setup_file ACCOUNT ZONE...: setup_file of the fan-out tests: MariaDB, dnsapid, three
+# edges registered, and an account on plan "free" (its key kept for the tests) with the zones.
+fanout_setup_file() {
+    require_cmd dig
+    dnsapid_setup_file || return 1
+    edges_start 3 || return 1
+    KEY=$(new_account "$1" free) || return 1
+    printf '%s\n' "$KEY" >"$BATS_FILE_TMPDIR/key"
+    shift
+    local zone
+    for zone in "$@"; do
+        new_domain "$zone" || return 1
+    done
+}
+
+# fanout_teardown_file: every edge and dnsapid stopped, MariaDB too.
+fanout_teardown_file() {
+    edges_teardown_file
+    dnsapid_teardown_file
+}
+
+# fanout_setup: setup() of every fan-out test: its temp dir, the edges, the account's key.
+fanout_setup() {
+    dnsapid_setup
+    edges_load
+    KEY=$(<"$BATS_FILE_TMPDIR/key")
+}
