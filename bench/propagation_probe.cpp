@@ -22,6 +22,7 @@
 //     so servers are polled while it is in flight. Per change: the time t0 -> change
 //     acknowledged ("ack"), t0 -> each server seen, and t0 -> the last server seen ("all").
 //     Prints, per series, "SERIES LABEL n p50 p90 p99 max mean" in milliseconds (nearest rank).
+//     Without --server only the acknowledgement is timed (no "all" line).
 //     --warmup changes run first and are not counted. --out writes one line per change:
 //     "i ack_ms server1_ms ... all_ms". Exit 1 when a change fails or a server does not answer
 //     it within S seconds (default 30).
@@ -58,6 +59,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <deque>
 #include <fcntl.h>
 #include <fstream>
 #include <iostream>
@@ -373,8 +375,8 @@ int change_mode(std::vector<std::string> args) {
             die("unknown argument " + a, 64);
         }
     }
-    if (servers.empty() || qname_text.empty() || method.empty() || changes < 1)
-        die("change needs --server, --qname, one of --http/--ddns/--exec and --changes >= 1", 64);
+    if (qname_text.empty() || method.empty() || changes < 1)
+        die("change needs --qname, one of --http/--ddns/--exec and --changes >= 1", 64);
     dns::Name qname = must_name(qname_text);
     ddns.qname = qname;
     ddns.ttl = ttl;
@@ -466,8 +468,8 @@ int change_mode(std::vector<std::string> args) {
             all = std::max(all, v);
             if (out) std::fprintf(out.get(), " %.3f", v);
         }
-        // "Every server answers it" and "the change was acknowledged": a client can only know
-        // the change is everywhere once it is both.
+        // "all": the last server to answer the new data (the acknowledgement is not part of it;
+        // a fan-out may well reach the edges before the API answers).
         all_ms.push_back(all);
         if (out) std::fprintf(out.get(), " %.3f\n", all);
         if ((i + 1) % 100 == 0)
@@ -480,7 +482,7 @@ int change_mode(std::vector<std::string> args) {
     };
     print("ack", "-", ack_ms);
     for (size_t j = 0; j < servers.size(); ++j) print("server", servers[j].label, server_ms[j]);
-    print("all", "-", all_ms);
+    if (!servers.empty()) print("all", "-", all_ms);
     for (auto& s : servers) close(s.fd);
     return 0;
 }
@@ -520,8 +522,7 @@ int soa_wait_mode(std::vector<std::string> args) {
     };
     std::vector<Z> zs;
     for (const auto& z : zones) zs.push_back({must_name(z), false, false, {}});
-    // The query id is the zone's index (and a generation bit pattern is not needed: answers
-    // are matched by question name, ids only spread them).
+    // Answers are matched to zones by their question name; the query id is the zone's index.
     int fd = udp_socket(*to);
     int rcvbuf = 4 << 20;
     setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
@@ -529,6 +530,7 @@ int soa_wait_mode(std::vector<std::string> args) {
     for (size_t i = 0; i < zs.size(); ++i) index[std::string(zs[i].name.lowercased().wire())] = i;
     size_t left = zs.size(), next = 0;
     long outstanding = 0;
+    std::deque<std::pair<size_t, Clock::time_point>> inflight; // in the order sent
     const auto deadline = Clock::now() + std::chrono::seconds(timeout_s);
     const auto retry = std::chrono::milliseconds(retry_ms);
     uint8_t buf[4096];
@@ -539,19 +541,29 @@ int soa_wait_mode(std::vector<std::string> args) {
                       << " zones did not answer their SOA in time\n";
             return 1;
         }
-        // Queries that got no answer within the retry time count as lost.
+        // Queries that got no answer within the retry time count as lost (the server was not
+        // listening yet, or dropped them): they no longer hold a place in the window.
+        while (!inflight.empty() && now - inflight.front().second >= retry) {
+            auto [i, t] = inflight.front();
+            inflight.pop_front();
+            if (zs[i].outstanding && zs[i].sent == t) {
+                zs[i].outstanding = false;
+                --outstanding;
+            }
+        }
         for (size_t scanned = 0; scanned < zs.size() && outstanding < window; ++scanned) {
-            Z& z = zs[next];
+            size_t i = next;
+            Z& z = zs[i];
             next = (next + 1) % zs.size();
-            if (z.done) continue;
-            if (z.outstanding && now - z.sent < retry) continue;
-            if (!z.outstanding && z.sent.time_since_epoch().count() != 0 && now - z.sent < retry)
-                continue;
-            if (z.outstanding) --outstanding;
-            std::string q = query_bytes(z.name, dns::rrtype::SOA, uint16_t(&z - zs.data()));
-            if (send(fd, q.data(), q.size(), 0) < 0) break;
-            z.outstanding = true;
+            if (z.done || z.outstanding) continue;
+            if (z.sent.time_since_epoch().count() != 0 && now - z.sent < retry) continue;
             z.sent = now;
+            std::string q = query_bytes(z.name, dns::rrtype::SOA, uint16_t(i));
+            // A failed send (ECONNREFUSED: nothing listened when an earlier query arrived) is
+            // retried after the retry time like a lost query.
+            if (send(fd, q.data(), q.size(), 0) < 0) continue;
+            z.outstanding = true;
+            inflight.emplace_back(i, now);
             ++outstanding;
         }
         pollfd p{fd, POLLIN, 0};

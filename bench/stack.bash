@@ -6,7 +6,7 @@
 #
 #   stack_init                      traps EXIT/INT/TERM: every process started here is killed
 #                                   (by pid), MariaDB stopped, TMP removed
-#   track PID                       kill PID at exit too
+#   track PID / untrack PID         kill PID at exit too / not any more (it was waited for)
 #   free_port                       a loopback port free for TCP and UDP (10000-31999)
 #   now_ns                          CLOCK_REALTIME in nanoseconds (date +%s%N)
 #   db_start                        throwaway MariaDB (tests/helpers/mariadb.bash), 1 GiB pool
@@ -43,6 +43,14 @@ die() {
 
 track() {
     STACK_PIDS+=("$1")
+}
+
+# untrack PID: PID was stopped and waited for; the EXIT trap must not kill a reused PID.
+untrack() {
+    local p
+    local -a keep=()
+    for p in "${STACK_PIDS[@]}"; do [[ $p == "$1" ]] || keep+=("$p"); done
+    STACK_PIDS=("${keep[@]}")
 }
 
 # shellcheck disable=SC2317 # called by the EXIT trap
@@ -152,6 +160,7 @@ dnsapid_stop() {
     [[ -n $DNSAPID_PID ]] || return 0
     kill "$DNSAPID_PID" 2>/dev/null || true
     wait "$DNSAPID_PID" 2>/dev/null || true
+    untrack "$DNSAPID_PID"
     DNSAPID_PID=""
 }
 
@@ -203,6 +212,7 @@ edge_stop() {
     [[ -n $pid ]] || return 0
     kill "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
+    untrack "$pid"
     EDGE_PID[$1]=""
 }
 
@@ -269,5 +279,6 @@ knot_stop() {
     [[ -n $pid ]] || return 0
     kill "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
+    untrack "$pid"
     KNOT_PID[$1]=""
 }
