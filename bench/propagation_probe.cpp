@@ -429,6 +429,7 @@ int change_mode(std::vector<std::string> args) {
             }
             bool acked = done.load(std::memory_order_acquire);
             if (pending == 0 && acked) break;
+            if (acked && !err.empty()) break; // the change failed: nothing to wait for
             if (now > deadline) break;
             auto wait = std::chrono::duration_cast<std::chrono::nanoseconds>(wake - now);
             if (wait.count() < 0) wait = {};
