@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// propagation_probe: times record changes until every server answers them over DNS (bench/propagation, bench/sync).
+// propagation_probe: times record changes until every server answers them over DNS
+// (bench/propagation, bench/sync).
 //
 // usage:
 //   propagation_probe change --server LABEL=HOST:PORT [--server ...] --qname NAME
@@ -401,9 +402,12 @@ int change_mode(std::vector<std::string> args) {
         Clock::time_point t_ack;
         auto t0 = Clock::now();
         std::thread worker([&] {
-            if (method == "http") err = http.run(ip);
-            else if (method == "ddns") err = ddns.run(k);
-            else err = exec.run(ip);
+            if (method == "http")
+                err = http.run(ip);
+            else if (method == "ddns")
+                err = ddns.run(k);
+            else
+                err = exec.run(ip);
             t_ack = Clock::now();
             done.store(true, std::memory_order_release);
         });
@@ -500,19 +504,27 @@ int soa_wait_mode(std::vector<std::string> args) {
         const std::string& a = args[i];
         if (i + 1 >= args.size()) die(a + " needs a value", 64);
         const std::string& v = args[++i];
-        if (a == "--server") to = parse_addr(v);
-        else if (a == "--zone") zones.push_back(v);
+        if (a == "--server")
+            to = parse_addr(v);
+        else if (a == "--zone")
+            zones.push_back(v);
         else if (a == "--zones") {
             std::ifstream in(v);
             if (!in) die("cannot read " + v, 66);
             for (std::string z; std::getline(in, z);)
                 if (!z.empty()) zones.push_back(z);
-        } else if (a == "--min-serial") min_serial = uint32_t(std::stoul(v));
-        else if (a == "--t0-ns") t0 = std::stoll(v);
-        else if (a == "--window") window = std::stol(v);
-        else if (a == "--retry-ms") retry_ms = std::stol(v);
-        else if (a == "--timeout") timeout_s = std::stol(v);
-        else die("unknown argument " + a, 64);
+        } else if (a == "--min-serial")
+            min_serial = uint32_t(std::stoul(v));
+        else if (a == "--t0-ns")
+            t0 = std::stoll(v);
+        else if (a == "--window")
+            window = std::stol(v);
+        else if (a == "--retry-ms")
+            retry_ms = std::stol(v);
+        else if (a == "--timeout")
+            timeout_s = std::stol(v);
+        else
+            die("unknown argument " + a, 64);
     }
     if (!to || zones.empty()) die("soa-wait needs --server and --zone or --zones", 64);
     struct Z {
@@ -610,13 +622,20 @@ int log_wait_mode(std::vector<std::string> args) {
         const std::string& a = args[i];
         if (i + 1 >= args.size()) die(a + " needs a value", 64);
         const std::string& v = args[++i];
-        if (a == "--file") file = v;
-        else if (a == "--match") matches.push_back(v);
-        else if (a == "--count") count = std::stol(v);
-        else if (a == "--t0-ns") t0 = std::stoll(v);
-        else if (a == "--timeout") timeout_s = std::stol(v);
-        else if (a == "--pid") pid = pid_t(std::stol(v));
-        else die("unknown argument " + a, 64);
+        if (a == "--file")
+            file = v;
+        else if (a == "--match")
+            matches.push_back(v);
+        else if (a == "--count")
+            count = std::stol(v);
+        else if (a == "--t0-ns")
+            t0 = std::stoll(v);
+        else if (a == "--timeout")
+            timeout_s = std::stol(v);
+        else if (a == "--pid")
+            pid = pid_t(std::stol(v));
+        else
+            die("unknown argument " + a, 64);
     }
     if (file.empty() || matches.empty()) die("log-wait needs --file and --match", 64);
     const auto deadline = Clock::now() + std::chrono::seconds(timeout_s);

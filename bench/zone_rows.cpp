@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// zone_rows: zone streams -> tab-separated rows for LOAD DATA into dnsapid's domains and rrsets tables.
+// zone_rows: zone streams -> tab-separated rows for LOAD DATA into dnsapid's domains and rrsets
+// tables.
 //
 // usage: zone_rows --account ID --first-id N --domains OUT --rrsets OUT [--serial S]
 //                  [--mname NAME] [--rname NAME] [--min-ttl T] FILE.xfr...
@@ -87,15 +88,24 @@ int main(int argc, char** argv) {
         }
         if (i + 1 >= args.size()) die(a + " needs a value", 64);
         const std::string& v = args[++i];
-        if (a == "--account") account = std::stoull(v);
-        else if (a == "--first-id") next_id = std::stoull(v);
-        else if (a == "--serial") serial = std::stoull(v);
-        else if (a == "--min-ttl") min_ttl = std::stoull(v);
-        else if (a == "--domains") domains_out = v;
-        else if (a == "--rrsets") rrsets_out = v;
-        else if (a == "--mname") mname = v;
-        else if (a == "--rname") rname = v;
-        else die("unknown option " + a, 64);
+        if (a == "--account")
+            account = std::stoull(v);
+        else if (a == "--first-id")
+            next_id = std::stoull(v);
+        else if (a == "--serial")
+            serial = std::stoull(v);
+        else if (a == "--min-ttl")
+            min_ttl = std::stoull(v);
+        else if (a == "--domains")
+            domains_out = v;
+        else if (a == "--rrsets")
+            rrsets_out = v;
+        else if (a == "--mname")
+            mname = v;
+        else if (a == "--rname")
+            rname = v;
+        else
+            die("unknown option " + a, 64);
     }
     if (!account || !next_id || domains_out.empty() || rrsets_out.empty() || files.empty())
         die("usage: zone_rows --account ID --first-id N --domains OUT --rrsets OUT [--serial S] "
@@ -167,10 +177,12 @@ int main(int argc, char** argv) {
             }
             records += zone_records;
             ++zones;
-            std::fprintf(dom.get(), "%llu\t%llu\t%s\t%llu\t%llu\t%s\t%s\t7200\t3600\t1209600\t300\t3600\t%llu\n",
-                         (unsigned long long)id, (unsigned long long)account, zname.c_str(),
-                         (unsigned long long)serial, (unsigned long long)zone_records,
-                         mname.c_str(), rname.c_str(), (unsigned long long)min_ttl);
+            std::fprintf(
+                dom.get(),
+                "%llu\t%llu\t%s\t%llu\t%llu\t%s\t%s\t7200\t3600\t1209600\t300\t3600\t%llu\n",
+                (unsigned long long)id, (unsigned long long)account, zname.c_str(),
+                (unsigned long long)serial, (unsigned long long)zone_records, mname.c_str(),
+                rname.c_str(), (unsigned long long)min_ttl);
         }
     }
     if (std::fflush(dom.get()) != 0 || std::fflush(rrs.get()) != 0)
