@@ -292,9 +292,10 @@ private:
             for (const auto& row : store::server_zones(c, s.id)) zones.push_back(row.zone);
             for (const auto& row : store::lock_rows(c, s.id, zones, true)) {
                 auto it = held.find(row.zone);
-                if (it == held.end())
+                if (it == held.end()) {
                     store::drop_row(c, s.id, row.zone);
-                else if (it->second != row.serial)
+                    has_row_.erase(row.zone);
+                } else if (it->second != row.serial)
                     store::ack_row(c, s.id, row.zone, row.domain_id, it->second);
             }
         });
@@ -332,7 +333,12 @@ private:
         Contact contact;
         {
             store::Conn c = pool_.acquire();
-            store::ensure_rows(c, s.id, zones); // autocommit: creates rows without taking locks
+            // Rows are created (autocommit, without taking locks) for zones not seen yet; a row
+            // gone meanwhile is found missing below and created the round after.
+            std::vector<std::string> unseen;
+            for (const auto& z : zones)
+                if (!has_row_.count(z)) unseen.push_back(z);
+            if (!unseen.empty()) store::ensure_rows(c, s.id, unseen);
             c.begin();
             try {
                 contact = push_locked(c, s, zones, st);
@@ -368,6 +374,7 @@ private:
         std::unordered_map<std::string, store::ServerZone> row_of;
         for (auto& r : rows) {
             locked.insert(r.zone);
+            has_row_.insert(r.zone);
             row_of[r.zone] = r;
         }
         std::vector<std::string> mine;
@@ -379,8 +386,14 @@ private:
             auto existing = store::server_zones(c, s.id);
             std::set<std::string> have;
             for (auto& r : existing) have.insert(r.zone);
-            for (const auto& z : zones)
-                if (!locked.count(z) && have.count(z)) again(z, Clock::now() + locked_retry);
+            for (const auto& z : zones) {
+                if (locked.count(z)) continue;
+                if (have.count(z)) {
+                    again(z, Clock::now() + locked_retry);
+                } else if (has_row_.erase(z)) { // dropped since we saw it: create it again
+                    again(z);
+                }
+            }
         }
         if (mine.empty()) return contact;
 
@@ -496,6 +509,7 @@ private:
             if (res.status == 200 || res.status == 404) {
                 owner_.count(s.name, "delete");
                 store::drop_row(c, s.id, z);
+                has_row_.erase(z);
             } else {
                 if (!res.answered()) unreachable = true;
                 std::string e =
@@ -567,6 +581,7 @@ private:
     int64_t last_uptime_ = -1;
     std::string last_instance_;
     std::string last_log_;
+    std::set<std::string> has_row_; // zones whose server_zones row exists (worker thread only)
     store::Pool pool_;
     std::unique_ptr<http::Client> client_;
     std::thread thread_;
