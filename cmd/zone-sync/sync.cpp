@@ -186,15 +186,22 @@ public:
 
 private:
     static constexpr size_t depth = 2;
-    static constexpr size_t group_zones = 16;         // write_zones reads 16 domains a query
-    static constexpr uint64_t octets_per_record = 32; // a guess, for grouping only
+    static constexpr size_t group_zones = 16;   // write_zones reads 16 domains a query
+    static constexpr uint64_t first_guess = 32; // octets per record before any was written
 
     void run() {
         try {
             Chunk chunk;
             zone::StreamWriter writer([&](std::string_view m) { chunk.body.append(m); });
+            // The size of a zone, guessed from its record count and the octets per record of
+            // the zones written so far, so that a chunk ends near chunk_size whatever the
+            // records hold.
+            uint64_t records_written = 0, octets_written = 0;
             auto estimate = [&](size_t i) {
-                return (sends_[i].domain->record_count + 2) * octets_per_record;
+                uint64_t per = records_written
+                                   ? std::max<uint64_t>(octets_written / records_written, 8)
+                                   : first_guess;
+                return (sends_[i].domain->record_count + 2) * per;
             };
             for (size_t at = 0; at < sends_.size();) {
                 // A group for one query: up to 16 zones that fit the room left in the chunk.
@@ -206,14 +213,19 @@ private:
                     chunk_size_ > chunk.body.size() ? chunk_size_ - chunk.body.size() : 0;
                 uint64_t size = 0;
                 std::vector<store::Domain> group;
-                while (end < sends_.size() && end - at < group_zones &&
+                // The first group is one zone: it calibrates the guess.
+                size_t most = records_written ? group_zones : 1;
+                while (end < sends_.size() && end - at < most &&
                        (end == at || size + estimate(end) <= room)) {
                     size += estimate(end);
                     group.push_back(*sends_[end].domain);
                     chunk.sends.push_back(end);
                     ++end;
                 }
+                size_t before = chunk.body.size();
                 store::write_zones(conn_, group, writer, false);
+                for (const auto& d : group) records_written += d.record_count + 2;
+                octets_written += chunk.body.size() - before;
                 at = end;
                 if (chunk.body.size() >= chunk_size_ && !hand_over(chunk)) return;
             }
