@@ -67,6 +67,7 @@ write_zc_config() {
 # sync_setup: setup() of the tests: dnsapid_setup, the account's key in KEY, an edge key.
 sync_setup() {
     dnsapid_setup || return 1
+    # shellcheck disable=SC2034 # KEY is read by the api helpers of dnsapid.bash
     KEY=$(cat "$DNSAPID_DIR/account.key")
     : >empty.toml
     (umask 077 && od -An -tx1 -N24 /dev/urandom | tr -d ' \n' >key) || return 1
