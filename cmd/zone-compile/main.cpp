@@ -111,7 +111,7 @@ int run_db(const Settings& settings, const std::vector<std::string>& files,
         throw Error(ex_usage, "--json with the stream on stdout: give -o FILE for the stream");
 
     zonecompile::DbSelection selection;
-    selection.zones = zones;
+    for (const auto& z : zones) selection.zones.push_back(zonecompile::zone_key(z)); // 64 first
     if (!account.empty()) selection.account = account;
     store::Pool pool(settings.database);
     std::unique_ptr<Output> out;
