@@ -188,6 +188,7 @@ private:
     static constexpr size_t depth = 2;
     static constexpr size_t group_zones = 16;   // write_zones reads 16 domains a query
     static constexpr uint64_t first_guess = 32; // octets per record before any was written
+    static constexpr size_t first_chunk = 256u << 10;
 
     void run() {
         try {
@@ -197,6 +198,9 @@ private:
             // the zones written so far, so that a chunk ends near chunk_size whatever the
             // records hold.
             uint64_t records_written = 0, octets_written = 0;
+            // The first chunks are small, so the edge starts early; they double up to
+            // chunk_size.
+            size_t limit = std::min(chunk_size_, first_chunk);
             auto estimate = [&](size_t i) {
                 uint64_t per = records_written
                                    ? std::max<uint64_t>(octets_written / records_written, 8)
@@ -205,12 +209,11 @@ private:
             };
             for (size_t at = 0; at < sends_.size();) {
                 // A group for one query: up to 16 zones that fit the room left in the chunk.
-                if (!chunk.sends.empty() && chunk.body.size() + estimate(at) > chunk_size_ &&
-                    !hand_over(chunk))
+                if (!chunk.sends.empty() && chunk.body.size() + estimate(at) > limit &&
+                    !hand_over(chunk, limit))
                     return;
                 size_t end = at;
-                uint64_t room =
-                    chunk_size_ > chunk.body.size() ? chunk_size_ - chunk.body.size() : 0;
+                uint64_t room = limit > chunk.body.size() ? limit - chunk.body.size() : 0;
                 uint64_t size = 0;
                 std::vector<store::Domain> group;
                 // The first group is one zone: it calibrates the guess.
@@ -227,9 +230,9 @@ private:
                 for (const auto& d : group) records_written += d.record_count + 2;
                 octets_written += chunk.body.size() - before;
                 at = end;
-                if (chunk.body.size() >= chunk_size_ && !hand_over(chunk)) return;
+                if (chunk.body.size() >= limit && !hand_over(chunk, limit)) return;
             }
-            if (!chunk.sends.empty()) hand_over(chunk);
+            if (!chunk.sends.empty()) hand_over(chunk, limit);
         } catch (...) {
             std::lock_guard lock(mu_);
             error_ = std::current_exception();
@@ -239,8 +242,10 @@ private:
         cv_.notify_all();
     }
 
-    // Queues the chunk (waiting while `depth` chunks wait) and empties it; false when stopped.
-    bool hand_over(Chunk& chunk) {
+    // Queues the chunk (waiting while `depth` chunks wait), empties it and doubles the limit
+    // of the next one; false when stopped.
+    bool hand_over(Chunk& chunk, size_t& limit) {
+        limit = std::min(chunk_size_, limit * 2);
         std::unique_lock lock(mu_);
         cv_.wait(lock, [&] { return ready_.size() < depth || stop_; });
         if (stop_) {
