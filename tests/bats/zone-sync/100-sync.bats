@@ -195,15 +195,16 @@ zones_in_db() {
 
 @test "--all syncs every active edge, and not an inactive one" {
     make_zone everywhere.test
-    start_edge all-a
-    start_edge all-b
+    ACTIVE=1 start_edge all-a
+    ACTIVE=1 start_edge all-b
     start_edge all-off
-    mariadb_sql "UPDATE servers SET active = 0 WHERE name = 'all-off'"
-    # The other tests' edges are gone, but they stay in the registry: deactivate them.
-    mariadb_sql "UPDATE servers SET active = 0 WHERE name NOT IN ('all-a', 'all-b')"
-    run -1 --separate-stderr zs --all --dry-run
-    assert_line_matches "$output" '^all-a: [0-9]+ to add'
-    assert_line_matches "$output" '^all-b: [0-9]+ to add'
+    # The other tests' edges are inactive (and gone).
+    # A dnsapid with a fan-out may bring the active edges up to date on its own meanwhile:
+    # 1 or 0 before, 0 after.
+    run --separate-stderr zs --all --dry-run
+    ((status == 1 || status == 0)) || fail_with "--dry-run exited $status"
+    assert_line_matches "$output" '^all-a: '
+    assert_line_matches "$output" '^all-b: '
     refute_contains "$output" "all-off"
     run -0 --separate-stderr zs --all
     assert_line_matches "$output" '^all-a: [0-9]+ added'
@@ -218,6 +219,7 @@ zones_in_db() {
     [[ $(edge_dig all-off www.everywhere.test A) == $'192.0.2.10\n192.0.2.11' ]] ||
         fail_with "all-off: $(edge_dig all-off www.everywhere.test A)"
     run -0 zs --all --dry-run
+    mariadb_sql "UPDATE servers SET active = 0 WHERE name IN ('all-a', 'all-b')"
     drop_zone everywhere.test
 }
 

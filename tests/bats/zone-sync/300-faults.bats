@@ -40,7 +40,7 @@ teardown() {
     make_zone down.test
     local port
     port=$(free_port)
-    register_edge down "http://127.0.0.1:$port" key
+    register_edge down "http://127.0.0.1:$port" key 0
     run -69 --separate-stderr zs --server down -r 1
     assert_line_matches "$stderr" "^zone-sync: down: GET http://127\\.0\\.0\\.1:$port/v1/zones: .*\\(2 attempts\\)$"
     assert_line_matches "$output" '^down: failed$'
@@ -58,7 +58,7 @@ teardown() {
     make_zone locked.test
     start_edge locked
     printf 'not-the-key-of-this-edge\n' >wrong.key
-    register_edge locked "http://127.0.0.1:$LOCKED_HTTP" wrong.key
+    register_edge locked "http://127.0.0.1:$LOCKED_HTTP" wrong.key 0
     run -77 --separate-stderr zs --server locked
     assert_line_matches "$stderr" "^zone-sync: locked: GET http://127\\.0\\.0\\.1:$LOCKED_HTTP/v1/zones: HTTP 401: "
     assert_empty "$(edge_zones locked)" "the edge's zones"

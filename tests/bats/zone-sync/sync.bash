@@ -9,7 +9,9 @@
 # registered with SQL (register_edge).
 #
 # Edges: start_edge NAME [KEYFILE] [CONFIG] starts dns-serve in $PWD/NAME and registers it as
-# server NAME (once; a restart on new ports updates its url). Its ports are in NAME_DNS and
+# server NAME (once; a restart on new ports updates its url), inactive: dnsapid's fan-out
+# pushes to active edges only, so an inactive one holds what the test and zone-sync put there,
+# and zone-sync --server NAME syncs it all the same (ACTIVE=1 start_edge ... for an active one). Its ports are in NAME_DNS and
 # NAME_HTTP (NAME in upper case). stop_edge NAME stops it by pid; sync_teardown (from
 # teardown()) stops every edge still running. Edge names are per file: each test uses names of
 # its own, and deletes its domains, because the database lives for the whole file.
@@ -85,7 +87,8 @@ zs() {
     "$ZS" -c "$DNSAPID_DIR/db.toml" "$@"
 }
 
-# register_edge NAME URL KEYFILE [ACTIVE]: a row in the registry (or its url and key updated).
+# register_edge NAME URL KEYFILE [ACTIVE]: a row in the registry (or its url, key and active
+# flag updated); ACTIVE 1 (the default) or 0.
 register_edge() {
     local active=${4:-1}
     mariadb_sql "INSERT INTO servers (name, url, api_key, active)
@@ -103,7 +106,7 @@ start_edge() {
     printf -v "${upper}_DNS" '%s' "$LAUNCHED_DNS"
     printf -v "${upper}_HTTP" '%s' "$LAUNCHED_HTTP"
     ((rc == 0)) || return "$rc"
-    register_edge "$name" "http://127.0.0.1:$LAUNCHED_HTTP" "$keyfile"
+    register_edge "$name" "http://127.0.0.1:$LAUNCHED_HTTP" "$keyfile" "${ACTIVE:-0}"
 }
 
 # stop_edge NAME: stops the edge by its pid (KILL: its state is on disk before any answer).
