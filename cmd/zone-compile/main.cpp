@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 // zone-compile: RFC 1035 master files -> validated, deterministic zone stream; --text reverses it.
 #include "config/config.hpp"
+#include "db.hpp"
 #include "error.hpp"
+#include "store/db.hpp"
 #include "util/atomic_file.hpp"
 #include "util/cli.hpp"
 #include "util/run_main.hpp"
@@ -28,12 +30,17 @@ constexpr const char* default_config = "/etc/endpointdns/zone-compile.toml";
 struct Settings {
     zone::Limits limits;
     size_t message_size = dns::max_message;
+    store::Options database; // read only when wanted: it reads the password file
 };
 
-Settings load_settings(const std::string& path, bool explicit_path) {
+Settings load_settings(const std::string& path, bool explicit_path, bool database) {
     auto f = config::File::load(path, !explicit_path);
-    f.check_keys({"limits.max_ttl", "limits.min_ttl", "limits.max_records", "output.message_size"});
+    std::vector<std::string> keys = {"limits.max_ttl", "limits.min_ttl", "limits.max_records",
+                                     "output.message_size"};
+    for (auto& k : store::config_keys("database")) keys.push_back(std::move(k));
+    f.check_keys(keys);
     Settings s;
+    if (database) s.database = store::options_from_config(f, "database");
     if (auto v = f.integer("limits.max_ttl", 0, 2147483647)) s.limits.max_ttl = uint32_t(*v);
     if (auto v = f.integer("limits.min_ttl", 0, 2147483647)) s.limits.min_ttl = uint32_t(*v);
     if (auto v = f.integer("limits.max_records", 0, INT64_MAX)) s.limits.max_records = size_t(*v);
@@ -81,13 +88,86 @@ nlohmann::json diag_json(const Diagnostic& d) {
             {"message", d.message}};
 }
 
+// zone-compile --db: the zones of the database as a stream, as text, or summarized (--json).
+int run_db(const Settings& settings, const std::vector<std::string>& files,
+           const std::vector<std::string>& zones, const std::string& account,
+           const std::string& output, const std::string& origin_text, bool force, bool check,
+           bool text, bool json) {
+    if (!files.empty())
+        throw Error(ex_usage, "--db reads zones from the database, but a FILE was given (" +
+                                  files[0] + "); select zones with --zone or --account");
+    if (!origin_text.empty()) throw Error(ex_usage, "--origin applies to master files, not --db");
+    if (check)
+        throw Error(ex_usage, "--check validates master files; the database holds zones that "
+                              "were validated when written");
+    if (!zones.empty() && !account.empty())
+        throw Error(ex_usage, "--zone and --account exclude each other");
+    bool to_stdout = output.empty() || output == "-";
+    bool binary_out = !text && !(json && output.empty());
+    if (binary_out && to_stdout && !force && ::isatty(1))
+        throw Error(ex_usage,
+                    "refusing to write a binary zone stream to a terminal (use -f to force)");
+    if (json && to_stdout && !output.empty())
+        throw Error(ex_usage, "--json with the stream on stdout: give -o FILE for the stream");
+
+    zonecompile::DbSelection selection;
+    for (const auto& z : zones) selection.zones.push_back(zonecompile::zone_key(z)); // 64 first
+    if (!account.empty()) selection.account = account;
+    store::Pool pool(settings.database);
+    std::unique_ptr<Output> out;
+    // --json prints the summary; the stream still goes to -o FILE (text does not, as without
+    // --db).
+    if (!json || (!text && !output.empty())) out = std::make_unique<Output>(output);
+    std::string pending;
+    zone::StreamWriter writer([&](std::string_view m) { pending.append(m); },
+                              settings.message_size);
+    auto flush = [&] {
+        if (out && text) {
+            zone::StreamReader reader(pending);
+            zone::StreamItem item;
+            for (;;) {
+                auto got = reader.next(item);
+                if (!got)
+                    throw Error(ex_software, "the stream compiled from the database does not "
+                                             "read back: " +
+                                                 got.error());
+                if (!*got) break;
+                out->write(zone::zone_text(*item.zone));
+            }
+        } else if (out) {
+            out->write(pending);
+        }
+        pending.clear();
+    };
+    auto compiled = zonecompile::compile_from_db(pool, selection, writer, flush, json);
+    if (out) out->commit();
+    if (compiled.empty())
+        std::cerr << "zone-compile: no zones in the database"
+                  << (account.empty() ? std::string() : " for account " + account) << '\n';
+    if (json) {
+        nlohmann::json summary = {{"zones", nlohmann::json::array()},
+                                  {"diagnostics", nlohmann::json::array()},
+                                  {"errors", 0},
+                                  {"warnings", 0}};
+        for (const auto& z : compiled)
+            summary["zones"].push_back({{"zone", z.zone},
+                                        {"kind", "full"},
+                                        {"serial", z.serial},
+                                        {"records", z.records},
+                                        {"rrsets", z.rrsets},
+                                        {"source", "database"}});
+        util::write_all(1, summary.dump(2) + "\n", "standard output");
+    }
+    return ex_ok;
+}
+
 int run(int argc, char** argv) {
     CLI::App app{"Validate DNS master files and compile them into a zone stream.", "zone-compile"};
     app.set_version_flag("--version", std::string("zone-compile ") + ENDPOINTDNS_VERSION);
-    std::vector<std::string> files;
-    std::string origin_text, output, config_path;
+    std::vector<std::string> files, db_zones;
+    std::string origin_text, output, config_path, account;
     bool force = false, check = false, text = false, json = false, quiet = false,
-         check_config = false;
+         check_config = false, db = false;
     app.add_option("FILE", files, "master files (or zone streams with --text); - is stdin");
     app.add_option("--origin", origin_text, "zone origin (default: from the file name)");
     app.add_option("-o,--output", output, "write to this file atomically (- is stdout)");
@@ -96,11 +176,15 @@ int run(int argc, char** argv) {
     app.add_flag("--text", text, "read zone streams and print zone-file text");
     app.add_flag("--json", json, "print a JSON summary instead of the stream or text");
     app.add_flag("-q,--quiet", quiet, "do not print warnings");
+    app.add_flag("--db", db, "compile zones from the database ([database] of the configuration)");
+    app.add_option("--zone", db_zones, "with --db: this zone (repeatable; default: every zone)")
+        ->allow_extra_args(false);
+    app.add_option("--account", account, "with --db: the zones of this account (id or name)");
     app.add_option("-c,--config", config_path, "configuration file")->capture_default_str();
     app.add_flag("--check-config", check_config, "check the configuration and exit");
     if (auto rc = util::parse_command_line(app, argc, argv)) return *rc;
-    Settings settings =
-        load_settings(config_path.empty() ? default_config : config_path, !config_path.empty());
+    Settings settings = load_settings(config_path.empty() ? default_config : config_path,
+                                      !config_path.empty(), db || check_config);
     if (check_config) {
         std::string used = config_path.empty() ? default_config : config_path;
         if (config_path.empty() && ::access(default_config, F_OK) != 0)
@@ -110,6 +194,12 @@ int run(int argc, char** argv) {
         return ex_ok;
     }
     if (text && check) throw Error(ex_usage, "--text and --check cannot be combined");
+    if (db)
+        return run_db(settings, files, db_zones, account, output, origin_text, force, check, text,
+                      json);
+    if (!db_zones.empty() || !account.empty())
+        throw Error(ex_usage, std::string(db_zones.empty() ? "--account" : "--zone") +
+                                  " selects zones of the database: add --db");
     if (!origin_text.empty() && files.size() > 1)
         throw Error(ex_usage, "--origin applies to a single zone file, but " +
                                   std::to_string(files.size()) + " were given");

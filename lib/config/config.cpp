@@ -97,6 +97,25 @@ std::optional<int64_t> File::integer(const std::string& dotted, int64_t min, int
     return v;
 }
 
+std::optional<double> File::number(const std::string& dotted, double min, double max) const {
+    auto node = table_->at_path(dotted);
+    if (!node) return std::nullopt;
+    double v = 0;
+    if (auto i = node.value_exact<int64_t>())
+        v = double(*i);
+    else if (auto d = node.value_exact<double>())
+        v = *d;
+    else
+        throw Error(ex_config,
+                    pos(path_, node.node()->source()) + ": " + dotted + " must be a number");
+    if (!(v >= min && v <= max)) {
+        std::ostringstream range;
+        range << " must be between " << min << " and " << max;
+        throw Error(ex_config, pos(path_, node.node()->source()) + ": " + dotted + range.str());
+    }
+    return v;
+}
+
 std::optional<std::string> File::string(const std::string& dotted) const {
     auto node = table_->at_path(dotted);
     if (!node) return std::nullopt;

@@ -32,6 +32,8 @@ public:
     // the wrong kind.
     void check_keys(const std::vector<std::string>& allowed) const;
     std::optional<int64_t> integer(const std::string& dotted, int64_t min, int64_t max) const;
+    // An integer or a float (TOML 30 or 30.5), within [min, max].
+    std::optional<double> number(const std::string& dotted, double min, double max) const;
     std::optional<std::string> string(const std::string& dotted) const;
     std::optional<bool> boolean(const std::string& dotted) const;
     std::optional<std::vector<std::string>> strings(const std::string& dotted) const;

@@ -42,12 +42,12 @@ void add_wire_rrs(const std::string& rrs, const Domain& d, zone::StreamWriter& w
 
 } // namespace
 
-void write_zones(Conn& c, const std::vector<Domain>& domains, zone::StreamWriter& w) {
+void write_zones(Conn& c, const std::vector<Domain>& domains, zone::StreamWriter& w, bool ordered) {
     // One statement with a fixed number of placeholders serves every batch.
     constexpr size_t batch = 16;
     std::string sql = "SELECT domain_id, owner, type, ttl, rdata FROM rrsets WHERE domain_id IN (?";
     for (size_t i = 1; i < batch; ++i) sql += ",?";
-    sql += ") ORDER BY domain_id, name, type";
+    sql += ordered ? ") ORDER BY domain_id, name, type" : ")";
     for (size_t at = 0; at < domains.size(); at += batch) {
         size_t n = std::min(batch, domains.size() - at);
         Statement st = c.prepare(sql);

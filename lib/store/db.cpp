@@ -192,6 +192,15 @@ void Conn::begin() {
     slot_->in_tx = true;
 }
 
+void Conn::begin_repeatable_read(bool snapshot_now, bool read_only) {
+    execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+    std::string sql = "START TRANSACTION";
+    if (snapshot_now) sql += " WITH CONSISTENT SNAPSHOT";
+    if (read_only) sql += snapshot_now ? ", READ ONLY" : " READ ONLY";
+    execute(sql);
+    slot_->in_tx = true;
+}
+
 void Conn::commit() {
     execute("COMMIT");
     slot_->in_tx = false;

@@ -111,6 +111,12 @@ public:
     // The last AUTO_INCREMENT value this connection inserted.
     uint64_t last_insert_id();
     void begin(); // START TRANSACTION (autocommit off until commit/rollback)
+    // START TRANSACTION at REPEATABLE READ, for this transaction only (the session stays at
+    // READ COMMITTED): every plain read of the transaction sees one snapshot of the database.
+    // The snapshot is taken now when snapshot_now is set, else by the first plain read, so a
+    // transaction may lock rows (locking reads take no snapshot) and then read a snapshot that
+    // is at least as new as its locks.
+    void begin_repeatable_read(bool snapshot_now, bool read_only = false);
     void commit();
     void rollback() noexcept;
     bool in_transaction() const;

@@ -194,6 +194,26 @@ void ack_row(Conn& c, uint32_t server_id, std::string_view zone, uint64_t domain
         .update();
 }
 
+void ack_rows(Conn& c, uint32_t server_id, const std::vector<Ack>& acks) {
+    // One statement of a fixed size serves every batch: a short one repeats its last row,
+    // which writes the same values twice.
+    constexpr size_t rows = 100;
+    std::string sql = "INSERT INTO server_zones (server_id, zone, domain_id, serial, acked_at) "
+                      "VALUES ";
+    for (size_t i = 0; i < rows; ++i) sql += i ? ", (?, ?, ?, ?, NOW(3))" : "(?, ?, ?, ?, NOW(3))";
+    sql += " ON DUPLICATE KEY UPDATE domain_id = VALUES(domain_id), serial = VALUES(serial), "
+           "acked_at = NOW(3), failures = 0, last_error = ''";
+    for (size_t at = 0; at < acks.size(); at += rows) {
+        size_t n = std::min(rows, acks.size() - at);
+        Statement st = c.prepare(sql);
+        for (size_t i = 0; i < rows; ++i) {
+            const Ack& a = acks[at + std::min(i, n - 1)];
+            st.add(server_id).add(a.zone).add(a.domain_id).add(uint64_t(a.serial));
+        }
+        st.update();
+    }
+}
+
 void drop_row(Conn& c, uint32_t server_id, std::string_view zone) {
     c.prepare("DELETE FROM server_zones WHERE server_id = ? AND zone = ?")
         .add(server_id)

@@ -13,7 +13,10 @@
 #include "dns/name.hpp"
 #include "dns/rr.hpp"
 #include "error.hpp"
+#include "store/compile.hpp"
+#include "store/servers.hpp"
 #include "zone/content.hpp"
+#include "zone/stream.hpp"
 
 #include "test_util.hpp"
 
@@ -342,6 +345,55 @@ TEST_F(PoolTest, TransactionRollsBackWhenTheFunctionThrows) {
     pool()->transaction(
         [](Conn& c) { c.prepare("INSERT INTO t (b, v) VALUES ('ok', '')").update(); });
     EXPECT_EQ(count(*pool(), "SELECT COUNT(*) FROM t"), 1u);
+}
+
+// zone-sync locks rows first and reads a snapshot taken after the locks; zone-compile --db
+// reads every zone as of one moment.
+TEST_F(PoolTest, RepeatableReadSnapshotIsTakenByTheFirstPlainReadOrAtOnce) {
+    uint64_t one = pool()->run([](Conn& c) {
+        c.prepare("INSERT INTO t (b, v) VALUES ('one', '')").update();
+        return c.last_insert_id();
+    });
+    auto insert = [&](const char* what) {
+        pool()->run(
+            [&](Conn& c) { c.prepare("INSERT INTO t (b, v) VALUES (?, '')").add(what).update(); });
+    };
+    auto rows = [](Conn& c) {
+        auto r = c.prepare("SELECT COUNT(*) FROM t").query();
+        r.next();
+        return r.u64(1);
+    };
+    {
+        Conn c = pool()->acquire();
+        c.begin_repeatable_read(false);
+        EXPECT_TRUE(c.in_transaction());
+        // A locking read (of one row: a scan would lock the gaps too) takes no snapshot yet.
+        c.prepare("SELECT id FROM t WHERE id = ? FOR UPDATE").add(one).query();
+        insert("two");
+        EXPECT_EQ(rows(c), 2u) << "the snapshot is taken by the first plain read";
+        insert("three");
+        EXPECT_EQ(rows(c), 2u) << "and kept for the transaction";
+        c.commit();
+        EXPECT_EQ(rows(c), 3u) << "the next statement sees the latest again";
+    }
+    {
+        Conn c = pool()->acquire();
+        c.begin_repeatable_read(true, true);
+        insert("four");
+        EXPECT_EQ(rows(c), 3u) << "WITH CONSISTENT SNAPSHOT: as of the start";
+        EXPECT_ANY_THROW(c.prepare("INSERT INTO t (b, v) VALUES ('no', '')").update())
+            << "READ ONLY";
+        c.rollback();
+    }
+    {
+        // The session stays READ COMMITTED: a plain transaction sees each commit.
+        Conn c = pool()->acquire();
+        c.begin();
+        EXPECT_EQ(rows(c), 4u);
+        insert("five");
+        EXPECT_EQ(rows(c), 5u);
+        c.commit();
+    }
 }
 
 // Holds n connections at once, so that n are idle in the pool afterwards.
@@ -817,6 +869,75 @@ TEST_F(Zones, NoopKeepsTheSerialAndWritesNoJournalRow) {
     ASSERT_TRUE(r.result[0]);
     EXPECT_EQ(r.result[0]->changed_serial, 2u) << "the ETag of an unchanged RRset";
     expect_journal_replays(domain(z).id, ns_at(z));
+}
+
+// zone-sync reads RRsets unordered (no sort in the database); the zone is the same.
+TEST_F(Zones, WriteZonesUnorderedHoldsTheSameZones) {
+    for (const std::string z : {"unordered-a.test", "unordered-b.test"}) {
+        create(z);
+        std::vector<Edit> edits;
+        for (int i = 30; i > 0; --i)
+            edits.push_back(replace("h" + std::to_string(i) + "." + z, rrtype::A,
+                                    {a("192.0.2." + std::to_string(i))}));
+        edits.push_back(replace(z, rrtype::MX, {rec(rrtype::MX, "10 h1." + z + ".")}));
+        ASSERT_EQ(apply(z, edits).status, Status::applied);
+    }
+    std::vector<store::Domain> ds = {domain("unordered-b.test"), domain("unordered-a.test")};
+    auto stream = [&](bool ordered) {
+        std::string out;
+        endpointdns::zone::StreamWriter w([&](std::string_view m) { out.append(m); });
+        pool()->run([&](Conn& c) { store::write_zones(c, ds, w, ordered); });
+        return out;
+    };
+    std::string sorted = stream(true), unsorted = stream(false);
+    auto a_items = endpointdns::zone::read_stream(sorted);
+    auto b_items = endpointdns::zone::read_stream(unsorted);
+    ASSERT_TRUE(a_items.ok() && b_items.ok());
+    ASSERT_EQ(a_items->size(), 2u);
+    ASSERT_EQ(b_items->size(), 2u);
+    for (size_t i = 0; i < 2; ++i) {
+        const auto& x = *(*a_items)[i].zone;
+        const auto& y = *(*b_items)[i].zone;
+        EXPECT_EQ(x.origin(), y.origin()) << "the order of the domains given";
+        EXPECT_EQ(x.serial(), y.serial());
+        ASSERT_EQ(x.size(), 34u); // SOA, 2 NS, MX, 30 A
+        EXPECT_EQ(endpointdns::zone::zone_to_stream(x), endpointdns::zone::zone_to_stream(y));
+    }
+    EXPECT_EQ((*a_items)[0].zone->origin().to_text(), "unordered-b.test.");
+}
+
+// zone-sync acknowledges thousands of zones at once.
+TEST_F(Zones, AckRowsWritesEveryRowAndResetsFailures) {
+    store::Server s;
+    s.name = "ack-rows";
+    s.url = "http://192.0.2.53:8053";
+    s.key = "k";
+    uint32_t id = pool()->transaction([&](Conn& c) { return store::create_server(c, s); });
+    pool()->transaction([&](Conn& c) {
+        store::ack_row(c, id, "z7.test", 1, 1);
+        store::fail_row(c, id, "z7.test", "refused");
+        store::fail_row(c, id, "z7.test", "refused again");
+    });
+    std::vector<store::Ack> acks;
+    for (uint32_t i = 0; i < 250; ++i) // two full statements and a short one
+        acks.push_back({"z" + std::to_string(i) + ".test", 1000 + i, 5 + i});
+    pool()->transaction([&](Conn& c) {
+        store::ack_rows(c, id, acks);
+        store::ack_rows(c, id, {});
+    });
+    auto rows = pool()->run([&](Conn& c) { return store::server_zones(c, id); });
+    ASSERT_EQ(rows.size(), 250u);
+    std::map<std::string, store::ServerZone> by_zone;
+    for (auto& r : rows) by_zone[r.zone] = r;
+    for (const auto& a : acks) {
+        ASSERT_TRUE(by_zone.count(a.zone)) << a.zone;
+        EXPECT_EQ(by_zone[a.zone].domain_id, a.domain_id) << a.zone;
+        EXPECT_EQ(by_zone[a.zone].serial, a.serial) << a.zone;
+        EXPECT_EQ(by_zone[a.zone].failures, 0u) << a.zone;
+        EXPECT_EQ(by_zone[a.zone].last_error, "") << a.zone;
+    }
+    EXPECT_EQ(count(*pool(), "SELECT COUNT(*) FROM server_zones WHERE acked_at IS NULL"), 0u);
+    pool()->transaction([&](Conn& c) { store::delete_server(c, id); });
 }
 
 TEST_F(Zones, CnameExclusivityIsCheckedNamingTheItem) {
