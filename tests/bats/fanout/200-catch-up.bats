@@ -128,6 +128,7 @@ edges_match_api() {
     done
     api GET /v1/domains/catch.example/rrsets/t.catch.example/TXT
     assert_eq "$(jb '[.records[] | select(startswith("\"k"))] | length')" 100 "k records"
+    sync_dry_run || api_fail "zone-sync --all --dry-run found differences: $output"
 }
 
 @test "an edge that hangs or answers 5xx slows neither the API nor the other edges" {

@@ -93,6 +93,8 @@ edges_identical() {
             sleep 0.1
         done
     done
+    # zone-sync's consistency check agrees: nothing differs on any edge.
+    sync_dry_run || api_fail "zone-sync --all --dry-run found differences: $output"
     api GET /v1/domains/two.example/rrsets/t.two.example/TXT
     assert_eq "$(jb '.records | length')" 120 "records in two.example"
     # Every change of both controllers reached insync.

@@ -186,3 +186,19 @@ fanout_setup() {
     edges_load
     KEY=$(<"$BATS_FILE_TMPDIR/key")
 }
+
+# sync_dry_run: `zone-sync --all --dry-run` against the test database: exit 0 when every
+# active edge holds exactly the database's zones at their serials. Output in $output.
+sync_dry_run() {
+    local conf=$BATS_FILE_TMPDIR/zone-sync.toml
+    cat >"$conf" <<CONF
+# SPDX-License-Identifier: MIT
+# zone-sync configuration of the fan-out tests
+[database]
+socket = "$MARIADB_SOCKET"
+user = "$MARIADB_USER"
+password_file = "$MARIADB_PASSWORD_FILE"
+name = "$MARIADB_DATABASE"
+CONF
+    output=$("$BIN/zone-sync" -c "$conf" --all --dry-run 2>&1)
+}
