@@ -68,6 +68,24 @@ public:
     // Replaces the zone's file with `stream` (its AXFR stream, exactly one full zone of
     // `origin`; not parsed again) and starts an empty journal for it.
     void write_zone(const Name& origin, std::string_view stream);
+    // write_zone for several zones at once, with a constant number of syncs for the batch
+    // instead of five per zone: every old journal gets its reset record and every new zone
+    // file and journal is written to a temporary file, all unsynced; then one syncfs(2) of
+    // the directory's file system makes all of it durable; then every zone file is renamed in
+    // and the directory fsynced, then every journal, and the directory fsynced again. Each
+    // zone goes through the steps of write_zone in the same order, so a crash at any point
+    // loads every zone of the batch at its old or its new version. The zones must differ
+    // (Error(ex_software) otherwise). After it throws, each zone is at its old or its new
+    // version, as after a write_zone that threw; the caller should retry.
+    struct ZoneWrite {
+        Name origin;
+        std::string_view stream; // as for write_zone
+    };
+    void write_zones(const std::vector<ZoneWrite>& batch);
+    // Tests only: called before each step of write_zones with its name ("append", "temp",
+    // "sync", "rename-xfr", "sync-dir-xfr", "rename-jnl", "sync-dir-jnl") and the index of
+    // the zone (0 for the steps of the whole batch); what it throws stops the batch there.
+    std::function<void(std::string_view step, size_t index)> fault_hook;
     // Appends one record (an IXFR stream: one or more deltas of `origin`) to the zone's
     // journal, durable on return. Throws Error(ex_dataerr) when `stream` is not such a stream,
     // Error(ex_cantcreat) when the zone has no file.

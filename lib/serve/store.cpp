@@ -6,6 +6,7 @@
 #include "serve/image.hpp"
 
 #include <unistd.h>
+#include <unordered_set>
 
 #include <syslog.h>
 
@@ -16,6 +17,12 @@ namespace {
 // A journal is folded into its zone file once it outgrows the file (and this floor), so the
 // disk cost of a change stays proportional to the change, amortized (docs/dns-serve-state.md).
 constexpr size_t compaction_floor = 64 * 1024;
+
+// Full zones of one request are written in batches of at most this many zones or (past) this
+// many octets of zone streams: a batch costs a few syncs whatever its size, and its streams
+// are held in memory until it is written.
+constexpr size_t batch_zones = 4096;
+constexpr size_t batch_bytes = 64 * 1024 * 1024;
 
 std::string lower_key(const Name& n) {
     return std::string(n.lowercased().wire());
@@ -285,16 +292,82 @@ Outcome Store::remove_zone(const Name& origin) {
     return o;
 }
 
+void Store::flush_locked(std::vector<Pending>& batch, std::vector<Outcome>& out) {
+    if (batch.empty()) {
+        return;
+    }
+    std::vector<StateDir::ZoneWrite> writes;
+    writes.reserve(batch.size());
+    for (const auto& p : batch) {
+        writes.push_back({p.origin, p.stream});
+    }
+    try {
+        dir_.write_zones(writes);
+    } catch (const Error& e) {
+        counters_.failed += batch.size();
+        log_(LOG_ERR, "a batch of " + std::to_string(batch.size()) + " zones from " +
+                          out[batch.front().index].name + ": " + e.what());
+        for (const auto& p : batch) {
+            out[p.index] = bad(500, out[p.index].name, e.what());
+        }
+        batch.clear();
+        return;
+    }
+    auto set = published_.load();
+    std::vector<uint64_t> epochs;
+    epochs.reserve(batch.size());
+    for (const auto& p : batch) {
+        epochs.push_back(++epoch_[lower_key(p.origin)]);
+        set = set->with(p.built);
+    }
+    published_.store(set);
+    counters_.puts += batch.size();
+    for (size_t i = 0; i < batch.size(); ++i) {
+        queue({Job::image, batch[i].built, epochs[i]});
+    }
+    batch.clear();
+}
+
 std::vector<Outcome> Store::apply(std::vector<zone::StreamItem>&& items) {
     std::lock_guard lock(write_mu_);
-    std::vector<Outcome> out;
-    for (auto& item : items) {
-        if (item.kind == zone::StreamItem::Kind::full) {
-            out.push_back(put_locked(std::move(*item.zone)));
-        } else {
-            out.push_back(patch_locked(item.delta));
+    std::vector<Outcome> out(items.size());
+    // Consecutive full zones are written together, a batch at a time; a delta, or a zone
+    // already in the batch, first writes the batch, so each item sees the ones before it.
+    std::vector<Pending> batch;
+    std::unordered_set<std::string> in_batch;
+    size_t bytes = 0;
+    auto flush = [&] {
+        flush_locked(batch, out);
+        in_batch.clear();
+        bytes = 0;
+    };
+    for (size_t i = 0; i < items.size(); ++i) {
+        auto& item = items[i];
+        if (item.kind != zone::StreamItem::Kind::full) {
+            flush();
+            out[i] = patch_locked(item.delta);
+            continue;
+        }
+        zone::Zone& z = *item.zone;
+        std::string key = lower_key(z.origin());
+        if (in_batch.count(key) != 0) {
+            flush();
+        }
+        std::shared_ptr<const ServeZone> built;
+        out[i] = check_and_build(z, built);
+        if (out[i].status != 200) {
+            ++counters_.rejected;
+            continue;
+        }
+        Pending p{built, z.origin(), zone::zone_to_stream(z), i};
+        bytes += p.stream.size();
+        batch.push_back(std::move(p));
+        in_batch.insert(std::move(key));
+        if (batch.size() >= batch_zones || bytes >= batch_bytes) {
+            flush();
         }
     }
+    flush();
     return out;
 }
 
@@ -333,10 +406,26 @@ Outcome Store::replace_all(std::vector<zone::StreamItem>&& items,
     // never be behind the disk, or a delta acknowledged afterwards could be lost on restart.
     std::shared_ptr<const ZoneSet> done = old;
     try {
-        for (size_t i = 0; i < zones.size(); ++i) {
-            dir_.write_zone(zones[i]->origin(), zone::zone_to_stream(*zones[i]));
-            ++epoch_[lower_key(zones[i]->origin())];
-            done = done->with(built[i]);
+        // Written a batch at a time (StateDir::write_zones); a batch that fails is not
+        // published, the ones before it are.
+        for (size_t first = 0; first < zones.size();) {
+            std::vector<std::string> streams;
+            size_t bytes = 0, end = first;
+            for (; end < zones.size() && end - first < batch_zones && bytes < batch_bytes; ++end) {
+                streams.push_back(zone::zone_to_stream(*zones[end]));
+                bytes += streams.back().size();
+            }
+            std::vector<StateDir::ZoneWrite> writes;
+            writes.reserve(end - first);
+            for (size_t i = first; i < end; ++i) {
+                writes.push_back({zones[i]->origin(), streams[i - first]});
+            }
+            dir_.write_zones(writes);
+            for (size_t i = first; i < end; ++i) {
+                ++epoch_[lower_key(zones[i]->origin())];
+                done = done->with(built[i]);
+            }
+            first = end;
         }
         for (const auto& z : old->zones()) {
             bool keep = std::any_of(zones.begin(), zones.end(), [&](const zone::Zone* n) {

@@ -62,6 +62,16 @@ public:
 private:
     Outcome check_and_build(zone::Zone& z, std::shared_ptr<const ServeZone>& built);
     Outcome put_locked(zone::Zone&& z);
+    // Full zones checked and built, waiting to be written together (StateDir::write_zones).
+    struct Pending {
+        std::shared_ptr<const ServeZone> built;
+        Name origin;
+        std::string stream;
+        size_t index; // in the outcomes of the request
+    };
+    // Writes `batch` at once and publishes it; when the write fails, every item of it gets
+    // 500 and nothing of it is published. Empties `batch`.
+    void flush_locked(std::vector<Pending>& batch, std::vector<Outcome>& out);
     Outcome patch_locked(const zone::Delta& delta);
     void maybe_compact(const std::shared_ptr<const ServeZone>& z);
     void compactor();

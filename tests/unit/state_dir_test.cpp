@@ -711,3 +711,174 @@ TEST(StateDirDamage, WriteErrorsNameThePath) {
 }
 
 } // namespace
+
+// ---- write_zones: several zones, a constant number of syncs ----------------------------------
+
+namespace {
+
+// example.com at version 3 (file at 1, deltas to 3), example.net at version 2 (file only),
+// example.org absent; the batch: example.com v5, example.net v4, example.org v1.
+struct Batch {
+    TempDir tmp{"unit-state-dir"};
+    std::string path = tmp.path() + "/state";
+    StateDir dir{path};
+    std::vector<std::pair<dns::Name, Zone>> before, after;
+    std::vector<std::string> streams;
+    Batch() {
+        dir.write_zone(N("example.com."), zone_to_stream(version(1)));
+        dir.append_delta(N("example.com."), delta_stream(1, 2));
+        dir.append_delta(N("example.com."), delta_stream(2, 3));
+        dir.write_zone(N("example.net."), zone_to_stream(version(2, "example.net.")));
+        before = {{N("example.com."), version(3)}, {N("example.net."), version(2, "example.net.")}};
+        after = {{N("example.com."), version(5)},
+                 {N("example.net."), version(4, "example.net.")},
+                 {N("example.org."), version(1, "example.org.")}};
+        for (const auto& [o, z] : after) streams.push_back(zone_to_stream(z));
+    }
+    std::vector<StateDir::ZoneWrite> writes() const {
+        std::vector<StateDir::ZoneWrite> w;
+        for (size_t i = 0; i < after.size(); ++i) w.push_back({after[i].first, streams[i]});
+        return w;
+    }
+    // Every zone of a load of `where` is at its old or its new version (a zone new in the
+    // batch may be absent); returns how many are new. Only warnings are allowed.
+    static size_t expect_old_or_new(const Batch& b, const std::string& where) {
+        StateDir d(where);
+        auto l = load(d);
+        for (const auto& m : l.messages)
+            EXPECT_NE(m.find(": warning: "), std::string::npos) << where << ": " << m;
+        size_t fresh = 0;
+        for (const auto& z : l.zones) {
+            Zone got = applied(z);
+            bool found = false;
+            for (const auto& [o, v] : b.after)
+                if (o == got.origin() && *got.serial() == *v.serial()) {
+                    expect_same_zone(got, v);
+                    EXPECT_TRUE(z.deltas.empty()) << where;
+                    ++fresh;
+                    found = true;
+                }
+            for (const auto& [o, v] : b.before)
+                if (o == got.origin() && *got.serial() == *v.serial()) {
+                    expect_same_zone(got, v);
+                    found = true;
+                }
+            EXPECT_TRUE(found) << where << ": " << got.origin().to_text() << " at serial "
+                               << *got.serial();
+        }
+        // The zones that existed before are never lost.
+        EXPECT_GE(l.zones.size(), b.before.size()) << where << l.all();
+        return fresh;
+    }
+};
+
+// The exit code of the Error that fn throws, 0 when it returns.
+template <typename F> int error_code(F fn) {
+    try {
+        fn();
+    } catch (const Error& e) {
+        return e.code();
+    }
+    return 0;
+}
+
+std::vector<std::string> listing(const std::string& dir) {
+    std::vector<std::string> v;
+    for (const auto& e : fs::directory_iterator(dir))
+        v.push_back(e.path().filename().string() + ":" + slurp(e.path()));
+    std::sort(v.begin(), v.end());
+    return v;
+}
+
+} // namespace
+
+TEST(StateDirBatch, WriteZonesIsWriteZoneForEachZone) {
+    Batch b;
+    b.dir.write_zones(b.writes());
+    EXPECT_EQ(Batch::expect_old_or_new(b, b.path), 3u);
+    // The same files as write_zone one zone at a time.
+    Batch c;
+    for (const auto& w : c.writes()) c.dir.write_zone(w.origin, w.stream);
+    EXPECT_TRUE(listing(b.path) == listing(c.path));
+    auto l = load(b.dir);
+    EXPECT_TRUE(l.messages.empty()) << l.all();
+    ASSERT_EQ(l.zones.size(), 3u);
+    // Appends continue from the new files.
+    b.dir.append_delta(N("example.com."), delta_stream(5, 6));
+    l = load(b.dir);
+    expect_same_zone(applied(l.zones[0]), version(6));
+}
+
+TEST(StateDirBatch, EmptyBatchAndDuplicateZones) {
+    Batch b;
+    auto files = listing(b.path);
+    b.dir.write_zones({});
+    auto w = b.writes();
+    w.push_back({N("EXAMPLE.com."), b.streams[0]});
+    EXPECT_EQ(error_code([&] { b.dir.write_zones(w); }), endpointdns::ex_software);
+    EXPECT_TRUE(listing(b.path) == files) << "the state directory changed";
+}
+
+TEST(StateDirBatchCrash, ACrashBeforeAnyStepLoadsEachZoneOldOrNew) {
+    // The directory as it is before each step of the batch (leftover temporary files and all)
+    // is what a crash there leaves (less unsynced data, which the syncfs step makes durable
+    // before anything depends on it).
+    Batch b;
+    std::vector<std::pair<std::string, std::string>> snapshots; // step, copy
+    b.dir.fault_hook = [&](std::string_view step, size_t i) {
+        std::string copy = b.tmp.path() + "/crash" + std::to_string(snapshots.size());
+        fs::copy(b.path, copy);
+        snapshots.emplace_back(std::string(step) + " " + std::to_string(i), copy);
+    };
+    b.dir.write_zones(b.writes());
+    // append x3, temp x3, sync, rename-xfr x3, sync-dir-xfr, rename-jnl x3, sync-dir-jnl
+    ASSERT_EQ(snapshots.size(), 15u);
+    for (size_t k = 0; k < snapshots.size(); ++k) {
+        SCOPED_TRACE(snapshots[k].first);
+        size_t fresh = Batch::expect_old_or_new(b, snapshots[k].second);
+        if (k <= 7) EXPECT_EQ(fresh, 0u); // no zone file renamed in yet
+        if (k >= 10) EXPECT_EQ(fresh, 3u);
+        // A second load finds nothing left to repair.
+        StateDir again(snapshots[k].second);
+        auto l = load(again);
+        EXPECT_TRUE(l.messages.empty()) << l.all();
+    }
+}
+
+TEST(StateDirBatchCrash, AFailureAtAnyStepLeavesEachZoneOldOrNew) {
+    for (size_t stop = 0; stop < 15; ++stop) {
+        SCOPED_TRACE("failure before step " + std::to_string(stop));
+        Batch b;
+        size_t n = 0;
+        b.dir.fault_hook = [&](std::string_view step, size_t) {
+            if (n++ == stop)
+                throw Error(endpointdns::ex_ioerr, "injected before " + std::string(step));
+        };
+        EXPECT_EQ(error_code([&] { b.dir.write_zones(b.writes()); }), endpointdns::ex_ioerr);
+        for (const auto& e : fs::directory_iterator(b.path))
+            EXPECT_EQ(e.path().string().find(".tmp."), std::string::npos) << e.path();
+        size_t fresh = Batch::expect_old_or_new(b, b.path);
+        if (stop <= 7) EXPECT_EQ(fresh, 0u);
+        // The retry the caller makes.
+        b.dir.fault_hook = nullptr;
+        b.dir.write_zones(b.writes());
+        EXPECT_EQ(Batch::expect_old_or_new(b, b.path), 3u);
+    }
+}
+
+TEST(StateDirBatch, AZoneFileThatCannotBeCreatedFailsTheBatchBeforeAnyRename) {
+    Batch b;
+    fs::create_directory(b.path + "/example.org.xfr");
+    try {
+        b.dir.write_zones(b.writes());
+        FAIL() << "wrote over a directory";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), endpointdns::ex_cantcreat);
+        EXPECT_EQ(std::string(e.what()).rfind(
+                      "state dir: cannot create " + b.path + "/example.org.xfr: ", 0),
+                  0u)
+            << e.what();
+    }
+    fs::remove(b.path + "/example.org.xfr");
+    EXPECT_EQ(Batch::expect_old_or_new(b, b.path), 0u);
+}

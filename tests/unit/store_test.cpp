@@ -2,6 +2,7 @@
 // Unit tests of lib/serve/store: writes answered, persisted and restored, through index images.
 #include "serve/store.hpp"
 
+#include "error.hpp"
 #include "serve/image.hpp"
 #include "zone/delta.hpp"
 
@@ -267,6 +268,97 @@ TEST(Store, ApplyTakesEachItemOnItsOwn) {
     EXPECT_EQ(out[1].status, 409);
     EXPECT_EQ(out[2].status, 200);
     expect_serves(*e, version(2));
+}
+
+StreamItem delta_item(Delta d) {
+    StreamItem item;
+    item.kind = StreamItem::Kind::delta;
+    item.delta = std::move(d);
+    return item;
+}
+
+TEST(Store, ApplyWritesFullZonesTogetherAndKeepsPerItemResults) {
+    Fixture f;
+    auto e = f.restart(0);
+    Zone bad = zone_from(soa_line(1) + "@ 3600 IN NS ns1\nns1 3600 IN A 192.0.2.1\n"
+                                       "x 300 IN CNAME ns1\nx 300 IN TXT \"t\"\n",
+                         "bad.example.");
+    std::vector<StreamItem> v = items({version(1, "a.example."), version(1, "b.example."),
+                                       std::move(bad), version(3, "a.example.")});
+    v.push_back(delta_item(diff_zones(version(3, "a.example."), version(4, "a.example."))));
+    v.push_back(full_item(version(2, "c.example.")));
+    auto out = e->store.apply(std::move(v));
+    ASSERT_EQ(out.size(), 6u);
+    std::vector<int> statuses;
+    for (const auto& o : out) statuses.push_back(o.status);
+    EXPECT_EQ(statuses, (std::vector<int>{200, 200, 400, 200, 200, 200}));
+    EXPECT_EQ(out[3].serial, 3u); // the repeated zone was written after the first
+    EXPECT_EQ(out[4].serial, 4u); // the delta saw the zone before it
+    expect_serves(*e, version(4, "a.example."));
+    expect_serves(*e, version(1, "b.example."));
+    expect_serves(*e, version(2, "c.example."));
+    EXPECT_FALSE(e->zone("bad.example."));
+    EXPECT_EQ(e->store.counters().puts.load(), 4u);
+    e->store.drain();
+    e.reset();
+    e = f.restart(3);
+    expect_serves(*e, version(4, "a.example."));
+    expect_serves(*e, version(1, "b.example."));
+    expect_serves(*e, version(2, "c.example."));
+}
+
+// A batch that fails at `step` (StateDir::fault_hook): its items get 500, memory keeps the
+// zones as they were, and a restart loads each zone at its old or its new version.
+void expect_failed_batch(std::string_view step, bool full_sync) {
+    SCOPED_TRACE(std::string(step) + (full_sync ? " (full sync)" : " (POST)"));
+    Fixture f;
+    auto e = f.restart(0);
+    expect_ok(put(*e, version(1, "a.example.")));
+    expect_ok(put(*e, version(1, "b.example.")));
+    e->store.drain();
+    auto before = e->published.load();
+    e->dir.fault_hook = [&](std::string_view s, size_t i) {
+        if (s == step && i == (s.substr(0, 6) == "rename" ? 1u : 0u))
+            throw endpointdns::Error(endpointdns::ex_ioerr, "injected");
+    };
+    std::vector<StreamItem> v =
+        items({version(2, "a.example."), version(2, "b.example."), version(2, "c.example.")});
+    if (full_sync) {
+        std::vector<std::string> removed;
+        Outcome o = e->store.replace_all(std::move(v), removed);
+        EXPECT_EQ(o.status, 500);
+    } else {
+        auto out = e->store.apply(std::move(v));
+        ASSERT_EQ(out.size(), 3u);
+        for (const auto& o : out) {
+            EXPECT_EQ(o.status, 500) << o.name;
+            EXPECT_NE(o.error.find("injected"), std::string::npos) << o.error;
+        }
+    }
+    EXPECT_EQ(e->published.load(), before) << "a zone not on disk was published";
+    EXPECT_EQ(e->store.counters().puts.load(), 2u);
+    e->dir.fault_hook = nullptr;
+    e->store.drain();
+    e.reset();
+    auto r = std::make_unique<Edge>(f.path);
+    size_t n = r->store.load();
+    EXPECT_TRUE(n == 2 || n == 3) << n << r->logged();
+    for (const char* name : {"a.example.", "b.example.", "c.example."}) {
+        auto z = r->zone(name);
+        if (!z) {
+            EXPECT_EQ(std::string(name), "c.example.");
+            continue;
+        }
+        EXPECT_TRUE(z->serial() == 1 || z->serial() == 2) << name << " " << z->serial();
+        expect_serves(*r, version(z->serial(), name));
+    }
+}
+
+TEST(Store, AFailedBatchIsAnswered500AndNotPublished) {
+    for (bool full_sync : {false, true})
+        for (const char* step :
+             {"append", "temp", "sync", "rename-xfr", "sync-dir-xfr", "rename-jnl", "sync-dir-jnl"})
+            expect_failed_batch(step, full_sync);
 }
 
 // ---- images: stale, damaged, removed ----------------------------------------------------------
