@@ -2,6 +2,7 @@
 // dns-serve's management API (docs/management-api.md): HTTP requests to Store operations.
 #include "api.hpp"
 
+#include "auth/key.hpp"
 #include "serve/push_body.hpp"
 #include "zone/stream.hpp"
 
@@ -73,7 +74,8 @@ Result<Name> zone_from_path(std::string_view text) {
 Api::Api(Store& store, const Published& published, std::string key,
          std::function<std::string()> dns_metrics)
     : store_(store), published_(published), key_(std::move(key)),
-      dns_metrics_(std::move(dns_metrics)), started_(std::chrono::steady_clock::now()) {}
+      dns_metrics_(std::move(dns_metrics)), started_(std::chrono::steady_clock::now()),
+      instance_(auth::random_base32(16)) {}
 
 void Api::set_key(std::string key) {
     std::lock_guard lock(key_mu_);
@@ -103,7 +105,8 @@ Response Api::handle(const Request& req) {
                                    {"version", ENDPOINTDNS_VERSION},
                                    {"zones", set->zone_count()},
                                    {"records", set->record_count()},
-                                   {"uptime_seconds", up}});
+                                   {"uptime_seconds", up},
+                                   {"instance", instance_}});
     }
     if (p == "/metrics") {
         if (req.method != "GET") {

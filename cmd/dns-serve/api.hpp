@@ -32,6 +32,7 @@ private:
     std::string key_;
     std::function<std::string()> dns_metrics_;
     std::chrono::steady_clock::time_point started_;
+    std::string instance_; // random per process start: a restart shows as a new value
 };
 
 } // namespace endpointdns::serve

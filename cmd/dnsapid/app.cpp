@@ -211,6 +211,7 @@ http::Response App::handle(const http::Request& req) {
     std::string route = "other";
     http::Response resp;
     http::Headers limit_headers;
+    bool deferred = false; // a long poll: answered later, not counted here
     try {
         if (req.path == "/metrics") {
             route = "/metrics";
@@ -241,6 +242,8 @@ http::Response App::handle(const http::Request& req) {
             check_schema();
             Ctx ctx{req, authenticate(req), std::move(seg)};
             if (!ctx.who.admin) admit(ctx, limit_headers);
+            ctx.limit_headers = &limit_headers;
+            ctx.deferred = &deferred;
             resp = dispatch(ctx, route);
         }
     } catch (const Problem& p) {
@@ -274,7 +277,7 @@ http::Response App::handle(const http::Request& req) {
     for (const auto& [k, v] : limit_headers.fields())
         if (!resp.headers.contains(k)) resp.headers.set(k, v);
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    observe(route, resp.status, secs);
+    if (!deferred) observe(route, resp.status, secs);
     return resp;
 }
 
@@ -308,6 +311,9 @@ std::string App::route_of(const std::vector<std::string>& s) {
         return s.size() == 1 ? "/v1/accounts" : "/v1/accounts/{id}";
     if (r == "accounts" && s.size() == 3 && s[2] == "keys") return "/v1/accounts/{id}/keys";
     if (r == "account" && s.size() == 1) return "/v1/account";
+    if (r == "servers" && s.size() <= 2)
+        return s.size() == 1 ? "/v1/servers" : "/v1/servers/{name}";
+    if (r == "changes" && s.size() <= 2) return s.size() == 1 ? "/v1/changes" : "/v1/changes/{id}";
     if (r == "keys" && s.size() <= 2) return s.size() == 1 ? "/v1/keys" : "/v1/keys/{id}";
     if (r == "domains") {
         if (s.size() == 1) return "/v1/domains";
@@ -315,6 +321,10 @@ std::string App::route_of(const std::vector<std::string>& s) {
         if (s.size() == 3 && s[2] == "rrsets") return "/v1/domains/{name}/rrsets";
         if (s.size() == 5 && s[2] == "rrsets") return "/v1/domains/{name}/rrsets/{owner}/{type}";
         if (s.size() == 3 && s[2] == "zone") return "/v1/domains/{name}/zone";
+        if (s.size() == 3 && s[2] == "versions") return "/v1/domains/{name}/versions";
+        if (s.size() == 4 && s[2] == "versions") return "/v1/domains/{name}/versions/{serial}";
+        if (s.size() == 5 && s[2] == "versions" && s[4] == "restore")
+            return "/v1/domains/{name}/versions/{serial}/restore";
     }
     return "other";
 }
@@ -369,6 +379,24 @@ http::Response App::dispatch(Ctx& ctx, std::string& route) {
         account_only();
         return key_one(ctx);
     }
+    if (s.size() == 1 && s[0] == "servers") {
+        route = "/v1/servers";
+        admin_only();
+        return servers(ctx);
+    }
+    if (s.size() == 2 && s[0] == "servers") {
+        route = "/v1/servers/{name}";
+        admin_only();
+        return server_one(ctx);
+    }
+    if (s.size() == 1 && s[0] == "changes") {
+        route = "/v1/changes";
+        return changes(ctx);
+    }
+    if (s.size() == 2 && s[0] == "changes") {
+        route = "/v1/changes/{id}";
+        return change_one(ctx);
+    }
     if (!s.empty() && s[0] == "domains") {
         account_only();
         if (s.size() == 1) {
@@ -390,6 +418,18 @@ http::Response App::dispatch(Ctx& ctx, std::string& route) {
         if (s.size() == 3 && s[2] == "zone") {
             route = "/v1/domains/{name}/zone";
             return zone_file(ctx);
+        }
+        if (s.size() == 3 && s[2] == "versions") {
+            route = "/v1/domains/{name}/versions";
+            return versions(ctx);
+        }
+        if (s.size() == 4 && s[2] == "versions") {
+            route = "/v1/domains/{name}/versions/{serial}";
+            return version_one(ctx);
+        }
+        if (s.size() == 5 && s[2] == "versions" && s[4] == "restore") {
+            route = "/v1/domains/{name}/versions/{serial}/restore";
+            return version_restore(ctx);
         }
     }
     not_found("the path " + ctx.req.path);
@@ -435,6 +475,12 @@ http::Response App::metrics() const {
     out += "# HELP dnsapid_db_connects_total Database connections opened.\n";
     out += "# TYPE dnsapid_db_connects_total counter\n";
     out += "dnsapid_db_connects_total " + std::to_string(pool_.connects()) + "\n";
+    if (fanout_) fanout_->metrics(out);
+    if (waiters_) {
+        out += "# HELP dnsapid_long_polls Requests waiting (?wait=) for a change or the feed.\n";
+        out += "# TYPE dnsapid_long_polls gauge\n";
+        out += "dnsapid_long_polls " + std::to_string(waiters_->waiting()) + "\n";
+    }
     return http::Response(200, out, "text/plain; version=0.0.4");
 }
 

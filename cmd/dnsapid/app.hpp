@@ -2,8 +2,10 @@
 // dnsapid's REST API: routing, authentication, plan limits and usage around the handlers.
 #pragma once
 
+#include "fanout.hpp"
 #include "settings.hpp"
 #include "usage.hpp"
+#include "waiters.hpp"
 
 #include "api/rrset_request.hpp"
 
@@ -55,7 +57,9 @@ struct Principal {
 struct Ctx {
     const http::Request& req;
     Principal who;
-    std::vector<std::string> seg; // path segments after /v1
+    std::vector<std::string> seg;                 // path segments after /v1
+    const http::Headers* limit_headers = nullptr; // RateLimit fields for a deferred answer
+    bool* deferred = nullptr; // set by a handler that answers later (Request::defer)
     store::Actor actor() const;
 };
 
@@ -67,6 +71,11 @@ public:
     void set_admin_key(std::string key);
     // Called when the schema was found current at start; otherwise the first request checks.
     void schema_checked() { schema_ok_ = true; }
+    // The fan-out told about every committed change, and the long polls of ?wait=.
+    void set_fanout(Fanout* fanout, Waiters* waiters) {
+        fanout_ = fanout;
+        waiters_ = waiters;
+    }
 
 private:
     http::Response dispatch(Ctx& ctx, std::string& route);
@@ -90,6 +99,23 @@ private:
     http::Response rrsets(Ctx& ctx);
     http::Response rrset_one(Ctx& ctx);
     http::Response zone_file(Ctx& ctx);
+    // zone history (versions.cpp)
+    http::Response versions(Ctx& ctx);
+    http::Response version_one(Ctx& ctx);
+    http::Response version_restore(Ctx& ctx);
+
+    // servers (admin) and changes
+    http::Response servers(Ctx& ctx);
+    http::Response server_one(Ctx& ctx);
+    http::Response changes(Ctx& ctx);
+    http::Response change_one(Ctx& ctx);
+
+    // A change to the zone committed: push it to the edges.
+    void changed(const std::string& zone) {
+        if (fanout_) fanout_->changed(zone);
+    }
+    // The name servers (NS RRset) of a new domain, and its SOA MNAME.
+    std::vector<std::string> new_domain_nameservers(store::Conn& c);
 
     http::Response metrics() const;
     void observe(const std::string& route, int status, double seconds);
@@ -114,6 +140,8 @@ private:
     std::atomic<bool> schema_ok_{false};
     plan::RateLimiter rate_;
     Usage usage_;
+    Fanout* fanout_ = nullptr;
+    Waiters* waiters_ = nullptr;
 
     struct Series {
         uint64_t count = 0;

@@ -53,6 +53,13 @@ std::optional<uint32_t> if_match(const http::Request& req);
 
 std::string iso_time_now();
 
+// An RRset as JSON without its ETag and time: name, subname, type, ttl, records.
+nlohmann::json rrset_content_json(const store::Rrset& r, const std::string& zone);
+// A zone file (text/dns) of the domain at d.serial holding these RRsets: "; <comment>",
+// $ORIGIN, the SOA, then the records in DNSSEC canonical order, as the zone export sends it.
+std::string zone_file_text(const store::Domain& d, const std::vector<store::Rrset>& rrsets,
+                           const std::string& comment);
+
 } // namespace endpointdns::api
 
 namespace endpointdns::api {

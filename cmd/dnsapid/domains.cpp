@@ -329,13 +329,16 @@ http::Response App::domains(Ctx& ctx) {
                     {{{"field", "name"},
                       {"detail", "two or more labels of letters, digits and '-' (at most 63 "
                                  "each, 253 in all), such as example.com"}}}));
-    std::vector<store::Record> ns;
-    for (const auto& n : settings_.zones.nameservers) {
-        auto content = zone::parse_content(dns::rrtype::NS, n + ".");
-        if (!content) throw Error(ex_config, "name server " + n + ": " + content.error());
-        ns.push_back({content->text, content->rdata});
-    }
-    return pool_.transaction([&](store::Conn& c) {
+    http::Response created = pool_.transaction([&](store::Conn& c) {
+        std::vector<std::string> names = new_domain_nameservers(c);
+        std::vector<store::Record> ns;
+        for (const auto& n : names) {
+            auto content = zone::parse_content(dns::rrtype::NS, n + ".");
+            if (!content) throw Error(ex_config, "name server " + n + ": " + content.error());
+            ns.push_back({content->text, content->rdata});
+        }
+        store::Soa soa = settings_.zones.soa;
+        soa.mname = names.front();
         // Lock the account row: concurrent creations count the domains one after another.
         c.prepare("SELECT id FROM accounts WHERE id = ? FOR UPDATE")
             .add(ctx.who.account_id)
@@ -353,9 +356,8 @@ http::Response App::domains(Ctx& ctx) {
         uint64_t change = 0;
         store::Domain d;
         try {
-            d = store::create_domain(c, ctx.who.account_id, *name, settings_.zones.soa,
-                                     settings_.zones.min_ttl, settings_.zones.ns_ttl, ns,
-                                     ctx.actor(), &change);
+            d = store::create_domain(c, ctx.who.account_id, *name, soa, settings_.zones.min_ttl,
+                                     settings_.zones.ns_ttl, ns, ctx.actor(), &change);
         } catch (const sql::SQLException& e) {
             if (store::is_duplicate_key(e))
                 fail(409, "exists", "Already exists",
@@ -369,6 +371,8 @@ http::Response App::domains(Ctx& ctx) {
         r.headers.set("ETag", etag(d.serial));
         return r;
     });
+    changed(*name);
+    return created;
 }
 
 http::Response App::domain_one(Ctx& ctx) {
@@ -391,17 +395,21 @@ http::Response App::domain_one(Ctx& ctx) {
     if (!ctx.who.scope.write || !ctx.who.scope.unrestricted())
         forbidden("deleting a domain needs an unrestricted read-write key");
     auto want = if_match(ctx.req);
-    return pool_.transaction([&](store::Conn& c) {
+    std::string zone;
+    http::Response deleted = pool_.transaction([&](store::Conn& c) {
         auto d = load_domain(c, ctx, name, true);
         if (want && *want != 0 && *want != d.serial)
             fail(412, "precondition-failed", "Precondition failed",
                  "the zone has changed: its ETag is now " + etag(d.serial));
         uint64_t change = store::delete_domain(c, d, ctx.actor());
+        zone = d.name;
         return json_response(
             200, {{"name", d.name},
                   {"deleted", true},
                   {"change", {{"id", change}, {"serial", store::next_serial(d.serial)}}}});
     });
+    changed(zone);
+    return deleted;
 }
 
 } // namespace endpointdns::api

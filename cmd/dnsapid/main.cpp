@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // dnsapid: the controller — REST API /v1 over MariaDB: accounts, keys, plans, domains, RRsets,
-// usage.
+// usage, and the fan-out of every change to the edges.
 #include "app.hpp"
 #include "common.hpp"
 #include "settings.hpp"
@@ -88,6 +88,14 @@ int run(int argc, char** argv) {
     }
     api::App api(s, admin_key, pool);
     if (schema_ok) api.schema_checked();
+    // Fan-out has its own connections: a hanging edge must not starve the API of them.
+    api::Fanout fanout(s.fanout, s.database);
+    // Long polls hold connections: at most half of them, and 32 per account.
+    size_t max_waiting = std::max<size_t>(1, s.http.max_connections / 2);
+    api::Waiters waiters(pool, max_waiting, std::min<size_t>(32, max_waiting));
+    api.set_fanout(&fanout, &waiters);
+    fanout.start();
+    waiters.start(&fanout);
     s.http.log = [](std::string_view m) { log::warning("http: " + std::string(m)); };
     s.http.error_response = api::server_error_response;
     http::Server http(s.http, [&api](const http::Request& r) { return api.handle(r); });
@@ -104,7 +112,9 @@ int run(int argc, char** argv) {
             log::error(std::string("SIGHUP: keeping the old admin key: ") + e.what());
         }
     });
+    waiters.stop(); // long polls answered with the current state before the server stops
     http.stop();
+    fanout.stop();
     return 0;
 }
 

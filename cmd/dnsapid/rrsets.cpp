@@ -29,17 +29,49 @@ std::string subname(const std::string& name, const std::string& zone) {
     return name.substr(0, name.size() - zone.size() - 1);
 }
 
-nlohmann::json rrset_json(const store::Rrset& r, const std::string& zone) {
+} // namespace
+
+nlohmann::json rrset_content_json(const store::Rrset& r, const std::string& zone) {
     nlohmann::json records = nlohmann::json::array();
     for (const auto& rec : r.records) records.push_back(rec.text);
     return {{"name", r.name + "."},
             {"subname", subname(r.name, zone)},
             {"type", dns::type_name(r.type)},
             {"ttl", r.ttl},
-            {"records", records},
-            {"etag", etag(r.changed_serial)},
-            {"changed_at",
-             r.changed_at.empty() ? nlohmann::json(iso_time_now()) : nlohmann::json(r.changed_at)}};
+            {"records", records}};
+}
+
+std::string zone_file_text(const store::Domain& d, const std::vector<store::Rrset>& rrsets,
+                           const std::string& comment) {
+    auto owner = dns::Name::parse(d.name + ".");
+    std::string out = "; " + comment + "\n$ORIGIN " + d.name + ".\n";
+    out += zone::record_text(owner->wire(), dns::rrtype::SOA, dns::rrclass::IN, d.soa.ttl,
+                             store::soa_rdata(d));
+    // DNSSEC canonical order (apex first, then names by label from the right), as zone-compile
+    // and the edges keep zones; the database orders names as strings.
+    std::vector<std::pair<std::string, const store::Rrset*>> sorted;
+    sorted.reserve(rrsets.size());
+    for (const auto& r : rrsets)
+        sorted.emplace_back(dns::Name::parse(r.name + ".")->canonical_key(), &r);
+    std::stable_sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {
+        return a.first != b.first ? a.first < b.first : a.second->type < b.second->type;
+    });
+    for (const auto& [key, r] : sorted) {
+        auto o = dns::Name::parse(r->name + ".");
+        for (const auto& rec : r->records)
+            out += zone::record_text(o->wire(), r->type, dns::rrclass::IN, r->ttl, rec.rdata);
+    }
+    return out;
+}
+
+namespace {
+
+nlohmann::json rrset_json(const store::Rrset& r, const std::string& zone) {
+    nlohmann::json j = rrset_content_json(r, zone);
+    j["etag"] = etag(r.changed_serial);
+    j["changed_at"] =
+        r.changed_at.empty() ? nlohmann::json(iso_time_now()) : nlohmann::json(r.changed_at);
+    return j;
 }
 
 nlohmann::json soa_json(const store::Domain& d) {
@@ -182,6 +214,7 @@ void App::run_group(const std::string& zone, const std::vector<WriteJob*>& group
                 }
             }
         });
+        changed(zone); // committed: push it (a group of no-ops finds nothing to push)
     } catch (...) {
         for (auto* j : group) {
             j->response.reset();
@@ -449,24 +482,9 @@ http::Response App::zone_file(Ctx& ctx) {
                 r.headers.set("ETag", etag(d.serial));
                 return r;
             }
-            auto owner = dns::Name::parse(d.name + ".");
-            std::string out = "; zone " + d.name + " serial " + std::to_string(d.serial) +
-                              " exported by dnsapid\n$ORIGIN " + d.name + ".\n";
-            out += zone::record_text(owner->wire(), dns::rrtype::SOA, dns::rrclass::IN, d.soa.ttl,
-                                     store::soa_rdata(d));
-            // DNSSEC canonical order (apex first, then names by label from the right), as
-            // zone-compile and the edges keep zones; the database orders names as strings.
-            std::vector<std::pair<std::string, store::Rrset>> sorted;
-            for (auto& r : store::all_rrsets(c, d.id))
-                sorted.emplace_back(dns::Name::parse(r.name + ".")->canonical_key(), std::move(r));
-            std::stable_sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {
-                return a.first != b.first ? a.first < b.first : a.second.type < b.second.type;
-            });
-            for (const auto& [key, r] : sorted) {
-                auto o = dns::Name::parse(r.name + ".");
-                for (const auto& rec : r.records)
-                    out += zone::record_text(o->wire(), r.type, dns::rrclass::IN, r.ttl, rec.rdata);
-            }
+            std::string out = zone_file_text(d, store::all_rrsets(c, d.id),
+                                             "zone " + d.name + " serial " +
+                                                 std::to_string(d.serial) + " exported by dnsapid");
             http::Response r(200, out, "text/dns");
             r.headers.set("ETag", etag(d.serial));
             r.headers.set("Content-Disposition", "attachment; filename=\"" + d.name + ".zone\"");
@@ -550,7 +568,7 @@ http::Response App::zone_file(Ctx& ctx) {
         http::Response response;
     };
     try {
-        return pool_.transaction([&](store::Conn& c) {
+        http::Response done = pool_.transaction([&](store::Conn& c) {
             auto d = load_domain(c, ctx, zone_in, true);
             if (want_serial && *want_serial != 0 && *want_serial != d.serial)
                 fail(412, "precondition-failed", "Precondition failed",
@@ -558,15 +576,7 @@ http::Response App::zone_file(Ctx& ctx) {
             std::map<std::pair<std::string, uint16_t>, store::Rrset> have;
             for (auto& r : store::all_rrsets(c, d.id)) have[{r.name, r.type}] = r;
             bool file_has_ns = want.count({d.name, dns::rrtype::NS}) > 0;
-            auto item = [&](const store::Rrset& r) {
-                nlohmann::json records = nlohmann::json::array();
-                for (const auto& rec : r.records) records.push_back(rec.text);
-                return nlohmann::json{{"name", r.name + "."},
-                                      {"subname", subname(r.name, d.name)},
-                                      {"type", dns::type_name(r.type)},
-                                      {"ttl", r.ttl},
-                                      {"records", records}};
-            };
+            auto item = [&](const store::Rrset& r) { return rrset_content_json(r, d.name); };
             nlohmann::json creates = nlohmann::json::array(), updates = nlohmann::json::array(),
                            deletes = nlohmann::json::array();
             std::vector<store::Edit> edits;
@@ -651,6 +661,8 @@ http::Response App::zone_file(Ctx& ctx) {
             r.headers.set("ETag", etag(res.serial));
             return r;
         });
+        changed(zone_in);
+        return done;
     } catch (DryRun& dry) {
         return std::move(dry.response);
     }

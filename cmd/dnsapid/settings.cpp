@@ -43,7 +43,14 @@ Settings load_settings(const std::string& path, bool explicit_path) {
                                      "zones.acme_min_ttl",
                                      "zones.max_ttl",
                                      "zones.max_records_per_rrset",
-                                     "zones.max_batch"};
+                                     "zones.max_batch",
+                                     "fanout.push_timeout",
+                                     "fanout.connect_timeout",
+                                     "fanout.scan_interval_ms",
+                                     "fanout.health_interval_ms",
+                                     "fanout.max_backoff_ms",
+                                     "fanout.max_delta_octets",
+                                     "fanout.max_wait"};
     for (auto& k : store::config_keys("database")) keys.push_back(k);
     f.check_keys(keys);
 
@@ -69,6 +76,7 @@ Settings load_settings(const std::string& path, bool explicit_path) {
         if (v->empty())
             throw Error(ex_config, f.path() + ": zones.nameservers must name at least one server");
         z.nameservers.clear();
+        z.nameservers_set = true;
         for (const auto& n : *v) z.nameservers.push_back(host_name(f, "zones.nameservers", n));
     }
     if (auto v = f.string("zones.hostmaster")) z.soa.rname = host_name(f, "zones.hostmaster", *v);
@@ -90,6 +98,18 @@ Settings load_settings(const std::string& path, bool explicit_path) {
     if (auto v = f.integer("zones.max_records_per_rrset", 1, 100000))
         z.max_records_per_rrset = size_t(*v);
     if (auto v = f.integer("zones.max_batch", 1, 100000)) z.max_batch = size_t(*v);
+
+    auto& fo = s.fanout;
+    if (auto v = f.integer("fanout.push_timeout", 1, 3600)) fo.push_timeout = double(*v);
+    if (auto v = f.integer("fanout.connect_timeout", 1, 60)) fo.connect_timeout = double(*v);
+    if (auto v = f.integer("fanout.scan_interval_ms", 50, 3600000))
+        fo.scan_interval_ms = unsigned(*v);
+    if (auto v = f.integer("fanout.health_interval_ms", 50, 3600000))
+        fo.health_interval_ms = unsigned(*v);
+    if (auto v = f.integer("fanout.max_backoff_ms", 10, 3600000)) fo.max_backoff_ms = unsigned(*v);
+    if (auto v = f.integer("fanout.max_delta_octets", 0, int64_t(1) << 30))
+        fo.max_delta_octets = size_t(*v);
+    if (auto v = f.integer("fanout.max_wait", 0, 3600)) fo.max_wait = unsigned(*v);
     return s;
 }
 

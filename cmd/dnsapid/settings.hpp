@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
-// dnsapid.toml: listen address, admin key, database, the zone defaults (name servers, SOA, TTLs).
+// dnsapid.toml: listen address, admin key, database, the zone defaults (name servers, SOA, TTLs),
+// fan-out.
 #pragma once
 
+#include "fanout.hpp"
 #include "http/server.hpp"
 #include "store/db.hpp"
 #include "store/zones.hpp"
@@ -13,6 +15,9 @@ namespace endpointdns::api {
 
 struct ZoneDefaults {
     std::vector<std::string> nameservers = {"ns1.endpointdns.test", "ns2.endpointdns.test"};
+    // False when the configuration names none: new domains then get the ns_name of every
+    // active server of the registry (the defaults above when no server has one).
+    bool nameservers_set = false;
     store::Soa soa{"", "hostmaster.endpointdns.test"}; // mname: the first name server
     uint32_t ns_ttl = 3600;
     uint32_t min_ttl = 60;      // the smallest TTL a record may have
@@ -28,6 +33,7 @@ struct Settings {
     store::Options database;
     ZoneDefaults zones;
     unsigned usage_flush_ms = 1000; // how often the in-memory API call counts go to the database
+    FanoutSettings fanout;
 };
 
 // Reads the TOML file (a missing file is fine unless it was named explicitly). Throws

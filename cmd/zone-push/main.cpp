@@ -23,7 +23,6 @@ using namespace endpointdns::push;
 namespace {
 
 constexpr const char* default_config = "/etc/endpointdns/zone-push.toml";
-constexpr const char* stream_type = "application/vnd.endpointdns.zone-stream";
 
 // The edges named on the command line, in order, each once.
 std::vector<Edge> choose_edges(const Settings& s, const std::vector<std::string>& servers, bool all,
@@ -182,15 +181,7 @@ int run(int argc, char** argv) {
 
     std::vector<http::ClientRequest> batch;
     for (const Edge& e : edges) {
-        http::ClientRequest r;
-        r.method = plan.method;
-        r.url = e.url + plan.path;
-        r.body = plan.body;
-        r.headers.add("Authorization", "Bearer " + e.key);
-        r.headers.add("Content-Type", stream_type);
-        r.headers.add("Accept", "application/json");
-        r.timeout = settings.timeout;
-        r.connect_timeout = std::min(settings.connect_timeout, settings.timeout);
+        http::ClientRequest r = make_request(e, plan, settings.timeout, settings.connect_timeout);
         r.retries = settings.retries;
         r.backoff = settings.backoff;
         batch.push_back(std::move(r));

@@ -20,6 +20,8 @@ constexpr std::string_view alphabet =
 constexpr std::string_view key_start = "edk_";
 constexpr size_t prefix_chars = 10, secret_chars = 32;
 
+} // namespace
+
 std::string random_base32(size_t chars) {
     std::string raw(chars, '\0');
     if (RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), int(raw.size())) != 1)
@@ -29,6 +31,8 @@ std::string random_base32(size_t chars) {
     for (unsigned char c : raw) out += alphabet[c & 31]; // 5 of each byte's 8 random bits
     return out;
 }
+
+namespace {
 
 char lower(char c) {
     return (c >= 'A' && c <= 'Z') ? char(c + 32) : c;

@@ -20,6 +20,8 @@ struct NewKey {
     std::string hash;   // SHA-256 of the whole key (32 octets), stored
 };
 NewKey generate_key();
+// `chars` random lowercase base32 characters (5 bits each) from OpenSSL's CSPRNG.
+std::string random_base32(size_t chars);
 
 // Splits a presented key into its prefix; nullopt when it does not look like one of ours.
 std::optional<std::string> key_prefix(std::string_view key);

@@ -14,6 +14,7 @@
 #include <cstdarg>
 #include <cstring>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <netinet/in.h>
 #include <optional>
@@ -128,7 +129,21 @@ bool bearer_matches(std::string_view header, std::string_view key) {
 
 // ---- the daemon -----------------------------------------------------------------------------
 
-namespace {
+// Deferred answers still pending, so that stopping can finish them: libmicrohttpd must not
+// stop with suspended connections. Shared with the Controls, so it outlives the server.
+struct Registry {
+    std::mutex mu;
+    std::map<Deferred::Control*, std::weak_ptr<Deferred::Control>> live;
+    bool closed = false;
+};
+
+struct Deferred::Control {
+    std::mutex mu;
+    Pending* pending = nullptr;
+    std::shared_ptr<Registry> registry;
+    bool handler_done = false; // the worker returned from the handler
+    bool ready = false;        // finish() stored the answer
+};
 
 // One request in progress: created by the URI callback, freed by the completion callback.
 struct Pending {
@@ -138,9 +153,45 @@ struct Pending {
     MHD_Connection* connection = nullptr;
     Request request;                  // complete, while a worker runs the handler
     std::optional<Response> response; // set by the worker before it resumes the connection
+    std::shared_ptr<Deferred::Control> deferred; // set when the handler deferred
+    std::shared_ptr<Registry> registry;
 };
 
-} // namespace
+std::shared_ptr<Deferred> Request::defer() const {
+    auto ctl = std::make_shared<Deferred::Control>();
+    if (!pending_) return std::make_shared<Deferred>(ctl); // inert: ready from the start
+    ctl->pending = pending_;
+    ctl->registry = pending_->registry;
+    {
+        std::lock_guard lock(ctl->registry->mu);
+        if (ctl->registry->closed) {
+            ctl->pending = nullptr;
+            return std::make_shared<Deferred>(ctl);
+        }
+        ctl->registry->live.emplace(ctl.get(), ctl);
+    }
+    pending_->deferred = ctl;
+    return std::make_shared<Deferred>(ctl);
+}
+
+void Deferred::finish(Response response) {
+    Control& c = *control_;
+    bool resume = false;
+    MHD_Connection* connection = nullptr;
+    {
+        std::lock_guard lock(c.mu);
+        if (c.ready || !c.pending) return;
+        c.ready = true;
+        c.pending->response = std::move(response);
+        resume = c.handler_done;
+        connection = c.pending->connection;
+    }
+    {
+        std::lock_guard lock(c.registry->mu);
+        c.registry->live.erase(&c);
+    }
+    if (resume) MHD_resume_connection(connection);
+}
 
 // The handler runs on worker threads, not on libmicrohttpd's I/O threads: a complete request
 // suspends its connection and is queued; a worker runs the handler, stores the answer and
@@ -154,6 +205,7 @@ struct Server::State {
     std::deque<Pending*> queue;
     bool stopping = false; // once set, requests are answered on the I/O thread
     std::vector<std::thread> workers;
+    std::shared_ptr<Registry> registry = std::make_shared<Registry>();
 
     Response error(int status, std::string_view message) const {
         return options.error_response ? options.error_response(status, message)
@@ -180,9 +232,34 @@ struct Server::State {
                 p = queue.front();
                 queue.pop_front();
             }
-            p->response = call(p->request);
-            MHD_resume_connection(p->connection);
+            p->request.pending_ = p;
+            Response r = call(p->request);
+            if (auto ctl = p->deferred) {
+                bool resume;
+                {
+                    std::lock_guard lock(ctl->mu);
+                    ctl->handler_done = true;
+                    resume = ctl->ready; // else finish() resumes
+                }
+                if (resume) MHD_resume_connection(p->connection);
+            } else {
+                p->response = std::move(r);
+                MHD_resume_connection(p->connection);
+            }
         }
+    }
+
+    // Finishes every deferred answer with 503 and refuses new ones.
+    void close_deferred() {
+        std::vector<std::shared_ptr<Deferred::Control>> live;
+        {
+            std::lock_guard lock(registry->mu);
+            registry->closed = true;
+            for (auto& [raw, weak] : registry->live)
+                if (auto c = weak.lock()) live.push_back(std::move(c));
+        }
+        // A concurrent finish() by the owner may win: this one then does nothing.
+        for (auto& c : live) Deferred(c).finish(error(503, "the server is shutting down"));
     }
 
     void stop_workers() {
@@ -312,6 +389,7 @@ MHD_Result on_request(void* cls, MHD_Connection* c, const char* url, const char*
     MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_arg, &req.args);
     req.body = std::move(p->body);
     req.remote = peer(c);
+    p->registry = state->registry;
     {
         std::lock_guard lock(state->mu);
         if (!state->stopping) {
@@ -382,6 +460,7 @@ void Server::stop() {
     if (!daemon_) return;
     // Queued requests are answered first: libmicrohttpd must not stop with suspended connections.
     state_->stop_workers();
+    state_->close_deferred();
     MHD_stop_daemon(daemon_); // closes the listening socket too
     daemon_ = nullptr;
 }

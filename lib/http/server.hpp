@@ -29,6 +29,9 @@ struct Address {
 };
 Result<Address> parse_address(std::string_view text);
 
+class Deferred;
+struct Pending;
+
 struct Request {
     std::string method; // "GET", "PUT", ... as sent
     std::string path;   // percent-decoded path, without the query ("/v1/zones/example.com")
@@ -40,6 +43,16 @@ struct Request {
 
     // The first query argument of that name, or nullptr (a key without '=' has value "").
     const std::string* arg(std::string_view name) const;
+
+    // Long polling: the handler calls defer() to answer later, from any thread, through the
+    // handle's finish(). The handler's own return value is then discarded and no worker thread
+    // is held while the connection waits. When the server cannot defer (it is stopping) the
+    // handle is inert and the handler's return value is sent, so a handler that defers returns
+    // a sensible answer too (503). A deferred answer still pending when the server stops is
+    // finished with 503.
+    std::shared_ptr<Deferred> defer() const;
+
+    Pending* pending_ = nullptr; // set by the server; null when deferring is impossible
 };
 
 struct Response {
@@ -53,6 +66,18 @@ struct Response {
         : status(status_code), content_type(std::move(type)), body(std::move(body_text)) {}
     // {"error":"<message>"} with that status, the error shape of docs/management-api.md.
     static Response error(int status_code, std::string_view message);
+};
+
+// A deferred answer (Request::defer). Thread-safe; the first finish() wins, later ones and
+// those after the server stopped do nothing.
+class Deferred {
+public:
+    struct Control;
+    explicit Deferred(std::shared_ptr<Control> control) : control_(std::move(control)) {}
+    void finish(Response response);
+
+private:
+    std::shared_ptr<Control> control_;
 };
 
 struct ServerOptions {

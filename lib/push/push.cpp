@@ -94,6 +94,20 @@ Plan make_plan(const Input& input, bool full_sync) {
     return plan;
 }
 
+http::ClientRequest make_request(const Edge& edge, const Plan& plan, double timeout,
+                                 double connect_timeout) {
+    http::ClientRequest r;
+    r.method = plan.method;
+    r.url = edge.url + plan.path;
+    r.body = plan.body;
+    r.headers.add("Authorization", "Bearer " + edge.key);
+    r.headers.add("Content-Type", "application/vnd.endpointdns.zone-stream");
+    r.headers.add("Accept", "application/json");
+    r.timeout = timeout;
+    r.connect_timeout = std::min(connect_timeout, timeout);
+    return r;
+}
+
 namespace {
 
 std::optional<uint32_t> serial_of(const json& j) {

@@ -73,6 +73,10 @@ struct EdgeResult {
     std::vector<ZoneResult> zones;
 };
 
+// The request that carries a plan to one edge (bearer key, zone-stream body), without retries.
+http::ClientRequest make_request(const Edge& edge, const Plan& plan, double timeout,
+                                 double connect_timeout);
+
 // Judges one edge's answer to the plan.
 EdgeResult judge(const Edge& edge, const Plan& plan, const Input& input,
                  const http::ClientResult& result);

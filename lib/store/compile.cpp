@@ -2,6 +2,8 @@
 // Zone streams from the database.
 #include "store/compile.hpp"
 
+#include "store/history.hpp"
+
 #include "dns/name.hpp"
 #include "dns/rr.hpp"
 #include "error.hpp"
@@ -29,37 +31,13 @@ std::string soa_at(const Domain& d, uint32_t serial) {
 uint16_t get16(const std::string& s, size_t at) {
     return uint16_t((uint8_t(s[at]) << 8) | uint8_t(s[at + 1]));
 }
-uint32_t get32(const std::string& s, size_t at) {
-    return (uint32_t(get16(s, at)) << 16) | get16(s, at + 2);
-}
 
 // Feeds the uncompressed wire RRs of a journal column to the writer.
 void add_wire_rrs(const std::string& rrs, const Domain& d, zone::StreamWriter& w) {
-    size_t at = 0;
-    auto damaged = [&] {
-        return Error(ex_software,
-                     "change journal of " + d.name + " is damaged at octet " + std::to_string(at));
-    };
-    while (at < rrs.size()) {
-        size_t owner = at;
-        for (;;) { // labels up to the root
-            if (at >= rrs.size()) throw damaged();
-            uint8_t len = uint8_t(rrs[at]);
-            if (len > 63) throw damaged();
-            at += 1 + len;
-            if (len == 0) break;
-        }
-        size_t owner_len = at - owner;
-        if (at + 10 > rrs.size()) throw damaged();
-        uint16_t type = get16(rrs, at);
-        uint32_t ttl = get32(rrs, at + 4);
-        size_t rdlen = get16(rrs, at + 8);
-        at += 10;
-        if (at + rdlen > rrs.size()) throw damaged();
-        w.add(std::string_view(rrs).substr(owner, owner_len), type, ttl,
-              std::string_view(rrs).substr(at, rdlen));
-        at += rdlen;
-    }
+    auto parsed = parse_journal_rrs(rrs);
+    if (!parsed)
+        throw Error(ex_software, "change journal of " + d.name + " is damaged: " + parsed.error());
+    for (const auto& r : *parsed) w.add(r.owner, r.type, r.ttl, r.rdata);
 }
 
 } // namespace

@@ -7,7 +7,10 @@
 #include "zone/stream.hpp"
 
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace endpointdns::store {

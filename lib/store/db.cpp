@@ -61,6 +61,13 @@ sql::Driver* driver() {
 
 } // namespace
 
+std::string api_time(const Rows& r, unsigned col) {
+    if (r.is_null(col)) return "";
+    std::string t = r.str(col);
+    if (t.size() == 27) t.erase(23, 3); // microseconds to milliseconds
+    return t;
+}
+
 bool is_connection_error(const sql::SQLException& e) {
     return connection_code(e.getErrorCode());
 }

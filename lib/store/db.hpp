@@ -190,6 +190,10 @@ private:
     uint64_t connects_ = 0;
 };
 
+// A DATETIME(3) column read as DATE_FORMAT(col, '%Y-%m-%dT%H:%i:%s.%fZ') (microseconds), as the
+// API shows times: RFC 3339 UTC with milliseconds. NULL gives "".
+std::string api_time(const Rows& r, unsigned col);
+
 // What kind of failure a Connector/C++ exception is.
 bool is_connection_error(const sql::SQLException& e);
 bool is_retryable_error(const sql::SQLException& e); // deadlock, lock wait timeout

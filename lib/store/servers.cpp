@@ -15,14 +15,6 @@ const char* const server_columns =
     "DATE_FORMAT(created_at, '%Y-%m-%dT%H:%i:%s.%fZ'), "
     "DATE_FORMAT(updated_at, '%Y-%m-%dT%H:%i:%s.%fZ')";
 
-// DATE_FORMAT's %f gives microseconds; the API shows milliseconds.
-std::string time_of(const Rows& r, unsigned col) {
-    if (r.is_null(col)) return "";
-    std::string t = r.str(col);
-    if (t.size() == 27) t.erase(23, 3);
-    return t;
-}
-
 Server read_server(const Rows& r) {
     Server s;
     s.id = uint32_t(r.u64(1));
@@ -32,11 +24,11 @@ Server read_server(const Rows& r) {
     s.ns_name = r.str(5);
     s.active = r.u64(6) != 0;
     if (!r.is_null(7)) s.reachable = r.u64(7) != 0;
-    s.last_contact_at = time_of(r, 8);
+    s.last_contact_at = api_time(r, 8);
     s.last_error = r.str(9);
-    s.last_error_at = time_of(r, 10);
-    s.created_at = time_of(r, 11);
-    s.updated_at = time_of(r, 12);
+    s.last_error_at = api_time(r, 10);
+    s.created_at = api_time(r, 11);
+    s.updated_at = api_time(r, 12);
     return s;
 }
 
@@ -184,7 +176,7 @@ void ensure_rows(Conn& c, uint32_t server_id, const std::vector<std::string>& zo
     missing.erase(std::unique(missing.begin(), missing.end()), missing.end());
     for (const auto& z : missing)
         c.prepare("INSERT IGNORE INTO server_zones (server_id, zone, domain_id, serial) "
-                  "VALUES (?, ?, 0, 0)")
+                  "SELECT ?, name, 0, 0 FROM domains WHERE name = ?")
             .add(server_id)
             .add(z)
             .update();
@@ -239,56 +231,43 @@ void fail_row(Conn& c, uint32_t server_id, std::string_view zone, std::string_vi
 }
 
 std::vector<Need> server_needs(Conn& c, uint32_t server_id, const std::vector<std::string>* zones) {
+    // One statement, one round trip: the zones to send (a domain whose row is missing, of
+    // another domain or at another serial), then the rows whose zone is gone (domain id NULL).
     std::string sends =
-        std::string("SELECT d.name, d.id, d.serial, sz.zone IS NULL, sz.") +
-        "zone, sz.domain_id, "
-        "sz.serial, sz.failures, sz.last_error FROM domains d LEFT JOIN server_zones sz ON "
+        "SELECT d.name, d.id, d.serial, sz.zone IS NULL, sz.zone, sz.domain_id, sz.serial, "
+        "sz.failures, sz.last_error FROM domains d LEFT JOIN server_zones sz ON "
         "sz.server_id = ? AND sz.zone = d.name WHERE (sz.zone IS NULL OR sz.domain_id <> d.id OR "
         "sz.serial <> d.serial)";
     std::string deletes =
-        "SELECT sz.zone, sz.domain_id, sz.serial, sz.failures, sz.last_error FROM server_zones sz "
-        "LEFT JOIN domains d ON d.name = sz.zone WHERE sz.server_id = ? AND d.id IS NULL";
+        "SELECT sz.zone, NULL, 0, 0, sz.zone, sz.domain_id, sz.serial, sz.failures, "
+        "sz.last_error FROM server_zones sz LEFT JOIN domains d ON d.name = sz.zone "
+        "WHERE sz.server_id = ? AND d.id IS NULL";
     std::vector<Need> out;
-    auto read_sends = [&](Rows r) {
+    auto read = [&](Rows r) {
         while (r.next()) {
             Need n;
             n.zone = r.str(1);
-            n.domain_id = r.u64(2);
-            n.domain_serial = uint32_t(r.u64(3));
-            if (r.u64(4) == 0) {
-                ServerZone z;
-                z.zone = r.str(5);
-                z.domain_id = r.u64(6);
-                z.serial = uint32_t(r.u64(7));
-                z.failures = uint32_t(r.u64(8));
-                z.last_error = r.str(9);
-                n.row = std::move(z);
+            if (!r.is_null(2)) {
+                n.domain_id = r.u64(2);
+                n.domain_serial = uint32_t(r.u64(3));
             }
-            out.push_back(std::move(n));
-        }
-    };
-    auto read_deletes = [&](Rows r) {
-        while (r.next()) {
-            Need n;
-            n.zone = r.str(1);
-            n.row = read_row(r, 1);
+            if (r.u64(4) == 0) n.row = read_row(r, 5);
             out.push_back(std::move(n));
         }
     };
     if (!zones) {
-        read_sends(c.prepare(sends).add(server_id).query());
-        read_deletes(c.prepare(deletes).add(server_id).query());
+        read(c.prepare(sends + " UNION ALL " + deletes).add(server_id).add(server_id).query());
         return out;
     }
+    std::string sql = sends + " AND d.name IN " + placeholders() + " UNION ALL " + deletes +
+                      " AND sz.zone IN " + placeholders();
     in_batches(*zones, [&](auto bind) {
-        Statement st = c.prepare(sends + " AND d.name IN " + placeholders());
+        Statement st = c.prepare(sql);
         st.add(server_id);
         bind(st);
-        read_sends(st.query());
-        Statement del = c.prepare(deletes + " AND sz.zone IN " + placeholders());
-        del.add(server_id);
-        bind(del);
-        read_deletes(del.query());
+        st.add(server_id);
+        bind(st);
+        read(st.query());
     });
     // A zone listed twice in a short batch is read twice.
     std::sort(out.begin(), out.end(), [](const Need& a, const Need& b) { return a.zone < b.zone; });
@@ -314,7 +293,7 @@ Lag server_lag(Conn& c, uint32_t server_id) {
         lag.zones = r.u64(1);
         int64_t steps = r.i64(2);
         lag.changes = steps > 0 ? uint64_t(steps) : 0;
-        lag.oldest_at = time_of(r, 3);
+        lag.oldest_at = api_time(r, 3);
     }
     Rows g = c.prepare("SELECT COUNT(*) FROM server_zones sz LEFT JOIN domains d ON "
                        "d.name = sz.zone WHERE sz.server_id = ? AND d.id IS NULL")

@@ -53,8 +53,8 @@ std::vector<ServerZone> server_zones(Conn& c, uint32_t server_id);
 // without a row are left out too (create them with ensure_rows first).
 std::vector<ServerZone> lock_rows(Conn& c, uint32_t server_id,
                                   const std::vector<std::string>& zones, bool skip_locked);
-// Creates the missing rows (domain_id 0, serial 0: the edge's copy is unknown), without taking
-// locks on rows that exist.
+// Creates the missing rows of zones that are domains (domain_id 0, serial 0: the edge's copy is
+// unknown), without taking locks on rows that exist.
 void ensure_rows(Conn& c, uint32_t server_id, const std::vector<std::string>& zones);
 // The edge acknowledged `serial` of this domain (a row is created when missing).
 void ack_row(Conn& c, uint32_t server_id, std::string_view zone, uint64_t domain_id,

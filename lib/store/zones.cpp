@@ -25,12 +25,6 @@ const char* const domain_columns =
 const char* const rrset_columns = "name, type, ttl, content, rdata, changed_serial, "
                                   "DATE_FORMAT(changed_at, '%Y-%m-%dT%H:%i:%s.%fZ')";
 
-// DATE_FORMAT's %f gives microseconds; the API shows milliseconds.
-std::string trim_time(std::string t) {
-    if (t.size() == 27) t.erase(23, 3);
-    return t;
-}
-
 Domain read_domain(const Rows& r) {
     Domain d;
     d.id = r.u64(1);
@@ -46,8 +40,8 @@ Domain read_domain(const Rows& r) {
     d.soa.minimum = uint32_t(r.u64(11));
     d.soa.ttl = uint32_t(r.u64(12));
     d.min_ttl = uint32_t(r.u64(13));
-    d.created_at = trim_time(r.str(14));
-    d.updated_at = trim_time(r.str(15));
+    d.created_at = api_time(r, 14);
+    d.updated_at = api_time(r, 15);
     return d;
 }
 
@@ -91,7 +85,7 @@ Rrset read_rrset(const Rows& r) {
         throw Error(ex_software, "RRset " + s.name + " " + dns::type_name(s.type) +
                                      " is damaged in the database (content and rdata differ)");
     s.changed_serial = uint32_t(r.u64(6));
-    s.changed_at = trim_time(r.str(7));
+    s.changed_at = api_time(r, 7);
     return s;
 }
 
@@ -351,11 +345,19 @@ void write_rrset(Conn& c, uint64_t domain_id, const Rrset& r, bool exists) {
 Domain create_domain(Conn& c, uint64_t account_id, const std::string& name, const Soa& soa,
                      uint32_t min_ttl, uint32_t ns_ttl, const std::vector<Record>& ns,
                      const Actor& who, uint64_t* change_id) {
+    // A name hosted before continues after the last serial it had, so an edge or secondary
+    // still holding the old zone never takes it for the new one.
+    uint32_t serial = 1;
+    Rows last = c.prepare("SELECT serial_to FROM changes WHERE zone = ? ORDER BY id DESC LIMIT 1")
+                    .add(name)
+                    .query();
+    if (last.next()) serial = next_serial(uint32_t(last.u64(1)));
     c.prepare("INSERT INTO domains (account_id, name, serial, record_count, soa_mname, "
               "soa_rname, soa_refresh, soa_retry, soa_expire, soa_minimum, soa_ttl, min_ttl) "
-              "VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         .add(account_id)
         .add(name)
+        .add(uint64_t(serial))
         .add(uint64_t(ns.size()))
         .add(soa.mname)
         .add(soa.rname)
@@ -368,13 +370,13 @@ Domain create_domain(Conn& c, uint64_t account_id, const std::string& name, cons
         .update();
     auto d = find_domain(c, name);
     if (!d) throw Error(ex_software, "domain " + name + " vanished right after its INSERT");
-    Rrset apex{name, dns::rrtype::NS, ns_ttl, ns, 1, {}};
+    Rrset apex{name, dns::rrtype::NS, ns_ttl, ns, serial, {}};
     std::string added;
     if (!ns.empty()) {
         write_rrset(c, d->id, apex, false);
         append_wire(added, apex);
     }
-    uint64_t id = insert_change(c, *d, "create", 0, 1, {}, added, who, "create " + name);
+    uint64_t id = insert_change(c, *d, "create", 0, serial, {}, added, who, "create " + name);
     if (change_id) *change_id = id;
     return *d;
 }

@@ -110,9 +110,10 @@ std::vector<Rrset> all_rrsets(Conn& c, uint64_t domain_id);
 
 // ---- writing (call inside Pool::transaction) -----------------------------------------------
 
-// Creates a domain at serial 1 with the given apex NS records, journalled as change kind
-// "create". Returns the domain (with id) and sets *change_id. The caller checked the name.
-// Throws sql::SQLException with is_duplicate_key when the name is taken.
+// Creates a domain with the given apex NS records, journalled as change kind "create", at
+// serial 1, or after the last serial the name had when it was hosted before. Returns the domain
+// (with id) and sets *change_id. The caller checked the name. Throws sql::SQLException with
+// is_duplicate_key when the name is taken.
 Domain create_domain(Conn& c, uint64_t account_id, const std::string& name, const Soa& soa,
                      uint32_t min_ttl, uint32_t ns_ttl, const std::vector<Record>& ns,
                      const Actor& who, uint64_t* change_id);

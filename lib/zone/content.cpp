@@ -824,6 +824,10 @@ Result<Content> parse_content(uint16_t type, std::string_view text) {
     return parse(type, text, true);
 }
 
+Result<std::string> content_text(uint16_t type, std::string_view rdata) {
+    return canonical_text(type, rdata);
+}
+
 std::string_view content_example(uint16_t type) {
     const TypeInfo* i = info_of(type);
     return i ? std::string_view(i->example) : std::string_view();

@@ -50,6 +50,11 @@ struct Content {
 // RDATA (checked on every call), so text -> rdata -> text is stable.
 Result<Content> parse_content(uint16_t type, std::string_view text);
 
+// The canonical content text of stored wire RDATA (the change journal's records), exactly as
+// parse_content() gives it for the same RDATA; fails when ldns cannot print it in a form that
+// reads back.
+Result<std::string> content_text(uint16_t type, std::string_view rdata);
+
 // Whether the API accepts records of this type: nullopt when it does, else the reason, for a
 // person ("SOA records are managed by the service: ..."). Accepted: A, NS, CNAME, PTR, HINFO,
 // MX, TXT, RP, AFSDB, AAAA, LOC, SRV, NAPTR, KX, CERT, DNAME, APL, DS, SSHFP, IPSECKEY, DHCID,

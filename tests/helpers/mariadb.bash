@@ -285,7 +285,7 @@ mariadb_stop() {
     _mariadb_kill
     rm -f "$MARIADB_DIR/launched.pid"
     # A socket directory of its own (deep DIR) goes with the server; restart recreates it.
-    if [[ $MARIADB_SOCKET != "$MARIADB_DIR"/* ]]; then
+    if [[ -n ${MARIADB_SOCKET-} && $MARIADB_SOCKET == /*/* && $MARIADB_SOCKET != "$MARIADB_DIR"/* ]]; then
         rm -rf "$(dirname "$MARIADB_SOCKET")"
     fi
     return 0

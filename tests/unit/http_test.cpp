@@ -10,6 +10,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstring>
+#include <memory>
 #include <mutex>
 #include <netinet/in.h>
 #include <string>
@@ -285,6 +286,88 @@ TEST(HttpServer, TurnsAHandlerExceptionInto500) {
     EXPECT_EQ(res.status, 500);
     EXPECT_EQ(res.headers.get("Content-Type"), "application/json");
     EXPECT_NE(res.body.find("boom"), std::string::npos) << res.body;
+}
+
+// Long polls: more deferred requests than worker threads wait at once, each answered from
+// another thread; a request that is not deferred still gets through meanwhile.
+TEST(HttpServer, DeferredAnswersHoldNoWorker) {
+    std::mutex mu;
+    std::vector<std::shared_ptr<Deferred>> waiting;
+    Server s(loopback(), [&](const Request& r) {
+        if (r.path == "/now") return Response(200, "now");
+        std::lock_guard lock(mu);
+        waiting.push_back(r.defer());
+        return Response(503, "not deferred");
+    });
+    std::vector<ClientRequest> batch;
+    for (int i = 0; i < 8; ++i) batch.push_back(get(base(s) + "/wait/" + std::to_string(i)));
+    std::vector<ClientResult> res;
+    std::thread client([&] {
+        Client c;
+        res = c.run(batch);
+    });
+    for (int i = 0; i < 300; ++i) { // all eight parked: twice the four workers
+        {
+            std::lock_guard lock(mu);
+            if (waiting.size() == 8) break;
+        }
+        std::this_thread::sleep_for(10ms);
+    }
+    EXPECT_EQ(fetch(get(base(s) + "/now")).body, "now");
+    {
+        std::lock_guard lock(mu);
+        ASSERT_EQ(waiting.size(), 8u);
+        for (size_t i = 0; i < waiting.size(); ++i) {
+            waiting[i]->finish(Response(200, "done " + std::to_string(i)));
+            waiting[i]->finish(Response(500, "a second finish is ignored"));
+        }
+    }
+    client.join();
+    ASSERT_EQ(res.size(), 8u);
+    for (const auto& r : res) {
+        EXPECT_EQ(r.status, 200) << r.error;
+        EXPECT_EQ(r.body.rfind("done ", 0), 0u) << r.body;
+    }
+}
+
+// A deferred answer finished before its handler returned is sent once the handler returns.
+TEST(HttpServer, DeferredAnswerFinishedInsideTheHandler) {
+    Server s(loopback(), [](const Request& r) {
+        r.defer()->finish(Response(201, "early"));
+        std::this_thread::sleep_for(50ms);
+        return Response(503, "not deferred");
+    });
+    auto res = fetch(get(base(s) + "/"));
+    EXPECT_EQ(res.status, 201);
+    EXPECT_EQ(res.body, "early");
+}
+
+// Stopping answers the deferred requests still waiting with 503; finishing later does nothing.
+TEST(HttpServer, StopAnswersWaitingDeferredWith503) {
+    std::shared_ptr<Deferred> held;
+    std::mutex mu;
+    auto s = std::make_unique<Server>(loopback(), [&](const Request& r) {
+        std::lock_guard lock(mu);
+        held = r.defer();
+        return Response(200, "not deferred");
+    });
+    std::string url = base(*s) + "/";
+    ClientResult res;
+    std::thread client([&] { res = fetch(get(url)); });
+    for (int i = 0; i < 300; ++i) {
+        {
+            std::lock_guard lock(mu);
+            if (held) break;
+        }
+        std::this_thread::sleep_for(10ms);
+    }
+    s->stop();
+    client.join();
+    EXPECT_TRUE(res.status == 503 || res.status == 0) << res.status; // answered or closed
+    s.reset();
+    std::lock_guard lock(mu);
+    ASSERT_TRUE(held);
+    held->finish(Response(200, "too late")); // the server is gone: nothing happens
 }
 
 TEST(HttpServer, ErrorBodyIsJson) {

@@ -6,6 +6,7 @@
 // temporary directory, and stopped at the end; every test suite works in a database of its
 // own (ut_*). Without mariadbd every test is skipped.
 #include "store/db.hpp"
+#include "store/history.hpp"
 #include "store/migrate.hpp"
 #include "store/zones.hpp"
 
@@ -21,6 +22,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <functional>
 #include <map>
@@ -1124,6 +1126,106 @@ TEST_F(Zones, DeleteDomainJournalsEveryRecordRemovedAndDropsTheRows) {
     auto again = create(z);
     EXPECT_NE(again.id, d.id);
     EXPECT_EQ(journal(again.id).size(), 1u);
+}
+
+// Zone history: every version rebuilt from the RRsets now and the journal is the zone as it was.
+TEST_F(Zones, ZoneAtRebuildsEveryVersionFromTheJournal) {
+    const std::string z = "history.test";
+    create(z);
+    // A version as "name type ttl [text|rdata]..." lines, records sorted (a rebuilt RRset may
+    // list its records in another order), with the texts: they must be the stored ones.
+    auto show = [&](const std::vector<store::Rrset>& v) {
+        std::vector<std::string> lines;
+        for (const auto& r : v) {
+            std::vector<std::string> recs;
+            for (const auto& x : r.records) recs.push_back(x.text + "|" + x.rdata);
+            std::sort(recs.begin(), recs.end());
+            std::string line = r.name + " " + dns::type_name(r.type) + " " + std::to_string(r.ttl);
+            for (const auto& x : recs) line += " [" + x + "]";
+            lines.push_back(line);
+        }
+        std::sort(lines.begin(), lines.end());
+        std::string out;
+        for (const auto& l : lines) out += l + "\n";
+        return out;
+    };
+    std::map<uint32_t, std::string> seen{{1, show(rrsets(domain(z).id))}};
+    auto step = [&](const std::vector<Edit>& edits) {
+        auto r = apply(z, edits);
+        ASSERT_EQ(r.status, Status::applied);
+        seen[r.serial] = show(rrsets(domain(z).id));
+    };
+    const std::string www = "www.history.test", mail = "mail.history.test";
+    step({replace(www, rrtype::A, {a("192.0.2.1"), a("192.0.2.2")}, 300),
+          replace(z, rrtype::MX, {rec(rrtype::MX, "10 mail.history.test.")})});
+    step({edit(Edit::Op::add_records, www, rrtype::A, {a("192.0.2.3")})});
+    step({edit(Edit::Op::remove_records, www, rrtype::A, {a("192.0.2.1")})});
+    step({replace(www, rrtype::A, {a("192.0.2.2"), a("192.0.2.3")}, 600)}); // TTL only
+    step({replace(mail, rrtype::A, {a("192.0.2.25")}),
+          replace(z, rrtype::TXT,
+                  {rec(rrtype::TXT, "\"v=spf1 mx -all\""),
+                   rec(rrtype::TXT, "\"two words\" \"and more\"")})});
+    step({edit(Edit::Op::remove, www, rrtype::A, {})});
+    step({replace(z, rrtype::NS, {rec(rrtype::NS, "ns3.example.net.")}),
+          replace(www, rrtype::CNAME, {rec(rrtype::CNAME, "mail.history.test.")})});
+    step({replace(www, rrtype::CNAME, {}), replace(www, rrtype::A, {a("192.0.2.1")}, 300)});
+    auto d = domain(z);
+    ASSERT_EQ(d.serial, 9u);
+    for (const auto& [serial, want] : seen) {
+        SCOPED_TRACE("version " + std::to_string(serial));
+        auto v = pool()->run([&](Conn& c) { return store::zone_at(c, d, serial); });
+        ASSERT_EQ(v.status, store::ZoneVersion::Status::ok) << v.detail;
+        EXPECT_EQ(show(v.rrsets), want);
+        EXPECT_EQ(show(v.now), seen[9]);
+        EXPECT_EQ(v.change.serial_to, serial);
+        EXPECT_EQ(v.change.kind, serial == 1 ? "create" : "update");
+        EXPECT_EQ(v.change.actor, "admin");
+        EXPECT_EQ(v.change.created_at.size(), 24u) << v.change.created_at;
+        if (serial == 3) // 192.0.2.1 is put back after the others: listed in canonical order
+            for (const auto& r : v.rrsets)
+                if (r.name == www && r.type == rrtype::A) {
+                    EXPECT_EQ(texts(r),
+                              (std::vector<std::string>{"192.0.2.1", "192.0.2.2", "192.0.2.3"}));
+                }
+    }
+    // Versions newest first, paged by serial.
+    auto list = pool()->run([&](Conn& c) { return store::list_changes(c, d.id, 0, 3); });
+    ASSERT_EQ(list.size(), 3u);
+    EXPECT_EQ(list[0].serial_to, 9u);
+    EXPECT_EQ(list[2].serial_to, 7u);
+    EXPECT_TRUE(list[0].added.empty()) << "listed without the columns";
+    list = pool()->run([&](Conn& c) { return store::list_changes(c, d.id, 3, 10); });
+    ASSERT_EQ(list.size(), 2u);
+    EXPECT_EQ(list[1].serial_to, 1u);
+    std::vector<uint32_t> order;
+    pool()->run([&](Conn& c) {
+        store::for_each_change(
+            c, d.id, 2, 9,
+            [&](const store::Change& ch) {
+                order.push_back(ch.serial_to);
+                return ch.serial_to > 4;
+            },
+            2);
+    });
+    EXPECT_EQ(order, (std::vector<uint32_t>{9, 8, 7, 6, 5, 4}));
+
+    using S = store::ZoneVersion::Status;
+    auto at = [&](const store::Domain& dom, uint32_t serial) {
+        return pool()->run([&](Conn& c) { return store::zone_at(c, dom, serial); }).status;
+    };
+    EXPECT_EQ(at(d, 0), S::not_found);
+    EXPECT_EQ(at(d, 10), S::not_found);
+    // The domain as read before the last change: the zone moved since.
+    auto stale = d;
+    stale.serial = 8;
+    EXPECT_EQ(at(stale, 5), S::moved);
+    // A journal row missing: the versions before it cannot be rebuilt, those after it can.
+    pool()->run([&](Conn& c) {
+        c.prepare("DELETE FROM changes WHERE domain_id = ? AND serial_to = 5").add(d.id).update();
+    });
+    EXPECT_EQ(at(d, 5), S::gone);
+    EXPECT_EQ(at(d, 3), S::gone);
+    EXPECT_EQ(at(d, 6), S::ok);
 }
 
 TEST(NextSerial, SkipsZeroOnWrap) {

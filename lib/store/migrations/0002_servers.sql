@@ -41,7 +41,14 @@ CREATE TABLE IF NOT EXISTS server_zones (
     -- Failed pushes of this zone in a row, and the last reason.
     failures INT UNSIGNED NOT NULL DEFAULT 0,
     last_error VARCHAR(512) NOT NULL DEFAULT '',
+    -- No foreign key to servers: inserting a row would take a shared lock on the server's row
+    -- for the whole push, and recording the server's state (an UPDATE of that row) would wait
+    -- for it. Deleting a server deletes its rows explicitly.
     PRIMARY KEY (server_id, zone),
-    KEY server_zones_zone (zone),
-    CONSTRAINT server_zones_server FOREIGN KEY (server_id) REFERENCES servers (id) ON DELETE CASCADE
+    KEY server_zones_zone (zone)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+-- The journal by zone name, across a zone's deletion and re-creation: a re-created zone
+-- continues after the last serial the name had (an edge or secondary holding the old zone then
+-- never mistakes it for the new one), and the change feed filters by zone.
+CREATE INDEX IF NOT EXISTS changes_zone ON changes (zone, id);

@@ -9,8 +9,10 @@
 #   setup()         { dnsapid_setup; }           cd to the test's temp dir, note the log size
 #   teardown()      { dnsapid_teardown; }        fails on a sanitizer report or a dead daemon
 #
-# Before dnsapid_setup_file a file may set DNSAPID_HTTP_EXTRA (TOML lines for [http]) or
-# DNSAPID_ZONES_EXTRA (lines for [zones]). Everything lives in DNSAPID_DIR: dnsapid.toml,
+# Before dnsapid_setup_file a file may set DNSAPID_HTTP_EXTRA (TOML lines for [http]),
+# DNSAPID_ZONES_EXTRA (lines for [zones]) or DNSAPID_FANOUT_EXTRA (lines for [fanout]);
+# DNSAPID_NAMESERVERS replaces the zones.nameservers line (set but empty: none).
+# Everything lives in DNSAPID_DIR: dnsapid.toml,
 # admin.key, pid, log (stdout and stderr of every dnsapid started, appended).
 #
 # API calls: `api METHOD PATH [BODY] [CURL-ARGS...]` with the key in $KEY (none when empty;
@@ -59,9 +61,12 @@ io_timeout = 10
 acquire_timeout = 5
 
 [zones]
-nameservers = ["ns1.endpointdns.test", "ns2.endpointdns.test"]
+${DNSAPID_NAMESERVERS-nameservers = [\"ns1.endpointdns.test\", \"ns2.endpointdns.test\"]}
 hostmaster = "hostmaster.endpointdns.test"
 ${DNSAPID_ZONES_EXTRA-}
+
+[fanout]
+${DNSAPID_FANOUT_EXTRA-}
 EOF
 }
 
