@@ -48,12 +48,42 @@ void write_zones(Conn& c, const std::vector<Domain>& domains, zone::StreamWriter
     std::string sql = "SELECT domain_id, owner, type, ttl, rdata FROM rrsets WHERE domain_id IN (?";
     for (size_t i = 1; i < batch; ++i) sql += ",?";
     sql += ordered ? ") ORDER BY domain_id, name, type" : ")";
+    // One RRset's records (per record a 2-octet length and the RDATA) to the writer.
+    auto add_rrset = [&](const Domain& d, std::string_view owner, uint16_t type, uint32_t ttl,
+                         std::string_view packed) {
+        size_t p = 0;
+        while (p + 2 <= packed.size()) {
+            size_t len = (size_t(uint8_t(packed[p])) << 8) | uint8_t(packed[p + 1]);
+            p += 2;
+            if (p + len > packed.size()) break;
+            w.add(owner, type, ttl, packed.substr(p, len));
+            p += len;
+        }
+        if (p != packed.size())
+            throw Error(ex_software, "RRset of " + d.name + " is damaged in the database (rdata)");
+    };
     for (size_t at = 0; at < domains.size(); at += batch) {
         size_t n = std::min(batch, domains.size() - at);
         Statement st = c.prepare(sql);
         for (size_t i = 0; i < batch; ++i) st.add(domains[at + std::min(i, n - 1)].id);
         Rows r = st.query();
         bool have = r.next();
+        if (n == 1) {
+            // One domain (a big zone goes alone): its rows are written as they come, without
+            // a copy of the whole zone in memory.
+            const Domain& d = domains[at];
+            Name apex = apex_of(d);
+            std::string soa = soa_rdata(d);
+            w.begin(apex, dns::rrtype::AXFR);
+            w.add(apex.wire(), dns::rrtype::SOA, d.soa.ttl, soa);
+            for (; have; have = r.next()) {
+                std::string owner = r.str(2), packed = r.str(5);
+                add_rrset(d, owner, uint16_t(r.u64(3)), uint32_t(r.u64(4)), packed);
+            }
+            w.add(apex.wire(), dns::rrtype::SOA, d.soa.ttl, soa);
+            w.end();
+            continue;
+        }
         // Rows come in domain_id order; write the domains of the batch in the caller's order.
         struct Span {
             std::vector<std::tuple<std::string, uint16_t, uint32_t, std::string>> rrsets;
@@ -73,19 +103,8 @@ void write_zones(Conn& c, const std::vector<Domain>& domains, zone::StreamWriter
             w.add(apex.wire(), dns::rrtype::SOA, d.soa.ttl, soa);
             auto it = by_id.find(d.id);
             if (it != by_id.end())
-                for (const auto& [owner, type, ttl, packed] : it->second.rrsets) {
-                    size_t p = 0;
-                    while (p + 2 <= packed.size()) {
-                        size_t len = get16(packed, p);
-                        p += 2;
-                        if (p + len > packed.size()) break;
-                        w.add(owner, type, ttl, std::string_view(packed).substr(p, len));
-                        p += len;
-                    }
-                    if (p != packed.size())
-                        throw Error(ex_software,
-                                    "RRset of " + d.name + " is damaged in the database (rdata)");
-                }
+                for (const auto& [owner, type, ttl, packed] : it->second.rrsets)
+                    add_rrset(d, owner, type, ttl, packed);
             w.add(apex.wire(), dns::rrtype::SOA, d.soa.ttl, soa);
             w.end();
             by_id.erase(d.id); // a domain given twice is written once with records, then bare
