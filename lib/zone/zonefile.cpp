@@ -644,10 +644,10 @@ private:
             }
             // An SvcParam written key="value" (RFC 9460 2.1) scans as two tokens; ldns needs
             // them joined again, so a quoted token right after "key=" gets no blank.
-            bool svc_value = toks[k].quoted && k > rdata_start && !toks[k - 1].quoted &&
-                             !toks[k - 1].text.empty() && toks[k - 1].text.back() == '=' &&
-                             toks[k - 1].text.data() + toks[k - 1].text.size() ==
-                                 toks[k].text.data();
+            bool svc_value =
+                toks[k].quoted && k > rdata_start && !toks[k - 1].quoted &&
+                !toks[k - 1].text.empty() && toks[k - 1].text.back() == '=' &&
+                toks[k - 1].text.data() + toks[k - 1].text.size() == toks[k].text.data();
             if (!svc_value) line.push_back(' ');
             line.append(toks[k].text); // no NUL inside: the scanner refuses raw NUL bytes
         }
