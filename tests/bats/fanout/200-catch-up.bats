@@ -21,6 +21,9 @@ setup() {
 }
 
 teardown() {
+    if [[ -e $BATS_TEST_TMPDIR/web.pid ]]; then
+        kill "$(<"$BATS_TEST_TMPDIR/web.pid")" 2>/dev/null || true
+    fi
     dnsapid_teardown
 }
 
@@ -139,6 +142,7 @@ edges_match_api() {
     python3 -m http.server "$port" --bind 127.0.0.1 --directory "$BATS_TEST_TMPDIR" \
         >/dev/null 2>&1 3>&- &
     local web=$!
+    echo "$web" >"$BATS_TEST_TMPDIR/web.pid" # teardown stops it should the test fail
     local KEY=$ADMIN_KEY
     api PATCH /v1/servers/ns2 "$(jq -cn --arg u "http://127.0.0.1:$port" '{url: $u}')"
     expect_status 200
