@@ -273,7 +273,7 @@ write_many_zone() {
     zc --text small.xfr | cmp - <(zc --text big.xfr)
 }
 
-# zone-stream(5): "A writer fills each message with whole RRsets for as long as they fit, and
+# endpointdns-zone-stream(5): "A writer fills each message with whole RRsets for as long as they fit, and
 # an RRset never spans two messages."
 @test "an RRset never spans two messages of the stream" {
     printf '[output]\nmessage_size = 512\n' >small.toml
