@@ -243,6 +243,34 @@ push_example() {
     kill -0 "$EDGE_PID"
 }
 
+@test "log lines: one per event, with <N> priorities under journald, the program name otherwise" {
+    start_edge plain
+    stop_edge TERM
+    run -0 head -n 1 plain/log
+    [[ $output == "dns-serve: "* ]] || fail_with "a line without the program name: $output"
+    # JOURNAL_STREAM (set by systemd for a service whose output goes to the journal) switches
+    # to sd-daemon(3) prefixes: <6> info, <4> warning, <3> error.
+    JOURNAL_STREAM=8:12345 start_edge edge
+    push_example
+    rm edge/key
+    kill -HUP "$EDGE_PID"
+    local tries=0
+    until grep -q 'SIGHUP' edge/log; do
+        ((++tries < 100)) || fail_with "no log line for SIGHUP"
+        sleep 0.05
+    done
+    stop_edge TERM
+    run -0 cat edge/log
+    assert_line_matches "$output" '^<6>answering DNS on 127\.0\.0\.1:'
+    assert_line_matches "$output" '^<3>SIGHUP: keeping the old key: '
+    assert_line_matches "$output" '^<6>stopping on SIGTERM'
+    refute_contains "$output" "dns-serve: "
+    local line re='^<[0-7]>[^[:space:]]'
+    while IFS= read -r line; do
+        [[ $line =~ $re ]] || fail_with "a line without a priority: $line"
+    done <edge/log
+}
+
 @test "zones survive a restart; --query answers from the state directory" {
     start_edge edge
     push_example
