@@ -27,12 +27,15 @@ check: deps
 	ctest --test-dir build-check --output-on-failure -j$(JOBS)
 	ctest --test-dir build-fuzz --output-on-failure -j$(JOBS)
 
-# Two dns-serve edges on loopback (state under ./var/demo), the sample zone pushed to both.
+# The whole stack on loopback, all state under ./var/demo: a throwaway MariaDB, dnsapid, two
+# dns-serve edges, a domain filled through the REST API, dig on both edges (scripts/demo.sh).
+# DEMO_VAR and DEMO_PORT_BASE (default 5300) move it; running it again starts afresh.
 demo: deps all
-	@BUILD=$(BUILD) sh scripts/demo.sh
+	@BUILD=$(BUILD) bash scripts/demo.sh
 
+# Stops exactly what make demo started, by pid, checking each pid is still that program.
 demo-stop:
-	@sh scripts/demo-stop.sh
+	@bash scripts/demo-stop.sh
 
 fuzz: deps
 	CXX=clang++-14 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFUZZ=ON $(CMAKE_FLAGS)

@@ -40,7 +40,8 @@
 # run in parallel; hence the template: installed once (under flock, so parallel bats files do
 # not race) and copied per server. It cannot live in BATS_RUN_TMPDIR, which is per `bats`
 # process and CTest runs each file as its own process; it lives in TMPDIR (see
-# _mariadb_install). MARIADB_TEMPLATE=off installs afresh every time.
+# _mariadb_install). MARIADB_TEMPLATE=off installs afresh every time; MARIADB_TEMPLATE_DIR
+# names another directory for it (make demo keeps its template under its own var directory).
 
 # _mariadb_free_port: a TCP port on which nothing listens, picked at random from 10000-31999,
 # below the kernel's ephemeral range (as free_port in tests/bats/helpers.bash).
@@ -157,15 +158,16 @@ _mariadb_install_db() {
 
 # _mariadb_install DATADIR: DATADIR as mariadb-install-db leaves it, copied from the template
 # (made once, under a lock) unless MARIADB_TEMPLATE=off. The template lives in a directory of
-# this user's, mode 700, under TMPDIR, named after the mariadbd version and the install options,
-# so parallel bats files and later runs share it and an upgraded mariadbd gets a new one.
+# this user's, mode 700, under TMPDIR (or MARIADB_TEMPLATE_DIR), named after the mariadbd
+# version and the install options, so parallel bats files and later runs share it and an
+# upgraded mariadbd gets a new one.
 _mariadb_install() {
     local datadir=$1 base key t
     if [[ ${MARIADB_TEMPLATE-} == off ]]; then
         _mariadb_install_db "$datadir" "$MARIADB_DIR/install.log"
         return
     fi
-    base=${TMPDIR:-/tmp}/endpointdns-mariadb.$(id -u)
+    base=${MARIADB_TEMPLATE_DIR:-${TMPDIR:-/tmp}/endpointdns-mariadb.$(id -u)}
     [[ -e $base ]] || mkdir -m 700 "$base" 2>/dev/null
     if [[ ! -d $base || -L $base || ! -O $base || -n $(find "$base" -maxdepth 0 -perm /022) ]]; then
         echo "mariadb: $base is not a private directory of this user; not using a template" >&2
