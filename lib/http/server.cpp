@@ -436,11 +436,15 @@ Server::Server(ServerOptions options, Handler handler) : state_(std::make_unique
     if (addr->family() == AF_INET6) flags |= MHD_USE_IPv6;
     if (o.log) flags |= MHD_USE_ERROR_LOG;
     unsigned threads = o.threads == 0 ? 1 : o.threads;
+    // One thread is libmicrohttpd's own polling thread; a "pool" of one only earns a warning.
+    MHD_OptionItem pool[] = {
+        {threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, intptr_t(threads), nullptr},
+        {MHD_OPTION_END, 0, nullptr}};
     // The logger comes first, or libmicrohttpd complains about it (through its own logger).
     daemon_ = MHD_start_daemon(flags, 0, nullptr, nullptr, on_request, state_.get(),              //
                                MHD_OPTION_EXTERNAL_LOGGER, on_log, state_.get(),                  //
                                MHD_OPTION_LISTEN_SOCKET, MHD_socket(fd),                          //
-                               MHD_OPTION_THREAD_POOL_SIZE, threads,                              //
+                               MHD_OPTION_ARRAY, pool,                                            //
                                MHD_OPTION_CONNECTION_LIMIT, std::max(o.max_connections, threads), //
                                MHD_OPTION_PER_IP_CONNECTION_LIMIT, o.max_connections_per_ip,      //
                                MHD_OPTION_CONNECTION_TIMEOUT, o.timeout_seconds,                  //

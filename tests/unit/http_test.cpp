@@ -177,6 +177,26 @@ TEST(HttpServer, BindsPortZeroAndReportsThePort) {
     EXPECT_EQ(r.status, 200);
 }
 
+// threads = 1 (and 0) means libmicrohttpd's single polling thread, without a warning about a
+// thread pool of one; 3 is a pool. Each serves requests.
+TEST(HttpServer, OneOrManyIoThreadsServeWithoutWarnings) {
+    for (unsigned threads : {0u, 1u, 3u}) {
+        std::mutex mu;
+        std::vector<std::string> logged;
+        ServerOptions o = loopback();
+        o.threads = threads;
+        o.log = [&](std::string_view m) {
+            std::lock_guard lock(mu);
+            logged.emplace_back(m);
+        };
+        Server s(o, [](const Request&) { return Response(200, "{}"); });
+        for (int i = 0; i < 3; ++i) EXPECT_EQ(fetch(get(base(s) + "/")).status, 200) << threads;
+        s.stop();
+        std::lock_guard lock(mu);
+        EXPECT_TRUE(logged.empty()) << threads << " threads: " << logged.front();
+    }
+}
+
 TEST(HttpServer, PassesMethodPathQueryHeadersAndBody) {
     std::mutex mu;
     Request seen;
