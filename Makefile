@@ -18,14 +18,14 @@ $(BUILD)/Makefile: CMakeLists.txt
 deps:
 	@sh scripts/deps.sh
 
-# The tests run on a sanitizer build (ASan+UBSan); the fuzz targets then replay their seeds.
+# One sanitizer build (ASan+UBSan) with clang, which compiles it 2-3x faster than g++; its
+# objects also carry libFuzzer's coverage hooks, so the fuzz targets (which replay their seeds,
+# then try new inputs) link against the same library as the programs the tests run.
 check: deps
-	cmake -S . -B build-check -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSANITIZE=ON $(CMAKE_FLAGS)
+	cmake -S . -B build-check -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+		-DSANITIZE=ON -DFUZZ=ON $(CMAKE_FLAGS)
 	cmake --build build-check -j$(JOBS)
-	CXX=clang++-14 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFUZZ=ON $(CMAKE_FLAGS)
-	cmake --build build-fuzz -j$(JOBS)
 	ctest --test-dir build-check --output-on-failure -j$(JOBS)
-	ctest --test-dir build-fuzz --output-on-failure -j$(JOBS)
 
 # The whole stack on loopback, all state under ./var/demo: a throwaway MariaDB, dnsapid, two
 # dns-serve edges, a domain filled through the REST API, dig on both edges (scripts/demo.sh).
@@ -38,8 +38,9 @@ demo-stop:
 	@bash scripts/demo-stop.sh
 
 fuzz: deps
-	CXX=clang++-14 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFUZZ=ON $(CMAKE_FLAGS)
-	cmake --build build-fuzz -j$(JOBS)
+	cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+		-DFUZZ=ON $(CMAKE_FLAGS)
+	cmake --build build-fuzz -j$(JOBS) --target fuzz-targets
 	@for t in build-fuzz/*_fuzz; do \
 		name=$$(basename $$t); mkdir -p build-fuzz/corpus/$$name; \
 		echo "== $$name for $(FUZZ_SECONDS) s"; \

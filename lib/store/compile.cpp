@@ -28,10 +28,6 @@ std::string soa_at(const Domain& d, uint32_t serial) {
     return soa_rdata(at);
 }
 
-uint16_t get16(const std::string& s, size_t at) {
-    return uint16_t((uint8_t(s[at]) << 8) | uint8_t(s[at + 1]));
-}
-
 // Feeds the uncompressed wire RRs of a journal column to the writer.
 void add_wire_rrs(const std::string& rrs, const Domain& d, zone::StreamWriter& w) {
     auto parsed = parse_journal_rrs(rrs);

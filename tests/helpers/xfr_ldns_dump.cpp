@@ -8,8 +8,6 @@
 // record of its answer section is printed with ldns_rr2str, in stream order. This gives the
 // interop tests a reader that shares no code with lib/. Malformed input: message on stderr,
 // exit 1.
-#include <ldns/ldns.h>
-
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
@@ -18,6 +16,10 @@
 #include <memory>
 #include <string>
 #include <vector>
+
+// After the C++ headers: included first, ldns.h makes clang 14 fail in libstdc++'s
+// ext/numeric_traits.h.
+#include <ldns/ldns.h>
 
 namespace {
 

@@ -1171,7 +1171,9 @@ TEST_F(Zones, ZoneAtRebuildsEveryVersionFromTheJournal) {
     step({replace(www, rrtype::CNAME, {}), replace(www, rrtype::A, {a("192.0.2.1")}, 300)});
     auto d = domain(z);
     ASSERT_EQ(d.serial, 9u);
-    for (const auto& [serial, want] : seen) {
+    for (const auto& version : seen) {
+        const uint32_t serial = version.first; // captured below: a structured binding cannot be
+        const auto& want = version.second;     // (clang 14)
         SCOPED_TRACE("version " + std::to_string(serial));
         auto v = pool()->run([&](Conn& c) { return store::zone_at(c, d, serial); });
         ASSERT_EQ(v.status, store::ZoneVersion::Status::ok) << v.detail;
