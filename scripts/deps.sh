@@ -10,7 +10,7 @@ clang-14 libclang-rt-14-dev clang-format-14 clang-tidy-14
 libmicrohttpd-dev libcurl4-openssl-dev
 mariadb-server libmysqlcppconn-dev libssl-dev
 knot knot-dnssecutils knot-dnsutils nsd bind9-dnsutils dnsperf
-mandoc shellcheck time curl jq python3 iproute2"
+mandoc shellcheck systemd time curl jq python3 iproute2"
 
 missing=""
 for p in $packages; do

@@ -31,10 +31,14 @@ int run(int argc, char** argv) {
     CLI::App app{"dnsapid: the EndpointDNS controller — REST API /v1 over MariaDB"};
     app.set_version_flag("--version", std::string("dnsapid ") + ENDPOINTDNS_VERSION);
     std::string config_path = default_config;
-    std::string listen;
+    std::string listen, admin_key_file, db_password_file;
     bool check_config = false;
     auto* c = app.add_option("-c,--config", config_path, "configuration file (TOML)");
     app.add_option("--listen", listen, "REST API address ADDR:PORT");
+    app.add_option("--admin-key-file", admin_key_file,
+                   "file holding the admin key, instead of admin_key_file");
+    app.add_option("--db-password-file", db_password_file,
+                   "file holding the database password, instead of database.password_file");
     app.add_flag("--check-config", check_config,
                  "check the configuration, the admin key and the password file, then exit");
     auto* migrate = app.add_subcommand("migrate", "apply the schema migrations and exit");
@@ -46,8 +50,9 @@ int run(int argc, char** argv) {
     if (auto rc = util::parse_command_line(app, argc, argv)) return *rc;
 
     log::init("dnsapid");
-    api::Settings s = api::load_settings(config_path, c->count() > 0);
+    api::Settings s = api::load_settings(config_path, c->count() > 0, db_password_file);
     if (!listen.empty()) s.http.listen = listen;
+    if (!admin_key_file.empty()) s.admin_key_file = admin_key_file;
     if (auto a = http::parse_address(s.http.listen); !a)
         throw Error(ex_config, "listen address '" + s.http.listen + "': " + a.error());
 

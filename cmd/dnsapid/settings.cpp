@@ -21,7 +21,8 @@ std::string host_name(const config::File& f, const std::string& key, const std::
 
 } // namespace
 
-Settings load_settings(const std::string& path, bool explicit_path) {
+Settings load_settings(const std::string& path, bool explicit_path,
+                       const std::string& db_password_file) {
     auto f = config::File::load(path, !explicit_path);
     std::vector<std::string> keys = {"listen",
                                      "admin_key_file",
@@ -69,7 +70,7 @@ Settings load_settings(const std::string& path, bool explicit_path) {
         s.http.max_connections = unsigned(*v);
     if (auto v = f.integer("http.timeout", 1, 3600)) s.http.timeout_seconds = unsigned(*v);
     if (auto v = f.integer("usage.flush_ms", 10, 60000)) s.usage_flush_ms = unsigned(*v);
-    s.database = store::options_from_config(f, "database");
+    s.database = store::options_from_config(f, "database", db_password_file);
 
     auto& z = s.zones;
     if (auto v = f.strings("zones.nameservers")) {

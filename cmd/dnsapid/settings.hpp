@@ -36,8 +36,10 @@ struct Settings {
     FanoutSettings fanout;
 };
 
-// Reads the TOML file (a missing file is fine unless it was named explicitly). Throws
+// Reads the TOML file (a missing file is fine unless it was named explicitly). A non-empty
+// db_password_file replaces database.password_file (--db-password-file). Throws
 // Error(ex_config) with file:line:col for unknown keys, wrong types and bad values.
-Settings load_settings(const std::string& path, bool explicit_path);
+Settings load_settings(const std::string& path, bool explicit_path,
+                       const std::string& db_password_file = {});
 
 } // namespace endpointdns::api

@@ -75,13 +75,15 @@ int run(int argc, char** argv) {
                  "plan-check"};
     app.set_version_flag("--version", std::string("plan-check ") + ENDPOINTDNS_VERSION);
     std::vector<std::string> accounts;
-    std::string config_path;
+    std::string config_path, db_password_file;
     bool all = false, json = false, check_config = false;
     app.add_option("--account", accounts, "an account id or name (repeatable)")
         ->allow_extra_args(false);
     app.add_flag("-a,--all", all, "every account (the default)");
     app.add_flag("--json", json, "print the results as JSON");
     app.add_option("-c,--config", config_path, "configuration file");
+    app.add_option("--db-password-file", db_password_file,
+                   "file holding the database password, instead of database.password_file");
     app.add_flag("--check-config", check_config, "check the configuration and exit");
     if (auto rc = util::parse_command_line(app, argc, argv)) return *rc;
     if (all && !accounts.empty()) throw Error(ex_usage, "--all and --account exclude each other");
@@ -89,7 +91,7 @@ int run(int argc, char** argv) {
     const std::string used = config_path.empty() ? default_config : config_path;
     auto file = config::File::load(used, config_path.empty());
     file.check_keys(store::config_keys("database"));
-    store::Options options = store::options_from_config(file, "database");
+    store::Options options = store::options_from_config(file, "database", db_password_file);
     if (check_config) {
         std::cerr << "plan-check: configuration " << used << " is valid\n";
         return ex_ok;

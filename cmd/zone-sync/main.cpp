@@ -148,7 +148,7 @@ int run(int argc, char** argv) {
     CLI::App app{"Make edge servers hold exactly the database's zones.", "zone-sync"};
     app.set_version_flag("--version", std::string("zone-sync ") + ENDPOINTDNS_VERSION);
     std::vector<std::string> names;
-    std::string config_path;
+    std::string config_path, db_password_file;
     bool all = false, dry_run = false, json = false, check_config = false;
     double timeout = 0;
     int retries = 0;
@@ -163,11 +163,13 @@ int run(int argc, char** argv) {
     app.add_option("-r,--retries", retries, "attempts after the first (default 2)")
         ->check(CLI::Range(0, 100));
     app.add_option("-c,--config", config_path, "configuration file");
+    app.add_option("--db-password-file", db_password_file,
+                   "file holding the database password, instead of database.password_file");
     app.add_flag("--check-config", check_config, "check the configuration and exit");
     if (auto rc = util::parse_command_line(app, argc, argv)) return *rc;
 
     const std::string used = config_path.empty() ? default_config : config_path;
-    Settings settings = load_settings(used, !config_path.empty());
+    Settings settings = load_settings(used, !config_path.empty(), db_password_file);
     if (check_config) {
         if (!settings.found)
             std::cerr << "zone-sync: no configuration file " << used << "; defaults apply\n";

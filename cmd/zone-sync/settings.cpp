@@ -8,7 +8,8 @@
 
 namespace endpointdns::zonesync {
 
-Settings load_settings(const std::string& path, bool explicit_path) {
+Settings load_settings(const std::string& path, bool explicit_path,
+                       const std::string& db_password_file) {
     auto f = config::File::load(path, !explicit_path);
     std::vector<std::string> keys = store::config_keys("database");
     for (const char* k : {"push.timeout", "push.connect_timeout", "push.retries", "push.backoff",
@@ -19,7 +20,7 @@ Settings load_settings(const std::string& path, bool explicit_path) {
     s.path = path;
     struct stat st {};
     s.found = ::stat(path.c_str(), &st) == 0;
-    s.database = store::options_from_config(f, "database");
+    s.database = store::options_from_config(f, "database", db_password_file);
     if (auto v = f.number("push.timeout", 0.001, 86400)) s.timeout = *v;
     if (auto v = f.number("push.connect_timeout", 0.001, 86400)) s.connect_timeout = *v;
     if (auto v = f.integer("push.retries", 0, 100)) s.retries = int(*v);

@@ -22,8 +22,9 @@ struct Settings {
 };
 
 // Reads path (a missing file is an error only when explicit) and the database password file
-// it names. Unknown keys, wrong types, values out of range: Error(ex_config) with
-// "file:line:col: message".
-Settings load_settings(const std::string& path, bool explicit_path);
+// it names, or db_password_file instead when not empty (--db-password-file). Unknown keys,
+// wrong types, values out of range: Error(ex_config) with "file:line:col: message".
+Settings load_settings(const std::string& path, bool explicit_path,
+                       const std::string& db_password_file = {});
 
 } // namespace endpointdns::zonesync

@@ -89,14 +89,17 @@ std::vector<std::string> config_keys(const std::string& section) {
     return keys;
 }
 
-Options options_from_config(const config::File& file, const std::string& section) {
+Options options_from_config(const config::File& file, const std::string& section,
+                            const std::string& password_file) {
     Options o;
     auto key = [&](const char* k) { return section + "." + k; };
     if (auto v = file.string(key("socket"))) o.socket = *v;
     if (auto v = file.string(key("host"))) o.host = *v;
     if (auto v = file.integer(key("port"), 1, 65535)) o.port = uint16_t(*v);
     if (auto v = file.string(key("user"))) o.user = *v;
-    if (auto v = file.string(key("password_file")))
+    if (!password_file.empty())
+        o.password = util::read_secret(password_file, 1, "password file");
+    else if (auto v = file.string(key("password_file")))
         o.password = util::read_secret(*v, 1, "password file");
     if (auto v = file.string(key("name"))) o.name = *v;
     if (auto v = file.integer(key("pool_size"), 1, 1024)) o.pool_size = unsigned(*v);

@@ -46,8 +46,11 @@ struct Options {
 // The keys of a [database] table, for config::File::check_keys: "<section>.socket", ...
 std::vector<std::string> config_keys(const std::string& section = "database");
 // Reads the [database] table; password_file is read here (a missing or unreadable file is a
-// configuration error naming the file). Throws Error(ex_config).
-Options options_from_config(const config::File& file, const std::string& section = "database");
+// configuration error naming the file). A non-empty password_file argument (a program's
+// --db-password-file) is read instead of the key's file, which is then not opened.
+// Throws Error(ex_config).
+Options options_from_config(const config::File& file, const std::string& section = "database",
+                            const std::string& password_file = {});
 
 // Reading a result set: columns by 1-based index.
 class Rows {

@@ -87,6 +87,34 @@ fresh_db() {
     assert_contains "$stderr" "no-such.password"
 }
 
+@test "--admin-key-file replaces admin_key_file (the systemd unit passes a credential)" {
+    sed "s|^admin_key_file = .*|admin_key_file = \"$PWD/no-such.key\"|" "$DNSAPID_CONF" >c.toml
+    cp "$DNSAPID_DIR/admin.key" credential.key
+    run -0 --separate-stderr "$DNSAPID" -c c.toml --admin-key-file credential.key --check-config
+    assert_contains "$output" "configuration OK"
+    run -78 --separate-stderr "$DNSAPID" -c "$DNSAPID_CONF" --admin-key-file "$PWD/other.key" \
+        --check-config
+    assert_contains "$stderr" "other.key"
+}
+
+@test "--db-password-file replaces database.password_file, whose file is then not read" {
+    sed "s|^password_file = .*|password_file = \"$PWD/no-such.password\"|" "$DNSAPID_CONF" >c.toml
+    cp "$MARIADB_PASSWORD_FILE" db.password
+    run -0 --separate-stderr "$DNSAPID" -c c.toml --db-password-file db.password --check-config
+    run -78 --separate-stderr "$DNSAPID" -c "$DNSAPID_CONF" --db-password-file "$PWD/missing.pw" \
+        --check-config
+    assert_contains "$stderr" "missing.pw"
+    # The password is the one the database gets: the right one reaches it (an empty database,
+    # so migrate --status answers 1), a wrong one is refused.
+    fresh_db pwflag
+    sed -i '/^password_file = /d' pwflag.toml
+    run -1 --separate-stderr "$DNSAPID" -c pwflag.toml --db-password-file db.password migrate --status
+    printf 'not-the-password\n' >wrong.password
+    run -78 --separate-stderr "$DNSAPID" -c pwflag.toml --db-password-file wrong.password \
+        migrate --status
+    assert_contains "$stderr" "Access denied"
+}
+
 @test "an unknown configuration key exits 78 with file:line:col" {
     cp "$DNSAPID_CONF" c.toml
     # The key goes on a known line of [http]: after "threads = 2".

@@ -93,6 +93,21 @@ write_config() {
     assert_empty "$output" stdout
 }
 
+@test "--db-password-file replaces database.password_file, and the run uses it" {
+    sed "s|^password_file = .*|password_file = \"$PWD/no-such.password\"|" pc.toml >c.toml
+    run -78 --separate-stderr "$PLAN_CHECK" -c c.toml --check-config
+    assert_contains "$stderr" "no-such.password"
+    run -0 --separate-stderr "$PLAN_CHECK" -c c.toml --db-password-file "$MARIADB_PASSWORD_FILE" \
+        --account alice
+    assert_contains "$output" "alice"
+    printf 'not-the-password\n' >wrong.password
+    run -78 --separate-stderr "$PLAN_CHECK" -c c.toml --db-password-file wrong.password
+    assert_contains "$stderr" "Access denied"
+    run -78 --separate-stderr "$PLAN_CHECK" -c pc.toml --db-password-file "$PWD/missing.pw" \
+        --check-config
+    assert_contains "$stderr" "missing.pw"
+}
+
 @test "the sample configuration etc/plan-check.toml passes --check-config" {
     run -0 --separate-stderr "$PLAN_CHECK" -c "$SRC/etc/plan-check.toml" --check-config
     assert_empty "$output" stdout

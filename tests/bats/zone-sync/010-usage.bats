@@ -55,6 +55,16 @@ setup() {
     run -0 --separate-stderr "$ZS" -c empty.toml --check-config
 }
 
+@test "--db-password-file replaces database.password_file, whose file is then not read" {
+    printf '[database]\npassword_file = "%s/no-such.password"\n' "$PWD" >c.toml
+    run -78 --separate-stderr "$ZS" -c c.toml --check-config
+    assert_contains "$stderr" "no-such.password"
+    printf 'secret\n' >db.password
+    run -0 --separate-stderr "$ZS" -c c.toml --db-password-file db.password --check-config
+    run -78 --separate-stderr "$ZS" -c empty.toml --db-password-file "$PWD/missing.pw" --check-config
+    assert_contains "$stderr" "missing.pw"
+}
+
 @test "--check-config: an unknown key exits 78 with file:line:col" {
     printf '[push]\ntimeout = 3\nchunksize = 1000000\n' >bad.toml
     run -78 --separate-stderr "$ZS" -c bad.toml --check-config
