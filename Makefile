@@ -7,10 +7,14 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 60
 CMAKE_FLAGS ?=
 
-.PHONY: all check demo demo-stop deps lint lint-units install fuzz bench clean build-check build-fuzz
+.PHONY: all programs check demo demo-stop deps lint lint-units install fuzz bench clean build-check build-fuzz
 
 all: $(BUILD)/Makefile
 	cmake --build $(BUILD) -j$(JOBS)
+
+# The six programs without the tests: what make demo and make install need.
+programs: $(BUILD)/Makefile
+	cmake --build $(BUILD) -j$(JOBS) --target programs
 
 $(BUILD)/Makefile: CMakeLists.txt
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS)
@@ -30,7 +34,7 @@ check: deps
 # The whole stack on loopback, all state under ./var/demo: a throwaway MariaDB, dnsapid, two
 # dns-serve edges, a domain filled through the REST API, dig on both edges (scripts/demo.sh).
 # DEMO_VAR and DEMO_PORT_BASE (default 5300) move it; running it again starts afresh.
-demo: deps all
+demo: deps programs
 	@BUILD=$(BUILD) bash scripts/demo.sh
 
 # Stops exactly what make demo started, by pid, checking each pid is still that program.
@@ -70,7 +74,7 @@ lint-units: $(BUILD)/Makefile
 	for s in 1 5 7 8; do mkdir -p $$root/usr/share/man/man$$s && cp man/*.$$s $$root/usr/share/man/man$$s/; done && \
 	sh scripts/verify-units.sh $$root /usr; rc=$$?; rm -rf $$root; exit $$rc
 
-install: all
+install: programs
 	DESTDIR=$(DESTDIR) cmake --install $(BUILD) --prefix $(PREFIX)
 
 clean:
