@@ -4,8 +4,8 @@
 // Usage: xfr-ldns-dump [FILE]   (no FILE or "-": standard input)
 //
 // The stream is a sequence of DNS messages, each preceded by its length as two octets in
-// network byte order (endpointdns-zone-stream(5)). Each message is parsed with ldns_wire2pkt and every
-// record of its answer section is printed with ldns_rr2str, in stream order. This gives the
+// network byte order (endpointdns-zone-stream(5)). Each message is parsed with ldns_wire2pkt and
+// every record of its answer section is printed with ldns_rr2str, in stream order. This gives the
 // interop tests a reader that shares no code with lib/. Malformed input: message on stderr,
 // exit 1.
 #include <cerrno>

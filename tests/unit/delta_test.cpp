@@ -195,8 +195,9 @@ TEST(Delta, UnchangedSerialIsRefusedOrRoundTrips) {
 }
 
 TEST(Delta, SerialMustMoveForward) {
-    // An IXFR step goes from a serial to a later one in RFC 1982 arithmetic (endpointdns-zone-stream(5));
-    // a step back would leave every secondary that compares serials on the old data.
+    // An IXFR step goes from a serial to a later one in RFC 1982 arithmetic
+    // (endpointdns-zone-stream(5)); a step back would leave every secondary that compares serials
+    // on the old data.
     Zone a = zone_from(soa_line(5) + common + "www 300 IN A 192.0.2.1\n");
     Zone b = zone_from(soa_line(3) + common + "www 300 IN A 192.0.2.2\n");
     EXPECT_THROW(diff_zones(a, b), endpointdns::Error);
