@@ -4,8 +4,8 @@
 
 #include "common.hpp"
 
-#include "error.hpp"
 #include "auth/password.hpp"
+#include "error.hpp"
 #include "http/forwarded.hpp"
 #include "store/migrate.hpp"
 #include "util/log.hpp"
@@ -264,8 +264,8 @@ http::Response App::handle(const http::Request& req) {
             seg.erase(seg.begin());
             route = route_of(seg);
             check_schema();
-            std::string remote = http::client_address(req.remote, req.headers.get("X-Forwarded-For"),
-                                                      settings_.sessions.trusted_proxies);
+            std::string remote = http::client_address(
+                req.remote, req.headers.get("X-Forwarded-For"), settings_.sessions.trusted_proxies);
             // Sign-up and login are the only routes without a credential.
             bool open = (seg.size() == 1 && seg[0] == "signup") ||
                         (seg.size() == 1 && seg[0] == "sessions");

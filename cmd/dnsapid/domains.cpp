@@ -213,7 +213,7 @@ http::Response App::keys(Ctx& ctx) {
     if (ctx.req.method == "GET") {
         return pool_.run([&](store::Conn& c) {
             auto r = c.prepare(std::string(key_select) +
-                                   " WHERE account_id = ? AND kind = 'key' ORDER BY id")
+                               " WHERE account_id = ? AND kind = 'key' ORDER BY id")
                          .add(ctx.who.account_id)
                          .query();
             nlohmann::json items = nlohmann::json::array();
@@ -262,9 +262,8 @@ http::Response App::key_one(Ctx& ctx) {
                          .add(id)
                          .add(ctx.who.account_id)
                          .update();
-        auto r = c.prepare(
-                         "SELECT prefix FROM api_keys WHERE id = ? AND account_id = ? AND kind = "
-                         "'key'")
+        auto r = c.prepare("SELECT prefix FROM api_keys WHERE id = ? AND account_id = ? AND kind = "
+                           "'key'")
                      .add(id)
                      .add(ctx.who.account_id)
                      .query();

@@ -217,8 +217,9 @@ http::Response App::server_sync(Ctx& ctx) {
         if (!s) not_found("server " + name);
         if (!s->active)
             fail(409, "inactive", "Server inactive",
-                 "server " + name + " is inactive: activate it (PATCH {\"active\": true}) to "
-                 "sync it");
+                 "server " + name +
+                     " is inactive: activate it (PATCH {\"active\": true}) to "
+                     "sync it");
         auto r = c.prepare("SELECT COUNT(*) FROM domains").query();
         r.next();
         audit(c, ctx, std::nullopt, "server.sync", name);
@@ -226,8 +227,7 @@ http::Response App::server_sync(Ctx& ctx) {
     });
     if (!fanout_) fail(503, "unavailable", "Service unavailable", "fan-out is not running");
     bool now = fanout_->resync(server.id);
-    log::info("sync of edge " + name + " asked for by " + ctx.actor().name + " from " +
-              ctx.remote);
+    log::info("sync of edge " + name + " asked for by " + ctx.actor().name + " from " + ctx.remote);
     http::Response r = json_response(
         202, {{"server", name},
               {"scheduled", "full-sync"},

@@ -92,12 +92,10 @@ const char* const user_select =
     "DATE_FORMAT(last_login_at, '%Y-%m-%dT%H:%i:%sZ'), account_id FROM users";
 
 json user_json(const store::Rows& r) {
-    return {{"id", r.u64(1)},
-            {"email", r.str(2)},
-            {"role", r.str(3)},
-            {"account_id", r.u64(6)},
-            {"created_at", r.str(4)},
-            {"last_login_at", r.is_null(5) ? json(nullptr) : json(r.str(5))}};
+    return {
+        {"id", r.u64(1)},         {"email", r.str(2)},
+        {"role", r.str(3)},       {"account_id", r.u64(6)},
+        {"created_at", r.str(4)}, {"last_login_at", r.is_null(5) ? json(nullptr) : json(r.str(5))}};
 }
 
 // A session as GET /v1/sessions/current shows it.
@@ -382,9 +380,9 @@ http::Response App::signup(Ctx& ctx) {
             uint64_t account_id = 0;
             for (int attempt = 0; !account_id; ++attempt) {
                 std::string name = !account.empty() ? account
-                                   : attempt == 0   ? account_name_from(email)
-                                                    : account_name_from(email) + "-" +
-                                                        auth::random_base32(6);
+                                   : attempt == 0
+                                       ? account_name_from(email)
+                                       : account_name_from(email) + "-" + auth::random_base32(6);
                 try {
                     c.prepare("INSERT INTO accounts (name, email, plan_id) VALUES (?, ?, ?)")
                         .add(name)
@@ -418,8 +416,8 @@ http::Response App::signup(Ctx& ctx) {
             ctx.who.account_id = account_id;
             ctx.who.key_prefix = j["prefix"].get<std::string>();
             audit(c, ctx, account_id, "signup", email, {{"plan", su.plan}});
-            log::info("sign-up: " + email + " (account " +
-                      j["account"]["name"].get<std::string>() + ") from " + ctx.remote);
+            log::info("sign-up: " + email + " (account " + j["account"]["name"].get<std::string>() +
+                      ") from " + ctx.remote);
             http::Response r = json_response(201, j);
             r.headers.set("Location", "/v1/sessions/current");
             r.headers.set("Cache-Control", "no-store");
@@ -427,7 +425,8 @@ http::Response App::signup(Ctx& ctx) {
         });
     } catch (const Problem& p) {
         // Rolled back; counted against the address (a taken email tells that it exists).
-        if (p.status == 409) record_login_failure(email, ctx.remote, "sign-up refused: " + p.detail);
+        if (p.status == 409)
+            record_login_failure(email, ctx.remote, "sign-up refused: " + p.detail);
         throw;
     }
 }

@@ -132,8 +132,9 @@ Settings load_settings(const std::string& path, bool explicit_path) {
         for (const auto& text : *v) {
             auto n = http::parse_network(text);
             if (!n)
-                throw Error(ex_config, f.path() + ": sessions.trusted_proxies: not an address or "
-                                                  "network (192.0.2.1, 10.0.0.0/8, ::1): '" +
+                throw Error(ex_config, f.path() +
+                                           ": sessions.trusted_proxies: not an address or "
+                                           "network (192.0.2.1, 10.0.0.0/8, ::1): '" +
                                            text + "'");
             se.trusted_proxies.push_back(*n);
         }
@@ -141,9 +142,9 @@ Settings load_settings(const std::string& path, bool explicit_path) {
                            int64_t(auth::password_opslimit_max())))
         se.password.opslimit = uint64_t(*v);
     // In KiB, as Argon2's own "m=" parameter.
-    if (auto v = f.integer("sessions.password_memlimit",
-                           int64_t(auth::password_memlimit_min() / 1024),
-                           int64_t(auth::password_memlimit_max() / 1024)))
+    if (auto v =
+            f.integer("sessions.password_memlimit", int64_t(auth::password_memlimit_min() / 1024),
+                      int64_t(auth::password_memlimit_max() / 1024)))
         se.password.memlimit = size_t(*v) * 1024;
     if (auto v = f.boolean("signup.enabled")) s.signup.enabled = *v;
     if (auto v = f.string("signup.plan")) {

@@ -3,8 +3,8 @@
 // fan-out.
 #pragma once
 
-#include "fanout.hpp"
 #include "auth/password.hpp"
+#include "fanout.hpp"
 #include "http/forwarded.hpp"
 #include "http/server.hpp"
 #include "store/db.hpp"
@@ -31,11 +31,11 @@ struct ZoneDefaults {
 
 // [sessions]: logins with email and password, and the sessions they make.
 struct SessionSettings {
-    unsigned ttl = 43200;       // seconds a session lives (12 h)
-    unsigned idle_timeout = 0;  // seconds unused after which it ends; 0: never
-    unsigned max_failures = 5;          // failed logins per email ...
-    unsigned max_address_failures = 20; // ... and per client address ...
-    unsigned failure_window = 900;      // ... in this many seconds; then 429
+    unsigned ttl = 43200;                       // seconds a session lives (12 h)
+    unsigned idle_timeout = 0;                  // seconds unused after which it ends; 0: never
+    unsigned max_failures = 5;                  // failed logins per email ...
+    unsigned max_address_failures = 20;         // ... and per client address ...
+    unsigned failure_window = 900;              // ... in this many seconds; then 429
     std::vector<http::Network> trusted_proxies; // whose X-Forwarded-For is believed
     auth::PasswordCost password;                // Argon2id cost of new hashes
 };

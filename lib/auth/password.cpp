@@ -92,8 +92,7 @@ std::optional<std::string> normalize_email(std::string_view email) {
         email.find('@', at + 1) != std::string_view::npos)
         return std::nullopt;
     auto domain = email.substr(at + 1);
-    if (domain.find('.') == std::string_view::npos || domain.front() == '.' ||
-        domain.back() == '.')
+    if (domain.find('.') == std::string_view::npos || domain.front() == '.' || domain.back() == '.')
         return std::nullopt;
     std::string out;
     out.reserve(email.size());

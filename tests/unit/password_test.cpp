@@ -57,8 +57,7 @@ TEST(Password, Rules) {
     EXPECT_TRUE(password_problem("ééééééééé", ""));
     EXPECT_FALSE(password_problem("éééééééééé", ""));
     EXPECT_FALSE(password_problem(std::string(1024, 'a'), ""));
-    EXPECT_EQ(password_problem(std::string(1025, 'a'), "").value_or(""),
-              "at most 1024 characters");
+    EXPECT_EQ(password_problem(std::string(1025, 'a'), "").value_or(""), "at most 1024 characters");
     EXPECT_TRUE(password_problem("with a\nnewline", ""));
     EXPECT_TRUE(password_problem(std::string("with a NUL\0x", 12), ""));
     EXPECT_EQ(password_problem("Dev@Example.com", "dev@example.com").value_or(""),

@@ -5,7 +5,7 @@
 # api (dnsapid.bash) sets status_code, body and headers and reads KEY. Logins go through a
 # trusted proxy (127.0.0.1 is in sessions.trusted_proxies), so each test counts its failed
 # logins against its own client address, given in X-Forwarded-For.
-# shellcheck disable=SC2154,SC2034,SC2030,SC2031
+# shellcheck disable=SC2154,SC2034,SC2030,SC2031,SC2016,SC2089,SC2090
 
 load ../helpers
 load dnsapid
@@ -276,7 +276,8 @@ session_of() {
 @test "one account's session cannot see another's domains (404)" {
     signup iso-a@example.com 'correct horse battery' iso-a
     expect_status 201
-    local a=$(jb .token)
+    local a
+    a=$(jb .token)
     signup iso-b@example.com 'correct horse battery' iso-b
     expect_status 201
     KEY=$(jb .token)
@@ -338,7 +339,8 @@ session_of() {
     expect_problem 404 not-found
     api POST /v1/accounts '{"name":"users422","plan":"free"}'
     expect_status 201
-    local id=$(jb .id)
+    local id
+    id=$(jb .id)
     api POST "/v1/accounts/$id/users" '{"email":"u422@example.com","password":"correct horse battery","role":"root"}'
     expect_problem 422 validation
     assert_eq "$(jb '.errors[0].field')" role
@@ -416,9 +418,10 @@ session_of() {
 }
 
 # Last: it restarts dnsapid with another configuration.
-@test "sessions end after sessions.ttl; with sign-up off POST /v1/signup is 403" {
+@test "sessions end after sessions.ttl, or unused for sessions.idle_timeout; sign-up off is 403" {
     DNSAPID_EXTRA=${SESSIONS_CONF/max_failures = 3/max_failures = 3
-ttl = 1}
+ttl = 4
+idle_timeout = 2}
     DNSAPID_EXTRA=${DNSAPID_EXTRA/enabled = true/enabled = false}
     export DNSAPID_EXTRA
     dnsapid_stop TERM
@@ -427,16 +430,31 @@ ttl = 1}
     expect_problem 403 signup-disabled
     api GET /v1/signup
     assert_eq "$(jb .enabled)" false
-    local KEY=$ADMIN_KEY id
+
+    local KEY=$ADMIN_KEY id used idle start
     api POST /v1/accounts '{"name":"ttl","plan":"free"}'
     expect_status 201
     id=$(jb .id)
     api POST "/v1/accounts/$id/users" '{"email":"ttl@example.com","password":"correct horse battery"}'
     expect_status 201
-    KEY=$(session_of ttl@example.com 'correct horse battery')
+    start=$(now_ms)
+    used=$(session_of ttl@example.com 'correct horse battery')
+    idle=$(session_of ttl@example.com 'correct horse battery')
+    KEY=$used
+    api GET /v1/sessions/current
+    assert_eq "$(jb .idle_timeout)" 2
+    # Used every half second: the idle timeout never ends it.
+    while (($(now_ms) - start < 3000)); do
+        api GET /v1/domains
+        expect_status 200
+        sleep 0.5
+    done
+    KEY=$idle
     api GET /v1/domains
-    expect_status 200
-    sleep 1.2
+    expect_problem 401 unauthorized
+    # The lifetime ends the used one.
+    KEY=$used
+    while (($(now_ms) - start < 4300)); do sleep 0.1; done
     api GET /v1/domains
     expect_problem 401 unauthorized
     api GET /v1/sessions/current
