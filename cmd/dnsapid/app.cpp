@@ -269,8 +269,12 @@ http::Response App::handle(const http::Request& req) {
             // Sign-up and login are the only routes without a credential.
             bool open = (seg.size() == 1 && seg[0] == "signup") ||
                         (seg.size() == 1 && seg[0] == "sessions");
-            Ctx ctx{req, open ? Principal{} : authenticate(req), std::move(seg)};
-            ctx.remote = std::move(remote);
+            Ctx ctx{req,
+                    open ? Principal{} : authenticate(req),
+                    std::move(seg),
+                    nullptr,
+                    nullptr,
+                    std::move(remote)};
             if (!open && !ctx.who.admin) admit(ctx, limit_headers);
             ctx.limit_headers = &limit_headers;
             ctx.deferred = &deferred;

@@ -401,8 +401,8 @@ http::Response App::signup(Ctx& ctx) {
             }
             uint64_t user_id = 0;
             try {
-                c.prepare("INSERT INTO users (account_id, email, password_hash, role) VALUES (?, "
-                          "?, ?, 'owner')")
+                c.prepare("INSERT INTO users (account_id, email, password_hash, role, "
+                          "last_login_at) VALUES (?, ?, ?, 'owner', CURRENT_TIMESTAMP(3))")
                     .add(account_id)
                     .add(email)
                     .add(hash)
