@@ -164,7 +164,12 @@ private:
                     }
                 }
                 if (reconcile && !reachable_ && full) health(); // asked for: look now
-                if (reconcile && reachable_) fetch_edge_state(full);
+                if (reconcile && reachable_) {
+                    fetch_edge_state(full);
+                } else if (full) { // unreachable: the sync asked for happens when it is back
+                    std::lock_guard lock(mu_);
+                    full_ = true;
+                }
                 if (reconcile || Clock::now() >= next_scan) {
                     scan();
                     next_scan = Clock::now() + milliseconds(st.scan_interval_ms);

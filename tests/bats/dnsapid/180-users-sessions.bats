@@ -417,6 +417,20 @@ session_of() {
     assert_eq "$(edge_zone_serial 1 stray.test)" none "the stray zone after the sync"
 }
 
+@test "bad [sessions] and [signup] values exit 78 naming the key" {
+    sed 's|^trusted_proxies = .*|trusted_proxies = ["10.0.0.0/33"]|' "$DNSAPID_CONF" >c.toml
+    run -78 --separate-stderr "$DNSAPID" -c c.toml --check-config
+    assert_contains "$stderr" "sessions.trusted_proxies"
+    assert_contains "$stderr" "10.0.0.0/33"
+    sed 's|^password_memlimit = .*|password_memlimit = 4|' "$DNSAPID_CONF" >c.toml
+    run -78 --separate-stderr "$DNSAPID" -c c.toml --check-config
+    assert_contains "$stderr" "password_memlimit"
+    sed 's|^enabled = true|enabled = "yes"|' "$DNSAPID_CONF" >c.toml
+    run -78 --separate-stderr "$DNSAPID" -c c.toml --check-config
+    assert_line_matches "$stderr" 'c\.toml:[0-9]+:[0-9]+: .*enabled'
+    run -0 --separate-stderr "$DNSAPID" -c "$DNSAPID_CONF" --check-config
+}
+
 # Last: it restarts dnsapid with another configuration.
 @test "sessions end after sessions.ttl, or unused for sessions.idle_timeout; sign-up off is 403" {
     DNSAPID_EXTRA=${SESSIONS_CONF/max_failures = 3/max_failures = 3
