@@ -345,9 +345,11 @@ std::string App::route_of(const std::vector<std::string>& s) {
         return s.size() == 1 ? "/v1/accounts" : "/v1/accounts/{id}";
     if (r == "accounts" && s.size() == 3 && s[2] == "keys") return "/v1/accounts/{id}/keys";
     if (r == "accounts" && s.size() == 3 && s[2] == "users") return "/v1/accounts/{id}/users";
+    if (r == "accounts" && s.size() == 4 && s[2] == "users") return "/v1/accounts/{id}/users/{uid}";
     if (r == "signup" && s.size() == 1) return "/v1/signup";
     if (r == "sessions" && s.size() == 1) return "/v1/sessions";
     if (r == "sessions" && s.size() == 2 && s[1] == "current") return "/v1/sessions/current";
+    if (r == "user" && s.size() == 2 && s[1] == "password") return "/v1/user/password";
     if (r == "servers" && s.size() == 3 && s[2] == "sync") return "/v1/servers/{name}/sync";
     if (r == "account" && s.size() == 1) return "/v1/account";
     if (r == "servers" && s.size() <= 2)
@@ -391,10 +393,19 @@ http::Response App::dispatch(Ctx& ctx, std::string& route) {
         route = "/v1/sessions/current";
         return session_current(ctx);
     }
+    if (s.size() == 2 && s[0] == "user" && s[1] == "password") {
+        route = "/v1/user/password";
+        return user_password(ctx);
+    }
     if (s.size() == 3 && s[0] == "accounts" && s[2] == "users") {
         route = "/v1/accounts/{id}/users";
         admin_only();
         return account_users(ctx);
+    }
+    if (s.size() == 4 && s[0] == "accounts" && s[2] == "users") {
+        route = "/v1/accounts/{id}/users/{uid}";
+        admin_only();
+        return account_user_one(ctx);
     }
     if (s.size() == 3 && s[0] == "servers" && s[2] == "sync") {
         route = "/v1/servers/{name}/sync";

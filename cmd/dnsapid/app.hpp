@@ -99,10 +99,12 @@ private:
     http::Response account_one(Ctx& ctx);
     http::Response account_keys(Ctx& ctx);
     http::Response account_users(Ctx& ctx);
+    http::Response account_user_one(Ctx& ctx);
     // users and sessions (sessions.cpp); signup and login need no credential
     http::Response signup(Ctx& ctx);
     http::Response login(Ctx& ctx);
     http::Response session_current(Ctx& ctx);
+    http::Response user_password(Ctx& ctx);
     // 429 when the email or the client address had too many failed logins lately.
     void check_login_failures(store::Conn& c, const std::string& email, const std::string& remote);
     void record_login_failure(const std::string& email, const std::string& remote,

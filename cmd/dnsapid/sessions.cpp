@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Users and sessions: POST /v1/signup, POST /v1/sessions (login), GET and DELETE
-// /v1/sessions/current, and the admin's GET/POST /v1/accounts/{id}/users.
+// /v1/sessions/current, PUT /v1/user/password, and the admin's /v1/accounts/{id}/users
+// and /v1/accounts/{id}/users/{uid}.
 #include "app.hpp"
 #include "common.hpp"
 
@@ -331,6 +332,51 @@ http::Response App::session_current(Ctx& ctx) {
     });
 }
 
+// The logged-in user changes its password: the current one is asked again (a stolen session
+// alone must not lock the owner out), and the user's other sessions end.
+http::Response App::user_password(Ctx& ctx) {
+    if (!ctx.who.session)
+        fail(404, "not-found", "Not found",
+             "no user: this request was made with an API key; /v1/user/password is the password "
+             "of the user whose session token is in the Authorization header");
+    if (ctx.req.method != "PUT") method_not_allowed("PUT");
+    json body = json_body(ctx.req);
+    if (!body.is_object()) invalid("the body must be a JSON object", json::array());
+    only_fields(body, {"current_password", "password"});
+    FieldErrors errors;
+    std::string current = string_member(body, "current_password", errors);
+    std::string password = password_member(body, ctx.who.user_email, errors);
+    errors.raise("the password change is not valid");
+    const std::string& email = ctx.who.user_email;
+    std::string stored = pool_.run([&](store::Conn& c) {
+        check_login_failures(c, email, ctx.remote);
+        auto r =
+            c.prepare("SELECT password_hash FROM users WHERE id = ?").add(ctx.who.user_id).query();
+        if (!r.next()) not_found("the user");
+        return r.str(1);
+    });
+    if (current.size() > 4096 || !verify_password(stored, current)) {
+        record_login_failure(email, ctx.remote, "wrong current password on a password change");
+        invalid("the current password is not right",
+                json::array({{{"field", "current_password"}, {"detail", "not right"}}}));
+    }
+    std::string hash = hash_password(password);
+    return pool_.transaction([&](store::Conn& c) {
+        c.prepare("UPDATE users SET password_hash = ? WHERE id = ?")
+            .add(hash)
+            .add(ctx.who.user_id)
+            .update();
+        uint64_t ended = c.prepare("UPDATE api_keys SET revoked_at = CURRENT_TIMESTAMP(3) WHERE "
+                                   "user_id = ? AND kind = 'session' AND id <> ? AND revoked_at "
+                                   "IS NULL")
+                             .add(ctx.who.user_id)
+                             .add(ctx.who.key_id)
+                             .update();
+        audit(c, ctx, ctx.who.account_id, "user.password", email, {{"sessions_ended", ended}});
+        return http::Response(204, "", "");
+    });
+}
+
 // ---- sign-up ---------------------------------------------------------------------------------
 
 http::Response App::signup(Ctx& ctx) {
@@ -487,8 +533,74 @@ http::Response App::account_users(Ctx& ctx) {
         auto r = c.prepare(std::string(user_select) + " WHERE id = ?").add(uid).query();
         r.next();
         http::Response resp = json_response(201, user_json(r));
-        resp.headers.set("Location", "/v1/accounts/" + std::to_string(id) + "/users");
+        resp.headers.set("Location", "/v1/accounts/" + std::to_string(id) + "/users/" +
+                                         std::to_string(uid));
         return resp;
+    });
+}
+
+// One user of an account (admin): show it, set its password or role (a lost password is reset
+// here; the user's sessions end), or delete it (its sessions go with it).
+http::Response App::account_user_one(Ctx& ctx) {
+    char* end = nullptr;
+    uint64_t id = std::strtoull(ctx.seg[1].c_str(), &end, 10);
+    if (*end || ctx.seg[1].empty()) not_found("account " + ctx.seg[1]);
+    uint64_t uid = std::strtoull(ctx.seg[3].c_str(), &end, 10);
+    if (*end || ctx.seg[3].empty()) not_found("user " + ctx.seg[3]);
+    auto load = [&](store::Conn& c) {
+        auto r = c.prepare(std::string(user_select) + " WHERE id = ? AND account_id = ?")
+                     .add(uid)
+                     .add(id)
+                     .query();
+        if (!r.next()) not_found("user " + ctx.seg[3] + " of account " + ctx.seg[1]);
+        return user_json(r);
+    };
+    if (ctx.req.method == "GET")
+        return pool_.run([&](store::Conn& c) { return json_response(200, load(c)); });
+    if (ctx.req.method == "DELETE") {
+        return pool_.transaction([&](store::Conn& c) {
+            json u = load(c);
+            c.prepare("DELETE FROM users WHERE id = ?").add(uid).update(); // sessions cascade
+            audit(c, ctx, id, "user.delete", u["email"].get<std::string>());
+            return http::Response(204, "", "");
+        });
+    }
+    if (ctx.req.method != "PATCH") method_not_allowed("GET, PATCH, DELETE");
+    json body = json_body(ctx.req);
+    if (!body.is_object()) invalid("the body must be a JSON object", json::array());
+    only_fields(body, {"password", "role"});
+    std::string email =
+        pool_.run([&](store::Conn& c) { return load(c)["email"].get<std::string>(); });
+    FieldErrors errors;
+    std::string password;
+    if (body.contains("password")) password = password_member(body, email, errors);
+    std::string role;
+    if (auto it = body.find("role"); it != body.end()) {
+        if (!it->is_string() || (*it != "owner" && *it != "admin"))
+            errors.add("role", "owner or admin");
+        else
+            role = it->get<std::string>();
+    }
+    errors.raise("the user is not valid");
+    std::string hash = password.empty() ? "" : hash_password(password);
+    return pool_.transaction([&](store::Conn& c) {
+        json before = load(c);
+        if (!hash.empty())
+            c.prepare("UPDATE users SET password_hash = ? WHERE id = ?")
+                .add(hash)
+                .add(uid)
+                .update();
+        if (!role.empty())
+            c.prepare("UPDATE users SET role = ? WHERE id = ?").add(role).add(uid).update();
+        uint64_t ended = 0;
+        if (!hash.empty() || (!role.empty() && role != before["role"]))
+            ended = c.prepare("UPDATE api_keys SET revoked_at = CURRENT_TIMESTAMP(3) WHERE "
+                              "user_id = ? AND kind = 'session' AND revoked_at IS NULL")
+                        .add(uid)
+                        .update();
+        audit(c, ctx, id, "user.update", email,
+              {{"password", !hash.empty()}, {"role", role}, {"sessions_ended", ended}});
+        return json_response(200, load(c));
     });
 }
 

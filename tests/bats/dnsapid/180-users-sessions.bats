@@ -417,6 +417,76 @@ session_of() {
     assert_eq "$(edge_zone_serial 1 stray.test)" none "the stray zone after the sync"
 }
 
+@test "PUT /v1/user/password: the current password is asked again; the user's other sessions end" {
+    signup pw@example.com 'correct horse battery' pwacct
+    expect_status 201
+    local a b
+    a=$(jb .token)
+    b=$(session_of pw@example.com 'correct horse battery')
+    KEY=$a
+    api PUT /v1/user/password '{"current_password":"not the password","password":"a brand new password"}'
+    expect_problem 422 validation
+    assert_eq "$(jb '.errors[0].field')" current_password
+    api PUT /v1/user/password '{"current_password":"correct horse battery","password":"short"}'
+    expect_problem 422 validation
+    assert_eq "$(jb '.errors[0].field')" password
+    api PUT /v1/user/password '{"current_password":"correct horse battery","password":"a brand new password"}'
+    expect_status 204
+    api GET /v1/domains
+    expect_status 200
+    KEY=$b
+    api GET /v1/domains
+    expect_problem 401 unauthorized
+    login pw@example.com 'correct horse battery'
+    expect_problem 401 login-failed
+    login pw@example.com 'a brand new password'
+    expect_status 201
+    KEY=$(new_account pwkey free)
+    api PUT /v1/user/password '{"current_password":"x","password":"a brand new password"}'
+    expect_problem 404 not-found
+}
+
+@test "admin: PATCH a user resets its password or role and ends its sessions; DELETE removes it" {
+    local KEY=$ADMIN_KEY id uid other token
+    api POST /v1/accounts '{"name":"reset","plan":"free"}'
+    expect_status 201
+    id=$(jb .id)
+    api POST "/v1/accounts/$id/users" '{"email":"reset@example.com","password":"correct horse battery"}'
+    expect_status 201
+    uid=$(jb .id)
+    assert_eq "$(header Location)" "/v1/accounts/$id/users/$uid"
+    api GET "/v1/accounts/$id/users/$uid"
+    expect_status 200
+    assert_eq "$(jb .email)" reset@example.com
+    api GET "/v1/accounts/1/users/$uid"
+    expect_problem 404 not-found
+
+    token=$(session_of reset@example.com 'correct horse battery')
+    api PATCH "/v1/accounts/$id/users/$uid" '{"password":"forgotten and reset"}'
+    expect_status 200
+    KEY=$token api GET /v1/domains
+    expect_problem 401 unauthorized
+    token=$(session_of reset@example.com 'forgotten and reset')
+    api PATCH "/v1/accounts/$id/users/$uid" '{"role":"admin"}'
+    expect_status 200
+    assert_eq "$(jb .role)" admin
+    KEY=$token api GET /v1/domains
+    expect_problem 401 unauthorized
+    api PATCH "/v1/accounts/$id/users/$uid" '{"role":"root"}'
+    expect_problem 422 validation
+
+    token=$(session_of reset@example.com 'forgotten and reset')
+    api DELETE "/v1/accounts/$id/users/$uid"
+    expect_status 204
+    KEY=$token api GET /v1/domains
+    expect_problem 401 unauthorized
+    login reset@example.com 'forgotten and reset'
+    expect_problem 401 login-failed
+    api GET "/v1/accounts/$id/users/$uid"
+    expect_problem 404 not-found
+    assert_eq "$(mariadb_sql "SELECT COUNT(*) FROM api_keys WHERE user_id = $uid")" 0
+}
+
 @test "bad [sessions] and [signup] values exit 78 naming the key" {
     sed 's|^trusted_proxies = .*|trusted_proxies = ["10.0.0.0/33"]|' "$DNSAPID_CONF" >c.toml
     run -78 --separate-stderr "$DNSAPID" -c c.toml --check-config
