@@ -264,8 +264,14 @@ http::Response App::handle(const http::Request& req) {
             seg.erase(seg.begin());
             route = route_of(seg);
             check_schema();
-            std::string remote = http::client_address(
-                req.remote, req.headers.get("X-Forwarded-For"), settings_.sessions.trusted_proxies);
+            // Every X-Forwarded-For line, in order, as one list (RFC 9110 5.3): a proxy may add
+            // a line of its own rather than extend the client's.
+            std::string forwarded;
+            for (const auto& [k, v] : req.headers.fields())
+                if (http::iequals(k, "X-Forwarded-For"))
+                    forwarded += (forwarded.empty() ? "" : ",") + v;
+            std::string remote =
+                http::client_address(req.remote, forwarded, settings_.sessions.trusted_proxies);
             // Sign-up and login are the only routes without a credential.
             bool open = (seg.size() == 1 && seg[0] == "signup") ||
                         (seg.size() == 1 && seg[0] == "sessions");

@@ -216,6 +216,11 @@ session_of() {
     CLIENT=198.51.100.250
     login guess6@example.com 'some password here'
     expect_problem 401 login-failed
+    # A client that sends its own header line gains nothing: the proxy's line, the last, counts.
+    local KEY=
+    api POST /v1/sessions '{"email":"guess7@example.com","password":"some password here"}' \
+        -H "X-Forwarded-For: 192.0.2.99" -H "X-Forwarded-For: 198.51.100.$BATS_TEST_NUMBER"
+    expect_problem 429 rate-limited
 }
 
 @test "a session works on account routes like an unrestricted read-write key" {
