@@ -64,7 +64,9 @@ store::Actor Ctx::actor() const {
     a.account_id = who.account_id;
     if (!who.admin) a.key_id = who.key_id;
     a.name = who.admin ? "admin" : who.key_prefix;
-    a.remote = remote.empty() ? req.remote : remote;
+    // The peer with its port, as the journal always held it; behind a trusted proxy, the
+    // forwarded client address (no port is known).
+    a.remote = remote.empty() || remote == http::strip_port(req.remote) ? req.remote : remote;
     return a;
 }
 

@@ -362,7 +362,8 @@ session_of() {
     signup sync@example.com 'correct horse battery' syncacct
     expect_status 201
     KEY=$(jb .token)
-    new_domain sync.test
+    api POST /v1/domains '{"name":"sync.test"}' -H "X-Forwarded-For: $CLIENT"
+    expect_status 201
     put_rrset sync.test www A '["192.0.2.53"]'
     local serial
     serial=$(zone_serial sync.test)
@@ -398,6 +399,10 @@ session_of() {
     done
     assert_eq "$(edge_zone_serial 1 sync.test)" "$serial" "the edge's serial after the sync"
     assert_eq "$(edge_dig 1 www.sync.test A)" 192.0.2.53
+    # The journal names the browser behind the trusted proxy, and a direct peer with its port.
+    run -0 mariadb_sql "SELECT remote FROM changes WHERE zone = 'sync.test' ORDER BY id"
+    assert_eq "${lines[0]}" "$CLIENT"
+    [[ ${lines[1]} =~ ^127\.0\.0\.1:[0-9]+$ ]] || api_fail "remote of a direct write: ${lines[1]}"
     assert_eq "$(mariadb_sql "SELECT COUNT(*) FROM audit WHERE action = 'server.sync'")" 1
 }
 
