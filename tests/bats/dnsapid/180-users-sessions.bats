@@ -512,10 +512,13 @@ session_of() {
 }
 
 # Last: it restarts dnsapid with another configuration.
-@test "sessions end after sessions.ttl, or unused for sessions.idle_timeout; sign-up off is 403" {
+@test "sessions end after sessions.ttl, or unused for sessions.idle_timeout; sign-up off is 403; a hash of another cost is replaced at login" {
+    signup rehash@example.com 'correct horse battery' rehash
+    expect_status 201
     DNSAPID_EXTRA=${SESSIONS_CONF/max_failures = 3/max_failures = 3
 ttl = 4
 idle_timeout = 2}
+    DNSAPID_EXTRA=${DNSAPID_EXTRA/password_opslimit = 1/password_opslimit = 2}
     DNSAPID_EXTRA=${DNSAPID_EXTRA/enabled = true/enabled = false}
     export DNSAPID_EXTRA
     dnsapid_stop TERM
@@ -524,6 +527,16 @@ idle_timeout = 2}
     expect_problem 403 signup-disabled
     api GET /v1/signup
     assert_eq "$(jb .enabled)" false
+
+    local h
+    h=$(mariadb_sql "SELECT password_hash FROM users WHERE email = 'rehash@example.com'")
+    [[ $h == '$argon2id$v=19$m=8,t=1,p=1$'* ]] || api_fail "before the login: $h"
+    login rehash@example.com 'correct horse battery'
+    expect_status 201
+    h=$(mariadb_sql "SELECT password_hash FROM users WHERE email = 'rehash@example.com'")
+    [[ $h == '$argon2id$v=19$m=8,t=2,p=1$'* ]] || api_fail "after the login: $h"
+    login rehash@example.com 'correct horse battery'
+    expect_status 201
 
     local KEY=$ADMIN_KEY id used idle start
     api POST /v1/accounts '{"name":"ttl","plan":"free"}'
