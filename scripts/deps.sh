@@ -8,7 +8,7 @@ libldns-dev ldnsutils libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libfmt
 libgtest-dev bats
 clang-14 libclang-rt-14-dev clang-format-14 clang-tidy-14
 libmicrohttpd-dev libcurl4-openssl-dev
-mariadb-server libmysqlcppconn-dev libssl-dev
+mariadb-server libmysqlcppconn-dev libssl-dev libsodium-dev
 knot knot-dnssecutils knot-dnsutils nsd bind9-dnsutils dnsperf
 mandoc shellcheck systemd time curl jq python3 iproute2"
 

@@ -4,7 +4,9 @@
 
 #include "common.hpp"
 
+#include "auth/password.hpp"
 #include "error.hpp"
+#include "http/forwarded.hpp"
 #include "store/migrate.hpp"
 #include "util/log.hpp"
 
@@ -62,13 +64,17 @@ store::Actor Ctx::actor() const {
     a.account_id = who.account_id;
     if (!who.admin) a.key_id = who.key_id;
     a.name = who.admin ? "admin" : who.key_prefix;
-    a.remote = req.remote;
+    // The peer with its port, as the journal always held it; behind a trusted proxy, the
+    // forwarded client address (no port is known).
+    a.remote = remote.empty() || remote == http::strip_port(req.remote) ? req.remote : remote;
     return a;
 }
 
 App::App(Settings settings, std::string admin_key, store::Pool& pool)
     : settings_(std::move(settings)), admin_key_(std::move(admin_key)), pool_(pool),
-      usage_(pool, settings_.usage_flush_ms) {}
+      usage_(pool, settings_.usage_flush_ms),
+      // A hash of the configured cost, verified when a login names an unknown email.
+      dummy_hash_(auth::hash_password(auth::random_base32(16), settings_.sessions.password)) {}
 
 App::~App() = default;
 
@@ -106,20 +112,28 @@ Principal App::authenticate(const http::Request& req) {
     auto prefix = auth::key_prefix(key);
     if (!prefix) unauthorized("the API key is not valid");
     std::string hash = auth::hash_key(key);
+    unsigned idle = settings_.sessions.idle_timeout;
     auto found = pool_.run([&](store::Conn& c) -> std::optional<Principal> {
         auto r = c.prepare("SELECT k.id, k.hash, k.can_write, k.scope, "
                            "k.expires_at IS NOT NULL AND k.expires_at <= CURRENT_TIMESTAMP(3), "
                            "k.revoked_at IS NOT NULL, a.id, a.name, a.disabled, p.name, "
                            "p.max_domains, p.max_records_per_domain, p.max_calls_per_day, "
-                           "p.max_calls_per_month, p.rate_per_second, p.rate_burst "
+                           "p.max_calls_per_month, p.rate_per_second, p.rate_burst, "
+                           "k.kind = 'session', u.id, u.email, u.role, "
+                           "DATE_FORMAT(k.expires_at, '%Y-%m-%dT%H:%i:%sZ'), "
+                           "k.kind = 'session' AND ? > 0 AND COALESCE(k.last_used_at, "
+                           "k.created_at) < CURRENT_TIMESTAMP(3) - INTERVAL ? SECOND "
                            "FROM api_keys k JOIN accounts a ON a.id = k.account_id "
-                           "JOIN plans p ON p.id = a.plan_id WHERE k.prefix = ?")
+                           "JOIN plans p ON p.id = a.plan_id "
+                           "LEFT JOIN users u ON u.id = k.user_id WHERE k.prefix = ?")
+                     .add(idle)
+                     .add(idle)
                      .add(*prefix)
                      .query();
         if (!r.next()) return std::nullopt;
         // Compared in constant time even though only the hash is compared.
         if (!http::constant_time_equal(r.str(2), hash)) return std::nullopt;
-        if (r.u64(5) || r.u64(6) || r.u64(9)) return std::nullopt;
+        if (r.u64(5) || r.u64(6) || r.u64(9) || r.u64(22)) return std::nullopt;
         Principal p;
         p.key_id = r.u64(1);
         p.key_prefix = *prefix;
@@ -133,10 +147,22 @@ Principal App::authenticate(const http::Request& req) {
         p.limits.max_calls_per_month = r.u64(14);
         p.limits.rate_per_second = uint32_t(r.u64(15));
         p.limits.rate_burst = uint32_t(r.u64(16));
+        if (r.u64(17)) {
+            if (r.is_null(18)) return std::nullopt; // a session outlives no user
+            p.session = true;
+            p.user_id = r.u64(18);
+            p.user_email = r.str(19);
+            p.role = r.str(20);
+            p.staff = p.role == "admin";
+            p.expires_at = r.str(21);
+        }
         return p;
     });
     // One message for unknown, revoked and expired keys: a guesser learns nothing.
-    if (!found) unauthorized("the API key is not valid, has expired or was revoked");
+    if (!found)
+        unauthorized(prefix->rfind("eds_", 0) == 0
+                         ? "the session is not valid, has expired or was ended; log in again"
+                         : "the API key is not valid, has expired or was revoked");
     return *found;
 }
 
@@ -240,8 +266,24 @@ http::Response App::handle(const http::Request& req) {
             seg.erase(seg.begin());
             route = route_of(seg);
             check_schema();
-            Ctx ctx{req, authenticate(req), std::move(seg)};
-            if (!ctx.who.admin) admit(ctx, limit_headers);
+            // Every X-Forwarded-For line, in order, as one list (RFC 9110 5.3): a proxy may add
+            // a line of its own rather than extend the client's.
+            std::string forwarded;
+            for (const auto& [k, v] : req.headers.fields())
+                if (http::iequals(k, "X-Forwarded-For"))
+                    forwarded += (forwarded.empty() ? "" : ",") + v;
+            std::string remote =
+                http::client_address(req.remote, forwarded, settings_.sessions.trusted_proxies);
+            // Sign-up and login are the only routes without a credential.
+            bool open = (seg.size() == 1 && seg[0] == "signup") ||
+                        (seg.size() == 1 && seg[0] == "sessions");
+            Ctx ctx{req,
+                    open ? Principal{} : authenticate(req),
+                    std::move(seg),
+                    nullptr,
+                    nullptr,
+                    std::move(remote)};
+            if (!open && !ctx.who.admin) admit(ctx, limit_headers);
             ctx.limit_headers = &limit_headers;
             ctx.deferred = &deferred;
             resp = dispatch(ctx, route);
@@ -310,6 +352,13 @@ std::string App::route_of(const std::vector<std::string>& s) {
     if (r == "accounts" && s.size() <= 2)
         return s.size() == 1 ? "/v1/accounts" : "/v1/accounts/{id}";
     if (r == "accounts" && s.size() == 3 && s[2] == "keys") return "/v1/accounts/{id}/keys";
+    if (r == "accounts" && s.size() == 3 && s[2] == "users") return "/v1/accounts/{id}/users";
+    if (r == "accounts" && s.size() == 4 && s[2] == "users") return "/v1/accounts/{id}/users/{uid}";
+    if (r == "signup" && s.size() == 1) return "/v1/signup";
+    if (r == "sessions" && s.size() == 1) return "/v1/sessions";
+    if (r == "sessions" && s.size() == 2 && s[1] == "current") return "/v1/sessions/current";
+    if (r == "user" && s.size() == 2 && s[1] == "password") return "/v1/user/password";
+    if (r == "servers" && s.size() == 3 && s[2] == "sync") return "/v1/servers/{name}/sync";
     if (r == "account" && s.size() == 1) return "/v1/account";
     if (r == "servers" && s.size() <= 2)
         return s.size() == 1 ? "/v1/servers" : "/v1/servers/{name}";
@@ -332,13 +381,45 @@ std::string App::route_of(const std::vector<std::string>& s) {
 http::Response App::dispatch(Ctx& ctx, std::string& route) {
     const auto& s = ctx.seg;
     auto admin_only = [&] {
-        if (!ctx.who.admin) forbidden("this resource needs the admin key");
+        if (!ctx.who.admin && !ctx.who.staff)
+            forbidden("this resource needs the admin key or the session of an admin user");
     };
     auto account_only = [&] {
         if (ctx.who.admin)
             forbidden("the admin key manages accounts, plans and servers; use an account's key "
                       "for its domains");
     };
+    if (s.size() == 1 && s[0] == "signup") {
+        route = "/v1/signup";
+        return signup(ctx);
+    }
+    if (s.size() == 1 && s[0] == "sessions") {
+        route = "/v1/sessions";
+        return login(ctx);
+    }
+    if (s.size() == 2 && s[0] == "sessions" && s[1] == "current") {
+        route = "/v1/sessions/current";
+        return session_current(ctx);
+    }
+    if (s.size() == 2 && s[0] == "user" && s[1] == "password") {
+        route = "/v1/user/password";
+        return user_password(ctx);
+    }
+    if (s.size() == 3 && s[0] == "accounts" && s[2] == "users") {
+        route = "/v1/accounts/{id}/users";
+        admin_only();
+        return account_users(ctx);
+    }
+    if (s.size() == 4 && s[0] == "accounts" && s[2] == "users") {
+        route = "/v1/accounts/{id}/users/{uid}";
+        admin_only();
+        return account_user_one(ctx);
+    }
+    if (s.size() == 3 && s[0] == "servers" && s[2] == "sync") {
+        route = "/v1/servers/{name}/sync";
+        admin_only();
+        return server_sync(ctx);
+    }
     if (s.size() == 1 && s[0] == "plans") {
         route = "/v1/plans";
         admin_only();

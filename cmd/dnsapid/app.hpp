@@ -52,6 +52,13 @@ struct Principal {
     std::string key_prefix;
     auth::Scope scope;
     plan::Limits limits;
+    // Set when the credential is a session (POST /v1/sessions) rather than an API key.
+    bool session = false;
+    bool staff = false; // the session of a user of role admin: the admin resources too
+    uint64_t user_id = 0;
+    std::string user_email;
+    std::string role;
+    std::string expires_at; // the session's, RFC 3339
 };
 
 struct Ctx {
@@ -60,6 +67,7 @@ struct Ctx {
     std::vector<std::string> seg;                 // path segments after /v1
     const http::Headers* limit_headers = nullptr; // RateLimit fields for a deferred answer
     bool* deferred = nullptr; // set by a handler that answers later (Request::defer)
+    std::string remote;       // the client's address (behind [sessions] trusted_proxies)
     store::Actor actor() const;
 };
 
@@ -90,6 +98,22 @@ private:
     http::Response accounts(Ctx& ctx);
     http::Response account_one(Ctx& ctx);
     http::Response account_keys(Ctx& ctx);
+    http::Response account_users(Ctx& ctx);
+    http::Response account_user_one(Ctx& ctx);
+    // users and sessions (sessions.cpp); signup and login need no credential
+    http::Response signup(Ctx& ctx);
+    http::Response login(Ctx& ctx);
+    http::Response session_current(Ctx& ctx);
+    http::Response user_password(Ctx& ctx);
+    // 429 when the email or the client address had too many failed logins lately.
+    void check_login_failures(store::Conn& c, const std::string& email, const std::string& remote);
+    void record_login_failure(const std::string& email, const std::string& remote,
+                              const std::string& why);
+    // A new session for the user: its JSON with the token (shown this once).
+    nlohmann::json create_session(store::Conn& c, uint64_t user_id, uint64_t account_id);
+    // Hashes a password under the bound on concurrent hashes (each takes memlimit bytes).
+    std::string hash_password(std::string_view password);
+    bool verify_password(std::string_view hash, std::string_view password);
     // account
     http::Response account_self(Ctx& ctx);
     http::Response keys(Ctx& ctx);
@@ -107,6 +131,7 @@ private:
     // servers (admin) and changes
     http::Response servers(Ctx& ctx);
     http::Response server_one(Ctx& ctx);
+    http::Response server_sync(Ctx& ctx);
     http::Response changes(Ctx& ctx);
     http::Response change_one(Ctx& ctx);
 
@@ -142,6 +167,11 @@ private:
     Usage usage_;
     Fanout* fanout_ = nullptr;
     Waiters* waiters_ = nullptr;
+    // Password hashes running at once (each holds memlimit bytes): at most the core count.
+    std::mutex hash_mu_;
+    std::condition_variable hash_cv_;
+    unsigned hashing_ = 0;
+    std::string dummy_hash_; // verified for unknown emails, so timing does not tell
 
     struct Series {
         uint64_t count = 0;

@@ -197,6 +197,7 @@ http::Response App::account_self(Ctx& ctx) {
                                    {"key",
                                     {{"id", ctx.who.key_id},
                                      {"prefix", ctx.who.key_prefix},
+                                     {"kind", ctx.who.session ? "session" : "key"},
                                      {"write", ctx.who.scope.write}}}});
     });
 }
@@ -211,7 +212,8 @@ http::Response App::keys(Ctx& ctx) {
     require_key_admin(ctx);
     if (ctx.req.method == "GET") {
         return pool_.run([&](store::Conn& c) {
-            auto r = c.prepare(std::string(key_select) + " WHERE account_id = ? ORDER BY id")
+            auto r = c.prepare(std::string(key_select) +
+                               " WHERE account_id = ? AND kind = 'key' ORDER BY id")
                          .add(ctx.who.account_id)
                          .query();
             nlohmann::json items = nlohmann::json::array();
@@ -243,7 +245,8 @@ http::Response App::key_one(Ctx& ctx) {
     if (*end || ctx.seg[1].empty()) not_found("key " + ctx.seg[1]);
     if (ctx.req.method == "GET") {
         return pool_.run([&](store::Conn& c) {
-            auto r = c.prepare(std::string(key_select) + " WHERE id = ? AND account_id = ?")
+            auto r = c.prepare(std::string(key_select) +
+                               " WHERE id = ? AND account_id = ? AND kind = 'key'")
                          .add(id)
                          .add(ctx.who.account_id)
                          .query();
@@ -254,11 +257,13 @@ http::Response App::key_one(Ctx& ctx) {
     if (ctx.req.method != "DELETE") method_not_allowed("GET, DELETE");
     return pool_.transaction([&](store::Conn& c) {
         uint64_t n = c.prepare("UPDATE api_keys SET revoked_at = COALESCE(revoked_at, "
-                               "CURRENT_TIMESTAMP(3)) WHERE id = ? AND account_id = ?")
+                               "CURRENT_TIMESTAMP(3)) WHERE id = ? AND account_id = ? AND "
+                               "kind = 'key'")
                          .add(id)
                          .add(ctx.who.account_id)
                          .update();
-        auto r = c.prepare("SELECT prefix FROM api_keys WHERE id = ? AND account_id = ?")
+        auto r = c.prepare("SELECT prefix FROM api_keys WHERE id = ? AND account_id = ? AND kind = "
+                           "'key'")
                      .add(id)
                      .add(ctx.who.account_id)
                      .query();

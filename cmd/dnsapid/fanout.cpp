@@ -75,6 +75,17 @@ public:
         cv_.notify_one();
     }
 
+    // POST /v1/servers/{name}/sync: read the edge's zones now and push whatever differs, zones
+    // the database does not hold included (they are deleted on the edge).
+    void resync() {
+        std::lock_guard lock(mu_);
+        reconcile_ = true;
+        full_ = true;
+        reconcile_at_ = {};
+        retry_now_locked();
+        cv_.notify_one();
+    }
+
     void mark(const std::string& zone) {
         std::lock_guard lock(mu_);
         dirty_.insert(zone);
@@ -142,13 +153,23 @@ private:
                     reconcile_ = true;
                     next_reconcile = now + reconcile_interval;
                 }
-                bool reconcile;
+                bool reconcile, full = false;
                 {
                     std::lock_guard lock(mu_);
                     reconcile = reconcile_ && Clock::now() >= reconcile_at_;
-                    if (reconcile) reconcile_ = false;
+                    if (reconcile) {
+                        reconcile_ = false;
+                        full = full_;
+                        full_ = false;
+                    }
                 }
-                if (reconcile && reachable_) fetch_edge_state();
+                if (reconcile && !reachable_ && full) health(); // asked for: look now
+                if (reconcile && reachable_) {
+                    fetch_edge_state(full);
+                } else if (full) { // unreachable: the sync asked for happens when it is back
+                    std::lock_guard lock(mu_);
+                    full_ = true;
+                }
                 if (reconcile || Clock::now() >= next_scan) {
                     scan();
                     next_scan = Clock::now() + milliseconds(st.scan_interval_ms);
@@ -260,8 +281,10 @@ private:
 
     // The edge's zones and serials as it reports them, written over what the database believed
     // (rows another process holds are left to it). Zones the edge lacks lose their row, so the
-    // scan sends them whole.
-    void fetch_edge_state() {
+    // scan sends them whole. full (a sync asked through the API): zones the edge holds without a
+    // row get one of unknown origin, so the scan replaces them whole, or deletes them when the
+    // database has no such domain.
+    void fetch_edge_state(bool full = false) {
         store::Server s = server();
         http::ClientRequest r;
         r.url = s.url + "/v1/zones";
@@ -275,6 +298,7 @@ private:
                      (res.answered() ? "HTTP " + std::to_string(res.status) : res.error));
             std::lock_guard lock(mu_);
             reconcile_ = true; // again, after a pause
+            full_ = full_ || full;
             reconcile_at_ = Clock::now() + milliseconds(owner_.settings_.max_backoff_ms);
             return;
         }
@@ -297,6 +321,13 @@ private:
                     has_row_.erase(row.zone);
                 } else if (it->second != row.serial)
                     store::ack_row(c, s.id, row.zone, row.domain_id, it->second);
+            }
+            if (full) {
+                std::set<std::string> known(zones.begin(), zones.end());
+                std::vector<store::Ack> unknown;
+                for (const auto& [zone, serial] : held)
+                    if (!known.count(zone)) unknown.push_back({zone, 0, serial});
+                if (!unknown.empty()) store::ack_rows(c, s.id, unknown);
             }
         });
     }
@@ -575,6 +606,7 @@ private:
     Clock::time_point edge_retry_at_{};
     int edge_failures_ = 0;
     bool reconcile_ = false;
+    bool full_ = false; // the next reconcile also claims the zones the edge holds without a row
     Clock::time_point reconcile_at_{}; // not before this (after a failed read of its zones)
     // Touched by the worker thread only.
     bool reachable_ = false, known_ = false;
@@ -624,6 +656,20 @@ void Fanout::stop() {
 void Fanout::changed(const std::string& zone) {
     std::lock_guard lock(mu_);
     for (auto& [id, w] : workers_) w->mark(zone);
+}
+
+bool Fanout::resync(uint32_t server_id) {
+    std::lock_guard lock(mu_);
+    auto it = workers_.find(server_id);
+    if (it == workers_.end()) {
+        // No worker yet (the server is new, or was just activated): the one the supervisor
+        // starts reads the edge's zones first anyway.
+        reload_ = true;
+        cv_.notify_all();
+        return false;
+    }
+    it->second->resync();
+    return true;
 }
 
 void Fanout::reload() {

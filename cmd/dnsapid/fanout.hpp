@@ -53,6 +53,10 @@ public:
 
     // A change to this zone (domains.name) committed: push it now.
     void changed(const std::string& zone);
+    // Reads the edge's zones now and pushes whatever differs from the database (zones the
+    // database lacks are deleted on the edge). False when this process has no worker for the
+    // server yet (one is started, and it reads the edge's zones first).
+    bool resync(uint32_t server_id);
     // The registry changed in this process: reload it now rather than at the next scan.
     void reload();
 

@@ -5,6 +5,7 @@
 
 #include "auth/key.hpp"
 #include "store/servers.hpp"
+#include "util/log.hpp"
 
 #include <cppconn/exception.h>
 
@@ -196,6 +197,47 @@ http::Response App::server_one(Ctx& ctx) {
         return json_response(200, server_json(c, *store::find_server(c, name)));
     });
     if (fanout_) fanout_->reload();
+    return r;
+}
+
+// A full sync of one edge, asked for: its fan-out worker reads the edge's zones and serials now
+// (GET /v1/zones on the edge) and pushes whatever differs from the database; zones the edge
+// holds that the database does not are deleted there. The answer does not wait for it: the
+// server's state (GET /v1/servers/{name}) shows the progress.
+http::Response App::server_sync(Ctx& ctx) {
+    const std::string& name = ctx.seg[1];
+    if (ctx.req.method != "POST") method_not_allowed("POST");
+    if (!ctx.req.body.empty()) {
+        json body = json_body(ctx.req);
+        if (!body.is_object()) invalid("the body must be a JSON object", json::array());
+        only_fields(body, {});
+    }
+    auto [server, zones] = pool_.transaction([&](store::Conn& c) {
+        auto s = store::find_server(c, name);
+        if (!s) not_found("server " + name);
+        if (!s->active)
+            fail(409, "inactive", "Server inactive",
+                 "server " + name +
+                     " is inactive: activate it (PATCH {\"active\": true}) to "
+                     "sync it");
+        auto r = c.prepare("SELECT COUNT(*) FROM domains").query();
+        r.next();
+        audit(c, ctx, std::nullopt, "server.sync", name);
+        return std::pair(*s, r.u64(1));
+    });
+    if (!fanout_) fail(503, "unavailable", "Service unavailable", "fan-out is not running");
+    bool now = fanout_->resync(server.id);
+    log::info("sync of edge " + name + " asked for by " + ctx.actor().name + " from " + ctx.remote);
+    http::Response r = json_response(
+        202, {{"server", name},
+              {"scheduled", "full-sync"},
+              {"detail", std::string(now ? "the edge's zones are being read now"
+                                         : "the edge's fan-out worker is starting; it reads "
+                                           "the edge's zones first") +
+                             "; whatever differs from the database is pushed"},
+              {"database_zones", zones},
+              {"status", "/v1/servers/" + name}});
+    r.headers.set("Location", "/v1/servers/" + name);
     return r;
 }
 

@@ -51,7 +51,17 @@ Settings load_settings(const std::string& path, bool explicit_path,
                                      "fanout.health_interval_ms",
                                      "fanout.max_backoff_ms",
                                      "fanout.max_delta_octets",
-                                     "fanout.max_wait"};
+                                     "fanout.max_wait",
+                                     "sessions.ttl",
+                                     "sessions.idle_timeout",
+                                     "sessions.max_failures",
+                                     "sessions.max_address_failures",
+                                     "sessions.failure_window",
+                                     "sessions.trusted_proxies",
+                                     "sessions.password_opslimit",
+                                     "sessions.password_memlimit",
+                                     "signup.enabled",
+                                     "signup.plan"};
     for (auto& k : store::config_keys("database")) keys.push_back(k);
     f.check_keys(keys);
 
@@ -111,6 +121,38 @@ Settings load_settings(const std::string& path, bool explicit_path,
     if (auto v = f.integer("fanout.max_delta_octets", 0, int64_t(1) << 30))
         fo.max_delta_octets = size_t(*v);
     if (auto v = f.integer("fanout.max_wait", 0, 3600)) fo.max_wait = unsigned(*v);
+
+    auto& se = s.sessions;
+    if (auto v = f.integer("sessions.ttl", 1, 31536000)) se.ttl = unsigned(*v);
+    if (auto v = f.integer("sessions.idle_timeout", 0, 31536000)) se.idle_timeout = unsigned(*v);
+    if (auto v = f.integer("sessions.max_failures", 0, 1000000)) se.max_failures = unsigned(*v);
+    if (auto v = f.integer("sessions.max_address_failures", 0, 1000000))
+        se.max_address_failures = unsigned(*v);
+    if (auto v = f.integer("sessions.failure_window", 1, 86400)) se.failure_window = unsigned(*v);
+    if (auto v = f.strings("sessions.trusted_proxies"))
+        for (const auto& text : *v) {
+            auto n = http::parse_network(text);
+            if (!n)
+                throw Error(ex_config, f.path() +
+                                           ": sessions.trusted_proxies: not an address or "
+                                           "network (192.0.2.1, 10.0.0.0/8, ::1): '" +
+                                           text + "'");
+            se.trusted_proxies.push_back(*n);
+        }
+    if (auto v = f.integer("sessions.password_opslimit", int64_t(auth::password_opslimit_min()),
+                           int64_t(auth::password_opslimit_max())))
+        se.password.opslimit = uint64_t(*v);
+    // In KiB, as Argon2's own "m=" parameter.
+    if (auto v =
+            f.integer("sessions.password_memlimit", int64_t(auth::password_memlimit_min() / 1024),
+                      int64_t(auth::password_memlimit_max() / 1024)))
+        se.password.memlimit = size_t(*v) * 1024;
+    if (auto v = f.boolean("signup.enabled")) s.signup.enabled = *v;
+    if (auto v = f.string("signup.plan")) {
+        if (v->empty() || v->size() > 64)
+            throw Error(ex_config, f.path() + ": signup.plan: a plan name of 1 to 64 characters");
+        s.signup.plan = *v;
+    }
     return s;
 }
 

@@ -3,7 +3,9 @@
 // fan-out.
 #pragma once
 
+#include "auth/password.hpp"
 #include "fanout.hpp"
+#include "http/forwarded.hpp"
 #include "http/server.hpp"
 #include "store/db.hpp"
 #include "store/zones.hpp"
@@ -27,6 +29,23 @@ struct ZoneDefaults {
     size_t max_batch = 1000; // items in one PATCH
 };
 
+// [sessions]: logins with email and password, and the sessions they make.
+struct SessionSettings {
+    unsigned ttl = 43200;                       // seconds a session lives (12 h)
+    unsigned idle_timeout = 0;                  // seconds unused after which it ends; 0: never
+    unsigned max_failures = 5;                  // failed logins per email ...
+    unsigned max_address_failures = 20;         // ... and per client address ...
+    unsigned failure_window = 900;              // ... in this many seconds; then 429
+    std::vector<http::Network> trusted_proxies; // whose X-Forwarded-For is believed
+    auth::PasswordCost password;                // Argon2id cost of new hashes
+};
+
+// [signup]: POST /v1/signup, off unless enabled.
+struct SignupSettings {
+    bool enabled = false;
+    std::string plan = "free"; // the plan of the accounts it creates
+};
+
 struct Settings {
     http::ServerOptions http;
     std::string admin_key_file = "/etc/endpointdns/dnsapid-admin.key";
@@ -34,6 +53,8 @@ struct Settings {
     ZoneDefaults zones;
     unsigned usage_flush_ms = 1000; // how often the in-memory API call counts go to the database
     FanoutSettings fanout;
+    SessionSettings sessions;
+    SignupSettings signup;
 };
 
 // Reads the TOML file (a missing file is fine unless it was named explicitly). A non-empty

@@ -18,6 +18,7 @@ namespace {
 constexpr std::string_view alphabet =
     "abcdefghijklmnopqrstuvwxyz234567"; // RFC 4648 base32, lowercase
 constexpr std::string_view key_start = "edk_";
+constexpr std::string_view session_start = "eds_"; // same length as key_start
 constexpr size_t prefix_chars = 10, secret_chars = 32;
 
 } // namespace
@@ -40,17 +41,30 @@ char lower(char c) {
 
 } // namespace
 
-NewKey generate_key() {
+namespace {
+
+NewKey generate(std::string_view start) {
     NewKey k;
-    k.prefix = std::string(key_start) + random_base32(prefix_chars);
+    k.prefix = std::string(start) + random_base32(prefix_chars);
     k.secret = k.prefix + random_base32(secret_chars);
     k.hash = hash_key(k.secret);
     return k;
 }
 
+} // namespace
+
+NewKey generate_key() {
+    return generate(key_start);
+}
+
+NewKey generate_session_token() {
+    return generate(session_start);
+}
+
 std::optional<std::string> key_prefix(std::string_view key) {
     if (key.size() != key_start.size() + prefix_chars + secret_chars) return std::nullopt;
-    if (key.substr(0, key_start.size()) != key_start) return std::nullopt;
+    auto start = key.substr(0, key_start.size());
+    if (start != key_start && start != session_start) return std::nullopt;
     for (char c : key.substr(key_start.size()))
         if (alphabet.find(c) == std::string_view::npos) return std::nullopt;
     return std::string(key.substr(0, key_start.size() + prefix_chars));

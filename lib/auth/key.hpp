@@ -20,10 +20,14 @@ struct NewKey {
     std::string hash;   // SHA-256 of the whole key (32 octets), stored
 };
 NewKey generate_key();
+// A login session's token: the same shape and strength, starting "eds_" instead of "edk_", so
+// a leaked token is told apart from an API key at a glance (and by secret scanners).
+NewKey generate_session_token();
 // `chars` random lowercase base32 characters (5 bits each) from OpenSSL's CSPRNG.
 std::string random_base32(size_t chars);
 
-// Splits a presented key into its prefix; nullopt when it does not look like one of ours.
+// Splits a presented key (or session token) into its prefix; nullopt when it does not look like
+// one of ours.
 std::optional<std::string> key_prefix(std::string_view key);
 // SHA-256 of the key (32 octets). Keys are high-entropy, so a slow password hash adds nothing.
 std::string hash_key(std::string_view key);

@@ -10,7 +10,8 @@
 #   teardown()      { dnsapid_teardown; }        fails on a sanitizer report or a dead daemon
 #
 # Before dnsapid_setup_file a file may set DNSAPID_HTTP_EXTRA (TOML lines for [http]),
-# DNSAPID_ZONES_EXTRA (lines for [zones]) or DNSAPID_FANOUT_EXTRA (lines for [fanout]);
+# DNSAPID_ZONES_EXTRA (lines for [zones]), DNSAPID_FANOUT_EXTRA (lines for [fanout]) or
+# DNSAPID_EXTRA (whole tables, such as [sessions], at the end of the file);
 # DNSAPID_NAMESERVERS replaces the zones.nameservers line (set but empty: none).
 # Everything lives in DNSAPID_DIR: dnsapid.toml,
 # admin.key, pid, log (stdout and stderr of every dnsapid started, appended).
@@ -67,6 +68,8 @@ ${DNSAPID_ZONES_EXTRA-}
 
 [fanout]
 ${DNSAPID_FANOUT_EXTRA-}
+
+${DNSAPID_EXTRA-}
 EOF
 }
 
