@@ -274,16 +274,26 @@ http::Response App::handle(const http::Request& req) {
                     forwarded += (forwarded.empty() ? "" : ",") + v;
             std::string remote =
                 http::client_address(req.remote, forwarded, settings_.sessions.trusted_proxies);
-            // Sign-up and login are the only routes without a credential.
+            // Sign-up and login are the only routes without a credential; their bodies are
+            // small, and nobody unknown gets to make the server parse 16 MiB of JSON.
             bool open = (seg.size() == 1 && seg[0] == "signup") ||
                         (seg.size() == 1 && seg[0] == "sessions");
+            if (open && req.body.size() > 8192)
+                fail(413, "too-large", "Request body too large",
+                     "a login or sign-up body is at most 8192 octets");
             Ctx ctx{req,
                     open ? Principal{} : authenticate(req),
                     std::move(seg),
                     nullptr,
                     nullptr,
                     std::move(remote)};
-            if (!open && !ctx.who.admin) admit(ctx, limit_headers);
+            // Logging out and changing the password must work while the account's calls are
+            // spent (anyone holding one of its keys can spend them): not admitted, not counted.
+            bool self_service =
+                ctx.who.session &&
+                ((ctx.seg.size() == 2 && ctx.seg[0] == "sessions" && ctx.seg[1] == "current") ||
+                 (ctx.seg.size() == 2 && ctx.seg[0] == "user" && ctx.seg[1] == "password"));
+            if (!open && !ctx.who.admin && !self_service) admit(ctx, limit_headers);
             ctx.limit_headers = &limit_headers;
             ctx.deferred = &deferred;
             resp = dispatch(ctx, route);

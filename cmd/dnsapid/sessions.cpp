@@ -7,10 +7,14 @@
 
 #include "auth/password.hpp"
 #include "error.hpp"
+#include "http/forwarded.hpp"
 #include "util/log.hpp"
 
 #include <cppconn/exception.h>
 
+#include <algorithm>
+#include <arpa/inet.h>
+#include <array>
 #include <thread>
 
 namespace endpointdns::api {
@@ -173,9 +177,26 @@ bool App::verify_password(std::string_view hash, std::string_view password) {
 
 // ---- failed logins ---------------------------------------------------------------------------
 
+namespace {
+
+// The address a failure counts against: an IPv4 address, or the /64 of an IPv6 one (a single
+// customer usually holds a whole /64, so counting each address alone would not limit it).
+std::string address_key(const std::string& remote) {
+    auto ip = http::parse_ip(remote);
+    if (!ip || remote.find(':') == std::string::npos) return remote;
+    std::array<uint8_t, 16> a = *ip;
+    std::fill(a.begin() + 8, a.end(), uint8_t(0));
+    char text[INET6_ADDRSTRLEN] = {};
+    if (!::inet_ntop(AF_INET6, a.data(), text, sizeof text)) return remote;
+    return std::string(text) + "/64";
+}
+
+} // namespace
+
 void App::check_login_failures(store::Conn& c, const std::string& email,
-                               const std::string& remote) {
+                               const std::string& remote_address) {
     const auto& se = settings_.sessions;
+    const std::string remote = address_key(remote_address);
     // The newest failures of the window: while the max-th newest is in it, the limit holds,
     // until that one leaves the window.
     auto wait_for = [&](const char* column, const std::string& value,
@@ -218,7 +239,7 @@ void App::record_login_failure(const std::string& email, const std::string& remo
     pool_.run([&](store::Conn& c) {
         c.prepare("INSERT INTO login_failures (email, remote) VALUES (?, ?)")
             .add(email.substr(0, 254))
-            .add(remote.substr(0, 64))
+            .add(address_key(remote).substr(0, 64))
             .update();
         // Rows past the window count for nothing: a few go with every new one.
         c.prepare("DELETE FROM login_failures WHERE created_at < CURRENT_TIMESTAMP(3) - INTERVAL "
@@ -288,6 +309,13 @@ http::Response App::login(Ctx& ctx) {
     if (auth::password_needs_rehash(found->hash, settings_.sessions.password))
         rehash = hash_password(password);
     return pool_.transaction([&](store::Conn& c) {
+        // The password was checked without a lock (the hash takes a while): a password change,
+        // a reset or a deletion committed meanwhile ends the sessions it finds, not this one,
+        // so the hash verified must still be the user's when the session is made.
+        auto now = c.prepare("SELECT password_hash FROM users WHERE id = ? FOR UPDATE")
+                       .add(found->id)
+                       .query();
+        if (!now.next() || now.str(1) != found->hash) login_failed();
         c.prepare("DELETE FROM login_failures WHERE email = ?").add(email).update();
         c.prepare("UPDATE users SET last_login_at = CURRENT_TIMESTAMP(3) WHERE id = ?")
             .add(found->id)
@@ -348,24 +376,32 @@ http::Response App::user_password(Ctx& ctx) {
     std::string password = password_member(body, ctx.who.user_email, errors);
     errors.raise("the password change is not valid");
     const std::string& email = ctx.who.user_email;
+    // Wrong current passwords count against this session (and the address), not the email:
+    // a stolen session must not be able to lock the owner out of logging in.
+    const std::string session_key = "#session " + std::to_string(ctx.who.key_id);
     std::string stored = pool_.run([&](store::Conn& c) {
-        check_login_failures(c, email, ctx.remote);
+        check_login_failures(c, session_key, ctx.remote);
         auto r =
             c.prepare("SELECT password_hash FROM users WHERE id = ?").add(ctx.who.user_id).query();
         if (!r.next()) not_found("the user");
         return r.str(1);
     });
     if (current.size() > 4096 || !verify_password(stored, current)) {
-        record_login_failure(email, ctx.remote, "wrong current password on a password change");
+        record_login_failure(session_key, ctx.remote,
+                             "wrong current password on a password change by " + email);
         invalid("the current password is not right",
                 json::array({{{"field", "current_password"}, {"detail", "not right"}}}));
     }
     std::string hash = hash_password(password);
     return pool_.transaction([&](store::Conn& c) {
-        c.prepare("UPDATE users SET password_hash = ? WHERE id = ?")
-            .add(hash)
-            .add(ctx.who.user_id)
-            .update();
+        // Only the hash verified above: a reset or change committed meanwhile wins.
+        if (c.prepare("UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?")
+                .add(hash)
+                .add(ctx.who.user_id)
+                .add(stored)
+                .update() == 0)
+            fail(409, "password-changed", "Password changed meanwhile",
+                 "the password was changed meanwhile; log in again with the new one");
         uint64_t ended = c.prepare("UPDATE api_keys SET revoked_at = CURRENT_TIMESTAMP(3) WHERE "
                                    "user_id = ? AND kind = 'session' AND id <> ? AND revoked_at "
                                    "IS NULL")
@@ -462,6 +498,12 @@ http::Response App::signup(Ctx& ctx) {
             ctx.who.account_id = account_id;
             ctx.who.key_prefix = j["prefix"].get<std::string>();
             audit(c, ctx, account_id, "signup", email, {{"plan", su.plan}});
+            // Every sign-up counts against the address like a failed login (the address limit,
+            // sessions.max_address_failures per failure_window): one address cannot create
+            // accounts, and make the server hash passwords, without end.
+            c.prepare("INSERT INTO login_failures (email, remote) VALUES ('#signup', ?)")
+                .add(address_key(ctx.remote).substr(0, 64))
+                .update();
             log::info("sign-up: " + email + " (account " + j["account"]["name"].get<std::string>() +
                       ") from " + ctx.remote);
             http::Response r = json_response(201, j);
@@ -533,8 +575,8 @@ http::Response App::account_users(Ctx& ctx) {
         auto r = c.prepare(std::string(user_select) + " WHERE id = ?").add(uid).query();
         r.next();
         http::Response resp = json_response(201, user_json(r));
-        resp.headers.set("Location", "/v1/accounts/" + std::to_string(id) + "/users/" +
-                                         std::to_string(uid));
+        resp.headers.set("Location",
+                         "/v1/accounts/" + std::to_string(id) + "/users/" + std::to_string(uid));
         return resp;
     });
 }

@@ -512,6 +512,82 @@ session_of() {
 }
 
 # Last: it restarts dnsapid with another configuration.
+@test "wrong current passwords count against the session, not the email: the owner can still log in" {
+    signup victim@example.com 'correct horse battery' victimacct
+    expect_status 201
+    KEY=$(jb .token)
+    local i
+    for i in 1 2 3; do
+        api PUT /v1/user/password "{\"current_password\":\"guess $i\",\"password\":\"a brand new password\"}"
+        expect_problem 422 validation
+    done
+    # sessions.max_failures = 3: this session may not try again, even with the right password...
+    api PUT /v1/user/password '{"current_password":"correct horse battery","password":"a brand new password"}'
+    expect_problem 429 rate-limited
+    [[ -n $(header Retry-After) ]] || api_fail "no Retry-After"
+    # ...while the owner, elsewhere, logs in as usual.
+    CLIENT=198.51.100.251
+    login victim@example.com 'correct horse battery'
+    expect_status 201
+}
+
+@test "logout and a password change work when the account's calls are spent" {
+    new_plan three-calls '{"max_calls_per_day":3}' >/dev/null
+    new_account spent three-calls >/dev/null
+    local id i
+    id=$(jb .id)
+    as_admin api POST "/v1/accounts/$id/users" '{"email":"spent@example.com","password":"correct horse battery"}'
+    expect_status 201
+    KEY=$(session_of spent@example.com 'correct horse battery')
+    for i in 1 2 3; do
+        api GET /v1/domains
+        expect_status 200
+    done
+    api GET /v1/domains
+    expect_problem 403 plan-limit
+    api PUT /v1/user/password '{"current_password":"correct horse battery","password":"a brand new password"}'
+    expect_status 204
+    api DELETE /v1/sessions/current
+    expect_status 204
+    api GET /v1/domains
+    expect_problem 401 unauthorized
+}
+
+@test "failed logins from one IPv6 /64 count together; another /64 is not affected" {
+    local i
+    for i in 1 2 3 4 5; do
+        CLIENT=2001:db8:1:2::$i
+        login "v6guess$i@example.com" 'some password here'
+        expect_problem 401 login-failed
+    done
+    CLIENT=2001:db8:1:2:ffff:ffff:ffff:9
+    login v6guess6@example.com 'some password here'
+    expect_problem 429 rate-limited
+    CLIENT=2001:db8:1:3::1
+    login v6guess6@example.com 'some password here'
+    expect_problem 401 login-failed
+}
+
+@test "sign-ups count against the client address: the sixth from one address is 429" {
+    local i
+    for i in 1 2 3 4 5; do
+        signup "many$i@example.com" 'correct horse battery' "many$i"
+        expect_status 201
+    done
+    signup many6@example.com 'correct horse battery' many6
+    expect_problem 429 rate-limited
+    assert_eq "$(mariadb_sql "SELECT COUNT(*) FROM users WHERE email = 'many6@example.com'")" 0
+}
+
+@test "login and sign-up bodies over 8192 octets are 413, before any parsing" {
+    local KEY= big
+    big=$(printf 'x%.0s' {1..9000})
+    api POST /v1/sessions "{\"email\":\"big@example.com\",\"password\":\"$big\"}"
+    expect_problem 413 too-large
+    api POST /v1/signup "{\"email\":\"big@example.com\",\"password\":\"$big\"}"
+    expect_problem 413 too-large
+}
+
 @test "sessions end after sessions.ttl, or unused for sessions.idle_timeout; sign-up off is 403; a hash of another cost is replaced at login" {
     signup rehash@example.com 'correct horse battery' rehash
     expect_status 201
