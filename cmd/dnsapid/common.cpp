@@ -163,7 +163,11 @@ std::optional<std::string> zone_name(std::string_view text) {
 }
 
 std::string etag(uint32_t serial) {
-    return "\"" + std::to_string(serial) + "\"";
+    // Appended, not "\"" + ... : g++ 12 -O2 warns falsely (-Wrestrict) on a literal + string.
+    std::string tag = "\"";
+    tag += std::to_string(serial);
+    tag += '"';
+    return tag;
 }
 
 bool etag_listed(const std::string& header, uint32_t serial) {

@@ -24,7 +24,7 @@ void init(std::string_view program) {
 void write(int priority, std::string_view message) {
     std::string line;
     if (journald) {
-        line = "<" + std::to_string(priority & 7) + ">";
+        line = {'<', char('0' + (priority & 7)), '>'};
     } else {
         line = program_name + ": ";
     }
