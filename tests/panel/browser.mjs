@@ -306,6 +306,8 @@ await step("the domain page at phone width: no sideways scrolling, the form usab
   await visible(phone.getByRole("heading", { name: alice.zone }), "the heading");
   await visible(phone.getByRole("textbox", { name: /^Records/ }), "the records field");
   await visible(phone.getByRole("button", { name: "Add records" }), "the add button");
+  await visible(phone.getByRole("button", { name: `Delete www.${alice.zone}. A` }), "the A record's delete button");
+  await visible(phone.locator("#rrsets td.records").filter({ hasText: "192.0.2.11" }), "the A records");
   const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow} px`);
   await shot(phone, "09-phone-domain");
