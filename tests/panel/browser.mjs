@@ -197,6 +197,14 @@ await step("add an A record: the propagation line reaches 2 of 2, and both edges
   assert.match(await row.innerText(), /www\s+A\s+300\s+192\.0\.2\.10\s+192\.0\.2\.11/);
   await propagationReachesAll(page);
   await shot(page, "03-domain-propagated");
+  // What panel.js polls: the change's status as JSON, waiting at most the seconds asked.
+  const id = new URL(page.url()).searchParams.get("change");
+  const r = await page.request.get(`${base}/changes/${id}?wait=5`);
+  assert.equal(r.status(), 200);
+  assert.deepEqual(await r.json(), { status: "insync", servers_insync: 2, servers_total: 2, text: "2 of 2 name servers updated" });
+  // Without the session cookie (not page.request, whose cookie jar is the page's): 401.
+  const anon = await fetch(`${base}/changes/${id}`);
+  assert.equal(anon.status, 401);
   await digEventually(`www.${alice.zone}`, "A", "192.0.2.10\n192.0.2.11");
 });
 
