@@ -300,14 +300,18 @@ await step("another account's session cannot open this domain's page nor change 
   current = page;
 });
 
-await step("the domain page at phone width: no sideways scrolling, the form usable", async () => {
+await step("sign in at phone width (a new session id); the domain page: no sideways scrolling, the form usable", async () => {
   const phone = await newPage({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
   current = phone;
   await phone.goto(`${base}/login`);
+  const before = (await phone.context().cookies())[0].value;
   await phone.getByLabel("Email", { exact: true }).fill(alice.email);
   await phone.getByLabel("Password", { exact: true }).fill(password);
   await phone.getByRole("button", { name: "Sign in" }).click();
   await phone.waitForURL(`${base}/dashboard`);
+  // A new session id at sign-in: an id planted before it is worth nothing after.
+  const after = (await phone.context().cookies())[0].value;
+  assert.notEqual(after, before, "the session id did not change at sign-in");
   await visible(phone.getByRole("link", { name: alice.zone }), "the domain link");
   await shot(phone, "08-phone-dashboard");
   await phone.getByRole("link", { name: alice.zone }).click();
