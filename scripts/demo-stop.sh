@@ -48,8 +48,8 @@ is_ours() {
 failed=0
 stopped=0
 
-# stop NAME PIDFILE PROGRAM OPTION PATH: stops the process of PIDFILE if is_ours says it is
-# PROGRAM with OPTION PATH; removes PIDFILE.
+# [group=1] stop NAME PIDFILE PROGRAM OPTION PATH: stops the process of PIDFILE if is_ours says
+# it is PROGRAM with OPTION PATH (with group=1, its process group too); removes PIDFILE.
 stop() {
     local name=$1 pidfile=$2 prog=$3 opt=$4 want=$5 pid="" tries=0
     [[ -f $pidfile ]] || return 0
@@ -59,11 +59,16 @@ stop() {
         rm -f "$pidfile"
         return 0
     fi
-    kill -TERM "$pid" 2>/dev/null || true
+    # group=1: the whole process group the program leads (php -S and its workers), when it
+    # leads one.
+    local target=$pid pgid
+    pgid=$(ps -o pgid= -p "$pid" 2>/dev/null | tr -d ' ') || true
+    [[ -n ${group-} && $pgid == "$pid" ]] && target=-$pid
+    kill -TERM -- "$target" 2>/dev/null || true
     while is_ours "$pid" "$prog" "$opt" "$want"; do
         if ((++tries == 100)); then
             echo "demo: $name (pid $pid) still runs 10 s after TERM; sending KILL" >&2
-            kill -KILL "$pid" 2>/dev/null || true
+            kill -KILL -- "$target" 2>/dev/null || true
         elif ((tries > 150)); then
             echo "demo: $name (pid $pid) does not stop" >&2
             failed=1
@@ -76,7 +81,9 @@ stop() {
     rm -f "$pidfile"
 }
 
-# The controller first (so that it does not try the edges as they go), then the edges.
+# The panel first, then the controller (so that it does not try the edges as they go), then
+# the edges.
+group=1 stop panel "$var/panel/pid" php -c "$var/panel/php.ini"
 stop dnsapid "$var/dnsapid/pid" dnsapid -c "$var/dnsapid/dnsapid.toml"
 for dir in "$var"/ns*/; do
     dir=${dir%/}

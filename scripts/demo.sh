@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# make demo: the whole stack on loopback (MariaDB, dnsapid, two dns-serve edges), a domain filled through the REST API, dig on both edges.
+# make demo: the whole stack on loopback (MariaDB, dnsapid, two dns-serve edges, the web panel), a domain filled through the REST API, dig on both edges.
 #
 # What it does, in order:
 #   1. stops what the previous demo of the same directory started (scripts/demo-stop.sh) and
@@ -8,20 +8,22 @@
 #      second run does not install MariaDB again);
 #   2. starts a throwaway MariaDB in DIR/db (tests/helpers/mariadb.bash: its own data
 #      directory, unix socket only, no TCP port, nothing of the system's server used);
-#   3. `dnsapid migrate`, then dnsapid on 127.0.0.1:BASE+80;
+#   3. `dnsapid migrate`, then dnsapid on 127.0.0.1:BASE+80 (sign-up open, on the plan "demo");
 #   4. two dns-serve edges: ns1 with DNS on 127.0.0.1:BASE+1 and its management API on
 #      BASE+81, ns2 on BASE+2 and BASE+82; registers both (POST /v1/servers, with ns_name);
 #   5. a plan, an account (its API key), the domain example.com and its A, AAAA, MX and TXT
 #      records, all through the REST API with curl; waits until both edges answer with the
 #      last change (GET /v1/changes/{id}?wait=); digs both edges;
-#   6. prints what runs (program, pid, address, log), where the state is, the API key,
+#   6. a user of the demo account (POST /v1/accounts/{id}/users) and the web panel (panel/, PHP's
+#      built-in server) on http://127.0.0.1:BASE+90;
+#   7. prints what runs (program, pid, address, log), where the state is, the API key,
 #      commands to try, and how to stop it.
 #
 # Environment (all optional):
 #   BUILD           the build directory holding dnsapid and dns-serve (default: build)
 #   DEMO_VAR        the directory of all state, logs and pid files (default: var/demo)
 #   DEMO_PORT_BASE  BASE of the ports above (default: 5300: API 5380, DNS 5301 and 5302,
-#                   edge management 5381 and 5382)
+#                   edge management 5381 and 5382, panel 5390)
 # Relative paths are taken from the current directory. Exit status: 0 running, 69 a port is
 # taken (another DEMO_PORT_BASE helps), 1 anything else failed (with the log tail; what this run
 # started is stopped again, the logs stay).
@@ -70,13 +72,16 @@ api_port=$((base + 80))
 dns_port=("" $((base + 1)) $((base + 2)))
 mgmt_port=("" $((base + 81)) $((base + 82)))
 api=http://127.0.0.1:$api_port
+panel_port=$((base + 90))
+panel=http://127.0.0.1:$panel_port
+demo_email=demo@example.com
 
 build=${BUILD:-$root/build}
 [[ -x $build/dnsapid && -x $build/dns-serve ]] ||
     die -s 66 "no dnsapid and dns-serve in $build: build them first (make)"
 build=$(cd -P "$build" && pwd -P)
 
-for c in curl jq dig; do
+for c in curl jq dig php; do
     command -v "$c" >/dev/null 2>&1 || die -s 69 "$c is missing (make deps installs it)"
 done
 command -v mariadbd >/dev/null 2>&1 || PATH=$PATH:/usr/sbin
@@ -100,7 +105,7 @@ find "$var" -mindepth 1 -maxdepth 1 ! -name cache ! -name .endpointdns-demo -exe
 mkdir -p "$var/cache"
 
 if command -v ss >/dev/null 2>&1; then
-    for p in "$api_port" "${dns_port[1]}" "${dns_port[2]}" "${mgmt_port[1]}" "${mgmt_port[2]}"; do
+    for p in "$api_port" "${dns_port[1]}" "${dns_port[2]}" "${mgmt_port[1]}" "${mgmt_port[2]}" "$panel_port"; do
         if ss -Hlnut "( sport = :$p )" 2>/dev/null | grep -q .; then
             echo "demo: port $p is taken:" >&2
             ss -Hlnutp "( sport = :$p )" >&2 2>/dev/null || true
@@ -192,6 +197,15 @@ pool_size = 4
 # No zones.nameservers: a new domain's NS records are the ns_name of every registered edge.
 [zones]
 hostmaster = "hostmaster.$zone"
+
+# The panel on 127.0.0.1 passes the browser's address on (failed-login limits per address).
+[sessions]
+trusted_proxies = ["127.0.0.1"]
+
+# Anyone who reaches the panel may make an account, on the plan "demo" made below.
+[signup]
+enabled = true
+plan = "demo"
 EOF
 
 step "dnsapid migrate"
@@ -265,6 +279,7 @@ done
 call ADMIN_KEY POST /v1/plans '{"name":"demo","max_domains":10,"max_records_per_domain":1000,"rate_per_second":20,"rate_burst":40}'
 call ADMIN_KEY POST /v1/accounts '{"name":"demo","plan":"demo"}'
 account_key=$(jq -r .key.secret <<<"$body")
+account_id=$(jq -r .id <<<"$body")
 [[ $account_key == edk_* ]] || die "POST /v1/accounts gave no key: $body"
 (umask 077 && printf '%s\n' "$account_key" >"$var/api.key")
 echo "   the account's API key (shown once by dnsapid): KEY=$account_key"
@@ -293,7 +308,30 @@ for n in 1 2; do
         $out == *v=spf1* ]] || die "ns$n does not answer with the records" "$var/ns$n/log"
 done
 
-# --- 6. what runs -------------------------------------------------------------------------------
+# --- 6. the panel ------------------------------------------------------------------------------
+
+demo_password=demo-$(od -An -tx1 -N6 /dev/urandom | tr -d ' \n')
+step "a user of the account for the web panel: $demo_email"
+call ADMIN_KEY POST "/v1/accounts/$account_id/users" \
+    "$(jq -cn --arg e "$demo_email" --arg p "$demo_password" '{email: $e, password: $p}')" \
+    "{\"email\":\"$demo_email\",\"password\":\"<in $(shown "$var/panel/login")>\"}"
+mkdir -p "$var/panel/sessions"
+(umask 077 && printf '%s %s\n' "$demo_email" "$demo_password" >"$var/panel/login")
+# Its own php.ini: the sessions in the demo's directory; -c names it, which is also how
+# demo-stop knows this php is the demo's.
+printf '%s\n' "; php.ini of the make demo panel (scripts/demo.sh); rewritten on every run" \
+    "session.save_path = \"$var/panel/sessions\"" "display_errors = stderr" "log_errors = On" \
+    >"$var/panel/php.ini"
+step "the web panel: php -S on $panel (panel/public)"
+# Four workers: the propagation indicator holds one while dnsapid waits for the edges.
+# setsid: its own process group, which demo-stop ends whole (the workers outlive their parent).
+ENDPOINTDNS_API_URL=$api PHP_CLI_SERVER_WORKERS=4 launch "$var/panel/pid" "$var/panel/log" \
+    setsid php -c "$var/panel/php.ini" -S "127.0.0.1:$panel_port" -t "$root/panel/public" \
+    "$root/panel/public/index.php"
+panel_pid=$LAUNCHED
+wait_ready panel "$panel_pid" "$var/panel/log" "$panel/login"
+
+# --- 7. what runs -------------------------------------------------------------------------------
 
 ready=1
 elapsed=$(awk -v a="$start_time" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
@@ -308,10 +346,14 @@ $(printf '  %-10s %-8s %-48s %s\n' \
     mariadbd "$mariadb_pid" "unix:$(shown "$MARIADB_SOCKET") (no TCP)" "$(shown "$var/db/error.log")" \
     dnsapid "$dnsapid_pid" "$api (REST API /v1)" "$(shown "$var/dnsapid/log")" \
     dns-serve "${edge_pid[1]}" "ns1: DNS 127.0.0.1:${dns_port[1]}, http://127.0.0.1:${mgmt_port[1]}" "$(shown "$var/ns1/log")" \
-    dns-serve "${edge_pid[2]}" "ns2: DNS 127.0.0.1:${dns_port[2]}, http://127.0.0.1:${mgmt_port[2]}" "$(shown "$var/ns2/log")")
+    dns-serve "${edge_pid[2]}" "ns2: DNS 127.0.0.1:${dns_port[2]}, http://127.0.0.1:${mgmt_port[2]}" "$(shown "$var/ns2/log")" \
+    php "$panel_pid" "$panel (web panel)" "$(shown "$var/panel/log")")
 
 Account "demo" (plan "demo"), domain $zone. Its API key (also in $(shown "$var/api.key")):
   $account_key
+The web panel: $panel
+  sign in as $demo_email with the password $demo_password (also in $(shown "$var/panel/login")),
+  or sign up with another email.
 The admin key is in $(shown "$var/dnsapid/admin.key"), the edges' keys in $(shown "$var/ns1/key") and $(shown "$var/ns2/key").
 
 Try (a new record, the zone as a file, the edges as the controller sees them; then dig):

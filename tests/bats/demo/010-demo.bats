@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: MIT
-# make demo (scripts/demo.sh, scripts/demo-stop.sh): the whole stack, dig on both edges, the printed commands, a second run, the stop.
+# make demo (scripts/demo.sh, scripts/demo-stop.sh): the whole stack, dig on both edges, the panel and its login, the printed commands, a second run, the stop.
 #
 # The demo runs with BUILD=$BIN, its state in this file's temp dir and its ports from a random
 # DEMO_PORT_BASE, so it collides neither with a `make demo` on the default ports nor with the
@@ -11,7 +11,7 @@ load ../helpers
 setup_file() {
     PATH=$PATH:/usr/sbin
     local c
-    for c in mariadbd curl jq dig ss; do
+    for c in mariadbd curl jq dig ss php; do
         command -v "$c" >/dev/null 2>&1 || skip "$c is not installed"
     done
     [[ -x $BIN/dnsapid && -x $BIN/dns-serve ]] || {
@@ -38,13 +38,13 @@ setup() {
     cd "$BATS_TEST_TMPDIR" || return 1
 }
 
-# pick_base: a DEMO_PORT_BASE from 10000-31900 whose five ports (BASE+1, +2, +80, +81, +82)
-# nobody listens on, TCP or UDP.
+# pick_base: a DEMO_PORT_BASE from 10000-31900 whose six ports (BASE+1, +2, +80, +81, +82,
+# +90) nobody listens on, TCP or UDP.
 pick_base() {
     local b p tries=0
     while ((tries++ < 100)); do
         b=$((10000 + RANDOM % 21900))
-        for p in $((b + 1)) $((b + 2)) $((b + 80)) $((b + 81)) $((b + 82)); do
+        for p in $((b + 1)) $((b + 2)) $((b + 80)) $((b + 81)) $((b + 82)) $((b + 90)); do
             ss -Hlnut "( sport = :$p )" 2>/dev/null | grep -q . && continue 2
         done
         printf '%s\n' "$b"
@@ -105,10 +105,11 @@ alive() {
     [[ -r /proc/$1/stat && $(sed -n 's/^.*) \(.\).*/\1/p' "/proc/$1/stat") != Z ]]
 }
 
-# demo_pids: the pids the demo's pid files name, one a line (dnsapid, ns1, ns2, mariadbd).
+# demo_pids: the pids the demo's pid files name, one a line (dnsapid, ns1, ns2, mariadbd, the
+# panel's php).
 demo_pids() {
     cat "$DEMO_VAR/dnsapid/pid" "$DEMO_VAR/ns1/pid" "$DEMO_VAR/ns2/pid" \
-        "$DEMO_VAR/db/mariadbd.pid"
+        "$DEMO_VAR/db/mariadbd.pid" "$DEMO_VAR/panel/pid"
 }
 
 # processes_of_var: every live process whose command line names the demo's directory (read
@@ -155,13 +156,13 @@ edge_answers() {
         [[ $(edge_answers "$port" example.com NS) == $'ns1.endpointdns.test.\nns2.endpointdns.test.' ]] ||
             fail_with "ns$n: example.com NS (the edges' ns_name)"
     done
-    # What it printed: both edges' dig answers, the four processes with their pids, the key.
+    # What it printed: both edges' dig answers, the five processes with their pids, the key.
     [[ $(grep -c $'^www.example.com.\t300\tIN\tAAAA\t2001:db8::10$' <<<"$output") == 2 ]] ||
         fail_with "the dig answers of both edges are not in the output"
     local pid
     for pid in $(demo_pids); do
         alive "$pid" || fail_with "pid $pid of the demo does not run"
-        assert_line_matches "$output" "^  (mariadbd|dnsapid|dns-serve) +$pid "
+        assert_line_matches "$output" "^  (mariadbd|dnsapid|dns-serve|php) +$pid "
     done
     assert_line_matches "$output" "^  edk_[a-z0-9]+$"
     assert_contains "$output" "$(<"$DEMO_VAR/api.key")"
@@ -170,6 +171,29 @@ edge_answers() {
     assert_contains "$output" "unix:$DEMO_VAR/db/mysql.sock (no TCP)"
     [[ $(tr '\0' '\n' <"/proc/$(<"$DEMO_VAR/db/mariadbd.pid")/cmdline") == *--skip-networking* ]] ||
         fail_with "mariadbd runs without --skip-networking"
+}
+
+@test "make demo starts the panel and prints its URL and a login that works" {
+    load_base
+    output=$(<"$BATS_FILE_TMPDIR/run1.out")
+    local panel=http://127.0.0.1:$((DEMO_PORT_BASE + 90)) email password
+    assert_contains "$output" "The web panel: $panel"
+    read -r email password <"$DEMO_VAR/panel/login"
+    [[ $email == demo@example.com && -n $password ]] || fail_with "no login in $DEMO_VAR/panel/login"
+    assert_contains "$output" "sign in as $email with the password $password"
+    run -0 curl -s -o /dev/null -w '%{http_code}' "$panel/login"
+    [[ $output == 200 ]] || fail_with "the panel's login page answers $output"
+    # The login is the demo account's, and opens the panel's dashboard with example.com.
+    local jar=$BATS_TEST_TMPDIR/jar token
+    token=$(curl -s -c "$jar" -b "$jar" "$panel/login" | sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' | head -n 1)
+    [[ ${#token} == 64 ]] || fail_with "no CSRF token in the panel's login form"
+    run -0 curl -s -L -c "$jar" -b "$jar" "$panel/login" --data-urlencode "csrf=$token" \
+        --data-urlencode "email=$email" --data-urlencode "password=$password"
+    assert_contains "$output" "<h1>Dashboard</h1>"
+    assert_contains "$output" '<a href="/domains/example.com">example.com</a>'
+    # Sign-up is open in the demo.
+    run -0 curl -s "http://127.0.0.1:$((DEMO_PORT_BASE + 80))/v1/signup"
+    [[ $(jq -r .enabled <<<"$output") == true ]] || fail_with "sign-up is not open"
 }
 
 @test "the commands make demo prints work as printed" {
@@ -215,7 +239,7 @@ edge_answers() {
     output=$(<"$BATS_FILE_TMPDIR/run2.out")
     local pid
     for pid in "${old[@]}"; do
-        assert_line_matches "$output" "^demo: stopped (dnsapid|dns-serve ns[12]|mariadbd) \(pid $pid\)$"
+        assert_line_matches "$output" "^demo: stopped (panel|dnsapid|dns-serve ns[12]|mariadbd) \(pid $pid\)$"
         [[ " $(processes_of_var | tr '\n' ' ') " != *" $pid "* ]] ||
             fail_with "pid $pid of the first run still runs"
     done
@@ -237,11 +261,11 @@ edge_answers() {
 @test "make demo-stop stops exactly what make demo started" {
     local -a pids=()
     mapfile -t pids < <(demo_pids)
-    ((${#pids[@]} == 4)) || fail_with "expected four pids, got ${#pids[@]}"
+    ((${#pids[@]} == 5)) || fail_with "expected five pids, got ${#pids[@]}"
     run -0 bash "$SRC/scripts/demo-stop.sh"
     local pid
     for pid in "${pids[@]}"; do
-        assert_line_matches "$output" "^demo: stopped (dnsapid|dns-serve ns[12]|mariadbd) \(pid $pid\)$"
+        assert_line_matches "$output" "^demo: stopped (panel|dnsapid|dns-serve ns[12]|mariadbd) \(pid $pid\)$"
         ! alive "$pid" || fail_with "pid $pid still runs after demo-stop"
     done
     [[ -z $(processes_of_var) ]] || fail_with "processes of the demo remain: $(processes_of_var)"
@@ -267,6 +291,7 @@ edge_answers() {
     echo "$edge" >"$DEMO_VAR/dnsapid/pid"
     echo "$fake_db" >"$DEMO_VAR/db/mariadbd.pid"
     echo "$fake_db" >"$DEMO_VAR/db/launched.pid"
+    echo "$fake_edge" >"$DEMO_VAR/panel/pid"
     run -0 bash "$SRC/scripts/demo-stop.sh"
     refute_contains "$output" "stopped"
     assert_decoys_alive

@@ -29,12 +29,12 @@ teardown() {
     return 0
 }
 
-# pick_base: as in 010-demo.bats, a base whose five demo ports are free.
+# pick_base: as in 010-demo.bats, a base whose six demo ports are free.
 pick_base() {
     local b p tries=0
     while ((tries++ < 100)); do
         b=$((10000 + RANDOM % 21900))
-        for p in $((b + 1)) $((b + 2)) $((b + 80)) $((b + 81)) $((b + 82)); do
+        for p in $((b + 1)) $((b + 2)) $((b + 80)) $((b + 81)) $((b + 82)) $((b + 90)); do
             ss -Hlnut "( sport = :$p )" 2>/dev/null | grep -q . && continue 2
         done
         printf '%s\n' "$b"

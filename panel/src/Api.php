@@ -1,0 +1,304 @@
+<?php
+// SPDX-License-Identifier: MIT
+// The panel's client of the dnsapid REST API (/v1): curl, JSON both ways, problem+json answers as ApiError.
+
+declare(strict_types=1);
+
+namespace EndpointDNS\Panel;
+
+/**
+ * An answer of dnsapid that is not 2xx, or no answer at all (status 0).
+ *
+ * Carries the problem details (RFC 9457) as dnsapid sent them, and reads from them what a
+ * page shows: the detail, the errors per form field, the seconds to wait after a 429.
+ */
+final class ApiError extends \RuntimeException
+{
+    /** @param array<string, mixed> $problem */
+    public function __construct(
+        public readonly int $status,
+        public readonly array $problem,
+        public readonly ?int $retryAfterHeader = null,
+    ) {
+        $detail = is_string($problem['detail'] ?? null) ? $problem['detail'] : '';
+        parent::__construct($detail !== '' ? $detail : "dnsapid answered HTTP $status", $status);
+    }
+
+    /** The last part of the problem type: "validation", "login-failed", "not-found", ... */
+    public function slug(): string
+    {
+        $type = is_string($this->problem['type'] ?? null) ? $this->problem['type'] : '';
+        $slash = strrpos($type, '/');
+        return $slash === false ? $type : substr($type, $slash + 1);
+    }
+
+    /**
+     * The errors of the problem by form field: ["ttl" => ["at least 60 seconds ..."], ...].
+     *
+     * A field such as "records[2]" or "add[0]" is reported under its name without the index;
+     * $rename maps API field names to the form's ("add" => "records"). Errors without a field
+     * go under "" (shown above the form).
+     *
+     * @param array<string, string> $rename
+     * @return array<string, list<string>>
+     */
+    public function fieldErrors(array $rename = []): array
+    {
+        $out = [];
+        $errors = $this->problem['errors'] ?? [];
+        if (!is_array($errors)) {
+            return $out;
+        }
+        foreach ($errors as $e) {
+            if (!is_array($e)) {
+                continue;
+            }
+            $field = is_string($e['field'] ?? null) ? $e['field'] : '';
+            $field = (string) preg_replace('/\[\d+\]$/', '', $field);
+            $field = $rename[$field] ?? $field;
+            $detail = is_string($e['detail'] ?? null) ? $e['detail'] : 'not valid';
+            if (isset($e['line']) && is_int($e['line'])) {
+                $detail = "line {$e['line']}: $detail";
+            }
+            $out[$field][] = $detail;
+        }
+        return $out;
+    }
+
+    /** Seconds to wait before trying again (429), from the body or the Retry-After header. */
+    public function retryAfter(): ?int
+    {
+        $r = $this->problem['retry_after'] ?? null;
+        if (is_int($r)) {
+            return $r;
+        }
+        return $this->retryAfterHeader;
+    }
+}
+
+/**
+ * A client of dnsapid for one caller: no credential (login, sign-up), or a session token.
+ *
+ * Every method returns the decoded JSON answer (an array; [] for 204) or throws ApiError.
+ */
+final class Api
+{
+    private const MAX_PAGES = 100;
+
+    public function __construct(
+        private readonly string $baseUrl,
+        private ?string $token = null,
+        private readonly float $timeout = 30.0,
+        private readonly ?string $clientAddress = null,
+    ) {
+    }
+
+    public function token(): ?string
+    {
+        return $this->token;
+    }
+
+    // --- users and sessions ------------------------------------------------------------------
+
+    public function signupOpen(): bool
+    {
+        $r = $this->request('GET', '/v1/signup', auth: false);
+        return ($r['enabled'] ?? false) === true;
+    }
+
+    /** @return array<string, mixed> the session with its token */
+    public function signup(string $email, string $password, string $account = ''): array
+    {
+        $body = ['email' => $email, 'password' => $password];
+        if ($account !== '') {
+            $body['account'] = $account;
+        }
+        $r = $this->request('POST', '/v1/signup', $body, auth: false);
+        $this->token = is_string($r['token'] ?? null) ? $r['token'] : null;
+        return $r;
+    }
+
+    /** @return array<string, mixed> the session with its token */
+    public function login(string $email, string $password): array
+    {
+        $r = $this->request('POST', '/v1/sessions', ['email' => $email, 'password' => $password], auth: false);
+        $this->token = is_string($r['token'] ?? null) ? $r['token'] : null;
+        return $r;
+    }
+
+    /** @return array<string, mixed> */
+    public function currentSession(): array
+    {
+        return $this->request('GET', '/v1/sessions/current');
+    }
+
+    /** Ends the session at dnsapid; the token is refused from then on. */
+    public function logout(): void
+    {
+        $this->request('DELETE', '/v1/sessions/current');
+        $this->token = null;
+    }
+
+    // --- account, domains, RRsets, changes -------------------------------------------------
+
+    /** @return array<string, mixed> the account, its plan and usage */
+    public function account(): array
+    {
+        return $this->request('GET', '/v1/account');
+    }
+
+    /** @return list<array<string, mixed>> every domain of the account, by name */
+    public function domains(): array
+    {
+        return $this->all('/v1/domains');
+    }
+
+    /** @return array<string, mixed> */
+    public function createDomain(string $name): array
+    {
+        return $this->request('POST', '/v1/domains', ['name' => $name]);
+    }
+
+    /** @return array<string, mixed> */
+    public function domain(string $zone): array
+    {
+        return $this->request('GET', '/v1/domains/' . rawurlencode($zone));
+    }
+
+    /**
+     * @param array<string, string> $filter name and/or type
+     * @return list<array<string, mixed>> every RRset of the zone, the SOA first
+     */
+    public function rrsets(string $zone, array $filter = []): array
+    {
+        return $this->all('/v1/domains/' . rawurlencode($zone) . '/rrsets', $filter);
+    }
+
+    /**
+     * Adds records to the RRset NAME TYPE (creating it), as a batch of one item, so that every
+     * error (name, type, ttl, records[i]) comes back as a field error.
+     *
+     * @param list<string> $records
+     * @return array<string, mixed> the answer: rrsets, serial, change
+     */
+    public function addRecords(string $zone, string $name, string $type, ?int $ttl, array $records): array
+    {
+        $item = ['name' => $name, 'type' => $type, 'add' => $records];
+        if ($ttl !== null) {
+            $item['ttl'] = $ttl;
+        }
+        return $this->request('PATCH', '/v1/domains/' . rawurlencode($zone) . '/rrsets', [$item]);
+    }
+
+    /** @return array<string, mixed> the answer: rrset null, serial, change */
+    public function deleteRRset(string $zone, string $owner, string $type): array
+    {
+        return $this->request('DELETE', '/v1/domains/' . rawurlencode($zone) . '/rrsets/'
+            . rawurlencode($owner) . '/' . rawurlencode($type));
+    }
+
+    /**
+     * The status of a change; with $wait > 0 dnsapid holds the answer until every edge has
+     * it or the seconds are up.
+     *
+     * @return array<string, mixed>
+     */
+    public function change(int $id, float $wait = 0): array
+    {
+        $query = $wait > 0 ? ['wait' => rtrim(rtrim(sprintf('%.3f', $wait), '0'), '.')] : [];
+        return $this->request('GET', '/v1/changes/' . $id, query: $query);
+    }
+
+    // --- HTTP --------------------------------------------------------------------------------
+
+    /**
+     * Every page of a paginated list.
+     *
+     * @param array<string, string> $query
+     * @return list<array<string, mixed>>
+     */
+    private function all(string $path, array $query = []): array
+    {
+        $items = [];
+        $query['limit'] = '1000';
+        for ($page = 0; $page < self::MAX_PAGES; $page++) {
+            $r = $this->request('GET', $path, query: $query);
+            foreach (($r['items'] ?? []) as $item) {
+                $items[] = $item;
+            }
+            $next = $r['next'] ?? null;
+            if (!is_string($next) || $next === '') {
+                break;
+            }
+            $query['cursor'] = $next;
+        }
+        return $items;
+    }
+
+    /**
+     * One request. $body (when not null) is sent as JSON. Answers 2xx decode to an array;
+     * anything else throws ApiError (status 0 when dnsapid did not answer).
+     *
+     * @param array<mixed>|null $body
+     * @param array<string, string> $query
+     * @return array<string, mixed>
+     */
+    public function request(string $method, string $path, ?array $body = null, array $query = [], bool $auth = true): array
+    {
+        $url = rtrim($this->baseUrl, '/') . $path;
+        if ($query) {
+            $url .= '?' . http_build_query($query, '', '&', PHP_QUERY_RFC3986);
+        }
+        $headers = ['Accept: application/json'];
+        if ($auth && $this->token !== null) {
+            $headers[] = 'Authorization: Bearer ' . $this->token;
+        }
+        if ($this->clientAddress !== null && $this->clientAddress !== '') {
+            // dnsapid believes it only from an address in sessions.trusted_proxies.
+            $headers[] = 'X-Forwarded-For: ' . $this->clientAddress;
+        }
+        $ch = curl_init($url);
+        $retryAfter = null;
+        curl_setopt_array($ch, [
+            CURLOPT_CUSTOMREQUEST => $method,
+            CURLOPT_RETURNTRANSFER => true,
+            CURLOPT_TIMEOUT_MS => (int) ($this->timeout * 1000),
+            CURLOPT_CONNECTTIMEOUT_MS => 5000,
+            CURLOPT_PROTOCOLS => CURLPROTO_HTTP | CURLPROTO_HTTPS,
+            CURLOPT_FOLLOWLOCATION => false,
+            CURLOPT_HEADERFUNCTION => static function ($ch, string $line) use (&$retryAfter): int {
+                if (preg_match('/^Retry-After:\s*(\d+)/i', $line, $m)) {
+                    $retryAfter = (int) $m[1];
+                }
+                return strlen($line);
+            },
+        ]);
+        if ($body !== null) {
+            $headers[] = 'Content-Type: application/json';
+            curl_setopt($ch, CURLOPT_POSTFIELDS, json_encode($body, JSON_THROW_ON_ERROR | JSON_UNESCAPED_SLASHES));
+        }
+        curl_setopt($ch, CURLOPT_HTTPHEADER, $headers);
+        $raw = curl_exec($ch);
+        $status = (int) curl_getinfo($ch, CURLINFO_RESPONSE_CODE);
+        $error = curl_error($ch);
+        curl_close($ch);
+        if ($raw === false || $status === 0) {
+            throw new ApiError(0, [
+                'type' => 'https://endpointdns.dev/problems/unavailable',
+                'title' => 'dnsapid is not reachable',
+                'detail' => "the DNS API at {$this->baseUrl} did not answer: $error",
+            ]);
+        }
+        $decoded = null;
+        if (is_string($raw) && $raw !== '') {
+            $decoded = json_decode($raw, true);
+        }
+        if ($status >= 200 && $status < 300) {
+            return is_array($decoded) ? $decoded : [];
+        }
+        if (!is_array($decoded)) {
+            $decoded = ['detail' => "dnsapid answered HTTP $status"];
+        }
+        throw new ApiError($status, $decoded, $retryAfter);
+    }
+}

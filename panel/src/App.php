@@ -1,0 +1,416 @@
+<?php
+// SPDX-License-Identifier: MIT
+// The panel's pages: routing, one method per page, every write through dnsapid with the user's session token.
+
+declare(strict_types=1);
+
+namespace EndpointDNS\Panel;
+
+final class App
+{
+    /** Longest ?wait= the propagation script may ask for (a request holds a server worker). */
+    private const MAX_WAIT = 10;
+
+    /** @var array<string, mixed> */
+    private array $config;
+
+    /** @param array<string, mixed> $server $_SERVER */
+    public function __construct(private readonly array $server)
+    {
+        $this->config = config();
+    }
+
+    /** Answers the request: status, headers and body are sent by PHP. */
+    public function run(): void
+    {
+        header('X-Content-Type-Options: nosniff');
+        header('Referrer-Policy: same-origin');
+        header('X-Frame-Options: DENY');
+        header("Content-Security-Policy: default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            . "form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+        header('Cache-Control: no-store');
+
+        session_begin($this->server);
+        $method = (string) ($this->server['REQUEST_METHOD'] ?? 'GET');
+        $path = (string) parse_url((string) ($this->server['REQUEST_URI'] ?? '/'), PHP_URL_PATH);
+        $path = rawurldecode($path);
+
+        if ($method === 'POST' && !csrf_valid($_POST['csrf'] ?? null)) {
+            $this->page(403, 'error', [
+                'title' => 'Form refused',
+                'message' => 'This form did not carry this session\'s security token (CSRF). '
+                    . 'It may be older than your sign-in, or come from another site. Go back, reload the page and try again.',
+            ]);
+            return;
+        }
+
+        try {
+            $this->route($method, $path);
+        } catch (ApiError $e) {
+            if ($e->status === 401 && $this->loggedIn()) {
+                $this->endLocalSession();
+                flash('error', 'Your session has ended; please sign in again.');
+                $this->redirect('/login');
+                return;
+            }
+            $this->page($e->status === 0 ? 502 : ($e->status >= 500 ? 502 : $e->status), 'error', [
+                'title' => $e->status === 404 ? 'Not found' : 'The DNS API refused',
+                'message' => $e->getMessage(),
+            ]);
+        }
+    }
+
+    private function route(string $method, string $path): void
+    {
+        $zone = '[A-Za-z0-9.-]{1,253}';
+        $routes = [
+            ['GET', '#^/$#', 'home'],
+            ['GET', '#^/login$#', 'loginForm'],
+            ['POST', '#^/login$#', 'login'],
+            ['GET', '#^/signup$#', 'signupForm'],
+            ['POST', '#^/signup$#', 'signup'],
+            ['POST', '#^/logout$#', 'logout'],
+            ['GET', '#^/dashboard$#', 'dashboard'],
+            ['POST', '#^/domains$#', 'createDomain'],
+            ['GET', "#^/domains/($zone)$#", 'domainPage'],
+            ['POST', "#^/domains/($zone)/records$#", 'addRecords'],
+            ['POST', "#^/domains/($zone)/rrsets/delete$#", 'deleteRRset'],
+            ['GET', '#^/changes/(\d{1,19})$#', 'changeStatus'],
+        ];
+        $allowed = [];
+        foreach ($routes as [$m, $re, $handler]) {
+            if (preg_match($re, $path, $args)) {
+                if ($m === $method) {
+                    $this->$handler(...array_slice($args, 1));
+                    return;
+                }
+                $allowed[] = $m;
+            }
+        }
+        if ($allowed) {
+            header('Allow: ' . implode(', ', $allowed));
+            $this->page(405, 'error', ['title' => 'Method not allowed', 'message' => "$method is not used here."]);
+            return;
+        }
+        $this->page(404, 'error', ['title' => 'Not found', 'message' => 'There is no such page.']);
+    }
+
+    // --- pages ---------------------------------------------------------------------------------
+
+    private function home(): void
+    {
+        $this->redirect($this->loggedIn() ? '/dashboard' : '/login');
+    }
+
+    private function loginForm(array $vars = [], int $status = 200): void
+    {
+        if ($this->loggedIn() && !$vars) {
+            $this->redirect('/dashboard');
+            return;
+        }
+        $vars += ['email' => '', 'errors' => [], 'signupOpen' => $this->signupOpen()];
+        $this->page($status, 'login', $vars + ['title' => 'Sign in']);
+    }
+
+    private function login(): void
+    {
+        $email = trim((string) ($_POST['email'] ?? ''));
+        $password = (string) ($_POST['password'] ?? '');
+        $api = $this->api(null);
+        try {
+            $session = $api->login($email, $password);
+        } catch (ApiError $e) {
+            $this->loginForm(['email' => $email, 'errors' => $this->formErrors($e)], $e->status ?: 502);
+            return;
+        }
+        $this->startLocalSession($session);
+        $this->redirect('/dashboard');
+    }
+
+    private function signupForm(array $vars = [], int $status = 200): void
+    {
+        $vars += ['email' => '', 'account' => '', 'errors' => [], 'open' => $this->signupOpen()];
+        $this->page($status, 'signup', $vars + ['title' => 'Sign up']);
+    }
+
+    private function signup(): void
+    {
+        $email = trim((string) ($_POST['email'] ?? ''));
+        $password = (string) ($_POST['password'] ?? '');
+        $account = trim((string) ($_POST['account'] ?? ''));
+        $api = $this->api(null);
+        try {
+            $session = $api->signup($email, $password, $account);
+        } catch (ApiError $e) {
+            $this->signupForm(['email' => $email, 'account' => $account, 'errors' => $this->formErrors($e)], $e->status ?: 502);
+            return;
+        }
+        $this->startLocalSession($session);
+        flash('ok', 'Welcome! Your account ' . ($session['account']['name'] ?? '') . ' is ready.');
+        $this->redirect('/dashboard');
+    }
+
+    private function logout(): void
+    {
+        if ($this->loggedIn()) {
+            try {
+                $this->api()->logout();
+            } catch (ApiError) {
+                // Expired or ended already: nothing more to end at dnsapid.
+            }
+        }
+        $this->endLocalSession();
+        flash('ok', 'You are signed out.');
+        $this->redirect('/login');
+    }
+
+    private function dashboard(array $vars = [], int $status = 200): void
+    {
+        if (!$this->requireLogin()) {
+            return;
+        }
+        $api = $this->api();
+        $this->page($status, 'dashboard', $vars + [
+            'title' => 'Dashboard',
+            'account' => $api->account(),
+            'domains' => $api->domains(),
+            'newDomain' => '',
+            'errors' => [],
+        ]);
+    }
+
+    private function createDomain(): void
+    {
+        if (!$this->requireLogin()) {
+            return;
+        }
+        $name = trim((string) ($_POST['name'] ?? ''));
+        try {
+            $d = $this->api()->createDomain($name);
+        } catch (ApiError $e) {
+            if ($e->status === 401) {
+                throw $e;
+            }
+            $this->dashboard(['newDomain' => $name, 'errors' => $this->formErrors($e)], $e->status ?: 502);
+            return;
+        }
+        flash('ok', 'Domain ' . ($d['name'] ?? $name) . ' created.');
+        $this->redirect('/domains/' . rawurlencode((string) ($d['name'] ?? $name)) . $this->changeQuery($d));
+    }
+
+    private function domainPage(string $zone, array $vars = [], int $status = 200): void
+    {
+        if (!$this->requireLogin()) {
+            return;
+        }
+        $api = $this->api();
+        $domain = $api->domain($zone);
+        $change = null;
+        $changeId = $vars['changeId'] ?? (isset($_GET['change']) && ctype_digit((string) $_GET['change']) ? (int) $_GET['change'] : null);
+        if ($changeId !== null) {
+            try {
+                $change = $api->change((int) $changeId);
+            } catch (ApiError $e) {
+                if ($e->status === 401) {
+                    throw $e;
+                }
+            }
+        }
+        $this->page($status, 'domain', $vars + [
+            'title' => (string) $domain['name'],
+            'domain' => $domain,
+            'rrsets' => $api->rrsets((string) $domain['name']),
+            'change' => $change,
+            'form' => ['name' => '', 'type' => 'A', 'ttl' => '', 'records' => ''],
+            'errors' => [],
+        ]);
+    }
+
+    private function addRecords(string $zone): void
+    {
+        if (!$this->requireLogin()) {
+            return;
+        }
+        $form = [
+            'name' => trim((string) ($_POST['name'] ?? '')),
+            'type' => strtoupper(trim((string) ($_POST['type'] ?? ''))),
+            'ttl' => trim((string) ($_POST['ttl'] ?? '')),
+            'records' => (string) ($_POST['records'] ?? ''),
+        ];
+        $records = array_values(array_filter(array_map('trim', preg_split('/\R/', $form['records']) ?: []), static fn ($r) => $r !== ''));
+        $errors = [];
+        if ($form['ttl'] !== '' && !ctype_digit($form['ttl'])) {
+            $errors['ttl'][] = 'a number of seconds, such as 300';
+        }
+        if (!$records) {
+            $errors['records'][] = 'one record a line, such as 192.0.2.1 for an A record';
+        }
+        if (!$errors) {
+            try {
+                $r = $this->api()->addRecords($zone, $form['name'] === '' ? '@' : $form['name'], $form['type'],
+                    $form['ttl'] === '' ? null : (int) $form['ttl'], $records);
+                $rr = $r['rrsets'][0] ?? null;
+                $what = is_array($rr) ? $rr['name'] . ' ' . $rr['type'] : $form['name'] . ' ' . $form['type'];
+                flash('ok', ($r['change'] ?? null) === null ? "$what already had these records: nothing changed." : "Saved $what.");
+                $this->redirect('/domains/' . rawurlencode($zone) . $this->changeQuery($r));
+                return;
+            } catch (ApiError $e) {
+                if ($e->status === 401 || $e->status === 404) {
+                    throw $e;
+                }
+                $errors = $this->formErrors($e, ['add' => 'records']);
+                $status = $e->status;
+            }
+        }
+        $this->domainPage($zone, ['form' => $form, 'errors' => $errors], $status ?? 422);
+    }
+
+    private function deleteRRset(string $zone): void
+    {
+        if (!$this->requireLogin()) {
+            return;
+        }
+        $owner = (string) ($_POST['owner'] ?? '');
+        $type = (string) ($_POST['type'] ?? '');
+        try {
+            $r = $this->api()->deleteRRset($zone, $owner, $type);
+        } catch (ApiError $e) {
+            // 404: no such domain of this account (or the RRset is gone): the error page.
+            if ($e->status === 401 || $e->status === 404) {
+                throw $e;
+            }
+            flash('error', "Could not delete $owner $type: " . $this->problemText($e));
+            $this->redirect('/domains/' . rawurlencode($zone));
+            return;
+        }
+        flash('ok', "Deleted $owner $type.");
+        $this->redirect('/domains/' . rawurlencode($zone) . $this->changeQuery($r));
+    }
+
+    /** JSON for the propagation script: {status, text, servers_insync, servers_total}. */
+    private function changeStatus(string $id): void
+    {
+        header('Content-Type: application/json');
+        if (!$this->loggedIn()) {
+            http_response_code(401);
+            echo json_encode(['error' => 'not signed in']);
+            return;
+        }
+        $api = $this->api();
+        // The wait holds no session lock: the user's other pages go on meanwhile.
+        session_write_close();
+        $wait = min(self::MAX_WAIT, max(0.0, (float) ($_GET['wait'] ?? 0)));
+        try {
+            $c = $api->change((int) $id, $wait);
+        } catch (ApiError $e) {
+            http_response_code($e->status ?: 502);
+            echo json_encode(['error' => $e->getMessage()]);
+            return;
+        }
+        echo json_encode([
+            'status' => $c['status'] ?? 'pending',
+            'servers_insync' => $c['servers_insync'] ?? 0,
+            'servers_total' => $c['servers_total'] ?? 0,
+            'text' => propagation_text($c),
+        ]);
+    }
+
+    // --- plumbing ------------------------------------------------------------------------------
+
+    private function api(?string $token = '__session__'): Api
+    {
+        if ($token === '__session__') {
+            $token = is_string($_SESSION['token'] ?? null) ? $_SESSION['token'] : null;
+        }
+        $client = $this->config['forward_client_address'] ? (string) ($this->server['REMOTE_ADDR'] ?? '') : null;
+        return new Api($this->config['api_url'], $token, $this->config['api_timeout'] + self::MAX_WAIT, $client);
+    }
+
+    private function loggedIn(): bool
+    {
+        return is_string($_SESSION['token'] ?? null);
+    }
+
+    private function requireLogin(): bool
+    {
+        if ($this->loggedIn()) {
+            return true;
+        }
+        flash('error', 'Please sign in first.');
+        $this->redirect('/login');
+        return false;
+    }
+
+    /** After login or sign-up: a new session id, a new CSRF token, the token kept here only. */
+    private function startLocalSession(array $session): void
+    {
+        session_regenerate_id(true);
+        $_SESSION = [];
+        csrf_rotate();
+        $_SESSION['token'] = (string) $session['token'];
+        $_SESSION['user'] = ['email' => (string) ($session['user']['email'] ?? ''), 'role' => (string) ($session['user']['role'] ?? '')];
+        $_SESSION['account'] = (string) ($session['account']['name'] ?? '');
+    }
+
+    private function endLocalSession(): void
+    {
+        $_SESSION = [];
+        session_regenerate_id(true);
+        csrf_rotate();
+    }
+
+    private function signupOpen(): bool
+    {
+        try {
+            return $this->api(null)->signupOpen();
+        } catch (ApiError) {
+            return false;
+        }
+    }
+
+    /**
+     * The errors of a refused form: per field, and under "" the problem's detail (with the
+     * wait of a 429).
+     *
+     * @param array<string, string> $rename
+     * @return array<string, list<string>>
+     */
+    private function formErrors(ApiError $e, array $rename = []): array
+    {
+        $errors = $e->fieldErrors($rename);
+        $errors[''] = array_merge([$this->problemText($e)], $errors[''] ?? []);
+        return $errors;
+    }
+
+    private function problemText(ApiError $e): string
+    {
+        if ($e->status === 429 && $e->slug() === 'rate-limited' && ($s = $e->retryAfter()) !== null) {
+            $wait = $s >= 120 ? ceil($s / 60) . ' minutes' : "$s seconds";
+            return 'Too many attempts: please wait ' . $wait . ' before trying again. (' . $e->getMessage() . ')';
+        }
+        return $e->getMessage();
+    }
+
+    /** "?change=ID" when the answer carries a change, else "". */
+    private function changeQuery(array $answer): string
+    {
+        $id = $answer['change']['id'] ?? null;
+        return is_int($id) ? '?change=' . $id : '';
+    }
+
+    private function redirect(string $to): void
+    {
+        header('Location: ' . $to, true, 303);
+    }
+
+    private function page(int $status, string $template, array $vars): void
+    {
+        http_response_code($status);
+        header('Content-Type: text/html; charset=utf-8');
+        echo render($template, $vars + [
+            'user' => $_SESSION['user'] ?? null,
+            'accountName' => $_SESSION['account'] ?? null,
+            'flashes' => take_flashes(),
+        ]);
+    }
+}

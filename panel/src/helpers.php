@@ -1,0 +1,147 @@
+<?php
+// SPDX-License-Identifier: MIT
+// The panel's small helpers: configuration, HTML escaping, the session cookie, CSRF tokens, flash messages, templates.
+
+declare(strict_types=1);
+
+namespace EndpointDNS\Panel;
+
+/**
+ * The configuration: ENDPOINTDNS_API_URL from the environment, else panel/config.php (an
+ * array, see config.sample.php), else the defaults.
+ *
+ * @return array{api_url: string, api_timeout: float, forward_client_address: bool}
+ */
+function config(?string $file = null): array
+{
+    $defaults = [
+        'api_url' => 'http://127.0.0.1:8080',
+        'api_timeout' => 30.0,
+        'forward_client_address' => true,
+    ];
+    $file ??= dirname(__DIR__) . '/config.php';
+    $fromFile = [];
+    if (is_file($file)) {
+        $loaded = require $file;
+        if (is_array($loaded)) {
+            $fromFile = $loaded;
+        }
+    }
+    $c = array_merge($defaults, array_intersect_key($fromFile, $defaults));
+    $env = getenv('ENDPOINTDNS_API_URL');
+    if (is_string($env) && $env !== '') {
+        $c['api_url'] = $env;
+    }
+    $c['api_url'] = (string) $c['api_url'];
+    $c['api_timeout'] = (float) $c['api_timeout'];
+    $c['forward_client_address'] = (bool) $c['forward_client_address'];
+    return $c;
+}
+
+/** Text made safe for HTML, in element content and in quoted attribute values. */
+function h(mixed $s): string
+{
+    return htmlspecialchars((string) $s, ENT_QUOTES | ENT_SUBSTITUTE | ENT_HTML5, 'UTF-8');
+}
+
+/** True when the browser reached us over TLS (directly or through a proxy that says so). */
+function is_https(array $server): bool
+{
+    if (!empty($server['HTTPS']) && strtolower((string) $server['HTTPS']) !== 'off') {
+        return true;
+    }
+    return strtolower((string) ($server['HTTP_X_FORWARDED_PROTO'] ?? '')) === 'https';
+}
+
+/** Starts the PHP session with a hardened cookie: HttpOnly, SameSite=Lax, Secure on TLS. */
+function session_begin(array $server): void
+{
+    ini_set('session.use_strict_mode', '1');
+    ini_set('session.use_only_cookies', '1');
+    ini_set('session.use_trans_sid', '0');
+    ini_set('session.cookie_httponly', '1');
+    ini_set('session.sid_length', '48');
+    ini_set('session.sid_bits_per_character', '6');
+    session_name('endpointdns_panel');
+    session_set_cookie_params([
+        'lifetime' => 0,
+        'path' => '/',
+        'secure' => is_https($server),
+        'httponly' => true,
+        'samesite' => 'Lax',
+    ]);
+    session_start();
+}
+
+/** The session's CSRF token, made on first use (32 random bytes, hex). */
+function csrf_token(): string
+{
+    if (!isset($_SESSION['csrf']) || !is_string($_SESSION['csrf']) || strlen($_SESSION['csrf']) !== 64) {
+        $_SESSION['csrf'] = bin2hex(random_bytes(32));
+    }
+    return $_SESSION['csrf'];
+}
+
+/** A new CSRF token (after login: a token seen before the login is worth nothing after). */
+function csrf_rotate(): string
+{
+    unset($_SESSION['csrf']);
+    return csrf_token();
+}
+
+/** True when $given is the session's CSRF token (compared in constant time). */
+function csrf_valid(mixed $given): bool
+{
+    $want = $_SESSION['csrf'] ?? null;
+    return is_string($given) && is_string($want) && strlen($want) === 64 && hash_equals($want, $given);
+}
+
+/** The hidden form field that carries the CSRF token. */
+function csrf_field(): string
+{
+    return '<input type="hidden" name="csrf" value="' . h(csrf_token()) . '">';
+}
+
+/** A message for the next page shown ("ok" or "error"). */
+function flash(string $kind, string $message): void
+{
+    $_SESSION['flash'][] = ['kind' => $kind, 'message' => $message];
+}
+
+/** @return list<array{kind: string, message: string}> the messages, removed from the session */
+function take_flashes(): array
+{
+    $f = $_SESSION['flash'] ?? [];
+    unset($_SESSION['flash']);
+    return is_array($f) ? array_values($f) : [];
+}
+
+/** "N of M name servers updated" for a change status of dnsapid. */
+function propagation_text(array $change): string
+{
+    $done = (int) ($change['servers_insync'] ?? 0);
+    $total = (int) ($change['servers_total'] ?? 0);
+    if ($total === 0) {
+        return 'no name servers registered: nothing to update';
+    }
+    $word = $total === 1 ? 'name server' : 'name servers';
+    return "$done of $total $word updated";
+}
+
+/** Renders templates/NAME.php with $vars inside the layout; returns the HTML. */
+function render(string $name, array $vars = []): string
+{
+    $dir = dirname(__DIR__) . '/templates';
+    $content = (static function (string $__file, array $__vars): string {
+        extract($__vars, EXTR_SKIP);
+        ob_start();
+        require $__file;
+        return (string) ob_get_clean();
+    })("$dir/$name.php", $vars);
+    return (static function (string $__file, array $__vars, string $content): string {
+        extract($__vars, EXTR_SKIP);
+        ob_start();
+        require $__file;
+        return (string) ob_get_clean();
+    })("$dir/layout.php", $vars, $content);
+}

@@ -1,0 +1,75 @@
+<?php
+// SPDX-License-Identifier: MIT
+// Dashboard: the account's domains with their record counts, the plan's limits and usage as bars, API calls.
+use function EndpointDNS\Panel\{h, csrf_field};
+$field_errors = static function (string $field, string $id) use ($errors): void {
+    require __DIR__ . '/_errors.php';
+};
+$plan = $account['plan'] ?? [];
+$usage = $account['usage'] ?? [];
+$limitNames = [
+    'domains' => 'Domains',
+    'records_per_domain' => 'Records in the largest domain',
+    'calls_per_day' => 'API calls today (UTC)',
+    'calls_per_month' => 'API calls this month (UTC)',
+];
+?>
+<h1>Dashboard</h1>
+
+<section aria-labelledby="domains-h">
+<h2 id="domains-h">Domains</h2>
+<?php if (!$domains): ?>
+  <p id="no-domains">No domains yet: add your first one below.</p>
+<?php else: ?>
+<div class="scroll">
+<table id="domains">
+  <thead><tr><th scope="col">Domain</th><th scope="col" class="num">Records</th><th scope="col" class="num">Serial</th></tr></thead>
+  <tbody>
+  <?php foreach ($domains as $d): ?>
+    <tr>
+      <td><a href="/domains/<?= h(rawurlencode((string) $d['name'])) ?>"><?= h($d['name']) ?></a></td>
+      <td class="num"><?= h($d['records'] ?? '') ?></td>
+      <td class="num"><?= h($d['serial'] ?? '') ?></td>
+    </tr>
+  <?php endforeach ?>
+  </tbody>
+</table>
+</div>
+<?php endif ?>
+
+<form method="post" action="/domains" class="row" id="new-domain">
+  <?= csrf_field() ?>
+  <div class="field">
+    <label for="domain-name">New domain</label>
+    <input id="domain-name" name="name" type="text" required placeholder="example.com" value="<?= h($newDomain) ?>"
+      <?= !empty($errors['name']) || !empty($errors['']) ? 'aria-invalid="true" aria-describedby="err-domain-name"' : '' ?>>
+    <?php $errors['name'] = array_merge($errors[''] ?? [], $errors['name'] ?? []); $field_errors('name', 'domain-name') ?>
+  </div>
+  <button type="submit">Add domain</button>
+</form>
+</section>
+
+<section aria-labelledby="plan-h">
+<h2 id="plan-h">Plan <?= h($plan['plan'] ?? '') ?>: limits and usage</h2>
+<?php if (empty($usage['limits'])): ?>
+  <p>Your plan sets no limits.</p>
+<?php else: ?>
+<ul class="bars" id="usage">
+<?php foreach ($usage['limits'] as $l):
+    $max = max(1, (int) ($l['limit_value'] ?? 1));
+    $used = (int) ($l['used'] ?? 0);
+    $pct = min(100, (int) round(100 * $used / $max));
+    $id = 'bar-' . preg_replace('/[^a-z_]/', '', (string) ($l['limit'] ?? ''));
+?>
+  <li class="<?= !empty($l['over']) ? 'over' : '' ?>">
+    <label for="<?= h($id) ?>"><?= h($limitNames[$l['limit'] ?? ''] ?? ($l['limit'] ?? '')) ?>: <?= h($used) ?> of <?= h($l['limit_value'] ?? '') ?></label>
+    <progress id="<?= h($id) ?>" max="<?= h($max) ?>" value="<?= h(min($used, $max)) ?>"><?= h($pct) ?>%</progress>
+    <span class="hint"><?= h($l['detail'] ?? '') ?></span>
+  </li>
+<?php endforeach ?>
+</ul>
+<?php endif ?>
+<p id="calls">API calls this period: <strong><?= h($usage['calls_today'] ?? 0) ?></strong> today (UTC),
+  <strong><?= h($usage['calls_month'] ?? 0) ?></strong> this month<?php if (!empty($plan['rate_per_second'])): ?>;
+  at most <?= h($plan['rate_per_second']) ?> requests per second<?php endif ?>.</p>
+</section>

@@ -1,0 +1,95 @@
+<?php
+// SPDX-License-Identifier: MIT
+// Domain page: the propagation of the last change, the RRsets, the form that adds records, delete buttons.
+use function EndpointDNS\Panel\{h, csrf_field, propagation_text};
+$field_errors = static function (string $field, string $id) use ($errors): void {
+    require __DIR__ . '/_errors.php';
+};
+$invalid = static fn (string $f, string $id): string => !empty($errors[$f]) ? ' aria-invalid="true" aria-describedby="err-' . h($id) . '"' : '';
+$zone = (string) $domain['name'];
+$types = ['A', 'AAAA', 'CNAME', 'MX', 'TXT', 'NS', 'SRV', 'CAA', 'PTR', 'TLSA', 'SSHFP', 'HTTPS', 'SVCB', 'DS', 'NAPTR', 'URI', 'LOC'];
+if (!in_array($form['type'], $types, true) && $form['type'] !== '') {
+    $types[] = $form['type'];
+}
+?>
+<p class="crumbs"><a href="/dashboard">Dashboard</a> › <?= h($zone) ?></p>
+<h1><?= h($zone) ?></h1>
+<p class="meta">Serial <?= h($domain['serial'] ?? '') ?> · <?= h($domain['records'] ?? '') ?> records · smallest TTL <?= h($domain['min_ttl'] ?? '') ?> s</p>
+
+<?php if ($change !== null): ?>
+<p id="propagation" class="propagation <?= ($change['status'] ?? '') === 'insync' ? 'insync' : 'pending' ?>"
+   role="status" aria-live="polite" data-change="<?= h($change['id'] ?? '') ?>" data-status="<?= h($change['status'] ?? '') ?>">
+  Change <?= h($change['id'] ?? '') ?> (serial <?= h($change['serial'] ?? '') ?>):
+  <span class="propagation-text"><?= h(propagation_text($change)) ?></span>
+  <?php if (($change['status'] ?? '') !== 'insync'): ?>
+  <a class="recheck" href="/domains/<?= h(rawurlencode($zone)) ?>?change=<?= h($change['id'] ?? '') ?>">check again</a>
+  <?php endif ?>
+</p>
+<?php endif ?>
+
+<section aria-labelledby="rrsets-h">
+<h2 id="rrsets-h">Records</h2>
+<div class="scroll">
+<table id="rrsets">
+  <thead><tr><th scope="col">Name</th><th scope="col">Type</th><th scope="col" class="num">TTL</th><th scope="col">Records</th><th scope="col"><span class="sr">Actions</span></th></tr></thead>
+  <tbody>
+  <?php foreach ($rrsets as $rr): ?>
+    <tr>
+      <td class="name"><?= h($rr['subname'] ?? $rr['name']) ?></td>
+      <td><?= h($rr['type']) ?></td>
+      <td class="num"><?= h($rr['ttl']) ?></td>
+      <td class="records"><?php foreach ($rr['records'] as $rec): ?><div class="record"><?= h($rec) ?></div><?php endforeach ?></td>
+      <td>
+        <?php if (empty($rr['managed'])): ?>
+        <form method="post" action="/domains/<?= h(rawurlencode($zone)) ?>/rrsets/delete" class="inline">
+          <?= csrf_field() ?>
+          <input type="hidden" name="owner" value="<?= h($rr['name']) ?>">
+          <input type="hidden" name="type" value="<?= h($rr['type']) ?>">
+          <button type="submit" class="danger" aria-label="Delete <?= h($rr['name'] . ' ' . $rr['type']) ?>">Delete</button>
+        </form>
+        <?php else: ?>
+        <span class="hint">managed</span>
+        <?php endif ?>
+      </td>
+    </tr>
+  <?php endforeach ?>
+  </tbody>
+</table>
+</div>
+</section>
+
+<section aria-labelledby="add-h">
+<h2 id="add-h">Add records</h2>
+<p class="hint">Adds to the records of that name and type (the others stay). Names are relative to <?= h($zone) ?> (<code>@</code> for <?= h($zone) ?> itself); names inside records are written in full, such as <code>mail.<?= h($zone) ?>.</code></p>
+<?php if (!empty($errors[''])): ?>
+  <div class="flash error" role="alert" id="form-error"><?php foreach ($errors[''] as $e): ?><p><?= h($e) ?></p><?php endforeach ?></div>
+<?php endif ?>
+<form method="post" action="/domains/<?= h(rawurlencode($zone)) ?>/records" class="grid" id="add-record">
+  <?= csrf_field() ?>
+  <div class="field">
+    <label for="rr-name">Name</label>
+    <input id="rr-name" name="name" type="text" placeholder="www or @" value="<?= h($form['name']) ?>"<?= $invalid('name', 'rr-name') ?>>
+    <?php $field_errors('name', 'rr-name') ?>
+  </div>
+  <div class="field">
+    <label for="rr-type">Type</label>
+    <select id="rr-type" name="type"<?= $invalid('type', 'rr-type') ?>>
+      <?php foreach ($types as $t): ?>
+      <option<?= $t === $form['type'] ? ' selected' : '' ?>><?= h($t) ?></option>
+      <?php endforeach ?>
+    </select>
+    <?php $field_errors('type', 'rr-type') ?>
+  </div>
+  <div class="field">
+    <label for="rr-ttl">TTL <span class="hint">(seconds, optional)</span></label>
+    <input id="rr-ttl" name="ttl" type="text" inputmode="numeric" placeholder="3600" value="<?= h($form['ttl']) ?>"<?= $invalid('ttl', 'rr-ttl') ?>>
+    <?php $field_errors('ttl', 'rr-ttl') ?>
+  </div>
+  <div class="field wide">
+    <label for="rr-records">Records <span class="hint">(one a line)</span></label>
+    <textarea id="rr-records" name="records" rows="3" placeholder="192.0.2.1"<?= $invalid('records', 'rr-records') ?>><?= h($form['records']) ?></textarea>
+    <?php $field_errors('records', 'rr-records') ?>
+  </div>
+  <div class="field wide"><button type="submit">Add records</button></div>
+</form>
+</section>

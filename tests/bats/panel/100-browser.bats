@@ -1,0 +1,96 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: MIT
+# The panel in Debian's Chromium (playwright-core) against MariaDB, dnsapid, two edges and `php -S`: sign-up, domain, records, propagation, dig, escaping, CSRF, isolation, phone width, no JavaScript, logout, login limits.
+#
+# The scenario is tests/panel/browser.mjs; its npm package (pinned in tests/panel/package.json
+# and package-lock.json) is installed with `npm ci` under $BIN/panel-browser. Screenshots of
+# every page go to this file's temp dir and are copied to $BIN/panel-screenshots.
+
+load ../helpers
+load ../dnsapid/dnsapid
+load ../fanout/fanout
+load panel
+
+CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+
+setup_file() {
+    require_cmd php node npm dig
+    [[ -x $CHROMIUM ]] || skip "$CHROMIUM is not installed"
+    # The npm package first: a failing install should not cost a whole stack.
+    local dir=$BIN/panel-browser
+    mkdir -p "$dir" || return 1
+    cp "$SRC/tests/panel/package.json" "$SRC/tests/panel/package-lock.json" "$SRC/tests/panel/browser.mjs" "$dir/" || return 1
+    if ! cmp -s "$dir/package-lock.json" "$dir/node_modules/.package-lock.json.ours" 2>/dev/null; then
+        (cd "$dir" && npm ci --prefer-offline --no-audit --no-fund --loglevel=error) >"$BATS_FILE_TMPDIR/npm.log" 2>&1 || {
+            echo "npm ci failed:" >&2
+            cat "$BATS_FILE_TMPDIR/npm.log" >&2
+            return 1
+        }
+        cp "$dir/package-lock.json" "$dir/node_modules/.package-lock.json.ours"
+    fi
+    panel_stack_setup_file 2 || return 1
+}
+
+teardown_file() {
+    panel_stack_teardown_file
+}
+
+setup() {
+    dnsapid_setup
+    edges_load
+    panel_load
+}
+
+teardown() {
+    dnsapid_teardown || return 1
+    local errors
+    errors=$(panel_php_errors)
+    [[ -z $errors ]] || {
+        echo "the panel's log holds PHP errors:" >&2
+        echo "$errors" >&2
+        return 1
+    }
+}
+
+@test "the panel in Chromium: the whole scenario, with screenshots of every page" {
+    local shots=$BATS_FILE_TMPDIR/screenshots rc=0
+    run env PANEL_URL="$PANEL_URL" EDGE_DNS_PORTS="${EDGE_DNS[1]},${EDGE_DNS[2]}" SHOTS="$shots" \
+        CHROMIUM="$CHROMIUM" node "$BIN/panel-browser/browser.mjs"
+    rc=$status
+    printf '# %s\n' "${lines[@]}" >&3
+    rm -rf "$BIN/panel-screenshots"
+    mkdir -p "$BIN/panel-screenshots" && cp "$shots"/*.png "$BIN/panel-screenshots/" 2>/dev/null
+    ((rc == 0)) || fail_with "the browser scenario failed (screenshots in $BIN/panel-screenshots)"
+    assert_line_matches "$output" '^# [0-9]+ steps passed$'
+    # A screenshot of every page the scenario looks at.
+    local n
+    n=$(find "$shots" -name '[0-9][0-9]-*.png' | wc -l)
+    ((n >= 13)) || fail_with "only $n screenshots"
+}
+
+@test "no JavaScript needed to sign in: the login form works with curl, and the CSRF token is required" {
+    local jar=$BATS_TEST_TMPDIR/jar page token
+    page=$(curl -s -c "$jar" -b "$jar" "$PANEL_URL/login")
+    token=$(sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' <<<"$page" | head -n 1)
+    [[ ${#token} == 64 ]] || fail_with "no CSRF token in the login form"
+    run curl -s -o /dev/null -w '%{http_code}' -c "$jar" -b "$jar" "$PANEL_URL/login" \
+        --data-urlencode email=nobody@example.test --data-urlencode password='wrong horse battery'
+    [[ $output == 403 ]] || fail_with "a login without the CSRF token was not refused"
+    run curl -s -w '\n%{http_code}' -c "$jar" -b "$jar" "$PANEL_URL/login" --data-urlencode "csrf=$token" \
+        --data-urlencode email=nobody@example.test --data-urlencode password='wrong horse battery'
+    [[ ${output##*$'\n'} == 401 ]] || fail_with "a wrong login was not answered 401"
+    assert_contains "$output" "the email or the password is not right"
+    assert_contains "$output" 'value="nobody@example.test"'
+}
+
+@test "the panel's answers carry the security headers and never the session token" {
+    local headers
+    headers=$(curl -s -D - -o /dev/null "$PANEL_URL/login" | tr -d '\r')
+    assert_contains "$headers" "Content-Security-Policy: default-src 'self'; script-src 'self'"
+    assert_contains "$headers" "X-Frame-Options: DENY"
+    assert_contains "$headers" "Cache-Control: no-store"
+    assert_line_matches "$headers" '^Set-Cookie: endpointdns_panel=[^;]+; path=/; HttpOnly; SameSite=Lax$'
+    # The PHP session files hold the dnsapid tokens; nothing else does.
+    run grep -rl 'eds_' "$BATS_FILE_TMPDIR/panel/log"
+    ((status == 1)) || fail_with "a session token in the panel's log"
+}

@@ -1,0 +1,104 @@
+# SPDX-License-Identifier: MIT
+# The panel's test stack: MariaDB and dnsapid (sign-up open), optionally edges, and the panel under `php -S`.
+#
+# Load after ../helpers, ../dnsapid/dnsapid and ../fanout/fanout:
+#
+#   panel_stack_setup_file N   dnsapid with sessions and sign-up (plan "starter", with limits),
+#                              N edges registered (0: none), the panel; exports PANEL_URL
+#   panel_stack_teardown_file  stops the panel (by pid), the edges, dnsapid and MariaDB
+#   panel_start                starts `php -S` on a free port with ENDPOINTDNS_API_URL set
+#
+# The panel's log is BATS_FILE_TMPDIR/panel/log; PHP sessions live in BATS_FILE_TMPDIR/panel.
+# shellcheck disable=SC2089,SC2090 # the TOML text holds quotes meant literally
+
+# The cheapest password hash (the format stays Argon2id), a small failure limit, the panel on
+# 127.0.0.1 as a trusted proxy (it passes the browser's address in X-Forwarded-For).
+PANEL_DNSAPID_CONF='[sessions]
+password_opslimit = 1
+password_memlimit = 8
+max_failures = 3
+max_address_failures = 50
+failure_window = 60
+trusted_proxies = ["127.0.0.1", "::1"]
+
+[signup]
+enabled = true
+plan = "starter"'
+
+# panel_start: `php -S` on a free loopback port, the router script public/index.php, four
+# workers (the propagation script holds one while dnsapid waits); waits until /login answers.
+panel_start() {
+    local dir=$BATS_FILE_TMPDIR/panel port tries attempts=0 code
+    mkdir -p "$dir/sessions" || return 1
+    printf '%s\n' "session.save_path = \"$dir/sessions\"" "display_errors = stderr" \
+        "log_errors = On" "error_reporting = E_ALL" >"$dir/php.ini"
+    while :; do
+        port=$(free_port) || return 1
+        # setsid: its own process group, which panel_stop ends whole (the workers of php -S
+        # outlive their parent).
+        ENDPOINTDNS_API_URL=$DNSAPID_URL PHP_CLI_SERVER_WORKERS=4 \
+            setsid php -c "$dir/php.ini" -S "127.0.0.1:$port" -t "$SRC/panel/public" \
+            "$SRC/panel/public/index.php" </dev/null >>"$dir/log" 2>&1 3>&- &
+        echo $! >"$dir/pid"
+        PANEL_URL=http://127.0.0.1:$port
+        export PANEL_URL
+        tries=0
+        while :; do
+            code=$(curl -s -m 2 -o /dev/null -w '%{http_code}' "$PANEL_URL/login") || true
+            [[ $code == 200 ]] && return 0
+            kill -0 "$(<"$dir/pid")" 2>/dev/null || break
+            if ((++tries > 200)); then
+                echo "the panel did not answer GET /login within 10 s (last: $code); its log:" >&2
+                tail -n 20 "$dir/log" >&2
+                return 1
+            fi
+            sleep 0.05
+        done
+        # The port was taken meanwhile: another one.
+        ((++attempts < 5)) || {
+            echo "the panel did not start; its log:" >&2
+            tail -n 20 "$dir/log" >&2
+            return 1
+        }
+    done
+}
+
+panel_stop() {
+    local f=$BATS_FILE_TMPDIR/panel/pid pid
+    [[ -r $f ]] || return 0
+    read -r pid <"$f"
+    # The server and its workers: the process group setsid made (its id is the server's pid).
+    kill -TERM -- "-$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    rm -f "$f"
+}
+
+panel_stack_setup_file() {
+    require_cmd php
+    DNSAPID_EXTRA=$PANEL_DNSAPID_CONF
+    export DNSAPID_EXTRA
+    dnsapid_setup_file || return 1
+    new_plan starter '{"max_domains":3,"max_records_per_domain":50,"max_calls_per_day":5000,"max_calls_per_month":100000}' >/dev/null || return 1
+    if (($1 > 0)); then
+        edges_start "$1" || return 1
+    fi
+    panel_start || return 1
+    printf 'PANEL_URL=%s\n' "$PANEL_URL" >"$BATS_FILE_TMPDIR/panel.env"
+}
+
+panel_stack_teardown_file() {
+    panel_stop
+    edges_teardown_file
+    dnsapid_teardown_file
+}
+
+panel_load() {
+    # shellcheck disable=SC1091
+    source "$BATS_FILE_TMPDIR/panel.env"
+    export PANEL_URL
+}
+
+# panel_php_errors: PHP warnings, notices and fatal errors in the panel's log.
+panel_php_errors() {
+    grep -E 'PHP (Warning|Notice|Deprecated|Fatal|Parse)' "$BATS_FILE_TMPDIR/panel/log" 2>/dev/null | head -n 20
+}

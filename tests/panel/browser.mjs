@@ -1,0 +1,388 @@
+// SPDX-License-Identifier: MIT
+// The panel in a real browser (playwright-core, Debian's Chromium) against the real stack: one scenario, step by step.
+//
+// Run by tests/bats/panel/100-browser.bats, which starts MariaDB, dnsapid, two edges and the
+// panel. Environment: PANEL_URL, EDGE_DNS_PORTS (comma-separated DNS ports of the edges),
+// SHOTS (the directory for screenshots), CHROMIUM (default /usr/bin/chromium), STEP (only the
+// steps whose name contains it; default all). Prints "ok N - step" per step; exits 1 at the
+// first failure, with a screenshot of the page (failure-*.png) and the reason.
+
+import { chromium } from "playwright-core";
+import { execFileSync } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import assert from "node:assert/strict";
+
+const base = process.env.PANEL_URL;
+const ports = (process.env.EDGE_DNS_PORTS || "").split(",").filter(Boolean);
+const shots = process.env.SHOTS || "screenshots";
+const TIMEOUT = 10000;
+mkdirSync(shots, { recursive: true });
+assert.ok(base, "PANEL_URL is not set");
+assert.equal(ports.length, 2, "EDGE_DNS_PORTS must name two edges");
+
+const run = Date.now().toString(36);
+const password = "correct horse battery";
+const alice = { email: `alice-${run}@example.test`, account: `alice-${run}`, zone: `alice-${run}.test` };
+const bob = { email: `bob-${run}@example.test`, account: `bob-${run}`, zone: `bob-${run}.test` };
+const xss = "<script>alert(1)</script>";
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  headless: true,
+  args: ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"],
+});
+const dialogs = [];
+const pageErrors = [];
+
+async function newPage(options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 800 }, ...options });
+  context.setDefaultTimeout(TIMEOUT);
+  const page = await context.newPage();
+  page.on("dialog", async (d) => {
+    dialogs.push(d.message());
+    await d.dismiss();
+  });
+  page.on("pageerror", (e) => pageErrors.push(String(e)));
+  return page;
+}
+
+let current = null; // the page a failure screenshots
+let n = 0;
+async function step(name, fn) {
+  if (process.env.STEP && !name.includes(process.env.STEP)) return;
+  n++;
+  const t0 = Date.now();
+  try {
+    await fn();
+  } catch (e) {
+    if (current) await current.screenshot({ path: `${shots}/failure-${n}.png`, fullPage: true }).catch(() => {});
+    console.log(`not ok ${n} - ${name}`);
+    console.log(`# ${String(e && e.stack ? e.stack : e).split("\n").join("\n# ")}`);
+    if (current) console.log(`# url: ${current.url()}`);
+    await browser.close();
+    process.exit(1);
+  }
+  console.log(`ok ${n} - ${name} (${Date.now() - t0} ms)`);
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
+}
+
+// dig NAME TYPE on edge I: the answer, `dig +short` sorted.
+function dig(i, name, type) {
+  const out = execFileSync("dig", ["+short", "+norec", "+time=1", "+tries=2", "-p", ports[i], "@127.0.0.1", name, type], {
+    encoding: "utf8",
+  });
+  return out.split("\n").filter(Boolean).sort().join("\n");
+}
+
+async function digEventually(name, type, want) {
+  for (let i = 0; i < ports.length; i++) {
+    let got;
+    for (let t = 0; t < 50; t++) {
+      got = dig(i, name, type);
+      if (got === want) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(got, want, `edge ${i + 1} answers '${got}' for ${name} ${type}, expected '${want}'`);
+  }
+}
+
+// visible: the locator is on the page, visible, inside the viewport's width (not pushed off by
+// a broken layout), with a size.
+async function visible(locator, what) {
+  await locator.first().waitFor({ state: "visible" });
+  const box = await locator.first().boundingBox();
+  const width = current.viewportSize().width;
+  assert.ok(box && box.width > 0 && box.height > 0, `${what} has no size`);
+  assert.ok(box.x >= 0 && box.x + box.width <= width + 1, `${what} lies outside the page's width (${JSON.stringify(box)})`);
+}
+
+// bar PAGE LIMIT LABEL [VALUE]: the usage bar of LIMIT is visible, labelled LABEL, at VALUE.
+async function bar(page, limit, label, value) {
+  const b = page.locator(`#bar-${limit}`);
+  await visible(b, `the ${limit} bar`);
+  assert.match((await page.locator(`label[for="bar-${limit}"]`).innerText()).trim(), label);
+  if (value !== undefined) assert.equal(Number(await b.getAttribute("value")), value);
+}
+
+async function propagationReachesAll(page) {
+  const line = page.locator("#propagation");
+  await visible(line, "the propagation line");
+  await page.waitForFunction(() => document.querySelector("#propagation")?.dataset.status === "insync", null, {
+    timeout: TIMEOUT,
+  });
+  assert.match(await line.innerText(), /2 of 2 name servers updated/);
+}
+
+async function addRecord(page, { name, type, ttl = "", records }) {
+  await page.getByLabel("Name", { exact: true }).fill(name);
+  await page.getByLabel("Type").selectOption(type);
+  await page.getByLabel(/^TTL/).fill(ttl);
+  await page.getByRole("textbox", { name: /^Records/ }).fill(records);
+  await page.getByRole("button", { name: "Add records" }).click();
+  await page.waitForLoadState("domcontentloaded");
+}
+
+// --- the scenario ----------------------------------------------------------------------------
+
+const page = await newPage();
+current = page;
+
+await step("sign-up page shows its form; a bad sign-up shows the errors next to the fields", async () => {
+  await page.goto(`${base}/login`);
+  await page.getByRole("link", { name: "Sign up" }).click();
+  await visible(page.getByRole("heading", { name: "Sign up" }), "the heading");
+  await page.getByLabel("Email", { exact: true }).fill("dev@example");
+  await page.getByLabel(/^Password/).fill("short1234");
+  // The browser's own check (minlength) would stop the form: the server's answer is the test.
+  await page.locator("form").evaluate((f) => (f.noValidate = true));
+  await page.getByRole("button", { name: "Create the account" }).click();
+  await visible(page.locator("#err-email"), "the email's error");
+  await visible(page.locator("#err-password"), "the password's error");
+  assert.match(await page.locator("#err-password").innerText(), /at least 10 characters/);
+  assert.equal(await page.getByLabel("Email", { exact: true }).inputValue(), "dev@example");
+  await shot(page, "01-signup-errors");
+});
+
+await step("sign up: the dashboard with no domains, plan limits as bars and API calls", async () => {
+  await page.getByLabel("Email", { exact: true }).fill(alice.email);
+  await page.getByLabel(/^Password/).fill(password);
+  await page.getByLabel(/^Account name/).fill(alice.account);
+  await page.getByRole("button", { name: "Create the account" }).click();
+  await page.waitForURL(`${base}/dashboard`);
+  await visible(page.getByRole("heading", { name: "Dashboard" }), "the heading");
+  await visible(page.getByText(/Welcome! Your account/), "the welcome message");
+  await visible(page.locator("#no-domains"), "the empty domain list");
+  await bar(page, "domains", /^Domains: 0 of 3$/, 0);
+  await bar(page, "calls_per_day", /^API calls today \(UTC\): \d+ of 5000$/);
+  await bar(page, "records_per_domain", /^Records in the largest domain: 0 of 50$/, 0);
+  await visible(page.locator("#calls"), "the API calls line");
+  await visible(page.getByRole("button", { name: "Sign out" }), "the sign-out button");
+  assert.match(await page.locator("header").innerText(), new RegExp(alice.email.replace(/[.]/g, "\\.")));
+  await shot(page, "02-dashboard-empty");
+});
+
+await step("the session cookie is HttpOnly and SameSite=Lax; the dnsapid token never reaches the browser", async () => {
+  const cookies = await page.context().cookies();
+  assert.equal(cookies.length, 1, `cookies: ${JSON.stringify(cookies)}`);
+  assert.equal(cookies[0].name, "endpointdns_panel");
+  assert.equal(cookies[0].httpOnly, true);
+  assert.equal(cookies[0].sameSite, "Lax");
+  assert.ok(!cookies[0].value.startsWith("eds_"));
+  assert.ok(!(await page.content()).includes("eds_"), "the page holds a session token");
+});
+
+await step("create a domain: its page lists the SOA and NS RRsets", async () => {
+  await page.goto(`${base}/dashboard`);
+  await page.getByLabel("New domain").fill(alice.zone);
+  await page.getByRole("button", { name: "Add domain" }).click();
+  await page.waitForURL(new RegExp(`/domains/${alice.zone.replace(/[.]/g, "\\.")}\\?change=\\d+$`));
+  await visible(page.getByRole("heading", { name: alice.zone }), "the domain heading");
+  const table = page.locator("#rrsets");
+  await visible(table, "the RRsets table");
+  await visible(table.getByRole("row").filter({ hasText: "SOA" }), "the SOA row");
+  await visible(table.getByRole("row").filter({ hasText: "NS" }).filter({ hasText: "ns1.endpointdns.test." }), "the NS row");
+  await visible(page.getByRole("button", { name: "Add records" }), "the add button");
+  await propagationReachesAll(page);
+  await digEventually(alice.zone, "NS", "ns1.endpointdns.test.\nns2.endpointdns.test.");
+});
+
+await step("add an A record: the propagation line reaches 2 of 2, and both edges answer it", async () => {
+  await addRecord(page, { name: "www", type: "A", ttl: "300", records: "192.0.2.10\n192.0.2.11" });
+  await visible(page.getByText(`Saved www.${alice.zone}. A.`), "the saved message");
+  const row = page.locator("#rrsets tr").filter({ hasText: "192.0.2.10" });
+  await visible(row, "the new A row");
+  assert.match(await row.innerText(), /www\s+A\s+300\s+192\.0\.2\.10\s+192\.0\.2\.11/);
+  await propagationReachesAll(page);
+  await shot(page, "03-domain-propagated");
+  // What panel.js polls: the change's status as JSON, waiting at most the seconds asked.
+  const id = new URL(page.url()).searchParams.get("change");
+  const r = await page.request.get(`${base}/changes/${id}?wait=5`);
+  assert.equal(r.status(), 200);
+  assert.deepEqual(await r.json(), { status: "insync", servers_insync: 2, servers_total: 2, text: "2 of 2 name servers updated" });
+  // Without the session cookie (not page.request, whose cookie jar is the page's): 401.
+  const anon = await fetch(`${base}/changes/${id}`);
+  assert.equal(anon.status, 401);
+  await digEventually(`www.${alice.zone}`, "A", "192.0.2.10\n192.0.2.11");
+});
+
+await step("a record the API refuses: its error next to the field, the form kept, nothing added", async () => {
+  await addRecord(page, { name: "bad", type: "A", ttl: "300", records: "192.0.2.300" });
+  const err = page.locator("#err-rr-records");
+  await visible(err, "the records' error");
+  assert.match(await err.innerText(), /not an IPv4 address/);
+  assert.equal(await page.getByRole("textbox", { name: /^Records/ }).getAttribute("aria-invalid"), "true");
+  assert.equal(await page.getByRole("textbox", { name: /^Records/ }).inputValue(), "192.0.2.300");
+  assert.equal(await page.getByLabel("Name", { exact: true }).inputValue(), "bad");
+  await page.getByLabel(/^TTL/).fill("5");
+  await page.getByRole("textbox", { name: /^Records/ }).fill("192.0.2.30");
+  await page.getByRole("button", { name: "Add records" }).click();
+  await visible(page.locator("#err-rr-ttl"), "the TTL's error");
+  assert.match(await page.locator("#err-rr-ttl").innerText(), /at least 60 seconds/);
+  assert.equal(await page.locator("#rrsets tr").filter({ hasText: "192.0.2.30" }).count(), 0);
+  await shot(page, "04-domain-field-errors");
+});
+
+await step("a TXT record holding <script> is shown as text: no dialog, the text visible", async () => {
+  await page.goto(`${base}/domains/${alice.zone}`);
+  await addRecord(page, { name: "xss", type: "TXT", records: `"${xss}"` });
+  const cell = page.locator("#rrsets td.records").filter({ hasText: xss });
+  await visible(cell, "the TXT record's text");
+  assert.equal(await cell.innerText(), `"${xss}"`);
+  // No element came of it: the only scripts are the panel's.
+  assert.deepEqual(await page.locator("script").evaluateAll((s) => s.map((x) => x.getAttribute("src"))), ["/panel.js"]);
+  await propagationReachesAll(page);
+  await page.reload();
+  await page.waitForTimeout(300);
+  assert.deepEqual(dialogs, [], `dialogs opened: ${dialogs}`);
+  await digEventually(`xss.${alice.zone}`, "TXT", `"${xss}"`);
+  await shot(page, "05-domain-txt-escaped");
+});
+
+await step("a POST without the CSRF token, or with another, is refused and changes nothing", async () => {
+  const form = { name: "csrf", type: "A", ttl: "300", records: "192.0.2.66" };
+  let r = await page.request.post(`${base}/domains/${alice.zone}/records`, { form, maxRedirects: 0 });
+  assert.equal(r.status(), 403);
+  assert.match(await r.text(), /security token \(CSRF\)/);
+  r = await page.request.post(`${base}/domains/${alice.zone}/records`, {
+    form: { ...form, csrf: "0".repeat(64) },
+    maxRedirects: 0,
+  });
+  assert.equal(r.status(), 403);
+  r = await page.request.post(`${base}/logout`, { maxRedirects: 0 });
+  assert.equal(r.status(), 403, "logout without a token");
+  // A real form with a forged token: the refusal page.
+  await page.goto(`${base}/domains/${alice.zone}`);
+  await page.locator("#add-record input[name=csrf]").evaluate((i) => (i.value = "forged"));
+  await addRecord(page, form);
+  await visible(page.getByRole("heading", { name: "Form refused" }), "the refusal");
+  await shot(page, "06-csrf-refused");
+  await page.goto(`${base}/domains/${alice.zone}`);
+  assert.equal(await page.locator("#rrsets tr").filter({ hasText: "192.0.2.66" }).count(), 0);
+  assert.equal(dig(0, `csrf.${alice.zone}`, "A"), "");
+});
+
+await step("delete an RRset: gone from the table, propagated, the edges no longer answer it", async () => {
+  await page.goto(`${base}/domains/${alice.zone}`);
+  await page.getByRole("button", { name: `Delete xss.${alice.zone}. TXT` }).click();
+  await page.waitForURL(/\?change=\d+$/);
+  await visible(page.getByText(`Deleted xss.${alice.zone}. TXT.`), "the deleted message");
+  assert.equal(await page.locator("#rrsets td.records").filter({ hasText: xss }).count(), 0);
+  await propagationReachesAll(page);
+  await digEventually(`xss.${alice.zone}`, "TXT", "");
+});
+
+await step("another account's session cannot open this domain's page nor change it", async () => {
+  const other = await newPage();
+  current = other;
+  await other.goto(`${base}/signup`);
+  await other.getByLabel("Email", { exact: true }).fill(bob.email);
+  await other.getByLabel(/^Password/).fill(password);
+  await other.getByRole("button", { name: "Create the account" }).click();
+  await other.waitForURL(`${base}/dashboard`);
+  let r = await other.goto(`${base}/domains/${alice.zone}`);
+  assert.equal(r.status(), 404);
+  await visible(other.getByRole("heading", { name: "Not found" }), "the not-found heading");
+  assert.ok(!(await other.content()).includes("192.0.2.10"), "bob sees alice's records");
+  await shot(other, "07-other-account-not-found");
+  // With bob's own valid CSRF token, a POST to alice's domain is refused by dnsapid.
+  await other.goto(`${base}/dashboard`);
+  const token = await other.locator("input[name=csrf]").first().inputValue();
+  r = await other.request.post(`${base}/domains/${alice.zone}/rrsets/delete`, {
+    form: { csrf: token, owner: `www.${alice.zone}.`, type: "A" },
+    maxRedirects: 0,
+  });
+  assert.equal(r.status(), 404);
+  await digEventually(`www.${alice.zone}`, "A", "192.0.2.10\n192.0.2.11");
+  await other.context().close();
+  current = page;
+});
+
+await step("sign in at phone width (a new session id); the domain page: no sideways scrolling, the form usable", async () => {
+  const phone = await newPage({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
+  current = phone;
+  await phone.goto(`${base}/login`);
+  const before = (await phone.context().cookies())[0].value;
+  await phone.getByLabel("Email", { exact: true }).fill(alice.email);
+  await phone.getByLabel("Password", { exact: true }).fill(password);
+  await phone.getByRole("button", { name: "Sign in" }).click();
+  await phone.waitForURL(`${base}/dashboard`);
+  // A new session id at sign-in: an id planted before it is worth nothing after.
+  const after = (await phone.context().cookies())[0].value;
+  assert.notEqual(after, before, "the session id did not change at sign-in");
+  await visible(phone.getByRole("link", { name: alice.zone }), "the domain link");
+  await shot(phone, "08-phone-dashboard");
+  await phone.getByRole("link", { name: alice.zone }).click();
+  await visible(phone.getByRole("heading", { name: alice.zone }), "the heading");
+  await visible(phone.getByRole("textbox", { name: /^Records/ }), "the records field");
+  await visible(phone.getByRole("button", { name: "Add records" }), "the add button");
+  await visible(phone.getByRole("button", { name: `Delete www.${alice.zone}. A` }), "the A record's delete button");
+  await visible(phone.locator("#rrsets td.records").filter({ hasText: "192.0.2.11" }), "the A records");
+  const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow} px`);
+  await shot(phone, "09-phone-domain");
+  await phone.context().close();
+  current = page;
+});
+
+await step("without JavaScript: a record is added and the page shows the propagation status", async () => {
+  const nojs = await newPage({ javaScriptEnabled: false });
+  current = nojs;
+  await nojs.goto(`${base}/login`);
+  await nojs.getByLabel("Email", { exact: true }).fill(alice.email);
+  await nojs.getByLabel("Password", { exact: true }).fill(password);
+  await nojs.getByRole("button", { name: "Sign in" }).click();
+  await nojs.goto(`${base}/domains/${alice.zone}`);
+  await addRecord(nojs, { name: "nojs", type: "AAAA", records: "2001:db8::1" });
+  await visible(nojs.locator("#rrsets tr").filter({ hasText: "2001:db8::1" }), "the new AAAA row");
+  assert.match(await nojs.locator("#propagation").innerText(), /[0-2] of 2 name servers updated/);
+  await digEventually(`nojs.${alice.zone}`, "AAAA", "2001:db8::1");
+  await nojs.reload();
+  assert.match(await nojs.locator("#propagation").innerText(), /2 of 2 name servers updated/);
+  await shot(nojs, "10-nojs-domain");
+  await nojs.context().close();
+  current = page;
+});
+
+await step("the dashboard lists the domain with its record count", async () => {
+  await page.goto(`${base}/dashboard`);
+  const row = page.locator("#domains tr").filter({ hasText: alice.zone });
+  await visible(row, "the domain's row");
+  // SOA not counted: 2 NS, 2 A, 1 AAAA.
+  assert.match(await row.innerText(), new RegExp(`${alice.zone.replace(/[.]/g, "\\.")}\\s+5\\s`));
+  await bar(page, "domains", /^Domains: 1 of 3$/, 1);
+  await bar(page, "records_per_domain", /^Records in the largest domain: 5 of 50$/, 5);
+  await shot(page, "11-dashboard");
+});
+
+await step("sign out: the login page, and the panel's pages want a login again", async () => {
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.waitForURL(`${base}/login`);
+  await visible(page.getByText("You are signed out."), "the signed-out message");
+  await page.goto(`${base}/domains/${alice.zone}`);
+  await page.waitForURL(`${base}/login`);
+  await visible(page.getByText("Please sign in first."), "the sign-in request");
+});
+
+await step("sign in: a wrong password is refused; too many show the wait", async () => {
+  for (let i = 0; i < 3; i++) {
+    await page.getByLabel("Email", { exact: true }).fill(alice.email);
+    await page.getByLabel("Password", { exact: true }).fill("wrong horse battery");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await visible(page.locator("#form-error"), "the login error");
+    assert.match(await page.locator("#form-error").innerText(), /the email or the password is not right/);
+  }
+  await shot(page, "12-login-failed");
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await visible(page.locator("#form-error"), "the rate-limit error");
+  assert.match(await page.locator("#form-error").innerText(), /Too many attempts: please wait \d+ seconds/);
+  assert.equal(await page.getByLabel("Email", { exact: true }).inputValue(), alice.email);
+  await shot(page, "13-login-rate-limited");
+});
+
+assert.deepEqual(pageErrors, [], `JavaScript errors: ${pageErrors}`);
+await browser.close();
+console.log(`# ${n} steps passed`);

@@ -1,0 +1,210 @@
+<?php
+// SPDX-License-Identifier: MIT
+// Tests of the panel's API client against a real dnsapid (started by tests/bats/panel/010-phpunit.bats): sessions, domains, RRsets, changes, problems.
+
+declare(strict_types=1);
+
+use EndpointDNS\Panel\Api;
+use EndpointDNS\Panel\ApiError;
+use PHPUnit\Framework\TestCase;
+
+final class ApiTest extends TestCase
+{
+    private const PASSWORD = 'correct horse battery';
+
+    private static function url(): string
+    {
+        $url = getenv('DNSAPID_URL');
+        if (!is_string($url) || $url === '') {
+            self::markTestSkipped('DNSAPID_URL is not set: run through tests/bats/panel/010-phpunit.bats');
+        }
+        return $url;
+    }
+
+    /** A new user (sign-up) and its logged-in client; $name names its account and domain. */
+    private static function newUser(string $name): array
+    {
+        $email = $name . '-' . bin2hex(random_bytes(4)) . '@example.test';
+        $api = new Api(self::url());
+        $s = $api->signup($email, self::PASSWORD);
+        return [$api, $email, $s];
+    }
+
+    private static function caught(callable $f): ApiError
+    {
+        try {
+            $f();
+        } catch (ApiError $e) {
+            return $e;
+        }
+        self::fail('expected an ApiError');
+    }
+
+    public function testSignupOpensASession(): void
+    {
+        $api = new Api(self::url());
+        $this->assertTrue($api->signupOpen());
+        [$api, $email, $s] = self::newUser('signup');
+        $this->assertStringStartsWith('eds_', $s['token']);
+        $this->assertSame($s['token'], $api->token());
+        $this->assertSame($email, $s['user']['email']);
+        $cur = $api->currentSession();
+        $this->assertSame($email, $cur['user']['email']);
+        $this->assertArrayNotHasKey('token', $cur);
+    }
+
+    public function testSignupValidationErrorsByField(): void
+    {
+        $e = self::caught(fn () => (new Api(self::url()))->signup('dev@example', 'short'));
+        $this->assertSame(422, $e->status);
+        $this->assertSame('validation', $e->slug());
+        $f = $e->fieldErrors();
+        $this->assertArrayHasKey('email', $f);
+        $this->assertArrayHasKey('password', $f);
+        $this->assertStringContainsString('10 characters', $f['password'][0]);
+    }
+
+    public function testSignupOfAUsedEmailIsAConflictOnTheEmailField(): void
+    {
+        [, $email] = self::newUser('twice');
+        $e = self::caught(fn () => (new Api(self::url()))->signup($email, self::PASSWORD));
+        $this->assertSame(409, $e->status);
+        $this->assertSame('exists', $e->slug());
+        $this->assertSame(['already used'], $e->fieldErrors()['email']);
+    }
+
+    public function testLoginLogoutAndTheEndedToken(): void
+    {
+        [, $email] = self::newUser('login');
+        $api = new Api(self::url());
+        $e = self::caught(fn () => $api->login($email, 'wrong horse battery'));
+        $this->assertSame(401, $e->status);
+        $this->assertSame('login-failed', $e->slug());
+        $s = $api->login(strtoupper($email), self::PASSWORD);
+        $this->assertStringStartsWith('eds_', $s['token']);
+        $this->assertSame($email, $api->currentSession()['user']['email']);
+        $old = $api->token();
+        $api->logout();
+        $this->assertNull($api->token());
+        $e = self::caught(fn () => (new Api(self::url(), $old))->account());
+        $this->assertSame(401, $e->status);
+        $this->assertSame('unauthorized', $e->slug());
+    }
+
+    public function testFailedLoginsAreLimitedWithTheWait(): void
+    {
+        [, $email] = self::newUser('limited');
+        // The client address the panel passes on: this test's own, so no other test counts.
+        $api = new Api(self::url(), null, 30, '198.51.100.7');
+        for ($i = 0; $i < 3; $i++) {
+            $this->assertSame(401, self::caught(fn () => $api->login($email, 'wrong horse battery'))->status);
+        }
+        $e = self::caught(fn () => $api->login($email, self::PASSWORD));
+        $this->assertSame(429, $e->status);
+        $this->assertSame('rate-limited', $e->slug());
+        $this->assertGreaterThan(0, $e->retryAfter());
+        $this->assertLessThanOrEqual(60, $e->retryAfter());
+    }
+
+    public function testDomainsRRsetsAndChanges(): void
+    {
+        [$api] = self::newUser('zones');
+        $zone = 'zones-' . bin2hex(random_bytes(4)) . '.test';
+        $d = $api->createDomain($zone);
+        $this->assertSame($zone, $d['name']);
+        $this->assertIsInt($d['change']['id']);
+        $names = array_column($api->domains(), 'records', 'name');
+        $this->assertSame([$zone => 2], $names);
+
+        $r = $api->addRecords($zone, 'www', 'A', 300, ['192.0.2.10', '192.0.2.11']);
+        $this->assertSame('www.' . $zone . '.', $r['rrsets'][0]['name']);
+        $this->assertSame(300, $r['rrsets'][0]['ttl']);
+        $c = $api->change($r['change']['id'], 2);
+        $this->assertSame($r['change']['id'], $c['id']);
+        $this->assertSame('insync', $c['status']);
+        $this->assertSame(0, $c['servers_total']);
+
+        // Adding leaves the other records alone; the same record again is a no-op.
+        $r = $api->addRecords($zone, 'www', 'A', null, ['192.0.2.12']);
+        $this->assertSame(['192.0.2.10', '192.0.2.11', '192.0.2.12'], $r['rrsets'][0]['records']);
+        $this->assertNull($api->addRecords($zone, 'www', 'A', null, ['192.0.2.12'])['change']);
+
+        $rrsets = $api->rrsets($zone);
+        $this->assertSame('SOA', $rrsets[0]['type']);
+        $this->assertTrue($rrsets[0]['managed']);
+        $this->assertContains('www.' . $zone . '. A', array_map(fn ($x) => $x['name'] . ' ' . $x['type'], $rrsets));
+        $this->assertCount(1, $api->rrsets($zone, ['type' => 'A']));
+
+        $r = $api->deleteRRset($zone, 'www.' . $zone . '.', 'A');
+        $this->assertNull($r['rrset']);
+        $this->assertIsInt($r['change']['id']);
+        $this->assertSame(404, self::caught(fn () => $api->deleteRRset($zone, 'www', 'A'))->status);
+        $this->assertSame(2, $api->domain($zone)['records']);
+    }
+
+    public function testRecordErrorsComeBackPerField(): void
+    {
+        [$api] = self::newUser('errors');
+        $zone = 'errors-' . bin2hex(random_bytes(4)) . '.test';
+        $api->createDomain($zone);
+        $e = self::caught(fn () => $api->addRecords($zone, 'www', 'A', 300, ['192.0.2.1', '192.0.2.300']));
+        $this->assertSame(422, $e->status);
+        $f = $e->fieldErrors(['add' => 'records']);
+        $this->assertArrayHasKey('records', $f);
+        $this->assertStringContainsString('not an IPv4 address', $f['records'][0]);
+
+        $e = self::caught(fn () => $api->addRecords($zone, 'www', 'A', 5, ['192.0.2.1']));
+        $this->assertStringContainsString('at least 60 seconds', $e->fieldErrors()['ttl'][0]);
+
+        $e = self::caught(fn () => $api->addRecords($zone, 'www', 'SOA', null, ['x']));
+        $this->assertArrayHasKey('type', $e->fieldErrors());
+
+        $e = self::caught(fn () => $api->addRecords($zone, 'www.example.org.', 'A', null, ['192.0.2.1']));
+        $this->assertSame(422, $e->status);
+        $this->assertArrayHasKey('name', $e->fieldErrors());
+    }
+
+    public function testOneAccountCannotReachAnothersDomain(): void
+    {
+        [$alice] = self::newUser('alice');
+        [$bob] = self::newUser('bob');
+        $zone = 'alice-' . bin2hex(random_bytes(4)) . '.test';
+        $alice->createDomain($zone);
+        $this->assertSame(404, self::caught(fn () => $bob->domain($zone))->status);
+        $this->assertSame(404, self::caught(fn () => $bob->rrsets($zone))->status);
+        $this->assertSame(404, self::caught(fn () => $bob->addRecords($zone, 'x', 'A', null, ['192.0.2.1']))->status);
+        $this->assertSame(404, self::caught(fn () => $bob->deleteRRset($zone, '@', 'NS'))->status);
+        $this->assertSame([], $bob->domains());
+    }
+
+    public function testAccountShowsPlanLimitsAndUsage(): void
+    {
+        [$api] = self::newUser('usage');
+        $api->createDomain('usage-' . bin2hex(random_bytes(4)) . '.test');
+        $a = $api->account();
+        $this->assertSame('starter', $a['plan']['plan']);
+        $limits = array_column($a['usage']['limits'], null, 'limit');
+        $this->assertSame(1, $limits['domains']['used']);
+        $this->assertSame(3, $limits['domains']['limit_value']);
+        $this->assertGreaterThan(0, $a['usage']['calls_today']);
+    }
+
+    public function testPlanLimitIsAProblemWithTheDetail(): void
+    {
+        [$api] = self::newUser('plan');
+        for ($i = 0; $i < 3; $i++) {
+            $api->createDomain("plan$i-" . bin2hex(random_bytes(4)) . '.test');
+        }
+        $e = self::caught(fn () => $api->createDomain('plan3-' . bin2hex(random_bytes(4)) . '.test'));
+        $this->assertSame(403, $e->status);
+        $this->assertSame('plan-limit', $e->slug());
+        $this->assertStringContainsString('3 domains', $e->getMessage());
+    }
+
+    public function testUnreachableApiIsStatusZero(): void
+    {
+        $e = self::caught(fn () => (new Api('http://127.0.0.1:9', null, 2))->signupOpen());
+        $this->assertSame(0, $e->status);
+        $this->assertStringContainsString('did not answer', $e->getMessage());
+    }
+}

@@ -1,0 +1,148 @@
+<?php
+// SPDX-License-Identifier: MIT
+// Unit tests of the panel's helpers: escaping, CSRF tokens, flash messages, configuration, the propagation line, ApiError.
+
+declare(strict_types=1);
+
+use EndpointDNS\Panel\ApiError;
+use PHPUnit\Framework\TestCase;
+
+use function EndpointDNS\Panel\{config, csrf_field, csrf_rotate, csrf_token, csrf_valid, flash, h, is_https, propagation_text, take_flashes};
+
+final class HelpersTest extends TestCase
+{
+    protected function setUp(): void
+    {
+        $_SESSION = [];
+    }
+
+    public function testEscapesMarkupAndBothQuotes(): void
+    {
+        $this->assertSame('&lt;script&gt;alert(1)&lt;/script&gt;', h('<script>alert(1)</script>'));
+        $this->assertSame('&quot;v=spf1 -all&quot;', h('"v=spf1 -all"'));
+        $this->assertSame('a&apos;b &amp; c', h("a'b & c"));
+        $this->assertSame('42', h(42));
+        $this->assertSame('', h(null));
+    }
+
+    public function testInvalidUtf8IsReplacedNotDropped(): void
+    {
+        // ENT_SUBSTITUTE: an invalid sequence becomes U+FFFD instead of emptying the string.
+        $this->assertSame("a\u{FFFD}b", h("a\xC3b"));
+    }
+
+    public function testCsrfTokenIsStablePerSessionAndRandom(): void
+    {
+        $t = csrf_token();
+        $this->assertMatchesRegularExpression('/^[0-9a-f]{64}$/', $t);
+        $this->assertSame($t, csrf_token());
+        $_SESSION = [];
+        $this->assertNotSame($t, csrf_token());
+    }
+
+    public function testCsrfCheckAcceptsOnlyTheSessionsToken(): void
+    {
+        $t = csrf_token();
+        $this->assertTrue(csrf_valid($t));
+        $this->assertFalse(csrf_valid(null));
+        $this->assertFalse(csrf_valid(''));
+        $this->assertFalse(csrf_valid(['x' => $t]));
+        $this->assertFalse(csrf_valid(strtoupper($t)));
+        $this->assertFalse(csrf_valid(substr($t, 0, 63)));
+        $this->assertFalse(csrf_valid($t . '0'));
+    }
+
+    public function testCsrfCheckFailsWithoutASessionToken(): void
+    {
+        // No token made yet (a forged POST with an empty value, or a guessed one).
+        $this->assertFalse(csrf_valid(''));
+        $this->assertFalse(csrf_valid(str_repeat('0', 64)));
+    }
+
+    public function testRotatedCsrfTokenRefusesTheOldOne(): void
+    {
+        $old = csrf_token();
+        $new = csrf_rotate();
+        $this->assertNotSame($old, $new);
+        $this->assertFalse(csrf_valid($old));
+        $this->assertTrue(csrf_valid($new));
+    }
+
+    public function testCsrfFieldIsAHiddenInputWithTheToken(): void
+    {
+        $this->assertSame('<input type="hidden" name="csrf" value="' . csrf_token() . '">', csrf_field());
+    }
+
+    public function testFlashMessagesAreShownOnce(): void
+    {
+        flash('ok', 'saved');
+        flash('error', 'refused');
+        $this->assertSame([['kind' => 'ok', 'message' => 'saved'], ['kind' => 'error', 'message' => 'refused']], take_flashes());
+        $this->assertSame([], take_flashes());
+    }
+
+    public function testHttpsDetection(): void
+    {
+        $this->assertFalse(is_https([]));
+        $this->assertFalse(is_https(['HTTPS' => 'off']));
+        $this->assertTrue(is_https(['HTTPS' => 'on']));
+        $this->assertTrue(is_https(['HTTP_X_FORWARDED_PROTO' => 'https']));
+    }
+
+    public function testConfigFromFileAndEnvironment(): void
+    {
+        $file = tempnam(sys_get_temp_dir(), 'panelconf');
+        file_put_contents($file, "<?php return ['api_url' => 'http://192.0.2.1:8080', 'api_timeout' => 5, 'unknown' => 1];");
+        $saved = getenv('ENDPOINTDNS_API_URL');
+        try {
+            putenv('ENDPOINTDNS_API_URL');
+            $c = config($file);
+            $this->assertSame('http://192.0.2.1:8080', $c['api_url']);
+            $this->assertSame(5.0, $c['api_timeout']);
+            $this->assertArrayNotHasKey('unknown', $c);
+            putenv('ENDPOINTDNS_API_URL=http://127.0.0.1:9');
+            $this->assertSame('http://127.0.0.1:9', config($file)['api_url']);
+            putenv('ENDPOINTDNS_API_URL');
+            $this->assertSame('http://127.0.0.1:8080', config('/nonexistent/config.php')['api_url']);
+        } finally {
+            unlink($file);
+            putenv($saved === false ? 'ENDPOINTDNS_API_URL' : "ENDPOINTDNS_API_URL=$saved");
+        }
+    }
+
+    public function testPropagationText(): void
+    {
+        $this->assertSame('1 of 2 name servers updated', propagation_text(['servers_insync' => 1, 'servers_total' => 2]));
+        $this->assertSame('1 of 1 name server updated', propagation_text(['servers_insync' => 1, 'servers_total' => 1]));
+        $this->assertSame('no name servers registered: nothing to update', propagation_text(['servers_total' => 0]));
+    }
+
+    public function testProblemFieldErrorsByFormField(): void
+    {
+        $e = new ApiError(422, [
+            'type' => 'https://endpointdns.dev/problems/validation',
+            'detail' => 'the request has invalid items; nothing was changed',
+            'errors' => [
+                ['item' => 0, 'field' => 'add[1]', 'detail' => 'not an IPv4 address'],
+                ['item' => 0, 'field' => 'ttl', 'detail' => 'at least 60 seconds'],
+                ['detail' => 'no field'],
+                ['line' => 3, 'detail' => 'bad zone line'],
+            ],
+        ]);
+        $this->assertSame('validation', $e->slug());
+        $this->assertSame(422, $e->status);
+        $this->assertSame('the request has invalid items; nothing was changed', $e->getMessage());
+        $this->assertSame([
+            'records' => ['not an IPv4 address'],
+            'ttl' => ['at least 60 seconds'],
+            '' => ['no field', 'line 3: bad zone line'],
+        ], $e->fieldErrors(['add' => 'records']));
+    }
+
+    public function testRetryAfterFromBodyOrHeader(): void
+    {
+        $this->assertSame(900, (new ApiError(429, ['retry_after' => 900], 5))->retryAfter());
+        $this->assertSame(5, (new ApiError(429, [], 5))->retryAfter());
+        $this->assertNull((new ApiError(429, []))->retryAfter());
+    }
+}

@@ -1,0 +1,10 @@
+<?php
+// SPDX-License-Identifier: MIT
+// PHPUnit bootstrap of the panel's tests: loads the panel's sources (no autoloader, no Composer).
+
+declare(strict_types=1);
+
+$panel = dirname(__DIR__, 3) . '/panel';
+require $panel . '/src/helpers.php';
+require $panel . '/src/Api.php';
+require $panel . '/src/App.php';
