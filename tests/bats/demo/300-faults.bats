@@ -3,6 +3,7 @@
 # make demo when something is wrong: a port taken, a daemon that does not start, a DEMO_VAR that is not the demo's; clear messages, nothing left running.
 
 load ../helpers
+load demo
 
 setup_file() {
     PATH=$PATH:/usr/sbin
@@ -29,19 +30,6 @@ teardown() {
     return 0
 }
 
-# pick_base: as in 010-demo.bats, a base whose six demo ports are free.
-pick_base() {
-    local b p tries=0
-    while ((tries++ < 100)); do
-        b=$((10000 + RANDOM % 21900))
-        for p in $((b + 1)) $((b + 2)) $((b + 80)) $((b + 81)) $((b + 82)) $((b + 90)); do
-            ss -Hlnut "( sport = :$p )" 2>/dev/null | grep -q . && continue 2
-        done
-        printf '%s\n' "$b"
-        return 0
-    done
-    return 1
-}
 
 # processes_of_var: every process whose command line names DEMO_VAR (read with builtins only,
 # so that no process of this search names it).
