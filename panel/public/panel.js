@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Progressive enhancement of the panel: the propagation line follows the change until every name server has it.
+// Progressive enhancement of the panel: the propagation line follows the change until every name server has it;
+// the copy button of a new key's secret; a confirmation before revoking a key.
 "use strict";
 (function () {
   var el = document.getElementById("propagation");
@@ -34,4 +35,51 @@
       });
   }
   poll();
+})();
+
+(function () {
+  // The secret of a new key: a Copy button where the Clipboard API is there (without it, or
+  // without JavaScript, the secret is text to select; a click or focus selects it whole).
+  var secret = document.getElementById("key-secret");
+  if (!secret) return;
+  var button = document.querySelector("button.copy[data-copy]");
+  var status = document.querySelector(".copy-status");
+  function selectSecret() {
+    var range = document.createRange();
+    range.selectNodeContents(secret);
+    var sel = window.getSelection();
+    sel.removeAllRanges();
+    sel.addRange(range);
+  }
+  secret.addEventListener("focus", selectSecret);
+  secret.addEventListener("click", selectSecret);
+  if (!button || !navigator.clipboard || !navigator.clipboard.writeText) return;
+  button.hidden = false;
+  button.addEventListener("click", function () {
+    navigator.clipboard.writeText(secret.textContent.trim()).then(
+      function () {
+        status.textContent = "Copied.";
+        button.textContent = "Copied";
+      },
+      function () {
+        selectSecret();
+        status.textContent = "Could not copy: the secret is selected, press Ctrl+C (⌘C).";
+      }
+    );
+  });
+})();
+
+(function () {
+  // Revoking a key: confirm() first; the answer goes with the form (without JavaScript the
+  // panel answers a page that asks).
+  var forms = document.querySelectorAll("form.revoke[data-confirm]");
+  Array.prototype.forEach.call(forms, function (form) {
+    form.addEventListener("submit", function (ev) {
+      if (!window.confirm(form.dataset.confirm)) {
+        ev.preventDefault();
+        return;
+      }
+      form.elements.confirm.value = "yes";
+    });
+  });
 })();

@@ -209,6 +209,50 @@ final class Api
         return $this->request('GET', '/v1/changes/' . $id, query: $query);
     }
 
+    // --- keys -------------------------------------------------------------------------------
+
+    /** @return list<array<string, mixed>> the account's keys, revoked ones included, without secrets (one piece) */
+    public function keys(): array
+    {
+        $r = $this->request('GET', '/v1/keys');
+        return array_values(array_filter($r['items'] ?? [], 'is_array'));
+    }
+
+    /** @return array<string, mixed> one key of the account, without its secret */
+    public function key(int $id): array
+    {
+        return $this->request('GET', '/v1/keys/' . $id);
+    }
+
+    /**
+     * Creates a key. $scope holds `write`, `domains`, `names`, `types` (see docs/api.md,
+     * Scopes); $expiresIn is in seconds (null: no expiry). With a session token dnsapid wants
+     * the user's password again: $currentPassword is sent as `current_password` when given.
+     *
+     * @param array{write?: bool, domains?: list<string>, names?: list<string>, types?: list<string>} $scope
+     * @return array<string, mixed> the key, with its `secret` (shown this once)
+     */
+    public function createKey(array $scope, string $name = '', ?int $expiresIn = null, ?string $currentPassword = null): array
+    {
+        $body = array_intersect_key($scope, ['write' => 1, 'domains' => 1, 'names' => 1, 'types' => 1]);
+        if ($name !== '') {
+            $body['name'] = $name;
+        }
+        if ($expiresIn !== null) {
+            $body['expires_in'] = $expiresIn;
+        }
+        if ($currentPassword !== null && $currentPassword !== '') {
+            $body['current_password'] = $currentPassword;
+        }
+        return $this->request('POST', '/v1/keys', $body);
+    }
+
+    /** Revokes a key: refused by dnsapid from the next request on (again: no change, no error). */
+    public function revokeKey(int $id): void
+    {
+        $this->request('DELETE', '/v1/keys/' . $id);
+    }
+
     // --- HTTP --------------------------------------------------------------------------------
 
     /**

@@ -76,6 +76,9 @@ final class App
             ['POST', "#^/domains/($zone)/records$#", 'addRecords'],
             ['POST', "#^/domains/($zone)/rrsets/delete$#", 'deleteRRset'],
             ['GET', '#^/changes/(\d{1,19})$#', 'changeStatus'],
+            ['GET', '#^/keys$#', 'keysPage'],
+            ['POST', '#^/keys$#', 'createKey'],
+            ['POST', '#^/keys/(\d{1,19})/revoke$#', 'revokeKey'],
         ];
         $allowed = [];
         foreach ($routes as [$m, $re, $handler]) {
@@ -285,6 +288,105 @@ final class App
         }
         flash('ok', "Deleted $owner $type.");
         $this->redirect('/domains/' . rawurlencode($zone) . $this->changeQuery($r));
+    }
+
+    /** The account's API keys, and the form that creates one (?template=acme&domain=D preselects). */
+    private function keysPage(array $vars = [], int $status = 200): void
+    {
+        if (!$this->requireLogin()) {
+            return;
+        }
+        $api = $this->api();
+        $template = (string) ($_GET['template'] ?? 'full');
+        $this->page($status, 'keys', $vars + [
+            'title' => 'API keys',
+            'keys' => $api->keys(),
+            'domains' => $api->domains(),
+            'form' => [
+                'template' => isset(key_templates()[$template]) ? $template : 'full',
+                'domain' => (string) ($_GET['domain'] ?? ''),
+                'name' => '',
+                'expires' => '',
+            ],
+            'errors' => [],
+            'created' => null,
+        ]);
+    }
+
+    /**
+     * Creates a key from a template; the answer is the keys page with the secret, shown this
+     * once (never stored by the panel, not a redirect: the secret is in this answer only).
+     */
+    private function createKey(): void
+    {
+        if (!$this->requireLogin()) {
+            return;
+        }
+        $form = [
+            'template' => (string) ($_POST['template'] ?? ''),
+            'domain' => strtolower(rtrim(trim((string) ($_POST['domain'] ?? '')), '.')),
+            'name' => trim((string) ($_POST['name'] ?? '')),
+            'expires' => trim((string) ($_POST['expires'] ?? '')),
+        ];
+        $password = (string) ($_POST['current_password'] ?? '');
+        $errors = [];
+        $templates = key_templates();
+        if (!isset($templates[$form['template']])) {
+            $errors['template'][] = 'choose one of the templates';
+        } elseif ($templates[$form['template']]['domain'] && $form['domain'] === '') {
+            $errors['domain'][] = 'choose the domain the key is for';
+        }
+        if ($form['expires'] !== '' && (!ctype_digit($form['expires']) || (int) $form['expires'] < 1 || (int) $form['expires'] > 3650)) {
+            $errors['expires'][] = 'a number of days from 1 to 3650, such as 90; empty: the key does not expire';
+        }
+        $status = 422;
+        if (!$errors) {
+            $scope = key_template_scope($form['template'], $form['domain']) ?? [];
+            try {
+                $key = $this->api()->createKey($scope, $form['name'],
+                    $form['expires'] === '' ? null : (int) $form['expires'] * 86400, $password);
+            } catch (ApiError $e) {
+                if ($e->status === 401) {
+                    throw $e;
+                }
+                $errors = $this->formErrors($e, [
+                    'domains' => 'domain', 'expires_in' => 'expires', 'expires_at' => 'expires',
+                    'names' => 'template', 'types' => 'template', 'write' => 'template',
+                ]);
+                $status = $e->status ?: 502;
+                $key = null;
+            }
+            if ($key !== null) {
+                $this->keysPage(['created' => $key], 201);
+                return;
+            }
+        }
+        $this->keysPage(['form' => $form, 'errors' => $errors], $status);
+    }
+
+    /**
+     * Revokes a key. The list's button carries confirm=yes when the script asked (confirm());
+     * without it (no JavaScript) this answers a page that asks, whose button carries it.
+     */
+    private function revokeKey(string $id): void
+    {
+        if (!$this->requireLogin()) {
+            return;
+        }
+        $api = $this->api();
+        $key = $api->key((int) $id);
+        $label = trim(($key['name'] ?? '') . ' (' . ($key['prefix'] ?? '') . ')');
+        if (($_POST['confirm'] ?? '') !== 'yes') {
+            $this->page(200, 'key_revoke', ['title' => 'Revoke key ' . $label, 'key' => $key]);
+            return;
+        }
+        if (key_status($key) === 'revoked') {
+            flash('ok', "Key $label was revoked already.");
+        } else {
+            $api->revokeKey((int) $id);
+            flash('ok', "Revoked key $label: it is refused from now on.");
+        }
+        $this->redirect('/keys');
     }
 
     /** JSON for the propagation script: {status, text, servers_insync, servers_total}. */

@@ -145,3 +145,78 @@ function render(string $name, array $vars = []): string
         return (string) ob_get_clean();
     })("$dir/layout.php", $vars, $content);
 }
+
+/**
+ * The key templates of the keys page: label, what the key may do, and whether it needs a
+ * domain.
+ *
+ * @return array<string, array{label: string, hint: string, domain: bool}>
+ */
+function key_templates(): array
+{
+    return [
+        'full' => ['label' => 'Full access', 'hint' => 'read and write every domain, name and type of the account; creates and revokes keys', 'domain' => false],
+        'read' => ['label' => 'Read only', 'hint' => 'reads every domain and record; changes nothing', 'domain' => false],
+        'acme' => ['label' => 'ACME DNS-01 only for one domain', 'hint' => 'adds and removes the _acme-challenge TXT records of one domain, and nothing else (for certbot, acme.sh, lego, ...)', 'domain' => true],
+    ];
+}
+
+/**
+ * The scope of POST /v1/keys for a template (docs/api.md, Scopes); null for an unknown one.
+ *
+ * @return array{write: bool, domains: list<string>, names: list<string>, types: list<string>}|null
+ */
+function key_template_scope(string $template, string $domain = ''): ?array
+{
+    return match ($template) {
+        'full' => ['write' => true, 'domains' => [], 'names' => [], 'types' => []],
+        'read' => ['write' => false, 'domains' => [], 'names' => [], 'types' => []],
+        'acme' => ['write' => true, 'domains' => [$domain], 'names' => ['_acme-challenge.*'], 'types' => ['TXT']],
+        default => null,
+    };
+}
+
+/**
+ * What a key may do, in words: "read-write · every domain, name and type", or
+ * "read-write · domains: example.com · names: _acme-challenge.* · types: TXT".
+ */
+function key_scope_summary(array $key): string
+{
+    $parts = [($key['write'] ?? false) === true ? 'read-write' : 'read only'];
+    $limits = ['domains' => 'domains', 'names' => 'names', 'types' => 'types'];
+    $any = false;
+    foreach ($limits as $field => $label) {
+        $v = $key[$field] ?? [];
+        if (is_array($v) && $v) {
+            $parts[] = $label . ': ' . implode(', ', array_map('strval', $v));
+            $any = true;
+        }
+    }
+    if (!$any) {
+        $parts[] = 'every domain, name and type';
+    }
+    return implode(' · ', $parts);
+}
+
+/** "revoked", "expired" or "active" for a key of GET /v1/keys, at $now (a Unix time; default now). */
+function key_status(array $key, ?int $now = null): string
+{
+    if (is_string($key['revoked_at'] ?? null)) {
+        return 'revoked';
+    }
+    $exp = is_string($key['expires_at'] ?? null) ? strtotime($key['expires_at']) : false;
+    if ($exp !== false && $exp <= ($now ?? time())) {
+        return 'expired';
+    }
+    return 'active';
+}
+
+/** An RFC 3339 time of dnsapid as "2026-11-26 06:52 UTC"; $none when there is none. */
+function short_time(mixed $t, string $none = '—'): string
+{
+    if (!is_string($t) || $t === '') {
+        return $none;
+    }
+    $ts = strtotime($t);
+    return $ts === false ? $t : gmdate('Y-m-d H:i', $ts) . ' UTC';
+}

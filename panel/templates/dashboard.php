@@ -72,4 +72,5 @@ $limitNames = [
 <p id="calls">API calls this period: <strong><?= h($usage['calls_today'] ?? 0) ?></strong> today (UTC),
   <strong><?= h($usage['calls_month'] ?? 0) ?></strong> this month<?php if (!empty($plan['rate_per_second'])): ?>;
   at most <?= h($plan['rate_per_second']) ?> requests per second<?php endif ?>.</p>
+<p id="keys-link">Programs use the API with keys: <a href="/keys">manage your API keys</a>.</p>
 </section>

@@ -19,6 +19,7 @@ use function EndpointDNS\Panel\{h, csrf_field};
   <?php if (!empty($user)): ?>
   <nav aria-label="Main">
     <a href="/dashboard">Dashboard</a>
+    <a href="/keys">API keys</a>
     <span class="who"><?= h($user['email']) ?> · <?= h($accountName ?? '') ?></span>
     <form method="post" action="/logout" class="inline">
       <?= csrf_field() ?>

@@ -1,0 +1,107 @@
+<?php
+// SPDX-License-Identifier: MIT
+// API keys: the secret of a key just made (shown once), the form that makes one from a template, the account's keys with revoke buttons.
+use function EndpointDNS\Panel\{h, csrf_field, key_templates, key_scope_summary, key_status, short_time};
+$field_errors = static function (string $field, string $id) use ($errors): void {
+    require __DIR__ . '/_errors.php';
+};
+$invalid = static fn (string $f, string $id): string => !empty($errors[$f]) ? ' aria-invalid="true" aria-describedby="err-' . h($id) . '"' : '';
+$templates = key_templates();
+$domainNames = array_map(static fn ($d) => (string) $d['name'], $domains);
+if ($form['domain'] !== '' && !in_array($form['domain'], $domainNames, true)) {
+    $domainNames[] = $form['domain'];
+}
+?>
+<p class="crumbs"><a href="/dashboard">Dashboard</a> › API keys</p>
+<h1>API keys</h1>
+<p class="hint">Keys let programs use the DNS API (<code>Authorization: Bearer edk_…</code>): scripts, certbot, CI. Each has a scope, set when it is made; revoking one is permanent.</p>
+
+<?php if ($created !== null): ?>
+<section id="new-key" class="secret-box" aria-labelledby="new-key-h">
+  <h2 id="new-key-h">Key <?= h($created['name'] ?? '') ?> created: copy its secret now</h2>
+  <p class="warning" role="alert"><strong>This secret is shown only this once.</strong> It is not stored anywhere we could show it from again: copy it to where the program reads it. If you lose it, revoke the key and make another.</p>
+  <div class="secret-row">
+    <code id="key-secret" class="secret" tabindex="0" aria-label="The key's secret"><?= h($created['secret'] ?? '') ?></code>
+    <button type="button" class="copy" data-copy="key-secret" hidden>Copy</button>
+    <span class="copy-status hint" role="status" aria-live="polite"></span>
+  </div>
+  <p class="hint">Scope: <?= h(key_scope_summary($created)) ?><?= is_string($created['expires_at'] ?? null) ? ' · expires ' . h(short_time($created['expires_at'])) : ' · does not expire' ?>.</p>
+</section>
+<?php endif ?>
+
+<section aria-labelledby="create-h">
+<h2 id="create-h">Create a key</h2>
+<?php if (!empty($errors[''])): ?>
+  <div class="flash error" role="alert" id="form-error"><?php foreach ($errors[''] as $e): ?><p><?= h($e) ?></p><?php endforeach ?></div>
+<?php endif ?>
+<form method="post" action="/keys" id="create-key" class="stack">
+  <?= csrf_field() ?>
+  <fieldset class="templates"<?= $invalid('template', 'key-template') ?>>
+    <legend>What may the key do?</legend>
+    <?php foreach ($templates as $t => $info): ?>
+    <div class="choice">
+      <input type="radio" name="template" id="tpl-<?= h($t) ?>" value="<?= h($t) ?>"<?= $form['template'] === $t ? ' checked' : '' ?>>
+      <label for="tpl-<?= h($t) ?>"><?= h($info['label']) ?> <span class="hint">— <?= h($info['hint']) ?></span></label>
+    </div>
+    <?php endforeach ?>
+    <?php $field_errors('template', 'key-template') ?>
+  </fieldset>
+  <label for="key-domain">Domain <span class="hint">(for "ACME DNS-01 only")</span></label>
+  <select id="key-domain" name="domain"<?= $invalid('domain', 'key-domain') ?>>
+    <option value="">— choose a domain —</option>
+    <?php foreach ($domainNames as $d): ?>
+    <option<?= $d === $form['domain'] ? ' selected' : '' ?>><?= h($d) ?></option>
+    <?php endforeach ?>
+  </select>
+  <?php $field_errors('domain', 'key-domain') ?>
+  <label for="key-name">Name <span class="hint">(optional: what uses it, such as certbot on www1)</span></label>
+  <input id="key-name" name="name" type="text" maxlength="128" value="<?= h($form['name']) ?>"<?= $invalid('name', 'key-name') ?>>
+  <?php $field_errors('name', 'key-name') ?>
+  <label for="key-expires">Expires after <span class="hint">(days, optional; empty: never)</span></label>
+  <input id="key-expires" name="expires" type="text" inputmode="numeric" placeholder="90" value="<?= h($form['expires']) ?>"<?= $invalid('expires', 'key-expires') ?>>
+  <?php $field_errors('expires', 'key-expires') ?>
+  <label for="key-password">Your password <span class="hint">(asked again before a key is made)</span></label>
+  <input id="key-password" name="current_password" type="password" autocomplete="current-password"<?= $invalid('current_password', 'key-password') ?>>
+  <?php $field_errors('current_password', 'key-password') ?>
+  <button type="submit">Create key</button>
+</form>
+</section>
+
+<section aria-labelledby="keys-h">
+<h2 id="keys-h">Your keys</h2>
+<?php if (!$keys): ?>
+  <p id="no-keys">No keys yet.</p>
+<?php else: ?>
+<div class="scroll">
+<table id="keys">
+  <thead><tr><th scope="col">Name</th><th scope="col">Prefix</th><th scope="col">Scope</th><th scope="col">Expires</th><th scope="col">Last used</th><th scope="col">Created</th><th scope="col">Status</th><th scope="col"><span class="sr">Actions</span></th></tr></thead>
+  <tbody>
+  <?php foreach ($keys as $k):
+      $st = key_status($k);
+      $label = trim(($k['name'] ?? '') . ' (' . ($k['prefix'] ?? '') . ')');
+  ?>
+    <tr class="key-<?= h($st) ?>" data-key="<?= h($k['id'] ?? '') ?>">
+      <td><?= h(($k['name'] ?? '') !== '' ? $k['name'] : '(no name)') ?></td>
+      <td class="prefix"><code><?= h($k['prefix'] ?? '') ?></code></td>
+      <td class="scope"><?= h(key_scope_summary($k)) ?></td>
+      <td><?= h(short_time($k['expires_at'] ?? null, 'never')) ?></td>
+      <td><?= h(short_time($k['last_used_at'] ?? null, 'never')) ?></td>
+      <td><?= h(short_time($k['created_at'] ?? null)) ?></td>
+      <td class="status"><?= $st === 'revoked' ? 'revoked ' . h(short_time($k['revoked_at'])) : h($st) ?></td>
+      <td>
+        <?php if ($st !== 'revoked'): ?>
+        <form method="post" action="/keys/<?= h(rawurlencode((string) ($k['id'] ?? ''))) ?>/revoke" class="inline revoke"
+              data-confirm="Revoke the key <?= h($label) ?>? Programs using it are refused from now on; this cannot be undone.">
+          <?= csrf_field() ?>
+          <input type="hidden" name="confirm" value="">
+          <button type="submit" class="danger" aria-label="Revoke <?= h($label) ?>">Revoke</button>
+        </form>
+        <?php endif ?>
+      </td>
+    </tr>
+  <?php endforeach ?>
+  </tbody>
+</table>
+</div>
+<?php endif ?>
+</section>
