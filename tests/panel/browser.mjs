@@ -3,7 +3,7 @@
 //
 // Run by tests/bats/panel/100-browser.bats, which starts MariaDB, dnsapid, two edges and the
 // panel. Environment: PANEL_URL, EDGE_DNS_PORTS (comma-separated DNS ports of the edges),
-// SHOTS (the directory for screenshots), CHROMIUM (default /usr/bin/chromium), STEP (only the
+// DNSAPID_URL (for curl with a key made in the panel), SHOTS (the directory for screenshots), CHROMIUM (default /usr/bin/chromium), STEP (only the
 // steps whose name contains it; default all). Prints "ok N - step" per step; exits 1 at the
 // first failure, with a screenshot of the page (failure-*.png) and the reason.
 
@@ -13,11 +13,13 @@ import { mkdirSync } from "node:fs";
 import assert from "node:assert/strict";
 
 const base = process.env.PANEL_URL;
+const api = process.env.DNSAPID_URL;
 const ports = (process.env.EDGE_DNS_PORTS || "").split(",").filter(Boolean);
 const shots = process.env.SHOTS || "screenshots";
 const TIMEOUT = 10000;
 mkdirSync(shots, { recursive: true });
 assert.ok(base, "PANEL_URL is not set");
+assert.ok(api, "DNSAPID_URL is not set");
 assert.equal(ports.length, 2, "EDGE_DNS_PORTS must name two edges");
 
 const run = Date.now().toString(36);
@@ -33,12 +35,20 @@ const browser = await chromium.launch({
 });
 const dialogs = [];
 const pageErrors = [];
+// confirm() dialogs: answered with confirmAnswer (true: OK) when it is set, and recorded.
+let confirmAnswer = null;
+const confirms = [];
 
 async function newPage(options = {}) {
   const context = await browser.newContext({ viewport: { width: 1100, height: 800 }, ...options });
   context.setDefaultTimeout(TIMEOUT);
   const page = await context.newPage();
   page.on("dialog", async (d) => {
+    if (d.type() === "confirm" && confirmAnswer !== null) {
+      confirms.push(d.message());
+      await (confirmAnswer ? d.accept() : d.dismiss());
+      return;
+    }
     dialogs.push(d.message());
     await d.dismiss();
   });
@@ -87,6 +97,13 @@ async function digEventually(name, type, want) {
     }
     assert.equal(got, want, `edge ${i + 1} answers '${got}' for ${name} ${type}, expected '${want}'`);
   }
+}
+
+// curlApi METHOD PATH KEY [BODY]: the HTTP status of dnsapid's answer, with curl.
+function curlApi(method, path, key, body) {
+  const args = ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-m", "10", "-X", method, "-H", `Authorization: Bearer ${key}`];
+  if (body !== undefined) args.push("-H", "Content-Type: application/json", "--data-binary", JSON.stringify(body));
+  return Number(execFileSync("curl", [...args, `${api}${path}`], { encoding: "utf8" }));
 }
 
 // visible: the locator is on the page, visible, inside the viewport's width (not pushed off by
@@ -355,6 +372,94 @@ await step("the dashboard lists the domain with its record count", async () => {
   await bar(page, "domains", /^Domains: 1 of 3$/, 1);
   await bar(page, "records_per_domain", /^Records in the largest domain: 5 of 50$/, 5);
   await shot(page, "11-dashboard");
+});
+
+const acme = { name: `certbot-${run}`, secret: "", label: "" };
+
+await step("API keys: an ACME DNS-01 only key for the domain; its secret shown once, copied; curl may set the TXT record, not an A record", async () => {
+  await page.goto(`${base}/dashboard`);
+  await page.locator("header").getByRole("link", { name: "API keys" }).click();
+  await page.waitForURL(`${base}/keys`);
+  await visible(page.getByRole("heading", { name: "API keys", exact: true }), "the heading");
+  await visible(page.getByRole("heading", { name: "Create a key" }), "the form's heading");
+  await page.getByLabel(/^ACME DNS-01 only for one domain/).check();
+  await page.getByLabel(/^Domain/).selectOption(alice.zone);
+  await page.getByLabel(/^Name/).fill(acme.name);
+  await page.getByLabel(/^Expires after/).fill("30");
+  // A wrong password: dnsapid's error next to the field, the form kept, no key.
+  await page.getByLabel(/^Your password/).fill("wrong horse battery");
+  await page.getByRole("button", { name: "Create key" }).click();
+  await visible(page.locator("#err-key-password"), "the password's error");
+  assert.equal(await page.getByLabel(/^Your password/).getAttribute("aria-invalid"), "true");
+  assert.equal(await page.locator("#key-secret").count(), 0);
+  assert.equal(await page.getByLabel(/^ACME DNS-01 only/).isChecked(), true);
+  assert.equal(await page.getByLabel(/^Domain/).inputValue(), alice.zone);
+  assert.equal(await page.getByLabel(/^Name/).inputValue(), acme.name);
+  assert.equal(await page.getByLabel(/^Your password/).inputValue(), "", "the password is sent back");
+  await page.getByLabel(/^Your password/).fill(password);
+  await page.getByRole("button", { name: "Create key" }).click();
+  await page.waitForLoadState("domcontentloaded");
+  // The secret, once, with the warning and the copy button (the script shows it).
+  const secret = page.locator("#key-secret");
+  await visible(secret, "the secret");
+  acme.secret = (await secret.innerText()).trim();
+  assert.match(acme.secret, /^edk_[a-z2-7]{42}$/);
+  acme.label = `${acme.name} (${acme.secret.slice(0, 14)})`;
+  await visible(page.getByText("This secret is shown only this once."), "the warning");
+  assert.match(await page.locator("#new-key").innerText(), /read-write · domains: .* · names: _acme-challenge\.\* · types: TXT · expires /);
+  await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: base });
+  const copy = page.getByRole("button", { name: "Copy" });
+  await visible(copy, "the copy button");
+  await copy.click();
+  await visible(page.locator(".copy-status").getByText("Copied."), "the copied message");
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), acme.secret);
+  await shot(page, "14-keys-secret-once");
+  // The key at work (curl): the ACME TXT record yes, an A record no.
+  const zone = `/v1/domains/${alice.zone}/rrsets`;
+  const put = curlApi("PUT", `${zone}/_acme-challenge/TXT`, acme.secret, { ttl: 60, records: ['"acme-token-1"'] });
+  assert.ok(put >= 200 && put < 300, `PUT _acme-challenge TXT with the ACME key: HTTP ${put}`);
+  assert.equal(curlApi("PUT", `${zone}/www/A`, acme.secret, { records: ["192.0.2.99"] }), 403);
+  assert.equal(curlApi("DELETE", `${zone}/www/A`, acme.secret), 403);
+  assert.equal(curlApi("GET", "/v1/keys", acme.secret), 403);
+  await digEventually(`_acme-challenge.${alice.zone}`, "TXT", '"acme-token-1"');
+  await digEventually(`www.${alice.zone}`, "A", "192.0.2.10\n192.0.2.11");
+  // Shown once: the keys page no longer has it; the list has the key, its scope and expiry.
+  await page.goto(`${base}/keys`);
+  assert.equal(await page.locator("#key-secret").count(), 0);
+  assert.ok(!(await page.content()).includes(acme.secret), "the secret is shown again");
+  const row = page.locator("#keys tr").filter({ hasText: acme.name });
+  await visible(row, "the key's row");
+  assert.match(await row.locator("td.scope").innerText(), new RegExp(`^read-write · domains: ${alice.zone.replace(/[.]/g, "\\.")} · names: _acme-challenge\\.\\* · types: TXT$`));
+  assert.match(await row.innerText(), new RegExp(`${acme.secret.slice(0, 14)}[\\s\\S]*\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC`));
+  assert.equal((await row.locator("td.status").innerText()).trim(), "active");
+  await visible(row.getByRole("button", { name: `Revoke ${acme.label}` }), "the revoke button");
+});
+
+await step("revoke the key in the panel: dismissing the question keeps it, confirming revokes it; then it gets 401", async () => {
+  const row = page.locator("#keys tr").filter({ hasText: acme.name });
+  // dnsapid writes last_used_at at most a second after the use.
+  for (let t = 0; t < 20 && /never/.test(await row.locator("td").nth(4).innerText()); t++) {
+    await page.waitForTimeout(150);
+    await page.reload();
+  }
+  assert.match(await row.locator("td").nth(4).innerText(), /UTC$/, "last used");
+  confirmAnswer = false;
+  await row.getByRole("button", { name: `Revoke ${acme.label}` }).click();
+  await page.waitForTimeout(100);
+  assert.equal(confirms.length, 1);
+  assert.match(confirms[0], new RegExp(`^Revoke the key ${acme.name}`));
+  assert.equal((await row.locator("td.status").innerText()).trim(), "active");
+  assert.equal(curlApi("GET", `/v1/domains/${alice.zone}/rrsets/_acme-challenge/TXT`, acme.secret), 200);
+  confirmAnswer = true;
+  await Promise.all([page.waitForNavigation(), row.getByRole("button", { name: `Revoke ${acme.label}` }).click()]);
+  confirmAnswer = null;
+  assert.equal(page.url(), `${base}/keys`);
+  await visible(page.getByText(`Revoked key ${acme.label}: it is refused from now on.`), "the revoked message");
+  assert.match(await row.locator("td.status").innerText(), /^revoked \d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
+  assert.equal(await row.getByRole("button").count(), 0);
+  assert.equal(curlApi("PUT", `/v1/domains/${alice.zone}/rrsets/_acme-challenge/TXT`, acme.secret, { records: ['"acme-token-2"'] }), 401);
+  assert.equal(curlApi("GET", `/v1/domains/${alice.zone}/rrsets/_acme-challenge/TXT`, acme.secret), 401);
+  await shot(page, "15-keys-revoked");
 });
 
 await step("sign out: the login page, and the panel's pages want a login again", async () => {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: MIT
-# The panel in Debian's Chromium (playwright-core) against MariaDB, dnsapid, two edges and `php -S`: sign-up, domain, records, propagation, dig, escaping, CSRF, isolation, phone width, no JavaScript, logout, login limits.
+# The panel in Debian's Chromium (playwright-core) against MariaDB, dnsapid, two edges and `php -S`: sign-up, domain, records, propagation, dig, escaping, CSRF, isolation, phone width, no JavaScript, API keys, logout, login limits.
 #
 # The scenario is tests/panel/browser.mjs; its npm package (pinned in tests/panel/package.json
 # and package-lock.json) is installed with `npm ci` under $BIN/panel-browser. Screenshots of
@@ -54,7 +54,7 @@ teardown() {
 
 @test "the panel in Chromium: the whole scenario, with screenshots of every page" {
     local shots=$BATS_FILE_TMPDIR/screenshots rc=0
-    run env PANEL_URL="$PANEL_URL" EDGE_DNS_PORTS="${EDGE_DNS[1]},${EDGE_DNS[2]}" SHOTS="$shots" \
+    run env PANEL_URL="$PANEL_URL" DNSAPID_URL="$DNSAPID_URL" EDGE_DNS_PORTS="${EDGE_DNS[1]},${EDGE_DNS[2]}" SHOTS="$shots" \
         CHROMIUM="$CHROMIUM" node "$BIN/panel-browser/browser.mjs"
     rc=$status
     printf '# %s\n' "${lines[@]}" >&3
@@ -65,7 +65,7 @@ teardown() {
     # A screenshot of every page the scenario looks at.
     local n
     n=$(find "$shots" -name '[0-9][0-9]-*.png' | wc -l)
-    ((n >= 13)) || fail_with "only $n screenshots"
+    ((n >= 15)) || fail_with "only $n screenshots"
 }
 
 @test "no JavaScript needed to sign in: the login form works with curl, and the CSRF token is required" {

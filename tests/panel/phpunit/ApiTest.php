@@ -1,6 +1,6 @@
 <?php
 // SPDX-License-Identifier: MIT
-// Tests of the panel's API client against a real dnsapid (started by tests/bats/panel/010-phpunit.bats): sessions, domains, RRsets, changes, problems.
+// Tests of the panel's API client against a real dnsapid (started by tests/bats/panel/010-phpunit.bats): sessions, domains, RRsets, changes, keys, problems.
 
 declare(strict_types=1);
 
@@ -199,6 +199,92 @@ final class ApiTest extends TestCase
         $this->assertSame(403, $e->status);
         $this->assertSame('plan-limit', $e->slug());
         $this->assertStringContainsString('3 domains', $e->getMessage());
+    }
+
+    public function testKeysCreateListUseAndRevoke(): void
+    {
+        [$api] = self::newUser('keys');
+        $zone = 'keys-' . bin2hex(random_bytes(4)) . '.test';
+        $api->createDomain($zone);
+        $before = count($api->keys());
+
+        $scope = ['write' => true, 'domains' => [$zone], 'names' => ['_acme-challenge.*'], 'types' => ['TXT']];
+        $k = $api->createKey($scope, 'certbot', 7 * 86400, self::PASSWORD);
+        $this->assertMatchesRegularExpression('/^edk_[a-z2-7]{42}$/', $k['secret']);
+        $this->assertSame(substr($k['secret'], 0, 14), $k['prefix']);
+        $this->assertSame('certbot', $k['name']);
+        $this->assertSame([$zone], $k['domains']);
+        $this->assertSame(['_acme-challenge.*'], $k['names']);
+        $this->assertSame(['TXT'], $k['types']);
+        $this->assertTrue($k['write']);
+        $this->assertEqualsWithDelta(time() + 7 * 86400, strtotime($k['expires_at']), 120);
+        $this->assertNull($k['revoked_at']);
+
+        // Listed and shown without the secret.
+        $keys = array_column($api->keys(), null, 'id');
+        $this->assertCount($before + 1, $keys);
+        $this->assertArrayNotHasKey('secret', $keys[$k['id']]);
+        $this->assertSame($k['prefix'], $keys[$k['id']]['prefix']);
+        $one = $api->key($k['id']);
+        $this->assertSame('certbot', $one['name']);
+        $this->assertArrayNotHasKey('secret', $one);
+
+        // The key itself: its TXT record yes, an A record no, another domain's route 404.
+        $acme = new Api(self::url(), $k['secret']);
+        $r = $acme->addRecords($zone, '_acme-challenge', 'TXT', 60, ['"token-1"']);
+        $this->assertSame('_acme-challenge.' . $zone . '.', $r['rrsets'][0]['name']);
+        $e = self::caught(fn () => $acme->addRecords($zone, 'www', 'A', null, ['192.0.2.1']));
+        $this->assertSame(403, $e->status);
+        $this->assertSame('forbidden', $e->slug());
+        $this->assertSame(403, self::caught(fn () => $acme->keys())->status);
+
+        $api->revokeKey($k['id']);
+        $this->assertIsString($api->key($k['id'])['revoked_at']);
+        $this->assertSame(401, self::caught(fn () => $acme->addRecords($zone, '_acme-challenge', 'TXT', 60, ['"token-2"']))->status);
+        // Revoking again changes nothing; another account's key, or none, is 404.
+        $api->revokeKey($k['id']);
+        [$bob] = self::newUser('keys-bob');
+        $this->assertSame(404, self::caught(fn () => $bob->revokeKey($k['id']))->status);
+        $this->assertSame(404, self::caught(fn () => $bob->key($k['id']))->status);
+    }
+
+    public function testReadOnlyKeyWithoutExpiryOrName(): void
+    {
+        [$api] = self::newUser('readonly');
+        $k = $api->createKey(['write' => false, 'domains' => [], 'names' => [], 'types' => []], '', null, self::PASSWORD);
+        $this->assertFalse($k['write']);
+        $this->assertNull($k['expires_at']);
+        $this->assertSame([], $k['domains']);
+        $ro = new Api(self::url(), $k['secret']);
+        $this->assertSame([], $ro->domains());
+        $this->assertSame(403, self::caught(fn () => $ro->createDomain('ro-' . bin2hex(random_bytes(4)) . '.test'))->status);
+    }
+
+    public function testKeyErrorsComeBackPerField(): void
+    {
+        [$api] = self::newUser('keyerrors');
+        $e = self::caught(fn () => $api->createKey(['domains' => ['localhost'], 'names' => ['www']], '', null, self::PASSWORD));
+        $this->assertSame(422, $e->status);
+        $f = $e->fieldErrors();
+        $this->assertStringContainsString('not a domain name', $f['domains'][0]);
+        $this->assertArrayHasKey('names', $f);
+        $e = self::caught(fn () => $api->createKey(['write' => true], '', 10, self::PASSWORD));
+        $this->assertSame(422, $e->status);
+        $this->assertArrayHasKey('expires_in', $e->fieldErrors());
+    }
+
+    public function testCreatingAKeyWithASessionWantsThePasswordAgain(): void
+    {
+        [$api] = self::newUser('keypassword');
+        $scope = ['write' => true];
+        $e = self::caught(fn () => $api->createKey($scope));
+        $this->assertSame(422, $e->status);
+        $this->assertArrayHasKey('current_password', $e->fieldErrors());
+        $e = self::caught(fn () => $api->createKey($scope, '', null, 'wrong horse battery'));
+        $this->assertSame(422, $e->status);
+        $this->assertArrayHasKey('current_password', $e->fieldErrors());
+        $this->assertSame([], array_filter($api->keys(), static fn ($k) => $k['revoked_at'] === null && $k['name'] !== 'initial'));
+        $this->assertStringStartsWith('edk_', $api->createKey($scope, '', null, self::PASSWORD)['secret']);
     }
 
     public function testUnreachableApiIsStatusZero(): void

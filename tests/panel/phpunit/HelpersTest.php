@@ -7,7 +7,7 @@ declare(strict_types=1);
 use EndpointDNS\Panel\ApiError;
 use PHPUnit\Framework\TestCase;
 
-use function EndpointDNS\Panel\{config, csrf_field, csrf_rotate, csrf_token, csrf_valid, flash, h, is_https, propagation_text, take_flashes};
+use function EndpointDNS\Panel\{config, csrf_field, csrf_rotate, csrf_token, csrf_valid, flash, h, is_https, key_scope_summary, key_status, key_template_scope, key_templates, propagation_text, short_time, take_flashes};
 
 final class HelpersTest extends TestCase
 {
@@ -144,5 +144,35 @@ final class HelpersTest extends TestCase
         $this->assertSame(900, (new ApiError(429, ['retry_after' => 900], 5))->retryAfter());
         $this->assertSame(5, (new ApiError(429, [], 5))->retryAfter());
         $this->assertNull((new ApiError(429, []))->retryAfter());
+    }
+
+    public function testKeyTemplatesAreTheScopesOfTheDocs(): void
+    {
+        $this->assertSame(['full', 'read', 'acme'], array_keys(key_templates()));
+        $this->assertSame(['write' => true, 'domains' => [], 'names' => [], 'types' => []], key_template_scope('full'));
+        $this->assertSame(['write' => false, 'domains' => [], 'names' => [], 'types' => []], key_template_scope('read'));
+        $this->assertSame(['write' => true, 'domains' => ['example.com'], 'names' => ['_acme-challenge.*'], 'types' => ['TXT']],
+            key_template_scope('acme', 'example.com'));
+        $this->assertNull(key_template_scope('root'));
+    }
+
+    public function testKeyScopeSummaryStatusAndTimes(): void
+    {
+        $this->assertSame('read-write · every domain, name and type', key_scope_summary(['write' => true, 'domains' => [], 'names' => [], 'types' => []]));
+        $this->assertSame('read only · every domain, name and type', key_scope_summary(['write' => false]));
+        $this->assertSame('read-write · domains: example.com · names: _acme-challenge.* · types: TXT',
+            key_scope_summary(key_template_scope('acme', 'example.com')));
+        $this->assertSame('read only · types: A, AAAA', key_scope_summary(['types' => ['A', 'AAAA']]));
+
+        $now = strtotime('2026-11-26T12:00:00Z');
+        $this->assertSame('active', key_status(['revoked_at' => null, 'expires_at' => null], $now));
+        $this->assertSame('active', key_status(['expires_at' => '2026-11-26T12:00:01Z'], $now));
+        $this->assertSame('expired', key_status(['expires_at' => '2026-11-26T12:00:00Z'], $now));
+        $this->assertSame('revoked', key_status(['revoked_at' => '2026-11-26T11:00:00Z', 'expires_at' => '2026-11-26T10:00:00Z'], $now));
+
+        $this->assertSame('2026-11-26 06:52 UTC', short_time('2026-11-26T06:52:22Z'));
+        $this->assertSame('2026-11-26 06:52 UTC', short_time('2026-11-26T06:52:48.312Z'));
+        $this->assertSame('never', short_time(null, 'never'));
+        $this->assertSame('—', short_time(''));
     }
 }
