@@ -113,6 +113,8 @@ private:
     nlohmann::json create_session(store::Conn& c, uint64_t user_id, uint64_t account_id);
     // Hashes a password under the bound on concurrent hashes (each takes memlimit bytes).
     std::string hash_password(std::string_view password);
+    std::string check_current_password(Ctx& ctx, const std::string& current,
+                                       const std::string& what);
     bool verify_password(std::string_view hash, std::string_view password);
     // account
     http::Response account_self(Ctx& ctx);

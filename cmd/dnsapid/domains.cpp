@@ -224,10 +224,26 @@ http::Response App::keys(Ctx& ctx) {
     if (ctx.req.method != "POST") method_not_allowed("GET, POST");
     auto body = json_body(ctx.req);
     if (!body.is_object()) invalid("the body must be a JSON object", nlohmann::json::array());
-    only_fields(body, {"name", "write", "domains", "names", "types", "expires_at", "expires_in"});
+    // A session (a browser) gives its user's password again: a stolen session token must not
+    // turn into a key that outlives it (logout and a password change end sessions, not keys).
+    if (ctx.who.session)
+        only_fields(body, {"name", "write", "domains", "names", "types", "expires_at", "expires_in",
+                           "current_password"});
+    else
+        only_fields(body,
+                    {"name", "write", "domains", "names", "types", "expires_at", "expires_in"});
     std::string name = key_name_field(body, "");
     std::optional<std::string> expires;
     auth::Scope scope = scope_from_request(body, &expires);
+    if (ctx.who.session) {
+        auto it = body.find("current_password");
+        if (it != body.end() && !it->is_string())
+            invalid("the key is not valid",
+                    nlohmann::json::array(
+                        {{{"field", "current_password"}, {"detail", "must be a string"}}}));
+        check_current_password(ctx, it == body.end() ? "" : it->get<std::string>(),
+                               "creating an API key");
+    }
     return pool_.transaction([&](store::Conn& c) {
         auto j = create_key(c, ctx.who.account_id, name, scope, expires);
         audit(c, ctx, ctx.who.account_id, "key.create", j["prefix"].get<std::string>(),

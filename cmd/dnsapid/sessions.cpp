@@ -360,6 +360,32 @@ http::Response App::session_current(Ctx& ctx) {
     });
 }
 
+// The password of the session's user, asked again before what a stolen session alone must not
+// do. Wrong ones count against this session (and the address), not the email: a thief must not
+// be able to lock the owner out of logging in. Returns the hash verified; throws 422 naming
+// current_password, or 429 after sessions.max_failures wrong ones.
+std::string App::check_current_password(Ctx& ctx, const std::string& current,
+                                        const std::string& what) {
+    const std::string session_key = "#session " + std::to_string(ctx.who.key_id);
+    std::string stored = pool_.run([&](store::Conn& c) {
+        check_login_failures(c, session_key, ctx.remote);
+        auto r =
+            c.prepare("SELECT password_hash FROM users WHERE id = ?").add(ctx.who.user_id).query();
+        if (!r.next()) not_found("the user");
+        return r.str(1);
+    });
+    if (current.empty())
+        invalid("your password is asked again for " + what,
+                json::array({{{"field", "current_password"}, {"detail", "required"}}}));
+    if (current.size() > 4096 || !verify_password(stored, current)) {
+        record_login_failure(session_key, ctx.remote,
+                             "wrong current password on " + what + " by " + ctx.who.user_email);
+        invalid("the current password is not right",
+                json::array({{{"field", "current_password"}, {"detail", "not right"}}}));
+    }
+    return stored;
+}
+
 // The logged-in user changes its password: the current one is asked again (a stolen session
 // alone must not lock the owner out), and the user's other sessions end.
 http::Response App::user_password(Ctx& ctx) {
@@ -376,22 +402,7 @@ http::Response App::user_password(Ctx& ctx) {
     std::string password = password_member(body, ctx.who.user_email, errors);
     errors.raise("the password change is not valid");
     const std::string& email = ctx.who.user_email;
-    // Wrong current passwords count against this session (and the address), not the email:
-    // a stolen session must not be able to lock the owner out of logging in.
-    const std::string session_key = "#session " + std::to_string(ctx.who.key_id);
-    std::string stored = pool_.run([&](store::Conn& c) {
-        check_login_failures(c, session_key, ctx.remote);
-        auto r =
-            c.prepare("SELECT password_hash FROM users WHERE id = ?").add(ctx.who.user_id).query();
-        if (!r.next()) not_found("the user");
-        return r.str(1);
-    });
-    if (current.size() > 4096 || !verify_password(stored, current)) {
-        record_login_failure(session_key, ctx.remote,
-                             "wrong current password on a password change by " + email);
-        invalid("the current password is not right",
-                json::array({{{"field", "current_password"}, {"detail", "not right"}}}));
-    }
+    std::string stored = check_current_password(ctx, current, "a password change");
     std::string hash = hash_password(password);
     return pool_.transaction([&](store::Conn& c) {
         // Only the hash verified above: a reset or change committed meanwhile wins.

@@ -232,8 +232,8 @@ session_of() {
     api GET /v1/domains/work.test/rrsets/www/A
     expect_status 200
     assert_eq "$(jb '.records[0]')" 192.0.2.10
-    # It manages keys; the sessions themselves are not in the key list.
-    new_key '{"name":"ci","write":true}'
+    # It manages keys (with the password again); the sessions themselves are not in the list.
+    new_key '{"name":"ci","write":true,"current_password":"correct horse battery"}'
     api GET /v1/keys
     expect_status 200
     assert_eq "$(jb '[.items[].name] | join(",")')" ci
@@ -518,11 +518,13 @@ session_of() {
     KEY=$(jb .token)
     local i
     for i in 1 2 3; do
-        api PUT /v1/user/password "{\"current_password\":\"guess $i\",\"password\":\"a brand new password\"}"
+        api PUT /v1/user/password "{\"current_password\":\"guess $i\",\"password\":\"a brand new password\"}" \
+            -H "X-Forwarded-For: $CLIENT"
         expect_problem 422 validation
     done
     # sessions.max_failures = 3: this session may not try again, even with the right password...
-    api PUT /v1/user/password '{"current_password":"correct horse battery","password":"a brand new password"}'
+    api PUT /v1/user/password '{"current_password":"correct horse battery","password":"a brand new password"}' \
+        -H "X-Forwarded-For: $CLIENT"
     expect_problem 429 rate-limited
     [[ -n $(header Retry-After) ]] || api_fail "no Retry-After"
     # ...while the owner, elsewhere, logs in as usual.
@@ -586,6 +588,32 @@ session_of() {
     expect_problem 413 too-large
     api POST /v1/signup "{\"email\":\"big@example.com\",\"password\":\"$big\"}"
     expect_problem 413 too-large
+}
+
+@test "a session creates an API key only with its user's password again; an API key needs none" {
+    signup keymaker@example.com 'correct horse battery' keymaker
+    expect_status 201
+    local account_key
+    KEY=$(jb .token)
+    # The wrong password below counts against this test's own client address.
+    api POST /v1/keys '{"name":"ci"}' -H "X-Forwarded-For: $CLIENT"
+    expect_problem 422 validation
+    assert_eq "$(jb '.errors[0].field')" current_password
+    api POST /v1/keys '{"name":"ci","current_password":"not the password"}' -H "X-Forwarded-For: $CLIENT"
+    expect_problem 422 validation
+    assert_eq "$(jb '.errors[0].detail')" "not right"
+    api POST /v1/keys '{"name":"ci","write":true,"current_password":"correct horse battery"}' \
+        -H "X-Forwarded-For: $CLIENT"
+    expect_status 201
+    account_key=$(jb .secret)
+    [[ $account_key == edk_* ]] || api_fail "no key secret"
+    # An API key creating a key is asked for no password, and may not send one.
+    KEY=$account_key
+    api POST /v1/keys '{"name":"deploy"}'
+    expect_status 201
+    api POST /v1/keys '{"name":"deploy2","current_password":"correct horse battery"}'
+    expect_problem 422 validation
+    assert_eq "$(jb '.errors[0].field')" current_password
 }
 
 @test "sessions end after sessions.ttl, or unused for sessions.idle_timeout; sign-up off is 403; a hash of another cost is replaced at login" {
