@@ -61,7 +61,7 @@ if ($form['domain'] !== '' && !in_array($form['domain'], $domainNames, true)) {
   <input id="key-expires" name="expires" type="text" inputmode="numeric" placeholder="90" value="<?= h($form['expires']) ?>"<?= $invalid('expires', 'key-expires') ?>>
   <?php $field_errors('expires', 'key-expires') ?>
   <label for="key-password">Your password <span class="hint">(asked again before a key is made)</span></label>
-  <input id="key-password" name="current_password" type="password" autocomplete="current-password"<?= $invalid('current_password', 'key-password') ?>>
+  <input id="key-password" name="current_password" type="password" autocomplete="current-password" required<?= $invalid('current_password', 'key-password') ?>>
   <?php $field_errors('current_password', 'key-password') ?>
   <button type="submit">Create key</button>
 </form>

@@ -287,6 +287,22 @@ final class ApiTest extends TestCase
         $this->assertStringStartsWith('edk_', $api->createKey($scope, '', null, self::PASSWORD)['secret']);
     }
 
+    public function testWrongPasswordsForAKeyAreLimitedPerSession(): void
+    {
+        [$api, $email] = self::newUser('keylimit');
+        for ($i = 0; $i < 3; $i++) {
+            $this->assertSame(422, self::caught(fn () => $api->createKey(['write' => true], '', null, 'wrong horse battery'))->status);
+        }
+        $e = self::caught(fn () => $api->createKey(['write' => true], '', null, self::PASSWORD));
+        $this->assertSame(429, $e->status);
+        $this->assertSame('rate-limited', $e->slug());
+        $this->assertGreaterThan(0, $e->retryAfter());
+        // The session's failures, not the email's: the owner still logs in, and that session may.
+        $other = new Api(self::url());
+        $other->login($email, self::PASSWORD);
+        $this->assertStringStartsWith('edk_', $other->createKey(['write' => false], '', null, self::PASSWORD)['secret']);
+    }
+
     public function testUnreachableApiIsStatusZero(): void
     {
         $e = self::caught(fn () => (new Api('http://127.0.0.1:9', null, 2))->signupOpen());
