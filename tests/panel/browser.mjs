@@ -443,6 +443,14 @@ await step("revoke the key in the panel: dismissing the question keeps it, confi
     await page.reload();
   }
   assert.match(await row.locator("td").nth(4).innerText(), /UTC$/, "last used");
+  // Without JavaScript the form carries no confirm=yes: a page asks; without the CSRF token, 403.
+  const id = await row.getAttribute("data-key");
+  const csrf = await page.locator("#create-key input[name=csrf]").inputValue();
+  let r = await page.request.post(`${base}/keys/${id}/revoke`, { form: { csrf, confirm: "" }, maxRedirects: 0 });
+  assert.equal(r.status(), 200);
+  assert.match(await r.text(), new RegExp(`<h1>Revoke the key ${acme.name} \\(edk_[a-z2-7]{10}\\)\\?</h1>[\\s\\S]*name="confirm" value="yes"`));
+  r = await page.request.post(`${base}/keys/${id}/revoke`, { form: { confirm: "yes" }, maxRedirects: 0 });
+  assert.equal(r.status(), 403);
   confirmAnswer = false;
   await row.getByRole("button", { name: `Revoke ${acme.label}` }).click();
   await page.waitForTimeout(100);

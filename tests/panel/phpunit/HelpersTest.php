@@ -7,7 +7,7 @@ declare(strict_types=1);
 use EndpointDNS\Panel\ApiError;
 use PHPUnit\Framework\TestCase;
 
-use function EndpointDNS\Panel\{config, csrf_field, csrf_rotate, csrf_token, csrf_valid, flash, h, is_https, key_scope_summary, key_status, key_template_scope, key_templates, propagation_text, short_time, take_flashes};
+use function EndpointDNS\Panel\{config, csrf_field, csrf_rotate, csrf_token, csrf_valid, flash, h, is_https, key_scope_summary, key_status, key_template_scope, key_templates, propagation_text, render, short_time, take_flashes};
 
 final class HelpersTest extends TestCase
 {
@@ -174,5 +174,27 @@ final class HelpersTest extends TestCase
         $this->assertSame('2026-11-26 06:52 UTC', short_time('2026-11-26T06:52:48.312Z'));
         $this->assertSame('never', short_time(null, 'never'));
         $this->assertSame('—', short_time(''));
+    }
+
+    public function testKeysPageEscapesNamesAndShowsTheSecretOnce(): void
+    {
+        $evil = '<script>alert(1)</script>';
+        $key = ['id' => 7, 'name' => $evil, 'prefix' => 'edk_abcdefghij', 'write' => true, 'domains' => ['a.test'],
+            'names' => ['_acme-challenge.*'], 'types' => ['TXT'], 'expires_at' => null, 'last_used_at' => null,
+            'created_at' => '2026-11-26T06:52:22Z', 'revoked_at' => null];
+        $vars = ['title' => 'API keys', 'keys' => [$key], 'domains' => [['name' => 'a.test']], 'errors' => ['domain' => [$evil]],
+            'form' => ['template' => 'acme', 'domain' => $evil, 'name' => $evil, 'expires' => $evil], 'created' => null,
+            'user' => ['email' => 'dev@example.test'], 'accountName' => 'dev', 'flashes' => []];
+        $html = render('keys', $vars);
+        $this->assertStringNotContainsString('<script>alert', $html);
+        $this->assertStringContainsString('&lt;script&gt;alert(1)&lt;/script&gt;', $html);
+        $this->assertStringContainsString('id="tpl-acme" value="acme" checked', $html);
+        $this->assertStringContainsString('aria-label="Revoke &lt;script&gt;', $html);
+        $this->assertStringNotContainsString('id="key-secret"', $html);
+
+        $html = render('keys', ['created' => $key + ['secret' => 'edk_abcdefghij' . str_repeat('a', 32)]] + $vars);
+        $this->assertStringContainsString('id="key-secret" class="secret" tabindex="0" aria-label="The key\'s secret">edk_abcdefghij' . str_repeat('a', 32) . '<', $html);
+        $this->assertStringContainsString('shown only this once', $html);
+        $this->assertStringNotContainsString('<script>alert', $html);
     }
 }
