@@ -317,7 +317,7 @@ await step("another account's session cannot open this domain's page nor change 
   current = page;
 });
 
-await step("sign in at phone width (a new session id); the domain page: no sideways scrolling, the form usable", async () => {
+await step("sign in at phone width (a new session id); the domain and keys pages: no sideways scrolling, the forms usable", async () => {
   const phone = await newPage({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
   current = phone;
   await phone.goto(`${base}/login`);
@@ -340,6 +340,11 @@ await step("sign in at phone width (a new session id); the domain page: no sidew
   const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow} px`);
   await shot(phone, "09-phone-domain");
+  await phone.goto(`${base}/keys`);
+  await visible(phone.getByRole("button", { name: "Create key" }), "the keys page's create button");
+  await visible(phone.getByLabel(/^ACME DNS-01 only/), "the ACME template");
+  const keysOverflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(keysOverflow <= 0, `the keys page scrolls sideways by ${keysOverflow} px`);
   await phone.context().close();
   current = page;
 });
