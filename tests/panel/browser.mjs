@@ -387,8 +387,13 @@ await step("API keys: an ACME DNS-01 only key for the domain; its secret shown o
   await page.waitForURL(`${base}/keys`);
   await visible(page.getByRole("heading", { name: "API keys", exact: true }), "the heading");
   await visible(page.getByRole("heading", { name: "Create a key" }), "the form's heading");
-  await page.getByLabel(/^ACME DNS-01 only for one domain/).check();
-  await page.getByLabel(/^Domain/).selectOption(alice.zone);
+  assert.equal(await page.getByLabel(/^Full access/).isChecked(), true);
+  // The domain page's link chooses the ACME template and the domain.
+  await page.goto(`${base}/domains/${alice.zone}`);
+  await page.getByRole("link", { name: `An API key for ACME DNS-01 on ${alice.zone}` }).click();
+  await page.waitForURL(/\/keys\?template=acme&domain=/);
+  assert.equal(await page.getByLabel(/^ACME DNS-01 only for one domain/).isChecked(), true);
+  assert.equal(await page.getByLabel(/^Domain/).inputValue(), alice.zone);
   await page.getByLabel(/^Name/).fill(acme.name);
   await page.getByLabel(/^Expires after/).fill("30");
   // A wrong password: dnsapid's error next to the field, the form kept, no key.
