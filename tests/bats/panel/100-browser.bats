@@ -83,7 +83,7 @@ teardown() {
     assert_contains "$output" 'value="nobody@example.test"'
 }
 
-@test "the panel's answers carry the security headers and never the session token" {
+@test "the panel's answers carry the security headers; it keeps no key secret and logs no session token" {
     local headers
     headers=$(curl -s -D - -o /dev/null "$PANEL_URL/login" | tr -d '\r')
     assert_contains "$headers" "Content-Security-Policy: default-src 'self'; script-src 'self'"
@@ -93,4 +93,7 @@ teardown() {
     # The PHP session files hold the dnsapid tokens; nothing else does.
     run grep -rl 'eds_' "$BATS_FILE_TMPDIR/panel/log"
     ((status == 1)) || fail_with "a session token in the panel's log"
+    # The secret of a key made in the panel is in one answer only: not in a session file, not logged.
+    run grep -rlE 'edk_[a-z2-7]{42}' "$BATS_FILE_TMPDIR/panel"
+    ((status == 1)) || fail_with "a key's secret stored by the panel: $output"
 }
