@@ -353,6 +353,10 @@ final class App
                     'domains' => 'domain', 'expires_in' => 'expires', 'expires_at' => 'expires',
                     'names' => 'template', 'types' => 'template', 'write' => 'template',
                 ]);
+                if ($e->status === 429) {
+                    // Too many wrong passwords in this session: the wait, next to the password.
+                    $errors = ['current_password' => [$this->problemText($e)]];
+                }
                 $status = $e->status ?: 502;
                 $key = null;
             }

@@ -445,7 +445,7 @@ await step("API keys: an ACME DNS-01 only key for the domain; its secret shown o
   await visible(row.getByRole("button", { name: `Revoke ${acme.label}` }), "the revoke button");
 });
 
-await step("revoke the key in the panel: dismissing the question keeps it, confirming revokes it; then it gets 401", async () => {
+await step("revoke the key in the panel: dismissing the question keeps it, confirming revokes it; then it gets 401. Too many wrong passwords: the wait", async () => {
   const row = page.locator("#keys tr").filter({ hasText: acme.name });
   // dnsapid writes last_used_at at most a second after the use.
   for (let t = 0; t < 20 && /never/.test(await row.locator("td").nth(4).innerText()); t++) {
@@ -478,6 +478,16 @@ await step("revoke the key in the panel: dismissing the question keeps it, confi
   assert.equal(curlApi("PUT", `/v1/domains/${alice.zone}/rrsets/_acme-challenge/TXT`, acme.secret, { records: ['"acme-token-2"'] }), 401);
   assert.equal(curlApi("GET", `/v1/domains/${alice.zone}/rrsets/_acme-challenge/TXT`, acme.secret), 401);
   await shot(page, "15-keys-revoked");
+  // Wrong passwords: after sessions.max_failures (3) in this session, the wait next to the field.
+  const form = { csrf, template: "read", domain: "", name: "", expires: "", current_password: "wrong horse battery" };
+  for (let t = 0; t < 4 && (r = await page.request.post(`${base}/keys`, { form, maxRedirects: 0 })).status() === 422; t++);
+  assert.equal(r.status(), 429);
+  await page.getByLabel(/^Read only/).check();
+  await page.getByLabel(/^Your password/).fill(password);
+  await page.getByRole("button", { name: "Create key" }).click();
+  await visible(page.locator("#err-key-password"), "the wait");
+  assert.match(await page.locator("#err-key-password").innerText(), /^Too many attempts: please wait \d+ seconds/);
+  assert.equal(await page.locator("#key-secret").count(), 0);
 });
 
 await step("sign out: the login page, and the panel's pages want a login again", async () => {
