@@ -317,6 +317,13 @@ http::Response App::login(Ctx& ctx) {
                        .query();
         if (!now.next() || now.str(1) != found->hash) login_failed();
         c.prepare("DELETE FROM login_failures WHERE email = ?").add(email).update();
+        // Sessions ended more than a day ago are of no use to anyone: each login clears its
+        // user's, so the table holds at most a day's worth of ended sessions per user.
+        c.prepare("DELETE FROM api_keys WHERE kind = 'session' AND user_id = ? AND (expires_at < "
+                  "CURRENT_TIMESTAMP(3) - INTERVAL 1 DAY OR revoked_at < CURRENT_TIMESTAMP(3) - "
+                  "INTERVAL 1 DAY)")
+            .add(found->id)
+            .update();
         c.prepare("UPDATE users SET last_login_at = CURRENT_TIMESTAMP(3) WHERE id = ?")
             .add(found->id)
             .update();

@@ -616,6 +616,30 @@ session_of() {
     assert_eq "$(jb '.errors[0].field')" current_password
 }
 
+@test "a login clears its user's sessions that ended more than a day ago" {
+    signup purge@example.com 'correct horse battery' purgeacct
+    expect_status 201
+    local old ended live
+    old=$(jb .id)
+    ended=$(session_of purge@example.com 'correct horse battery')
+    KEY=$ended
+    api DELETE /v1/sessions/current
+    expect_status 204
+    live=$(session_of purge@example.com 'correct horse battery')
+    # The sign-up's session expired two days ago, the logged-out one ended two days ago.
+    mariadb_sql "UPDATE api_keys SET expires_at = NOW() - INTERVAL 2 DAY WHERE id = $old"
+    mariadb_sql "UPDATE api_keys SET revoked_at = NOW() - INTERVAL 2 DAY WHERE kind = 'session' \
+        AND revoked_at IS NOT NULL AND user_id = (SELECT id FROM users WHERE email = 'purge@example.com')"
+    assert_eq "$(mariadb_sql "SELECT COUNT(*) FROM api_keys k JOIN users u ON u.id = k.user_id \
+        WHERE u.email = 'purge@example.com'")" 3 "sessions before the login"
+    session_of purge@example.com 'correct horse battery' >/dev/null
+    assert_eq "$(mariadb_sql "SELECT COUNT(*) FROM api_keys k JOIN users u ON u.id = k.user_id \
+        WHERE u.email = 'purge@example.com'")" 2 "sessions after: the live one and the new one"
+    KEY=$live
+    api GET /v1/sessions/current
+    expect_status 200
+}
+
 @test "sessions end after sessions.ttl, or unused for sessions.idle_timeout; sign-up off is 403; a hash of another cost is replaced at login" {
     signup rehash@example.com 'correct horse battery' rehash
     expect_status 201
