@@ -110,7 +110,7 @@ private:
     void record_login_failure(const std::string& email, const std::string& remote,
                               const std::string& why);
     // A new session for the user: its JSON with the token (shown this once).
-    nlohmann::json create_session(store::Conn& c, uint64_t user_id, uint64_t account_id);
+    nlohmann::json create_session(store::Conn& c, Ctx& ctx, uint64_t user_id, uint64_t account_id);
     // Hashes a password under the bound on concurrent hashes (each takes memlimit bytes).
     std::string hash_password(std::string_view password);
     std::string check_current_password(Ctx& ctx, const std::string& current,

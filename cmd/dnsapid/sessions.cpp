@@ -251,7 +251,9 @@ void App::record_login_failure(const std::string& email, const std::string& remo
 
 // ---- sessions --------------------------------------------------------------------------------
 
-json App::create_session(store::Conn& c, uint64_t user_id, uint64_t account_id) {
+// Makes a session for the user (login and sign-up) and makes it the request's author, so the
+// audit names it.
+json App::create_session(store::Conn& c, Ctx& ctx, uint64_t user_id, uint64_t account_id) {
     auto k = auth::generate_session_token();
     c.prepare("INSERT INTO api_keys (account_id, kind, user_id, prefix, hash, name, can_write, "
               "scope, expires_at) VALUES (?, 'session', ?, ?, ?, 'session', 1, ?, "
@@ -265,8 +267,22 @@ json App::create_session(store::Conn& c, uint64_t user_id, uint64_t account_id) 
         .update();
     json j = session_json(c, c.last_insert_id(), settings_.sessions.idle_timeout);
     j["token"] = k.secret;
+    ctx.who.account_id = account_id;
+    ctx.who.key_prefix = k.prefix;
     return j;
 }
+
+namespace {
+
+// The answer that hands out a new session: its token is shown this once, never cached.
+http::Response session_created(const json& session) {
+    http::Response r = json_response(201, session);
+    r.headers.set("Location", "/v1/sessions/current");
+    r.headers.set("Cache-Control", "no-store");
+    return r;
+}
+
+} // namespace
 
 http::Response App::login(Ctx& ctx) {
     if (ctx.req.method != "POST") method_not_allowed("POST");
@@ -333,15 +349,10 @@ http::Response App::login(Ctx& ctx) {
                 .add(found->id)
                 .add(found->hash)
                 .update();
-        json j = create_session(c, found->id, found->account_id);
-        ctx.who.account_id = found->account_id;
-        ctx.who.key_prefix = j["prefix"].get<std::string>();
+        json j = create_session(c, ctx, found->id, found->account_id);
         audit(c, ctx, found->account_id, "session.create", email);
         log::info("login: " + email + " from " + ctx.remote);
-        http::Response resp = json_response(201, j);
-        resp.headers.set("Location", "/v1/sessions/current");
-        resp.headers.set("Cache-Control", "no-store");
-        return resp;
+        return session_created(j);
     });
 }
 
@@ -512,9 +523,7 @@ http::Response App::signup(Ctx& ctx) {
                 if (!store::is_duplicate_key(e)) throw;
                 email_taken(); // a sign-up of the same email at the same moment
             }
-            json j = create_session(c, user_id, account_id);
-            ctx.who.account_id = account_id;
-            ctx.who.key_prefix = j["prefix"].get<std::string>();
+            json j = create_session(c, ctx, user_id, account_id);
             audit(c, ctx, account_id, "signup", email, {{"plan", su.plan}});
             // Every sign-up counts against the address like a failed login (the address limit,
             // sessions.max_address_failures per failure_window): one address cannot create
@@ -524,10 +533,7 @@ http::Response App::signup(Ctx& ctx) {
                 .update();
             log::info("sign-up: " + email + " (account " + j["account"]["name"].get<std::string>() +
                       ") from " + ctx.remote);
-            http::Response r = json_response(201, j);
-            r.headers.set("Location", "/v1/sessions/current");
-            r.headers.set("Cache-Control", "no-store");
-            return r;
+            return session_created(j);
         });
     } catch (const Problem& p) {
         // Rolled back; counted against the address (a taken email tells that it exists).
