@@ -117,7 +117,11 @@ _mariadb_launch() {
     pid=$!
     printf '%s\n' "$pid" >"$MARIADB_DIR/launched.pid"
     while ! _mariadb_client -e 'select 1' >/dev/null 2>&1; do
-        if ! _mariadb_is_ours "$pid"; then
+        # Gone or a zombie: our own child, so its pid cannot be reused before we reap it. (Not
+        # _mariadb_is_ours: right after the fork the child's command line is still bash's, and
+        # `wait` on a server that is starting would wait for ever.)
+        if ! kill -0 "$pid" 2>/dev/null ||
+            [[ $(awk '{ print $3 }' "/proc/$pid/stat" 2>/dev/null) == Z ]]; then
             wait "$pid" 2>/dev/null || true
             if tail -n "+$((mark + 1))" "$log" 2>/dev/null | grep -Eq \
                 'Bind on TCP/IP port.*(Address already in use|errno: 98)|Do you already have another server running on port'; then
