@@ -83,3 +83,25 @@
     });
   });
 })();
+
+(function () {
+  // The RRset filter: rows hidden as you type (without JavaScript the form asks the server).
+  var input = document.getElementById("rr-filter");
+  var table = document.getElementById("rrsets");
+  var count = document.getElementById("rrset-count");
+  // A page the server filtered already holds only the matches: its form asks the server again.
+  if (!input || !table || !count || input.defaultValue.trim() !== "") return;
+  var rows = table.tBodies[0].rows;
+  var total = rows.length;
+  function apply() {
+    var q = input.value.trim().toLowerCase();
+    var shown = 0;
+    Array.prototype.forEach.call(rows, function (tr) {
+      var hit = q === "" || tr.dataset.search.indexOf(q) !== -1;
+      tr.hidden = !hit;
+      if (hit) shown++;
+    });
+    count.textContent = q === "" ? total + " RRsets." : shown + " of " + total + " RRsets match \u201c" + input.value.trim() + "\u201d.";
+  }
+  input.addEventListener("input", apply);
+})();

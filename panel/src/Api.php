@@ -193,8 +193,60 @@ final class Api
     /** @return array<string, mixed> the answer: rrset null, serial, change */
     public function deleteRRset(string $zone, string $owner, string $type): array
     {
-        return $this->request('DELETE', '/v1/domains/' . rawurlencode($zone) . '/rrsets/'
-            . rawurlencode($owner) . '/' . rawurlencode($type));
+        return $this->request('DELETE', self::rrsetPath($zone, $owner, $type));
+    }
+
+    /** @return array<string, mixed> one RRset, with its etag (404 when there is none) */
+    public function rrset(string $zone, string $owner, string $type): array
+    {
+        return $this->request('GET', self::rrsetPath($zone, $owner, $type));
+    }
+
+    /**
+     * Replaces the RRset OWNER TYPE with $records (PUT). With $etag (the RRset's ETag as it
+     * was read, such as "\"7\"") dnsapid refuses with 412 when it changed meanwhile.
+     *
+     * @param list<string> $records
+     * @return array<string, mixed> the answer: rrset, serial, change
+     */
+    public function replaceRRset(string $zone, string $owner, string $type, ?int $ttl, array $records, ?string $etag = null): array
+    {
+        $body = ['records' => $records];
+        if ($ttl !== null) {
+            $body['ttl'] = $ttl;
+        }
+        return $this->request('PUT', self::rrsetPath($zone, $owner, $type), $body,
+            headers: $etag !== null && $etag !== '' ? ['If-Match: ' . $etag] : []);
+    }
+
+    /** The zone as RFC 1035 text (text/dns), as dnsapid exports it. */
+    public function zoneFile(string $zone): string
+    {
+        return $this->send('GET', '/v1/domains/' . rawurlencode($zone) . '/zone', accept: 'text/dns');
+    }
+
+    /**
+     * Imports a zone file: afterwards the zone holds exactly its RRsets (docs/api.md, Zone
+     * files). $dryRun: only the plan, nothing changed. $serial: the zone's serial the plan was
+     * made at (If-Match; 412 when the zone changed since).
+     *
+     * @return array<string, mixed> dry_run, serial, plan {create, update, delete}, summary, change
+     */
+    public function importZone(string $zone, string $text, bool $dryRun, ?int $serial = null): array
+    {
+        $headers = ['Content-Type: text/dns'];
+        if ($serial !== null) {
+            $headers[] = 'If-Match: "' . $serial . '"';
+        }
+        $raw = $this->send('PUT', '/v1/domains/' . rawurlencode($zone) . '/zone', $text,
+            $dryRun ? ['dry_run' => '1'] : [], headers: $headers);
+        $decoded = json_decode($raw, true);
+        return is_array($decoded) ? $decoded : [];
+    }
+
+    private static function rrsetPath(string $zone, string $owner, string $type): string
+    {
+        return '/v1/domains/' . rawurlencode($zone) . '/rrsets/' . rawurlencode($owner) . '/' . rawurlencode($type);
     }
 
     /**
@@ -285,15 +337,35 @@ final class Api
      *
      * @param array<mixed>|null $body
      * @param array<string, string> $query
+     * @param list<string> $headers more request headers ("If-Match: \"7\"")
      * @return array<string, mixed>
      */
-    public function request(string $method, string $path, ?array $body = null, array $query = [], bool $auth = true): array
+    public function request(string $method, string $path, ?array $body = null, array $query = [], bool $auth = true, array $headers = []): array
+    {
+        if ($body !== null) {
+            $headers[] = 'Content-Type: application/json';
+        }
+        $raw = $this->send($method, $path, $body === null ? null : json_encode($body, JSON_THROW_ON_ERROR | JSON_UNESCAPED_SLASHES),
+            $query, $auth, $headers, 'application/json');
+        $decoded = $raw === '' ? null : json_decode($raw, true);
+        return is_array($decoded) ? $decoded : [];
+    }
+
+    /**
+     * One request with a text body and/or a text answer (zone files): the answer's body as
+     * it came. Errors as request().
+     *
+     * @param array<string, string> $query
+     * @param list<string> $headers
+     */
+    public function send(string $method, string $path, ?string $body = null, array $query = [], bool $auth = true,
+        array $headers = [], string $accept = 'application/json'): string
     {
         $url = rtrim($this->baseUrl, '/') . $path;
         if ($query) {
             $url .= '?' . http_build_query($query, '', '&', PHP_QUERY_RFC3986);
         }
-        $headers = ['Accept: application/json'];
+        $headers[] = 'Accept: ' . $accept;
         if ($auth && $this->token !== null) {
             $headers[] = 'Authorization: Bearer ' . $this->token;
         }
@@ -318,8 +390,7 @@ final class Api
             },
         ]);
         if ($body !== null) {
-            $headers[] = 'Content-Type: application/json';
-            curl_setopt($ch, CURLOPT_POSTFIELDS, json_encode($body, JSON_THROW_ON_ERROR | JSON_UNESCAPED_SLASHES));
+            curl_setopt($ch, CURLOPT_POSTFIELDS, $body);
         }
         curl_setopt($ch, CURLOPT_HTTPHEADER, $headers);
         $raw = curl_exec($ch);
@@ -333,13 +404,11 @@ final class Api
                 'detail' => "the DNS API at {$this->baseUrl} did not answer: $error",
             ]);
         }
-        $decoded = null;
-        if (is_string($raw) && $raw !== '') {
-            $decoded = json_decode($raw, true);
-        }
+        $raw = (string) $raw;
         if ($status >= 200 && $status < 300) {
-            return is_array($decoded) ? $decoded : [];
+            return $raw;
         }
+        $decoded = $raw === '' ? null : json_decode($raw, true);
         if (!is_array($decoded)) {
             $decoded = ['detail' => "dnsapid answered HTTP $status"];
         }

@@ -35,6 +35,16 @@ final class App
         $path = (string) parse_url((string) ($this->server['REQUEST_URI'] ?? '/'), PHP_URL_PATH);
         $path = rawurldecode($path);
 
+        $length = (int) ($this->server['CONTENT_LENGTH'] ?? 0);
+        if ($method === 'POST' && !$_POST && !$_FILES && $length > ini_bytes((string) ini_get('post_max_size'))) {
+            // PHP dropped the whole form (and with it the CSRF token): say why, not "refused".
+            $this->page(413, 'error', [
+                'title' => 'Too large',
+                'message' => 'The form was larger than the panel accepts (' . ini_get('post_max_size') . 'B). '
+                    . 'Import a zone this large with the API (PUT /v1/domains/{zone}/zone) or zone-compile.',
+            ]);
+            return;
+        }
         if ($method === 'POST' && !csrf_valid($_POST['csrf'] ?? null)) {
             $this->page(403, 'error', [
                 'title' => 'Form refused',
@@ -75,6 +85,12 @@ final class App
             ['GET', "#^/domains/($zone)$#", 'domainPage'],
             ['POST', "#^/domains/($zone)/records$#", 'addRecords'],
             ['POST', "#^/domains/($zone)/rrsets/delete$#", 'deleteRRset'],
+            ['GET', "#^/domains/($zone)/rrsets/([^/]{1,255})/([A-Za-z0-9]{1,16})/edit$#", 'editRRsetForm'],
+            ['POST', "#^/domains/($zone)/rrsets/([^/]{1,255})/([A-Za-z0-9]{1,16})/edit$#", 'editRRset'],
+            ['GET', "#^/domains/($zone)/export$#", 'exportZone'],
+            ['GET', "#^/domains/($zone)/import$#", 'importForm'],
+            ['POST', "#^/domains/($zone)/import$#", 'importPlan'],
+            ['POST', "#^/domains/($zone)/import/apply$#", 'importApply'],
             ['GET', '#^/changes/(\d{1,19})$#', 'changeStatus'],
             ['GET', '#^/keys$#', 'keysPage'],
             ['POST', '#^/keys$#', 'createKey'],
@@ -219,10 +235,16 @@ final class App
                 }
             }
         }
+        $rrsets = $api->rrsets((string) $domain['name']);
+        $filter = substr(trim((string) ($_GET['q'] ?? '')), 0, 200);
+        $sort = in_array($_GET['sort'] ?? '', RRSET_SORTS, true) ? (string) $_GET['sort'] : 'name';
+        $dir = ($_GET['dir'] ?? '') === 'desc' ? 'desc' : 'asc';
         $this->page($status, 'domain', $vars + [
             'title' => (string) $domain['name'],
             'domain' => $domain,
-            'rrsets' => $api->rrsets((string) $domain['name']),
+            'rrsets' => rrset_view($rrsets, $filter, $sort, $dir),
+            'total' => count($rrsets),
+            'view' => ['q' => $filter, 'sort' => $sort, 'dir' => $dir],
             'change' => $change,
             'form' => ['name' => '', 'type' => 'A', 'ttl' => '', 'records' => ''],
             'errors' => [],
@@ -240,7 +262,7 @@ final class App
             'ttl' => trim((string) ($_POST['ttl'] ?? '')),
             'records' => (string) ($_POST['records'] ?? ''),
         ];
-        $records = array_values(array_filter(array_map('trim', preg_split('/\R/', $form['records']) ?: []), static fn ($r) => $r !== ''));
+        $records = record_lines($form['records']);
         $errors = [];
         if ($form['ttl'] !== '' && !ctype_digit($form['ttl'])) {
             $errors['ttl'][] = 'a number of seconds, such as 300';
@@ -287,6 +309,215 @@ final class App
             return;
         }
         flash('ok', "Deleted $owner $type.");
+        $this->redirect('/domains/' . rawurlencode($zone) . $this->changeQuery($r));
+    }
+
+    /** The form that replaces one RRset: its TTL and records, with the ETag it was read at. */
+    private function editRRsetForm(string $zone, string $owner, string $type, array $vars = [], int $status = 200): void
+    {
+        if (!$this->requireLogin()) {
+            return;
+        }
+        $api = $this->api();
+        $domain = $api->domain($zone);
+        $rr = $vars['current'] ?? $api->rrset($zone, $owner, $type);
+        if (!empty($rr['managed']) || ($rr['type'] ?? '') === 'SOA') {
+            $this->page(403, 'error', ['title' => 'Managed record', 'message' => 'The SOA record is managed by EndpointDNS and cannot be edited.']);
+            return;
+        }
+        $this->page($status, 'rrset_edit', $vars + [
+            'title' => 'Edit ' . ($rr['name'] ?? $owner) . ' ' . ($rr['type'] ?? $type),
+            'domain' => $domain,
+            'rrset' => $rr,
+            'form' => [
+                'ttl' => (string) ($rr['ttl'] ?? ''),
+                'records' => implode("\n", array_map('strval', $rr['records'] ?? [])),
+                'etag' => (string) ($rr['etag'] ?? ''),
+            ],
+            'errors' => [],
+        ]);
+    }
+
+    /**
+     * Replaces the RRset with the form's records (PUT, If-Match: the ETag the form was read
+     * at). Changed meanwhile (412): the form again, with the user's text and the records the
+     * RRset holds now.
+     */
+    private function editRRset(string $zone, string $owner, string $type): void
+    {
+        if (!$this->requireLogin()) {
+            return;
+        }
+        $form = [
+            'ttl' => trim((string) ($_POST['ttl'] ?? '')),
+            'records' => (string) ($_POST['records'] ?? ''),
+            'etag' => (string) ($_POST['etag'] ?? ''),
+        ];
+        $records = record_lines($form['records']);
+        $errors = [];
+        if ($form['ttl'] !== '' && !ctype_digit($form['ttl'])) {
+            $errors['ttl'][] = 'a number of seconds, such as 300';
+        }
+        if (!$records) {
+            $errors['records'][] = 'at least one record, one a line; to remove them all, delete the RRset on the domain page';
+        }
+        $status = 422;
+        $current = null;
+        if (!$errors) {
+            try {
+                $r = $this->api()->replaceRRset($zone, $owner, $type, $form['ttl'] === '' ? null : (int) $form['ttl'], $records,
+                    $form['etag'] === '' ? null : $form['etag']);
+                $rr = $r['rrset'] ?? null;
+                $what = is_array($rr) ? $rr['name'] . ' ' . $rr['type'] : "$owner $type";
+                flash('ok', ($r['change'] ?? null) === null ? "$what already held these records: nothing changed." : "Saved $what.");
+                $this->redirect('/domains/' . rawurlencode($zone) . $this->changeQuery($r));
+                return;
+            } catch (ApiError $e) {
+                if ($e->status === 401 || ($e->status === 404 && $e->slug() !== 'validation')) {
+                    throw $e;
+                }
+                $status = $e->status ?: 502;
+                $errors = $this->formErrors($e);
+                if ($e->status === 412) {
+                    // Someone changed it after the form was read: show what it holds now, and
+                    // let the user's next submit go against that.
+                    $current = $this->api()->rrset($zone, $owner, $type);
+                    $errors[''] = ['This RRset was changed after you opened this form; it now holds the records listed under “Now”. '
+                        . 'Check your records below and save again to replace them.'];
+                    $form['etag'] = (string) ($current['etag'] ?? '');
+                }
+            }
+        }
+        $vars = ['form' => $form, 'errors' => $errors, 'changedMeanwhile' => $current !== null];
+        if ($current !== null) {
+            $vars['current'] = $current;
+        }
+        $this->editRRsetForm($zone, $owner, $type, $vars, $status);
+    }
+
+    /** The zone file, as a download (Content-Disposition: attachment). */
+    private function exportZone(string $zone): void
+    {
+        if (!$this->requireLogin()) {
+            return;
+        }
+        $text = $this->api()->zoneFile($zone);
+        $name = preg_replace('/[^A-Za-z0-9.-]/', '_', strtolower($zone));
+        header('Content-Type: text/dns; charset=utf-8');
+        header('Content-Disposition: attachment; filename="' . $name . '.zone"');
+        echo $text;
+    }
+
+    /** The import form: a zone file pasted or uploaded. */
+    private function importForm(string $zone, array $vars = [], int $status = 200): void
+    {
+        if (!$this->requireLogin()) {
+            return;
+        }
+        $domain = $this->api()->domain($zone);
+        $this->page($status, 'import', $vars + [
+            'title' => 'Import a zone file into ' . $domain['name'],
+            'domain' => $domain,
+            'text' => '',
+            'errors' => [],
+            'plan' => null,
+        ]);
+    }
+
+    /** The zone file of an import form: the uploaded file when there is one, else the text area. */
+    private function importText(array &$errors): ?string
+    {
+        $file = $_FILES['file'] ?? null;
+        $raw = (string) ($_POST['zone'] ?? '');
+        if (is_array($file) && ($file['error'] ?? UPLOAD_ERR_NO_FILE) !== UPLOAD_ERR_NO_FILE) {
+            if ($file['error'] !== UPLOAD_ERR_OK) {
+                $errors['file'][] = in_array($file['error'], [UPLOAD_ERR_INI_SIZE, UPLOAD_ERR_FORM_SIZE], true)
+                    ? 'the file is larger than the panel accepts (' . ini_get('upload_max_filesize') . 'B); import it with the API or zone-compile'
+                    : 'the file did not arrive whole; try again';
+                return null;
+            }
+            $raw = (string) file_get_contents((string) $file['tmp_name']);
+        }
+        $text = zone_text($raw);
+        if ($text === null) {
+            $errors[is_array($file) && ($file['error'] ?? UPLOAD_ERR_NO_FILE) === UPLOAD_ERR_OK ? 'file' : 'zone'][] =
+                'not a text file: a zone file is UTF-8 (or ASCII) text';
+            return null;
+        }
+        if (trim($text) === '') {
+            $errors['zone'][] = 'paste a zone file here, or choose a file';
+            return null;
+        }
+        return $text;
+    }
+
+    /** A dry run of the import: the plan (what would be created, updated, deleted), or the file's errors by line. */
+    private function importPlan(string $zone, ?string $text = null, array $vars = []): void
+    {
+        if (!$this->requireLogin()) {
+            return;
+        }
+        $errors = [];
+        $text ??= $this->importText($errors);
+        if ($text === null) {
+            $this->importForm($zone, ['text' => (string) ($_POST['zone'] ?? ''), 'errors' => $errors], 422);
+            return;
+        }
+        try {
+            $plan = $this->api()->importZone($zone, $text, true);
+        } catch (ApiError $e) {
+            if ($e->status === 401 || ($e->status === 404 && $e->slug() !== 'validation')) {
+                throw $e;
+            }
+            $this->importForm($zone, ['text' => $text, 'errors' => $this->importErrors($e)], $e->status ?: 502);
+            return;
+        }
+        $this->importForm($zone, $vars + ['text' => $text, 'plan' => $plan, 'digest' => hash('sha256', $text)]);
+    }
+
+    /** A refused import's errors: the file's, by line, next to the text area; the problem above the form. */
+    private function importErrors(ApiError $e): array
+    {
+        $errors = $e->fieldErrors();
+        if (isset($errors[''])) {
+            $errors['zone'] = array_merge($errors['zone'] ?? [], $errors['']);
+        }
+        $errors[''] = [$this->problemText($e)];
+        return $errors;
+    }
+
+    /**
+     * Applies the plan the user saw: the same file, If-Match the serial of the dry run. When the
+     * zone (or the file) changed since, the new plan is shown instead, to review again.
+     */
+    private function importApply(string $zone): void
+    {
+        if (!$this->requireLogin()) {
+            return;
+        }
+        $text = zone_text((string) ($_POST['zone'] ?? ''));
+        $serial = (string) ($_POST['serial'] ?? '');
+        if ($text === null || !ctype_digit($serial) || !hash_equals(hash('sha256', $text), (string) ($_POST['digest'] ?? ''))) {
+            $this->importPlan($zone, $text, ['notice' => 'The file is not the one the plan was made for: here is the plan for it. Review it and apply again.']);
+            return;
+        }
+        try {
+            $r = $this->api()->importZone($zone, $text, false, (int) $serial);
+        } catch (ApiError $e) {
+            if ($e->status === 412) {
+                $this->importPlan($zone, $text, ['notice' => 'The zone changed after the plan was made: here is the plan against the zone as it is now. Review it and apply again.']);
+                return;
+            }
+            if ($e->status === 401 || ($e->status === 404 && $e->slug() !== 'validation')) {
+                throw $e;
+            }
+            $this->importForm($zone, ['text' => $text, 'errors' => $this->importErrors($e)], $e->status ?: 502);
+            return;
+        }
+        $s = $r['summary'] ?? [];
+        flash('ok', ($r['change'] ?? null) === null
+            ? 'The zone already held exactly this file\'s records: nothing changed.'
+            : sprintf('Imported the zone file: %d RRsets created, %d updated, %d deleted.', $s['create'] ?? 0, $s['update'] ?? 0, $s['delete'] ?? 0));
         $this->redirect('/domains/' . rawurlencode($zone) . $this->changeQuery($r));
     }
 

@@ -220,3 +220,103 @@ function short_time(mixed $t, string $none = '—'): string
     $ts = strtotime($t);
     return $ts === false ? $t : gmdate('Y-m-d H:i', $ts) . ' UTC';
 }
+
+/** The columns the RRset table sorts by (?sort=), and the default. */
+const RRSET_SORTS = ['name', 'type', 'ttl'];
+
+/**
+ * The RRsets a domain page shows: those matching $filter (case-insensitive, in the name, the
+ * type or a record), sorted by $sort ("name": the zone's order as dnsapid lists it, DNSSEC
+ * canonical; "type" or "ttl", then that order) in $dir ("asc" or "desc").
+ *
+ * @param list<array<string, mixed>> $rrsets as GET .../rrsets lists them
+ * @return list<array<string, mixed>>
+ */
+function rrset_view(array $rrsets, string $filter = '', string $sort = 'name', string $dir = 'asc'): array
+{
+    $needle = strtolower(trim($filter));
+    $rows = [];
+    foreach (array_values($rrsets) as $i => $rr) {
+        if ($needle !== '' && !str_contains(rrset_search_text($rr), $needle)) {
+            continue;
+        }
+        $rows[] = [$i, $rr];
+    }
+    $key = static fn (array $row): array => match ($sort) {
+        'type' => [(string) ($row[1]['type'] ?? ''), $row[0]],
+        'ttl' => [(int) ($row[1]['ttl'] ?? 0), $row[0]],
+        default => [$row[0]],
+    };
+    usort($rows, static fn (array $a, array $b): int => $key($a) <=> $key($b));
+    if ($dir === 'desc') {
+        $rows = array_reverse($rows);
+    }
+    return array_map(static fn (array $row): array => $row[1], $rows);
+}
+
+/** What the filter of the RRset table looks in: the name, the type and the records, lower case. */
+function rrset_search_text(array $rr): string
+{
+    $records = is_array($rr['records'] ?? null) ? $rr['records'] : [];
+    return strtolower(implode("\n", array_merge(
+        [(string) ($rr['subname'] ?? ''), (string) ($rr['name'] ?? ''), (string) ($rr['type'] ?? '')],
+        array_map('strval', $records))));
+}
+
+/**
+ * The lines of a records text area: one record a line, blanks around it removed, empty lines
+ * skipped.
+ *
+ * @return list<string>
+ */
+function record_lines(string $text): array
+{
+    return array_values(array_filter(array_map('trim', preg_split('/\R/', $text) ?: []), static fn ($r) => $r !== ''));
+}
+
+/**
+ * A zone file as the import sends it: line ends made "\n" (a browser sends a text area's with
+ * "\r\n"). Null when it is not UTF-8 text.
+ */
+function zone_text(string $text): ?string
+{
+    if (preg_match('//u', $text) !== 1 || str_contains($text, "\0")) {
+        return null;
+    }
+    return str_replace(["\r\n", "\r"], "\n", $text);
+}
+
+/**
+ * What an import plan changes in one updated RRset: the records only before (removed), only
+ * after (added), in both (kept), and whether the TTL changes.
+ *
+ * @param array<string, mixed> $update {before, after} of the plan
+ * @return array{removed: list<string>, added: list<string>, kept: list<string>, ttl_before: int, ttl_after: int}
+ */
+function rrset_diff(array $update): array
+{
+    $before = array_map('strval', $update['before']['records'] ?? []);
+    $after = array_map('strval', $update['after']['records'] ?? []);
+    return [
+        'removed' => array_values(array_diff($before, $after)),
+        'added' => array_values(array_diff($after, $before)),
+        'kept' => array_values(array_intersect($after, $before)),
+        'ttl_before' => (int) ($update['before']['ttl'] ?? 0),
+        'ttl_after' => (int) ($update['after']['ttl'] ?? 0),
+    ];
+}
+
+/** A php.ini size ("8M", "512K", "1G", "0") in bytes; 0 or less: no limit (PHP_INT_MAX). */
+function ini_bytes(string $v): int
+{
+    $v = trim($v);
+    $n = (int) $v;
+    $unit = strtolower(substr($v, -1));
+    $n *= match ($unit) {
+        'g' => 1 << 30,
+        'm' => 1 << 20,
+        'k' => 1 << 10,
+        default => 1,
+    };
+    return $n > 0 ? $n : PHP_INT_MAX;
+}

@@ -1,7 +1,7 @@
 <?php
 // SPDX-License-Identifier: MIT
-// Domain page: the propagation of the last change, the RRsets, the form that adds records, delete buttons.
-use function EndpointDNS\Panel\{h, csrf_field, propagation_text};
+// Domain page: the propagation of the last change, the RRsets (filtered, sorted), the form that adds records, edit and delete.
+use function EndpointDNS\Panel\{h, csrf_field, propagation_text, rrset_search_text};
 $field_errors = static function (string $field, string $id) use ($errors): void {
     require __DIR__ . '/_errors.php';
 };
@@ -15,7 +15,11 @@ if (!in_array($form['type'], $types, true) && $form['type'] !== '') {
 <p class="crumbs"><a href="/dashboard">Dashboard</a> › <?= h($zone) ?></p>
 <h1><?= h($zone) ?></h1>
 <p class="meta">Serial <?= h($domain['serial'] ?? '') ?> · <?= h($domain['records'] ?? '') ?> records · smallest TTL <?= h($domain['min_ttl'] ?? '') ?> s</p>
-<p class="meta"><a href="/keys?template=acme&amp;domain=<?= h(rawurlencode($zone)) ?>#create-h">An API key for ACME DNS-01 on <?= h($zone) ?></a></p>
+<ul class="actions" aria-label="Zone actions">
+  <li><a href="/domains/<?= h(rawurlencode($zone)) ?>/import">Import a zone file</a></li>
+  <li><a href="/domains/<?= h(rawurlencode($zone)) ?>/export" download>Export the zone file</a></li>
+  <li><a href="/keys?template=acme&amp;domain=<?= h(rawurlencode($zone)) ?>#create-h">An API key for ACME DNS-01 on <?= h($zone) ?></a></li>
+</ul>
 
 <?php if ($change !== null): ?>
 <p id="propagation" class="propagation <?= ($change['status'] ?? '') === 'insync' ? 'insync' : 'pending' ?>"
@@ -30,19 +34,54 @@ if (!in_array($form['type'], $types, true) && $form['type'] !== '') {
 
 <section aria-labelledby="rrsets-h">
 <h2 id="rrsets-h">Records</h2>
+<?php
+$base = '/domains/' . rawurlencode($zone);
+// A column header: a link that sorts by it (again: the other way), with aria-sort on the current one.
+$sortLink = static function (string $col, string $label) use ($view, $base): string {
+    $active = $view['sort'] === $col;
+    $dir = $active && $view['dir'] === 'asc' ? 'desc' : 'asc';
+    $q = array_filter(['q' => $view['q'], 'sort' => $col, 'dir' => $dir], static fn ($v) => $v !== '');
+    $arrow = $active ? ($view['dir'] === 'asc' ? ' ▲' : ' ▼') : '';
+    return '<a href="' . h($base . '?' . http_build_query($q)) . '">' . h($label) . '<span aria-hidden="true">' . $arrow . '</span></a>';
+};
+$ariaSort = static fn (string $col): string => $view['sort'] === $col ? ' aria-sort="' . ($view['dir'] === 'asc' ? 'ascending' : 'descending') . '"' : '';
+?>
+<form method="get" action="<?= h($base) ?>" class="row filter" role="search" id="rrset-filter">
+  <div class="field">
+    <label for="rr-filter">Filter <span class="hint">(name, type or record)</span></label>
+    <input id="rr-filter" name="q" type="search" value="<?= h($view['q']) ?>" autocomplete="off">
+  </div>
+  <?php if ($view['sort'] !== 'name' || $view['dir'] !== 'asc'): ?>
+  <input type="hidden" name="sort" value="<?= h($view['sort']) ?>"><input type="hidden" name="dir" value="<?= h($view['dir']) ?>">
+  <?php endif ?>
+  <button type="submit">Filter</button>
+  <?php if ($view['q'] !== ''): ?><a href="<?= h($base) ?>">Show all</a><?php endif ?>
+</form>
+<p class="hint" id="rrset-count" role="status" data-total="<?= h($total) ?>"><?php if ($view['q'] !== ''): ?>
+  <?= h(count($rrsets)) ?> of <?= h($total) ?> RRsets match “<?= h($view['q']) ?>”.
+<?php else: ?>
+  <?= h($total) ?> RRsets.
+<?php endif ?></p>
 <div class="scroll">
 <table id="rrsets">
-  <thead><tr><th scope="col">Name</th><th scope="col">Type</th><th scope="col" class="num">TTL</th><th scope="col">Records</th><th scope="col"><span class="sr">Actions</span></th></tr></thead>
+  <thead><tr>
+    <th scope="col"<?= $ariaSort('name') ?>><?= $sortLink('name', 'Name') ?></th>
+    <th scope="col"<?= $ariaSort('type') ?>><?= $sortLink('type', 'Type') ?></th>
+    <th scope="col" class="num"<?= $ariaSort('ttl') ?>><?= $sortLink('ttl', 'TTL') ?></th>
+    <th scope="col">Records</th><th scope="col"><span class="sr">Actions</span></th>
+  </tr></thead>
   <tbody>
   <?php foreach ($rrsets as $rr): ?>
-    <tr>
+    <tr data-search="<?= h(rrset_search_text($rr)) ?>">
       <td class="name"><?= h($rr['subname'] ?? $rr['name']) ?></td>
       <td><?= h($rr['type']) ?></td>
       <td class="num"><?= h($rr['ttl']) ?></td>
       <td class="records"><?php foreach ($rr['records'] as $rec): ?><div class="record"><?= h($rec) ?></div><?php endforeach ?></td>
-      <td>
+      <td class="actions">
         <?php if (empty($rr['managed'])): ?>
-        <form method="post" action="/domains/<?= h(rawurlencode($zone)) ?>/rrsets/delete" class="inline">
+        <a class="button" href="<?= h($base . '/rrsets/' . rawurlencode((string) ($rr['subname'] ?? $rr['name'])) . '/' . rawurlencode((string) $rr['type']) . '/edit') ?>"
+           aria-label="Edit <?= h($rr['name'] . ' ' . $rr['type']) ?>">Edit</a>
+        <form method="post" action="<?= h($base) ?>/rrsets/delete" class="inline">
           <?= csrf_field() ?>
           <input type="hidden" name="owner" value="<?= h($rr['name']) ?>">
           <input type="hidden" name="type" value="<?= h($rr['type']) ?>">
@@ -57,6 +96,9 @@ if (!in_array($form['type'], $types, true) && $form['type'] !== '') {
   </tbody>
 </table>
 </div>
+<?php if (!$rrsets && $view['q'] !== ''): ?>
+<p id="rrset-none">No RRset matches “<?= h($view['q']) ?>”. <a href="<?= h($base) ?>">Show all</a></p>
+<?php endif ?>
 </section>
 
 <section aria-labelledby="add-h">

@@ -135,7 +135,7 @@ async function propagationReachesAll(page) {
 
 async function addRecord(page, { name, type, ttl = "", records }) {
   await page.getByLabel("Name", { exact: true }).fill(name);
-  await page.getByLabel("Type").selectOption(type);
+  await page.getByLabel("Type", { exact: true }).selectOption(type);
   await page.getByLabel(/^TTL/).fill(ttl);
   await page.getByRole("textbox", { name: /^Records/ }).fill(records);
   await page.getByRole("button", { name: "Add records" }).click();
@@ -291,6 +291,170 @@ await step("delete an RRset: gone from the table, propagated, the edges no longe
   await digEventually(`xss.${alice.zone}`, "TXT", "");
 });
 
+await step("edit an RRset in place: the form holds its TTL and records; a refused record shows its error there; saved, propagated, answered", async () => {
+  await page.goto(`${base}/domains/${alice.zone}`);
+  await page.getByRole("link", { name: `Edit www.${alice.zone}. A` }).click();
+  await page.waitForURL(new RegExp(`/domains/${alice.zone.replace(/[.]/g, "\\.")}/rrsets/www/A/edit$`));
+  await visible(page.getByRole("heading", { name: `Edit www.${alice.zone}. A` }), "the edit heading");
+  const ttl = page.getByLabel(/^TTL/);
+  const records = page.getByRole("textbox", { name: /^Records/ });
+  assert.equal(await ttl.inputValue(), "300");
+  assert.equal(await records.inputValue(), "192.0.2.10\n192.0.2.11");
+  await shot(page, "06a-rrset-edit");
+  await records.fill("192.0.2.10\n192.0.2.999");
+  await page.getByRole("button", { name: "Save" }).click();
+  await visible(page.locator("#err-ed-records"), "the records' error");
+  assert.match(await page.locator("#err-ed-records").innerText(), /not an IPv4 address/);
+  assert.equal(await records.getAttribute("aria-invalid"), "true");
+  assert.equal(await records.inputValue(), "192.0.2.10\n192.0.2.999");
+  await ttl.fill("600");
+  await records.fill("192.0.2.10\n192.0.2.12");
+  await page.getByRole("button", { name: "Save" }).click();
+  await page.waitForURL(/\?change=\d+$/);
+  await visible(page.getByText(`Saved www.${alice.zone}. A.`), "the saved message");
+  const row = page.locator("#rrsets tr").filter({ hasText: "192.0.2.12" });
+  assert.match(await row.innerText(), /www\s+A\s+600\s+192\.0\.2\.10\s+192\.0\.2\.12/);
+  await propagationReachesAll(page);
+  await digEventually(`www.${alice.zone}`, "A", "192.0.2.10\n192.0.2.12");
+});
+
+await step("edit an RRset changed meanwhile (another tab): refused, what it holds now shown; saving again replaces it", async () => {
+  const url = `${base}/domains/${alice.zone}/rrsets/www/A/edit`;
+  await page.goto(url);
+  // The other tab: the same form, saved first.
+  const token = await page.locator("#edit-rrset input[name=csrf]").inputValue();
+  const etag = await page.locator("#edit-rrset input[name=etag]").inputValue();
+  const r = await page.request.post(url, { form: { csrf: token, etag, ttl: "600", records: "192.0.2.13" }, maxRedirects: 0 });
+  assert.equal(r.status(), 303);
+  await page.getByRole("textbox", { name: /^Records/ }).fill("192.0.2.14");
+  await page.getByRole("button", { name: "Save" }).click();
+  await visible(page.locator("#form-error"), "the changed-meanwhile message");
+  assert.match(await page.locator("#form-error").innerText(), /changed after you opened this form/);
+  assert.equal((await page.locator("#records-now").innerText()).trim(), "192.0.2.13");
+  assert.equal(await page.getByRole("textbox", { name: /^Records/ }).inputValue(), "192.0.2.14");
+  await shot(page, "06b-rrset-edit-conflict");
+  await page.getByRole("button", { name: "Save" }).click();
+  await page.waitForURL(/\?change=\d+$/);
+  await propagationReachesAll(page);
+  await digEventually(`www.${alice.zone}`, "A", "192.0.2.14");
+});
+
+await step("filter and sort the records: live as you type, by the server without JavaScript, by a column both ways", async () => {
+  await page.goto(`${base}/domains/${alice.zone}`);
+  await addRecord(page, { name: "old", type: "TXT", ttl: "120", records: '"v=old"' });
+  await propagationReachesAll(page);
+  const rows = page.locator("#rrsets tbody tr");
+  const all = await rows.count(); // SOA, NS, www A, old TXT
+  assert.equal(all, 4);
+  await page.getByLabel(/^Filter/).fill("v=OLD");
+  await visible(rows.filter({ hasText: '"v=old"' }), "the matching row");
+  assert.equal(await page.locator("#rrsets tbody tr:not([hidden])").count(), 1);
+  assert.equal((await page.locator("#rrset-count").innerText()).trim(), `1 of ${all} RRsets match “v=OLD”.`);
+  await shot(page, "06c-domain-filtered");
+  await page.getByLabel(/^Filter/).fill("");
+  assert.equal(await page.locator("#rrsets tbody tr:not([hidden])").count(), all);
+  // The server's filter (the form without the script), kept when sorting.
+  await page.goto(`${base}/domains/${alice.zone}?q=ns2.endpointdns`);
+  assert.equal(await rows.count(), 1);
+  await visible(rows.filter({ hasText: "NS" }), "the NS row");
+  assert.match(await page.locator("#rrset-count").innerText(), new RegExp(`1 of ${all} RRsets match`));
+  await page.goto(`${base}/domains/${alice.zone}`);
+  const ttlHeader = page.locator("#rrsets th").filter({ hasText: "TTL" });
+  await ttlHeader.getByRole("link").click();
+  await page.waitForURL(/sort=ttl&dir=asc/);
+  assert.equal(await page.locator("#rrsets th").filter({ hasText: "TTL" }).getAttribute("aria-sort"), "ascending");
+  const ttls = async () => (await page.locator("#rrsets tbody td.num").allInnerTexts()).map(Number);
+  let t = await ttls();
+  assert.deepEqual(t, [...t].sort((a, b) => a - b));
+  await page.locator("#rrsets th").filter({ hasText: "TTL" }).getByRole("link").click();
+  await page.waitForURL(/sort=ttl&dir=desc/);
+  assert.equal(await page.locator("#rrsets th").filter({ hasText: "TTL" }).getAttribute("aria-sort"), "descending");
+  t = await ttls();
+  assert.deepEqual(t, [...t].sort((a, b) => b - a));
+  assert.equal(t[t.length - 1], 120);
+});
+
+await step("import a zone file: errors by line; the dry-run plan (create, update with its diff, delete); a zone changed meanwhile gets a new plan; applied and answered", async () => {
+  await page.goto(`${base}/domains/${alice.zone}`);
+  await page.getByRole("link", { name: "Import a zone file" }).click();
+  await visible(page.getByRole("heading", { name: `Import a zone file into ${alice.zone}` }), "the import heading");
+  const area = page.getByRole("textbox", { name: "Zone file" });
+  await area.fill("$TTL 300\nwww IN A 192.0.2.300\nftp.example.org. IN A 192.0.2.1\n");
+  await page.getByRole("button", { name: "Show the plan" }).click();
+  const errs = page.locator("#err-im-zone");
+  await visible(errs, "the file's errors");
+  assert.match(await errs.innerText(), /line 2: .*IPv4/);
+  assert.match(await errs.innerText(), /line 3: ftp\.example\.org is outside the zone/);
+  assert.equal(await area.getAttribute("aria-invalid"), "true");
+  await shot(page, "06d-import-errors");
+  // A good file, uploaded: www changes, mail and MX are new, "old" is not in it (deleted).
+  const file = [
+    "$ORIGIN " + alice.zone + ".",
+    "$TTL 3600",
+    "@     IN SOA ns.example. host.example. 1 7200 3600 1209600 300",
+    "@     IN MX  10 mail",
+    "mail  IN A   192.0.2.25",
+    "www   600 IN A 192.0.2.14",
+    "www   600 IN A 192.0.2.15",
+    "",
+  ].join("\r\n");
+  await area.fill("");
+  await page.getByLabel(/^Or a file/).setInputFiles({ name: "alice.zone", mimeType: "text/plain", buffer: Buffer.from(file) });
+  await page.getByRole("button", { name: "Show the plan" }).click();
+  await visible(page.locator("#plan-summary"), "the plan's summary");
+  assert.match(await page.locator("#plan-summary").innerText(), /2 create, 1 update and 1 delete/);
+  await visible(page.locator("table.plan-create tr").filter({ hasText: "192.0.2.25" }), "the created mail A");
+  await visible(page.locator("table.plan-create tr").filter({ hasText: `10 mail.${alice.zone}.` }), "the created MX");
+  const upd = page.locator("table.plan-update tr").filter({ hasText: "www" });
+  await visible(upd.locator(".record.added").filter({ hasText: "192.0.2.15" }), "the added record of www");
+  assert.equal(await upd.locator(".record.removed").count(), 0);
+  assert.equal((await upd.locator(".record.kept").innerText()).trim(), "192.0.2.14");
+  await visible(page.locator("table.plan-delete tr").filter({ hasText: '"v=old"' }), "the deleted TXT");
+  await shot(page, "06e-import-plan");
+  // Nothing changed yet: the edges still answer the old records.
+  assert.equal(dig(0, `mail.${alice.zone}`, "A"), "");
+  // The zone changes before the plan is applied (another tab adds a record).
+  const token = await page.locator("#apply-import input[name=csrf]").inputValue();
+  let r = await page.request.post(`${base}/domains/${alice.zone}/records`, {
+    form: { csrf: token, name: "late", type: "A", ttl: "300", records: "192.0.2.77" },
+    maxRedirects: 0,
+  });
+  assert.equal(r.status(), 303);
+  await page.getByRole("button", { name: "Apply the plan" }).click();
+  await visible(page.locator("#plan-notice"), "the zone-changed notice");
+  assert.match(await page.locator("#plan-notice").innerText(), /changed after the plan was made/);
+  assert.match(await page.locator("#plan-summary").innerText(), /2 create, 1 update and 2 delete/);
+  await visible(page.locator("table.plan-delete tr").filter({ hasText: "192.0.2.77" }), "the late record, now deleted too");
+  await page.getByRole("button", { name: "Apply the plan" }).click();
+  await page.waitForURL(/\?change=\d+$/);
+  await visible(page.getByText("Imported the zone file: 2 RRsets created, 1 updated, 2 deleted."), "the imported message");
+  await propagationReachesAll(page);
+  await digEventually(`mail.${alice.zone}`, "A", "192.0.2.25");
+  await digEventually(`www.${alice.zone}`, "A", "192.0.2.14\n192.0.2.15");
+  await digEventually(alice.zone, "MX", `10 mail.${alice.zone}.`);
+  await digEventually(`old.${alice.zone}`, "TXT", "");
+  // The same file again: a plan with nothing to do, and no Apply button.
+  await page.goto(`${base}/domains/${alice.zone}/import`);
+  await page.getByLabel(/^Or a file/).setInputFiles({ name: "alice.zone", mimeType: "text/plain", buffer: Buffer.from(file) });
+  await page.getByRole("button", { name: "Show the plan" }).click();
+  assert.match(await page.locator("#plan-summary").innerText(), /changes nothing/);
+  assert.equal(await page.getByRole("button", { name: "Apply the plan" }).count(), 0);
+});
+
+await step("export the zone file: a download named after the zone, the SOA first, every record", async () => {
+  await page.goto(`${base}/domains/${alice.zone}`);
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("link", { name: "Export the zone file" }).click(),
+  ]);
+  assert.equal(download.suggestedFilename(), `${alice.zone}.zone`);
+  const text = await (await import("node:fs/promises")).readFile(await download.path(), "utf8");
+  const lines = text.split("\n").filter((l) => l && !l.startsWith(";") && !l.startsWith("$"));
+  assert.match(lines[0], new RegExp(`^${alice.zone.replace(/[.]/g, "\\.")}\\.\\s+\\d+\\s+IN\\s+SOA\\s`));
+  for (const want of [`mail.${alice.zone}.\t3600\tIN\tA\t192.0.2.25`, `www.${alice.zone}.\t600\tIN\tA\t192.0.2.15`, `\tMX\t10 mail.${alice.zone}.`])
+    assert.ok(text.includes(want), `the export lacks ${want}:\n${text}`);
+});
+
 await step("another account's session cannot open this domain's page nor change it", async () => {
   const other = await newPage();
   current = other;
@@ -302,7 +466,7 @@ await step("another account's session cannot open this domain's page nor change 
   let r = await other.goto(`${base}/domains/${alice.zone}`);
   assert.equal(r.status(), 404);
   await visible(other.getByRole("heading", { name: "Not found" }), "the not-found heading");
-  assert.ok(!(await other.content()).includes("192.0.2.10"), "bob sees alice's records");
+  assert.ok(!(await other.content()).includes("192.0.2.14"), "bob sees alice's records");
   await shot(other, "07-other-account-not-found");
   // With bob's own valid CSRF token, a POST to alice's domain is refused by dnsapid.
   await other.goto(`${base}/dashboard`);
@@ -312,7 +476,22 @@ await step("another account's session cannot open this domain's page nor change 
     maxRedirects: 0,
   });
   assert.equal(r.status(), 404);
-  await digEventually(`www.${alice.zone}`, "A", "192.0.2.10\n192.0.2.11");
+  // Nor export, import or edit it.
+  for (const path of ["export", "import", "rrsets/www/A/edit"]) {
+    r = await other.request.get(`${base}/domains/${alice.zone}/${path}`, { maxRedirects: 0 });
+    assert.equal(r.status(), 404, `bob's GET ${path}`);
+  }
+  r = await other.request.post(`${base}/domains/${alice.zone}/import`, {
+    multipart: { csrf: token, zone: "www IN A 192.0.2.66\n" },
+    maxRedirects: 0,
+  });
+  assert.equal(r.status(), 404, "bob's import");
+  r = await other.request.post(`${base}/domains/${alice.zone}/rrsets/www/A/edit`, {
+    form: { csrf: token, etag: "", ttl: "300", records: "192.0.2.66" },
+    maxRedirects: 0,
+  });
+  assert.equal(r.status(), 404, "bob's edit");
+  await digEventually(`www.${alice.zone}`, "A", "192.0.2.14\n192.0.2.15");
   await other.context().close();
   current = page;
 });
@@ -336,7 +515,7 @@ await step("sign in at phone width (a new session id); the domain and keys pages
   await visible(phone.getByRole("textbox", { name: /^Records/ }), "the records field");
   await visible(phone.getByRole("button", { name: "Add records" }), "the add button");
   await visible(phone.getByRole("button", { name: `Delete www.${alice.zone}. A` }), "the A record's delete button");
-  await visible(phone.locator("#rrsets td.records").filter({ hasText: "192.0.2.11" }), "the A records");
+  await visible(phone.locator("#rrsets td.records").filter({ hasText: "192.0.2.15" }), "the A records");
   const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow} px`);
   await shot(phone, "09-phone-domain");
@@ -372,10 +551,10 @@ await step("the dashboard lists the domain with its record count", async () => {
   await page.goto(`${base}/dashboard`);
   const row = page.locator("#domains tr").filter({ hasText: alice.zone });
   await visible(row, "the domain's row");
-  // SOA not counted: 2 NS, 2 A, 1 AAAA.
-  assert.match(await row.innerText(), new RegExp(`${alice.zone.replace(/[.]/g, "\\.")}\\s+5\\s`));
+  // SOA not counted: 2 NS, 1 MX, 3 A, 1 AAAA.
+  assert.match(await row.innerText(), new RegExp(`${alice.zone.replace(/[.]/g, "\\.")}\\s+7\\s`));
   await bar(page, "domains", /^Domains: 1 of 3$/, 1);
-  await bar(page, "records_per_domain", /^Records in the largest domain: 5 of 50$/, 5);
+  await bar(page, "records_per_domain", /^Records in the largest domain: 7 of 50$/, 7);
   await shot(page, "11-dashboard");
 });
 
@@ -432,7 +611,7 @@ await step("API keys: an ACME DNS-01 only key for the domain; its secret shown o
   assert.equal(curlApi("DELETE", `${zone}/www/A`, acme.secret), 403);
   assert.equal(curlApi("GET", "/v1/keys", acme.secret), 403);
   await digEventually(`_acme-challenge.${alice.zone}`, "TXT", '"acme-token-1"');
-  await digEventually(`www.${alice.zone}`, "A", "192.0.2.10\n192.0.2.11");
+  await digEventually(`www.${alice.zone}`, "A", "192.0.2.14\n192.0.2.15");
   // Shown once: the keys page no longer has it; the list has the key, its scope and expiry.
   await page.goto(`${base}/keys`);
   assert.equal(await page.locator("#key-secret").count(), 0);
