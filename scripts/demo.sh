@@ -320,7 +320,7 @@ mkdir -p "$var/panel/sessions"
 # Its own php.ini: the sessions in the demo's directory; -c names it, which is also how
 # demo-stop knows this php is the demo's.
 printf '%s\n' "; php.ini of the make demo panel (scripts/demo.sh); rewritten on every run" \
-    "session.save_path = \"$var/panel/sessions\"" "display_errors = stderr" "log_errors = On" \
+    "session.save_path = \"$var/panel/sessions\"" "display_errors = Off" "log_errors = On" \
     >"$var/panel/php.ini"
 step "the web panel: php -S on $panel (panel/public)"
 # Four workers: the propagation indicator holds one while dnsapid waits for the edges.

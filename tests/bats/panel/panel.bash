@@ -30,7 +30,7 @@ plan = "starter"'
 panel_start() {
     local dir=$BATS_FILE_TMPDIR/panel port tries attempts=0 code
     mkdir -p "$dir/sessions" || return 1
-    printf '%s\n' "session.save_path = \"$dir/sessions\"" "display_errors = stderr" \
+    printf '%s\n' "session.save_path = \"$dir/sessions\"" "display_errors = Off" \
         "log_errors = On" "error_reporting = E_ALL" >"$dir/php.ini"
     while :; do
         port=$(free_port) || return 1
