@@ -10,6 +10,7 @@
 import { chromium } from "playwright-core";
 import { execFileSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
 import assert from "node:assert/strict";
 
 const base = process.env.PANEL_URL;
@@ -17,6 +18,7 @@ const api = process.env.DNSAPID_URL;
 const ports = (process.env.EDGE_DNS_PORTS || "").split(",").filter(Boolean);
 const shots = process.env.SHOTS || "screenshots";
 const TIMEOUT = 10000;
+const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 mkdirSync(shots, { recursive: true });
 assert.ok(base, "PANEL_URL is not set");
 assert.ok(api, "DNSAPID_URL is not set");
@@ -453,6 +455,52 @@ await step("export the zone file: a download named after the zone, the SOA first
   assert.match(lines[0], new RegExp(`^${alice.zone.replace(/[.]/g, "\\.")}\\.\\s+\\d+\\s+IN\\s+SOA\\s`));
   for (const want of [`mail.${alice.zone}.\t3600\tIN\tA\t192.0.2.25`, `www.${alice.zone}.\t600\tIN\tA\t192.0.2.15`, `\tMX\t10 mail.${alice.zone}.`])
     assert.ok(text.includes(want), `the export lacks ${want}:\n${text}`);
+});
+
+await step("accessibility: axe-core finds no WCAG 2.1 A/AA violation on the panel's pages (labels, contrast, names, structure)", async () => {
+  // axe is injected as a script: a context that lets it past the panel's CSP (script-src 'self').
+  const context = await browser.newContext({ viewport: { width: 1100, height: 800 }, bypassCSP: true });
+  context.setDefaultTimeout(TIMEOUT);
+  const a = await context.newPage();
+  current = a;
+  const check = async (path, what) => {
+    if (path !== null) await a.goto(`${base}${path}`);
+    await a.addScriptTag({ path: axePath });
+    const r = await a.evaluate(() =>
+      window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } })
+    );
+    const found = r.violations.map(
+      (v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.map((n) => n.target.join(" ")).slice(0, 5).join("\n    ")}`
+    );
+    assert.deepEqual(found, [], `${what} (${a.url()}):\n  ${found.join("\n  ")}`);
+  };
+  await check("/login", "the sign-in page");
+  await check("/signup", "the sign-up page");
+  await a.getByLabel("Email", { exact: true }).fill("nobody");
+  await a.getByRole("button", { name: "Create the account" }).click();
+  await check(null, "the sign-up page with errors");
+  await a.goto(`${base}/login`);
+  await a.getByLabel("Email", { exact: true }).fill(alice.email);
+  await a.getByLabel("Password", { exact: true }).fill(password);
+  await a.getByRole("button", { name: "Sign in" }).click();
+  await a.waitForURL(`${base}/dashboard`);
+  await check("/dashboard", "the dashboard");
+  await check(`/domains/${alice.zone}`, "the domain page");
+  await check(`/domains/${alice.zone}?q=mail&sort=ttl&dir=desc`, "the domain page, filtered and sorted");
+  await addRecord(a, { name: "bad", type: "A", records: "192.0.2.300" });
+  await check(null, "the domain page with a field error");
+  await check(`/domains/${alice.zone}/rrsets/www/A/edit`, "the edit page");
+  await check(`/domains/${alice.zone}/import`, "the import page");
+  await a.getByRole("textbox", { name: "Zone file" }).fill("www IN A 192.0.2.300\n");
+  await a.getByRole("button", { name: "Show the plan" }).click();
+  await check(null, "the import page with errors");
+  await a.getByRole("textbox", { name: "Zone file" }).fill(`$TTL 3600\nmail IN A 192.0.2.26\nwww 600 IN A 192.0.2.14\n`);
+  await a.getByRole("button", { name: "Show the plan" }).click();
+  await a.locator("#plan-summary").waitFor();
+  await check(null, "the import plan");
+  await check("/keys", "the keys page");
+  await context.close();
+  current = page;
 });
 
 await step("another account's session cannot open this domain's page nor change it", async () => {
