@@ -15,6 +15,7 @@ if (!in_array($form['type'], $types, true) && $form['type'] !== '') {
 <p class="crumbs"><a href="/dashboard">Dashboard</a> › <?= h($zone) ?></p>
 <h1><?= h($zone) ?></h1>
 <p class="meta">Serial <?= h($domain['serial'] ?? '') ?> · <?= h($domain['records'] ?? '') ?> records · smallest TTL <?= h($domain['min_ttl'] ?? '') ?> s</p>
+<p class="meta" id="history-link"><a href="/domains/<?= h(rawurlencode($zone)) ?>/history">History: every change, and restoring an earlier version</a></p>
 <p class="meta"><a href="/keys?template=acme&amp;domain=<?= h(rawurlencode($zone)) ?>#create-h">An API key for ACME DNS-01 on <?= h($zone) ?></a></p>
 
 <?php if ($change !== null): ?>
