@@ -196,3 +196,9 @@ function long_time(mixed $t, string $none = '—'): string
     $ts = strtotime($t);
     return $ts === false ? $t : gmdate('Y-m-d H:i:s', $ts) . ' UTC';
 }
+
+/** "1 record", "2 records": $n with the word in the number it needs. */
+function records_text(int $n): string
+{
+    return $n === 1 ? '1 record' : "$n records";
+}

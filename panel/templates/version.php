@@ -1,7 +1,7 @@
 <?php
 // SPDX-License-Identifier: MIT
 // One version of a zone: what its change did (a diff per RRset), the zone as it was then, and restoring it (with what that would change now).
-use function EndpointDNS\Panel\{h, csrf_field, actor_text, long_time, diff_counts};
+use function EndpointDNS\Panel\{h, csrf_field, actor_text, long_time, diff_counts, records_text};
 $zone = (string) $domain['name'];
 $base = '/domains/' . rawurlencode($zone) . '/history';
 $now = (int) ($domain['serial'] ?? 0);
@@ -16,7 +16,7 @@ $show_diff = static function (array $diff, string $id, string $caption): void {
 <p class="meta" id="version-meta"><strong><?= h($version['summary'] ?? '') ?></strong>
   · <time datetime="<?= h($version['created_at'] ?? '') ?>"><?= h(long_time($version['created_at'] ?? null)) ?></time>
   · by <?= h(actor_text((string) ($version['actor'] ?? ''), $keyNames, $ownPrefix)) ?><?= ($version['remote'] ?? '') !== '' ? ' from ' . h($version['remote']) : '' ?>
-  · <?= h((int) ($version['added'] ?? 0)) ?> records added, <?= h((int) ($version['removed'] ?? 0)) ?> removed</p>
+  · <?= h(records_text((int) ($version['added'] ?? 0))) ?> added, <?= h(records_text((int) ($version['removed'] ?? 0))) ?> removed</p>
 <nav class="pages" aria-label="Other versions">
   <?php if ($serial > 1): ?><a href="<?= h($base . '/' . ($serial - 1)) ?>" rel="prev">‹ Version <?= h($serial - 1) ?></a><?php endif ?>
   <a href="<?= h($base) ?>">All versions</a>
@@ -76,7 +76,7 @@ $show_diff = static function (array $diff, string $id, string $caption): void {
     <?php $show_diff($preview, 'preview', 'What restoring version ' . $serial . ' would remove and add now') ?>
   <?php endif ?>
   <form method="post" action="<?= h($base . '/' . $serial . '/restore') ?>" class="row restore" id="restore"
-        data-confirm="Restore <?= h($zone) ?> to version <?= h($serial) ?>? <?= h($previewRemoved) ?> records would be removed and <?= h($previewAdded) ?> added, as a new change; restoring version <?= h($now) ?> undoes it.">
+        data-confirm="Restore <?= h($zone) ?> to version <?= h($serial) ?>? <?= h(records_text($previewRemoved)) ?> removed and <?= h(records_text($previewAdded)) ?> added, as a new change; restoring version <?= h($now) ?> undoes it.">
     <?= csrf_field() ?>
     <input type="hidden" name="confirm" value="">
     <input type="hidden" name="if_match" value="<?= h($ifMatch) ?>">

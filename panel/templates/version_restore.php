@@ -1,7 +1,7 @@
 <?php
 // SPDX-License-Identifier: MIT
 // Restoring a version without JavaScript: the question the script would have asked, what the restore would change, and the button that confirms.
-use function EndpointDNS\Panel\{h, csrf_field, long_time, diff_counts};
+use function EndpointDNS\Panel\{h, csrf_field, long_time, diff_counts, records_text};
 $zone = (string) $domain['name'];
 $base = '/domains/' . rawurlencode($zone) . '/history';
 $now = (int) ($domain['serial'] ?? 0);
@@ -14,7 +14,7 @@ $show_diff = static function (array $diff, string $id, string $caption): void {
   <a href="<?= h($base) ?>">History</a> › <a href="<?= h($base . '/' . $serial) ?>">Version <?= h($serial) ?></a> › restore</p>
 <h1>Restore <?= h($zone) ?> to version <?= h($serial) ?>?</h1>
 <p>Version <?= h($serial) ?>: <?= h($version['summary'] ?? '') ?>, <?= h(long_time($version['created_at'] ?? null)) ?>.</p>
-<p class="flash warning">The zone becomes what it was at version <?= h($serial) ?>: <?= h($removed) ?> records are removed and <?= h($added) ?> added,
+<p class="flash warning">The zone becomes what it was at version <?= h($serial) ?>: <?= h(records_text($removed)) ?> removed and <?= h(records_text($added)) ?> added,
   as a new change that the name servers get at once. Restoring version <?= h($now) ?> undoes it.</p>
 <?php if ($preview): ?>
 <h2 id="preview-h">What restoring changes</h2>

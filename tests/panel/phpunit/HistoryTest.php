@@ -6,7 +6,7 @@ declare(strict_types=1);
 
 use PHPUnit\Framework\TestCase;
 
-use function EndpointDNS\Panel\{actor_text, diff_counts, long_time, record_diff, render, restore_diff, restore_summary_text};
+use function EndpointDNS\Panel\{actor_text, diff_counts, long_time, record_diff, records_text, render, restore_diff, restore_summary_text};
 
 final class HistoryTest extends TestCase
 {
@@ -117,6 +117,8 @@ final class HistoryTest extends TestCase
         $this->assertSame('no RRset changed', restore_summary_text(['create' => 0, 'update' => 0, 'delete' => 0]));
         $this->assertSame('2026-11-26 10:14:38 UTC', long_time('2026-11-26T10:14:38.986Z'));
         $this->assertSame('—', long_time(null));
+        $this->assertSame('1 record', records_text(1));
+        $this->assertSame('0 records', records_text(0));
     }
 
     private static function versionVars(array $over = []): array
@@ -153,7 +155,7 @@ final class HistoryTest extends TestCase
         $this->assertStringContainsString('&quot;&lt;script&gt;alert(1)&lt;/script&gt;&quot;', $html);
         $this->assertMatchesRegularExpression('#<tr class="added">\s*<td class="mark"><span class="sign" aria-hidden="true">\+</span> added</td>#', $html);
         $this->assertStringContainsString('action="/domains/a.test/history/3/restore" class="row restore" id="restore"', $html);
-        $this->assertStringContainsString('data-confirm="Restore a.test to version 3? 0 records would be removed and 1 added', $html);
+        $this->assertStringContainsString('data-confirm="Restore a.test to version 3? 0 records removed and 1 record added', $html);
         $this->assertStringContainsString('<input type="hidden" name="if_match" value="5">', $html);
         $this->assertStringContainsString('name="csrf"', $html);
         $this->assertStringContainsString('you, in this session (eds_abcdefghij)', $html);
