@@ -13,7 +13,9 @@ if (PHP_SAPI === 'cli-server') {
 }
 
 require dirname(__DIR__) . '/src/helpers.php';
+require dirname(__DIR__) . '/src/history.php';
 require dirname(__DIR__) . '/src/Api.php';
+require dirname(__DIR__) . '/src/HistoryPages.php';
 require dirname(__DIR__) . '/src/App.php';
 
 (new EndpointDNS\Panel\App($_SERVER))->run();

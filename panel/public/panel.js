@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Progressive enhancement of the panel: the propagation line follows the change until every name server has it;
-// the copy button of a new key's secret; a confirmation before revoking a key.
+// the copy button of a new key's secret; a confirmation before revoking a key or restoring a version.
 "use strict";
 (function () {
   var el = document.getElementById("propagation");
@@ -70,9 +70,10 @@
 })();
 
 (function () {
-  // Revoking a key: confirm() first; the answer goes with the form (without JavaScript the
-  // panel answers a page that asks).
-  var forms = document.querySelectorAll("form.revoke[data-confirm]");
+  // A form that asks first (revoking a key, restoring a version): confirm() with its
+  // data-confirm; the answer goes with the form as confirm=yes (without JavaScript the panel
+  // answers a page that asks).
+  var forms = document.querySelectorAll("form[data-confirm]");
   Array.prototype.forEach.call(forms, function (form) {
     form.addEventListener("submit", function (ev) {
       if (!window.confirm(form.dataset.confirm)) {

@@ -261,6 +261,59 @@ final class Api
         return $this->request('GET', '/v1/changes/' . $id, query: $query);
     }
 
+    // --- zone history -----------------------------------------------------------------------
+
+    /**
+     * One page of the zone's versions, newest first (`GET /v1/domains/{zone}/versions`). Each
+     * item: serial, change_id, kind, created_at, actor (a key's or session's prefix, or
+     * "admin"), remote, summary, removed and added (record counts).
+     *
+     * @param string|null $cursor the `next` of the page before (a serial); null: the newest
+     * @param int $limit versions per page, 1 to 1000
+     * @return array{items: list<array<string, mixed>>, next: string|null}
+     */
+    public function versions(string $zone, ?string $cursor = null, int $limit = 100): array
+    {
+        $query = ['limit' => (string) max(1, min(1000, $limit))];
+        if ($cursor !== null && $cursor !== '') {
+            $query['cursor'] = $cursor;
+        }
+        $r = $this->request('GET', '/v1/domains/' . rawurlencode($zone) . '/versions', query: $query);
+        $next = $r['next'] ?? null;
+        return [
+            'items' => array_values(array_filter($r['items'] ?? [], 'is_array')),
+            'next' => is_string($next) && $next !== '' ? $next : null,
+        ];
+    }
+
+    /**
+     * One version of the zone (`GET /v1/domains/{zone}/versions/{serial}`): the fields of its
+     * list item, `changes` (the RRsets the change `removed` and `added`) and `rrsets` (the whole
+     * zone as it was at that version, the SOA first). A serial after the zone's is 404; one the
+     * change journal cannot rebuild is 410 (`gone`).
+     *
+     * @return array<string, mixed>
+     */
+    public function version(string $zone, int $serial): array
+    {
+        return $this->request('GET', '/v1/domains/' . rawurlencode($zone) . '/versions/' . $serial);
+    }
+
+    /**
+     * Makes the zone what it was at version $serial, as one new change
+     * (`POST /v1/domains/{zone}/versions/{serial}/restore`). With $ifMatch (the zone's serial,
+     * its ETag, as the caller last saw it) the restore happens only if the zone is still at
+     * that serial, else 412 (`precondition-failed`) and nothing changes.
+     *
+     * @return array<string, mixed> the answer: change (null when the zone was that version
+     *     already), serial, version, summary (RRsets created, updated, deleted)
+     */
+    public function restore(string $zone, int $serial, ?int $ifMatch = null): array
+    {
+        return $this->request('POST', '/v1/domains/' . rawurlencode($zone) . '/versions/' . $serial . '/restore',
+            headers: $ifMatch === null ? [] : ['If-Match: "' . $ifMatch . '"']);
+    }
+
     // --- keys -------------------------------------------------------------------------------
 
     /** @return list<array<string, mixed>> the account's keys, revoked ones included, without secrets (one piece) */

@@ -8,6 +8,8 @@ namespace EndpointDNS\Panel;
 
 final class App
 {
+    use HistoryPages;
+
     /** Longest ?wait= the propagation script may ask for (a request holds a server worker). */
     private const MAX_WAIT = 10;
 
@@ -91,6 +93,9 @@ final class App
             ['GET', "#^/domains/($zone)/import$#", 'importForm'],
             ['POST', "#^/domains/($zone)/import$#", 'importPlan'],
             ['POST', "#^/domains/($zone)/import/apply$#", 'importApply'],
+            ['GET', "#^/domains/($zone)/history$#", 'historyPage'],
+            ['GET', "#^/domains/($zone)/history/(\d{1,10})$#", 'versionPage'],
+            ['POST', "#^/domains/($zone)/history/(\d{1,10})/restore$#", 'restoreVersion'],
             ['GET', '#^/changes/(\d{1,19})$#', 'changeStatus'],
             ['GET', '#^/keys$#', 'keysPage'],
             ['POST', '#^/keys$#', 'createKey'],

@@ -16,6 +16,7 @@ if (!in_array($form['type'], $types, true) && $form['type'] !== '') {
 <h1><?= h($zone) ?></h1>
 <p class="meta">Serial <?= h($domain['serial'] ?? '') ?> · <?= h($domain['records'] ?? '') ?> records · smallest TTL <?= h($domain['min_ttl'] ?? '') ?> s</p>
 <ul class="actions" aria-label="Zone actions">
+  <li id="history-link"><a href="/domains/<?= h(rawurlencode($zone)) ?>/history">History: every change, and restoring an earlier version</a></li>
   <li><a href="/domains/<?= h(rawurlencode($zone)) ?>/import">Import a zone file</a></li>
   <li><a href="/domains/<?= h(rawurlencode($zone)) ?>/export" download>Export the zone file</a></li>
   <li><a href="/keys?template=acme&amp;domain=<?= h(rawurlencode($zone)) ?>#create-h">An API key for ACME DNS-01 on <?= h($zone) ?></a></li>

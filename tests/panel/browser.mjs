@@ -717,6 +717,160 @@ await step("revoke the key in the panel: dismissing the question keeps it, confi
   assert.equal(await page.locator("#key-secret").count(), 0);
 });
 
+// --- zone history (issue 7): versions, a version's diff, restore -----------------------------
+
+const history = { deleted: 0, before: 0, restored: 0 };
+const zoneRe = alice.zone.replace(/[.]/g, "\\.");
+
+await step("history: the domain page links to the zone's versions, newest first, with when, who, what and the records added and removed", async () => {
+  await page.goto(`${base}/domains/${alice.zone}`);
+  await page.getByRole("link", { name: /^History: every change/ }).click();
+  await page.waitForURL(`${base}/domains/${alice.zone}/history`);
+  await visible(page.getByRole("heading", { name: `History of ${alice.zone}` }), "the heading");
+  const rows = page.locator("#versions tbody tr");
+  await visible(rows, "the versions");
+  const serials = await rows.evaluateAll((trs) => trs.map((tr) => Number(tr.dataset.serial)));
+  assert.ok(serials.length >= 6, `versions listed: ${serials}`);
+  assert.deepEqual(serials, [...serials].sort((a, b) => b - a), "newest first");
+  assert.equal(serials[serials.length - 1], 1);
+  assert.match(await rows.first().innerText(), /now/);
+  assert.match(await rows.last().innerText(), new RegExp(`^1\\s[\\s\\S]*create ${zoneRe}`));
+  // The delete of the TXT record: by this session, one record removed.
+  const del = rows.filter({ hasText: `DELETE xss.${alice.zone}` });
+  await visible(del, "the delete's row");
+  assert.match(await del.innerText(), /\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\s+you, in this session \(eds_[a-z2-7]{10}\)\s+from 127\.0\.0\.1[\s\S]*\+0\s+records added,\s+−1\s+records removed/);
+  history.deleted = Number(await del.getAttribute("data-serial"));
+  // The ACME key's change names the key.
+  await visible(rows.filter({ hasText: new RegExp(`key ${acme.name} \\(edk_[a-z2-7]{10}\\)`) }), "the ACME key's change");
+  await shot(page, "16-history");
+  // A page at a time: the older versions behind the cursor, back to the newest.
+  await page.goto(`${base}/domains/${alice.zone}/history?limit=2`);
+  assert.equal(await rows.count(), 2);
+  await page.getByRole("link", { name: "Older versions ›" }).click();
+  await page.waitForURL(/\?cursor=\d+&limit=2$/);
+  assert.deepEqual(await rows.evaluateAll((trs) => trs.map((tr) => Number(tr.dataset.serial))), serials.slice(2, 4));
+  await visible(page.getByRole("link", { name: "‹ Newest versions" }), "the link to the newest");
+});
+
+await step("a version: the delete's diff shows the TXT record removed; the version before it holds it, and what restoring would change now", async () => {
+  await page.goto(`${base}/domains/${alice.zone}/history`);
+  await page.getByRole("link", { name: `Version ${history.deleted}: DELETE xss.${alice.zone}`, exact: false }).click();
+  await page.waitForURL(`${base}/domains/${alice.zone}/history/${history.deleted}`);
+  await visible(page.getByRole("heading", { name: `Version ${history.deleted} of ${alice.zone}` }), "the heading");
+  const removed = page.locator("#diff tr.removed").filter({ hasText: xss });
+  await visible(removed, "the removed TXT record");
+  assert.match(await removed.innerText(), new RegExp(`^− removed\\s+xss\\s+TXT\\s+3600\\s+"<script>`));
+  assert.equal(await page.locator("#diff tr.added").count(), 0);
+  await visible(page.getByRole("button", { name: "Restore this version" }), "the restore button");
+  // The version before: the zone then holds the record (behind a disclosure), restoring would bring it back.
+  await page.getByRole("link", { name: `‹ Version ${history.deleted - 1}` }).click();
+  history.before = history.deleted - 1;
+  await page.waitForURL(`${base}/domains/${alice.zone}/history/${history.before}`);
+  const then = page.locator("#then-rrsets");
+  assert.equal(await then.isVisible(), false, "the zone then is shown before it is asked for");
+  await page.locator("#zone-then summary").click();
+  await visible(then.locator("tr").filter({ hasText: xss }), "the TXT record in the zone then");
+  await visible(then.locator("tr").filter({ hasText: "SOA" }), "the SOA then");
+  await visible(page.locator("#preview tr.added").filter({ hasText: xss }), "the TXT record restoring would add");
+  await visible(page.locator("#preview tr.removed").filter({ hasText: "2001:db8::1" }), "the AAAA record restoring would remove");
+  assert.match(await page.locator("#preview tr.removed").filter({ hasText: "2001:db8::1" }).innerText(), /^− removed\s+nojs\s+AAAA/);
+  await page.waitForTimeout(200);
+  assert.deepEqual(dialogs, [], `dialogs opened: ${dialogs}`);
+  await shot(page, "17-version");
+});
+
+await step("restore the version before the delete: dismissing the question keeps the zone; confirming restores it, 2 of 2 name servers, both edges answer the record again", async () => {
+  const asked = confirms.length;
+  confirmAnswer = false;
+  await page.getByRole("button", { name: "Restore this version" }).click();
+  await page.waitForTimeout(150);
+  assert.equal(confirms.length, asked + 1);
+  assert.match(confirms[asked], new RegExp(`^Restore ${zoneRe} to version ${history.before}\\? \\d+ records? removed and 1 record added, as a new change`));
+  assert.equal(page.url(), `${base}/domains/${alice.zone}/history/${history.before}`);
+  confirmAnswer = true;
+  await Promise.all([
+    page.waitForURL(new RegExp(`/domains/${zoneRe}\\?change=\\d+$`)),
+    page.getByRole("button", { name: "Restore this version" }).click(),
+  ]);
+  confirmAnswer = null;
+  const flashText = await page.locator(".flash.ok").innerText();
+  const m = flashText.match(new RegExp(`^Restored version ${history.before} of ${zoneRe} as serial (\\d+) \\(RRsets: \\d+ created, \\d+ changed, \\d+ deleted\\)\\.$`));
+  assert.ok(m, `the flash: ${flashText}`);
+  history.restored = Number(m[1]);
+  await visible(page.locator("#rrsets td.records").filter({ hasText: xss }), "the restored TXT record");
+  assert.equal(await page.locator("#rrsets tr").filter({ hasText: "2001:db8::1" }).count(), 0);
+  await propagationReachesAll(page);
+  await shot(page, "18-restored");
+  await digEventually(`xss.${alice.zone}`, "TXT", `"${xss}"`);
+  await digEventually(`nojs.${alice.zone}`, "AAAA", "");
+  await digEventually(`www.${alice.zone}`, "A", "192.0.2.10\n192.0.2.11");
+});
+
+await step("after the restore: it is the newest version; a restore from a stale page is refused (412) and said so; an unknown version is 404", async () => {
+  await page.goto(`${base}/domains/${alice.zone}/history`);
+  const top = page.locator("#versions tbody tr").first();
+  assert.equal(Number(await top.getAttribute("data-serial")), history.restored);
+  assert.match(await top.innerText(), new RegExp(`restore to serial ${history.before}`));
+  // Open a version, then the zone changes (another tab, here a request of the same session): the restore is refused.
+  await page.goto(`${base}/domains/${alice.zone}/history/${history.deleted}`);
+  const csrf = await page.locator("#restore input[name=csrf]").inputValue();
+  const r = await page.request.post(`${base}/domains/${alice.zone}/records`, {
+    form: { csrf, name: "stale", type: "A", ttl: "", records: "192.0.2.77" },
+    maxRedirects: 0,
+  });
+  assert.equal(r.status(), 303);
+  confirmAnswer = true;
+  const [answer] = await Promise.all([
+    page.waitForResponse((res) => res.url().endsWith("/restore")),
+    page.getByRole("button", { name: "Restore this version" }).click(),
+  ]);
+  confirmAnswer = null;
+  assert.equal(answer.status(), 412);
+  await page.waitForLoadState("domcontentloaded");
+  const err = page.locator("#restore-error");
+  await visible(err, "the refusal");
+  assert.match(await err.innerText(), new RegExp(`^Nothing was restored: ${zoneRe} has changed since you opened this page \\(it was at serial ${history.restored}, it is now at serial ${history.restored + 1}\\)`));
+  assert.equal(await page.locator("#restore input[name=if_match]").inputValue(), String(history.restored + 1));
+  await shot(page, "19-restore-stale");
+  await page.goto(`${base}/domains/${alice.zone}`);
+  await visible(page.locator("#rrsets td.records").filter({ hasText: xss }), "the TXT record, still there");
+  await digEventually(`stale.${alice.zone}`, "A", "192.0.2.77");
+  const missing = await page.goto(`${base}/domains/${alice.zone}/history/999999`);
+  assert.equal(missing.status(), 404);
+  await visible(page.getByRole("heading", { name: `There is no version 999999 of ${alice.zone}` }), "the not-found heading");
+  await visible(page.getByRole("link", { name: `The history of ${alice.zone}` }), "the way back");
+});
+
+await step("history without JavaScript, and at phone width: the restore asks on a page of its own; no sideways scrolling", async () => {
+  const nojs = await newPage({ javaScriptEnabled: false, viewport: { width: 375, height: 740 } });
+  current = nojs;
+  await nojs.goto(`${base}/login`);
+  await nojs.getByLabel("Email", { exact: true }).fill(alice.email);
+  await nojs.getByLabel("Password", { exact: true }).fill(password);
+  await nojs.getByRole("button", { name: "Sign in" }).click();
+  await nojs.waitForURL(`${base}/dashboard`);
+  await nojs.goto(`${base}/domains/${alice.zone}/history`);
+  await visible(nojs.locator("#versions"), "the versions");
+  const overflow = () => nojs.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok((await overflow()) <= 0, "the history page scrolls sideways");
+  await shot(nojs, "20-phone-history");
+  await nojs.goto(`${base}/domains/${alice.zone}/history/${history.deleted}`);
+  await visible(nojs.locator("#diff tr.removed").first(), "the diff");
+  assert.ok((await overflow()) <= 0, "the version page scrolls sideways");
+  await nojs.getByRole("button", { name: "Restore this version" }).click();
+  await visible(nojs.getByRole("heading", { name: `Restore ${alice.zone} to version ${history.deleted}?` }), "the question");
+  await visible(nojs.locator("#preview tr.removed").filter({ hasText: xss }), "what the restore would remove");
+  await visible(nojs.getByRole("button", { name: `Restore version ${history.deleted}` }), "the confirming button");
+  assert.ok((await overflow()) <= 0, "the question page scrolls sideways");
+  await shot(nojs, "21-nojs-restore-question");
+  await nojs.getByRole("link", { name: "Keep the zone as it is" }).click();
+  await nojs.waitForURL(`${base}/domains/${alice.zone}/history/${history.deleted}`);
+  await nojs.goto(`${base}/domains/${alice.zone}`);
+  await visible(nojs.locator("#rrsets td.records").filter({ hasText: xss }), "the TXT record, kept");
+  await nojs.context().close();
+  current = page;
+});
+
 await step("sign out: the login page, and the panel's pages want a login again", async () => {
   await page.getByRole("button", { name: "Sign out" }).click();
   await page.waitForURL(`${base}/login`);

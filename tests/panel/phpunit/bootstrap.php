@@ -6,5 +6,7 @@ declare(strict_types=1);
 
 $panel = dirname(__DIR__, 3) . '/panel';
 require $panel . '/src/helpers.php';
+require $panel . '/src/history.php';
 require $panel . '/src/Api.php';
+require $panel . '/src/HistoryPages.php';
 require $panel . '/src/App.php';
