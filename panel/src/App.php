@@ -319,9 +319,9 @@ final class App
     }
 
     /**
-     * Creates a key from a template, or with the custom scope of the form's custom fields
-     * (read only for "custom"); the answer is the keys page with the secret, shown this once
-     * (never stored by the panel, not a redirect: the secret is in this answer only).
+     * Creates a key from a template or, for "custom", with the scope of the form's custom
+     * fields; the answer is the keys page with the secret, shown this once (never stored by
+     * the panel, not a redirect: the secret is in this answer only).
      */
     private function createKey(): void
     {
