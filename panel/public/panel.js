@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Progressive enhancement of the panel: the propagation line follows the change until every name server has it;
-// the copy button of a new key's secret; a confirmation before revoking a key or restoring a version.
+// the copy button of a new key's secret; a confirmation before revoking a key or restoring a version;
+// the key form's fields of one template (the ACME domain, the custom scope) shown only when it is
+// chosen; the RRset filter as you type.
 "use strict";
 (function () {
   var el = document.getElementById("propagation");
@@ -105,4 +107,32 @@
     count.textContent = q === "" ? total + " RRsets." : shown + " of " + total + " RRsets match \u201c" + input.value.trim() + "\u201d.";
   }
   input.addEventListener("input", apply);
+})();
+
+(function () {
+  // The key form: the fields of one template (data-template-only="acme", "custom") are shown,
+  // and sent, only while that template is chosen. Without JavaScript every field is shown and
+  // the panel reads a template's fields only when it is the one chosen.
+  var form = document.getElementById("create-key");
+  if (!form) return;
+  var parts = form.querySelectorAll("[data-template-only]");
+  var radios = form.querySelectorAll('input[name="template"]');
+  function sync() {
+    var chosen = "";
+    Array.prototype.forEach.call(radios, function (r) {
+      if (r.checked) chosen = r.value;
+    });
+    Array.prototype.forEach.call(parts, function (part) {
+      var on = part.dataset.templateOnly === chosen;
+      part.hidden = !on;
+      // Hidden fields are not sent either.
+      part.querySelectorAll("input, select, textarea").forEach(function (c) {
+        c.disabled = !on;
+      });
+    });
+  }
+  Array.prototype.forEach.call(radios, function (r) {
+    r.addEventListener("change", sync);
+  });
+  sync();
 })();

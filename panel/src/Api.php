@@ -37,12 +37,15 @@ final class ApiError extends \RuntimeException
      *
      * A field such as "records[2]" or "add[0]" is reported under its name without the index;
      * $rename maps API field names to the form's ("add" => "records"). Errors without a field
-     * go under "" (shown above the form).
+     * go under "" (shown above the form). $sent names the lists the request sent: an error of
+     * one of their entries then starts with the entry, "www: patterns match whole names ..."
+     * (the index alone would not tell which line of a text area is meant).
      *
      * @param array<string, string> $rename
+     * @param array<string, list<string>> $sent
      * @return array<string, list<string>>
      */
-    public function fieldErrors(array $rename = []): array
+    public function fieldErrors(array $rename = [], array $sent = []): array
     {
         $out = [];
         $errors = $this->problem['errors'] ?? [];
@@ -54,9 +57,16 @@ final class ApiError extends \RuntimeException
                 continue;
             }
             $field = is_string($e['field'] ?? null) ? $e['field'] : '';
-            $field = (string) preg_replace('/\[\d+\]$/', '', $field);
+            $entry = null;
+            if (preg_match('/^(.*)\[(\d+)\]$/', $field, $m)) {
+                $field = $m[1];
+                $entry = $sent[$field][(int) $m[2]] ?? null;
+            }
             $field = $rename[$field] ?? $field;
             $detail = is_string($e['detail'] ?? null) ? $e['detail'] : 'not valid';
+            if (is_string($entry)) {
+                $detail = "$entry: $detail";
+            }
             if (isset($e['line']) && is_int($e['line'])) {
                 $detail = "line {$e['line']}: $detail";
             }

@@ -543,6 +543,11 @@ final class App
                 'domain' => (string) ($_GET['domain'] ?? ''),
                 'name' => '',
                 'expires' => '',
+                // The custom scope's fields: read only, no limits (until the user sets them).
+                'write' => '0',
+                'domains' => [],
+                'names' => '',
+                'types' => [],
             ],
             'errors' => [],
             'created' => null,
@@ -550,8 +555,9 @@ final class App
     }
 
     /**
-     * Creates a key from a template; the answer is the keys page with the secret, shown this
-     * once (never stored by the panel, not a redirect: the secret is in this answer only).
+     * Creates a key from a template or, for "custom", with the scope of the form's custom
+     * fields; the answer is the keys page with the secret, shown this once (never stored by
+     * the panel, not a redirect: the secret is in this answer only).
      */
     private function createKey(): void
     {
@@ -564,6 +570,15 @@ final class App
             'name' => trim((string) ($_POST['name'] ?? '')),
             'expires' => trim((string) ($_POST['expires'] ?? '')),
         ];
+        // The custom fields, cleaned, are kept for the form even when another template is
+        // chosen (they are visible without JavaScript); they make the scope only for "custom".
+        $custom = key_custom_scope($_POST);
+        $form += [
+            'write' => ($_POST['write'] ?? '') === '1' ? '1' : '0',
+            'domains' => $custom['scope']['domains'],
+            'names' => is_string($_POST['names'] ?? null) ? $_POST['names'] : '',
+            'types' => $custom['scope']['types'],
+        ];
         $password = (string) ($_POST['current_password'] ?? '');
         $errors = [];
         $templates = key_templates();
@@ -571,13 +586,15 @@ final class App
             $errors['template'][] = 'choose one of the templates';
         } elseif ($templates[$form['template']]['domain'] && $form['domain'] === '') {
             $errors['domain'][] = 'choose the domain the key is for';
+        } elseif ($form['template'] === 'custom') {
+            $errors = $custom['errors'];
         }
         if ($form['expires'] !== '' && (!ctype_digit($form['expires']) || (int) $form['expires'] < 1 || (int) $form['expires'] > 3650)) {
             $errors['expires'][] = 'a number of days from 1 to 3650, such as 90; empty: the key does not expire';
         }
         $status = 422;
         if (!$errors) {
-            $scope = key_template_scope($form['template'], $form['domain']) ?? [];
+            $scope = $form['template'] === 'custom' ? $custom['scope'] : (key_template_scope($form['template'], $form['domain']) ?? []);
             try {
                 $key = $this->api()->createKey($scope, $form['name'],
                     $form['expires'] === '' ? null : (int) $form['expires'] * 86400, $password);
@@ -585,10 +602,12 @@ final class App
                 if ($e->status === 401) {
                     throw $e;
                 }
-                $errors = $this->formErrors($e, [
-                    'domains' => 'domain', 'expires_in' => 'expires', 'expires_at' => 'expires',
-                    'names' => 'template', 'types' => 'template', 'write' => 'template',
-                ]);
+                $rename = ['expires_in' => 'expires', 'expires_at' => 'expires'];
+                // A template's scope errors go next to what the user chose: the template, or
+                // the ACME domain; the custom scope's next to its own fields (same names).
+                $rename += $form['template'] === 'custom' ? []
+                    : ['domains' => 'domain', 'names' => 'template', 'types' => 'template', 'write' => 'template'];
+                $errors = $this->formErrors($e, $rename, $form['template'] === 'custom' ? ['names' => $scope['names']] : []);
                 if ($e->status === 429) {
                     // Too many wrong passwords in this session: the wait, next to the password.
                     $errors = ['current_password' => [$this->problemText($e)]];
@@ -715,11 +734,12 @@ final class App
      * wait of a 429).
      *
      * @param array<string, string> $rename
+     * @param array<string, list<string>> $sent see ApiError::fieldErrors
      * @return array<string, list<string>>
      */
-    private function formErrors(ApiError $e, array $rename = []): array
+    private function formErrors(ApiError $e, array $rename = [], array $sent = []): array
     {
-        $errors = $e->fieldErrors($rename);
+        $errors = $e->fieldErrors($rename, $sent);
         $errors[''] = array_merge([$this->problemText($e)], $errors[''] ?? []);
         return $errors;
     }

@@ -148,7 +148,7 @@ function render(string $name, array $vars = []): string
 
 /**
  * The key templates of the keys page: label, what the key may do, and whether it needs a
- * domain.
+ * domain. "custom" has no fixed scope: the form's custom fields make it (key_custom_scope).
  *
  * @return array<string, array{label: string, hint: string, domain: bool}>
  */
@@ -158,11 +158,13 @@ function key_templates(): array
         'full' => ['label' => 'Full access', 'hint' => 'read and write every domain, name and type of the account; creates and revokes keys', 'domain' => false],
         'read' => ['label' => 'Read only', 'hint' => 'reads every domain and record; changes nothing', 'domain' => false],
         'acme' => ['label' => 'ACME DNS-01 only for one domain', 'hint' => 'adds and removes the _acme-challenge TXT records of one domain, and nothing else (for certbot, acme.sh, lego, ...)', 'domain' => true],
+        'custom' => ['label' => 'Custom', 'hint' => 'the scope you set under "Custom scope": read or write, which domains, names and types', 'domain' => false],
     ];
 }
 
 /**
- * The scope of POST /v1/keys for a template (docs/api.md, Scopes); null for an unknown one.
+ * The scope of POST /v1/keys for a template (docs/api.md, Scopes); null for an unknown one,
+ * and for "custom", whose scope comes from the form (key_custom_scope).
  *
  * @return array{write: bool, domains: list<string>, names: list<string>, types: list<string>}|null
  */
@@ -177,24 +179,101 @@ function key_template_scope(string $template, string $domain = ''): ?array
 }
 
 /**
- * What a key may do, in words: "read-write · every domain, name and type", or
- * "read-write · domains: example.com · names: _acme-challenge.* · types: TXT".
+ * The record types the panel offers: the domain page's type list, the custom scope's boxes.
+ *
+ * @return list<string>
+ */
+function record_types(): array
+{
+    return ['A', 'AAAA', 'CNAME', 'MX', 'TXT', 'NS', 'SRV', 'CAA', 'PTR', 'TLSA', 'SSHFP', 'HTTPS', 'SVCB', 'DS', 'NAPTR', 'URI', 'LOC'];
+}
+
+/**
+ * The scope of a "Custom" key from the keys form's fields: `write` ("1" read and write, "0"
+ * read only), `domains` (the boxes ticked: a list), `names` (the text area: one pattern a
+ * line), `types` (the boxes ticked: a list). Values are trimmed; empty lines and repeats are
+ * dropped; domains are lower-cased without a final dot, types upper-cased. Whether a domain,
+ * pattern or type is valid is dnsapid's to say (its errors come back per field): this only
+ * refuses what is not a form's answer at all, under the field's name.
+ *
+ * @param array<string, mixed> $post
+ * @return array{scope: array{write: bool, domains: list<string>, names: list<string>, types: list<string>}, errors: array<string, list<string>>}
+ */
+function key_custom_scope(array $post): array
+{
+    $errors = [];
+    $write = $post['write'] ?? null;
+    if ($write !== '0' && $write !== '1') {
+        $errors['write'][] = 'choose read, or read and write';
+    }
+    $list = static function (string $field, callable $clean) use ($post, &$errors): array {
+        $v = $post[$field] ?? [];
+        if (!is_array($v) || array_filter($v, static fn ($x) => !is_string($x) || !preg_match('//u', $x))) {
+            $errors[$field][] = 'tick the boxes of the ones the key may use';
+            return [];
+        }
+        $out = [];
+        foreach ($v as $x) {
+            $x = $clean(trim($x));
+            if ($x !== '' && !in_array($x, $out, true)) {
+                $out[] = $x;
+            }
+        }
+        return $out;
+    };
+    $domains = $list('domains', static fn (string $d) => strtolower(rtrim($d, '.')));
+    $types = $list('types', 'strtoupper');
+    $names = [];
+    $text = $post['names'] ?? '';
+    if (!is_string($text) || !preg_match('//u', $text)) {
+        // Not text (or not UTF-8, which JSON cannot carry): nothing dnsapid could read.
+        $errors['names'][] = 'one name pattern a line, as text';
+    } else {
+        $seen = [];
+        foreach (preg_split('/\R/u', $text) ?: [] as $line) {
+            $line = trim($line);
+            // dnsapid compares patterns without case and without a final dot: one of each is enough.
+            $same = strtolower(rtrim($line, '.'));
+            if ($line !== '' && !isset($seen[$same])) {
+                $seen[$same] = true;
+                $names[] = $line;
+            }
+        }
+    }
+    return [
+        'scope' => ['write' => $write === '1', 'domains' => $domains, 'names' => $names, 'types' => $types],
+        'errors' => $errors,
+    ];
+}
+
+/**
+ * What a key may do, in words, its limits in the order domains, names, types, and what it
+ * does not limit said as "every ...": "read-write · every domain, name and type",
+ * "read-write · domains: example.com · names: _acme-challenge.* · types: TXT",
+ * "read only · every domain and name · types: A, AAAA",
+ * "read-write · domains: example.com · every name · types: A, AAAA".
  */
 function key_scope_summary(array $key): string
 {
     $parts = [($key['write'] ?? false) === true ? 'read-write' : 'read only'];
-    $limits = ['domains' => 'domains', 'names' => 'names', 'types' => 'types'];
-    $any = false;
-    foreach ($limits as $field => $label) {
+    $every = [];
+    $flush = static function () use (&$parts, &$every): void {
+        if ($every) {
+            $last = array_pop($every);
+            $parts[] = 'every ' . ($every ? implode(', ', $every) . ' and ' : '') . $last;
+            $every = [];
+        }
+    };
+    foreach (['domains' => 'domain', 'names' => 'name', 'types' => 'type'] as $field => $one) {
         $v = $key[$field] ?? [];
         if (is_array($v) && $v) {
-            $parts[] = $label . ': ' . implode(', ', array_map('strval', $v));
-            $any = true;
+            $flush();
+            $parts[] = $field . ': ' . implode(', ', array_map('strval', $v));
+        } else {
+            $every[] = $one;
         }
     }
-    if (!$any) {
-        $parts[] = 'every domain, name and type';
-    }
+    $flush();
     return implode(' · ', $parts);
 }
 

@@ -1,13 +1,13 @@
 <?php
 // SPDX-License-Identifier: MIT
 // Domain page: the propagation of the last change, the RRsets (filtered, sorted), the form that adds records, edit and delete.
-use function EndpointDNS\Panel\{h, csrf_field, propagation_text, rrset_search_text};
+use function EndpointDNS\Panel\{h, csrf_field, propagation_text, record_types, rrset_search_text};
 $field_errors = static function (string $field, string $id) use ($errors): void {
     require __DIR__ . '/_errors.php';
 };
 $invalid = static fn (string $f, string $id): string => !empty($errors[$f]) ? ' aria-invalid="true" aria-describedby="err-' . h($id) . '"' : '';
 $zone = (string) $domain['name'];
-$types = ['A', 'AAAA', 'CNAME', 'MX', 'TXT', 'NS', 'SRV', 'CAA', 'PTR', 'TLSA', 'SSHFP', 'HTTPS', 'SVCB', 'DS', 'NAPTR', 'URI', 'LOC'];
+$types = record_types();
 if (!in_array($form['type'], $types, true) && $form['type'] !== '') {
     $types[] = $form['type'];
 }

@@ -1,15 +1,33 @@
 <?php
 // SPDX-License-Identifier: MIT
-// API keys: the secret of a key just made (shown once), the form that makes one from a template, the account's keys with revoke buttons.
-use function EndpointDNS\Panel\{h, csrf_field, key_templates, key_scope_summary, key_status, short_time};
+// API keys: the secret of a key just made (shown once), the form that makes one from a template or a custom scope, the account's keys with revoke buttons.
+use function EndpointDNS\Panel\{h, csrf_field, key_templates, key_scope_summary, key_status, record_types, short_time};
 $field_errors = static function (string $field, string $id) use ($errors): void {
     require __DIR__ . '/_errors.php';
 };
 $invalid = static fn (string $f, string $id): string => !empty($errors[$f]) ? ' aria-invalid="true" aria-describedby="err-' . h($id) . '"' : '';
+// For a field with a hint: the hint always describes it, the errors too when there are some.
+$described = static fn (string $f, string $id): string => (!empty($errors[$f]) ? ' aria-invalid="true"' : '')
+    . ' aria-describedby="hint-' . h($id) . (!empty($errors[$f]) ? ' err-' . h($id) : '') . '"';
 $templates = key_templates();
+$form += ['write' => '0', 'domains' => [], 'names' => '', 'types' => []];
 $domainNames = array_map(static fn ($d) => (string) $d['name'], $domains);
 if ($form['domain'] !== '' && !in_array($form['domain'], $domainNames, true)) {
     $domainNames[] = $form['domain'];
+}
+// The custom scope's boxes: the account's domains and the panel's types, and whatever the
+// form sent besides (kept, ticked, so that dnsapid's error about it has its box).
+$customDomains = array_map(static fn ($d) => (string) $d['name'], $domains);
+foreach ($form['domains'] as $d) {
+    if (!in_array($d, $customDomains, true)) {
+        $customDomains[] = $d;
+    }
+}
+$customTypes = record_types();
+foreach ($form['types'] as $t) {
+    if (!in_array($t, $customTypes, true)) {
+        $customTypes[] = $t;
+    }
 }
 ?>
 <p class="crumbs"><a href="/dashboard">Dashboard</a> › API keys</p>
@@ -46,6 +64,7 @@ if ($form['domain'] !== '' && !in_array($form['domain'], $domainNames, true)) {
     <?php endforeach ?>
     <?php $field_errors('template', 'key-template') ?>
   </fieldset>
+  <div class="stack" data-template-only="acme">
   <label for="key-domain">Domain <span class="hint">(for "ACME DNS-01 only")</span></label>
   <select id="key-domain" name="domain"<?= $invalid('domain', 'key-domain') ?>>
     <option value="">— choose a domain —</option>
@@ -54,6 +73,58 @@ if ($form['domain'] !== '' && !in_array($form['domain'], $domainNames, true)) {
     <?php endforeach ?>
   </select>
   <?php $field_errors('domain', 'key-domain') ?>
+  </div>
+  <fieldset id="custom-scope" class="custom-scope" data-template-only="custom">
+    <legend>Custom scope <span class="hint">(used when "Custom" is chosen)</span></legend>
+    <fieldset class="choices"<?= $described('write', 'key-write') ?>>
+      <legend>Access</legend>
+      <p class="hint" id="hint-key-write">Reading sees the records; writing also adds, changes and deletes them.</p>
+      <?php $field_errors('write', 'key-write') ?>
+      <div class="choice">
+        <input type="radio" name="write" id="key-write-0" value="0"<?= $form['write'] !== '1' ? ' checked' : '' ?>>
+        <label for="key-write-0">Read</label>
+      </div>
+      <div class="choice">
+        <input type="radio" name="write" id="key-write-1" value="1"<?= $form['write'] === '1' ? ' checked' : '' ?>>
+        <label for="key-write-1">Read and write</label>
+      </div>
+    </fieldset>
+    <fieldset class="choices"<?= $described('domains', 'key-domains') ?>>
+      <legend>Domains</legend>
+      <p class="hint" id="hint-key-domains">None ticked: every domain of the account, today's and those added later.</p>
+      <?php $field_errors('domains', 'key-domains') ?>
+      <?php if (!$customDomains): ?>
+      <p class="hint">The account has no domains yet.</p>
+      <?php endif ?>
+      <div class="boxes">
+      <?php foreach ($customDomains as $i => $d): ?>
+        <div class="choice">
+          <input type="checkbox" name="domains[]" id="key-domains-<?= h($i) ?>" value="<?= h($d) ?>"<?= in_array($d, $form['domains'], true) ? ' checked' : '' ?>>
+          <label for="key-domains-<?= h($i) ?>"><?= h($d) ?></label>
+        </div>
+      <?php endforeach ?>
+      </div>
+    </fieldset>
+    <label for="key-names">Record names <span class="hint">(patterns, one a line, optional)</span></label>
+    <p class="hint" id="hint-key-names">Whole names, <code>*</code> for any run of characters (dots too), <code>?</code> for one:
+      <code>www.example.com</code>, <code>_acme-challenge.*</code>, <code>*.dev.example.com</code>. At most 10. Empty: every name.</p>
+    <textarea id="key-names" name="names" rows="3" spellcheck="false" autocapitalize="off"
+      placeholder="www.example.com"<?= $described('names', 'key-names') ?>><?= h($form['names']) ?></textarea>
+    <?php $field_errors('names', 'key-names') ?>
+    <fieldset class="choices"<?= $described('types', 'key-types') ?>>
+      <legend>Record types</legend>
+      <p class="hint" id="hint-key-types">None ticked: every type.</p>
+      <?php $field_errors('types', 'key-types') ?>
+      <div class="boxes types">
+      <?php foreach ($customTypes as $i => $t): ?>
+        <div class="choice">
+          <input type="checkbox" name="types[]" id="key-types-<?= h($i) ?>" value="<?= h($t) ?>"<?= in_array($t, $form['types'], true) ? ' checked' : '' ?>>
+          <label for="key-types-<?= h($i) ?>"><?= h($t) ?></label>
+        </div>
+      <?php endforeach ?>
+      </div>
+    </fieldset>
+  </fieldset>
   <label for="key-name">Name <span class="hint">(optional: what uses it, such as certbot on www1)</span></label>
   <input id="key-name" name="name" type="text" maxlength="128" value="<?= h($form['name']) ?>"<?= $invalid('name', 'key-name') ?>>
   <?php $field_errors('name', 'key-name') ?>

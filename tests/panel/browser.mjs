@@ -875,6 +875,179 @@ await step("history without JavaScript, and at phone width: the restore asks on 
   current = page;
 });
 
+// --- custom key scopes (keys page, "Custom") -------------------------------------------------
+// The session of `page` may make no key for a while (the wrong passwords above): these steps
+// sign in anew. They leave the zone's records as they found them.
+
+const custom = { name: `deploy-www-${run}`, secret: "" };
+const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+async function signedIn(options = {}) {
+  const p = await newPage(options);
+  current = p;
+  await p.goto(`${base}/login`);
+  await p.getByLabel("Email", { exact: true }).fill(alice.email);
+  await p.getByLabel("Password", { exact: true }).fill(password);
+  await p.getByRole("button", { name: "Sign in" }).click();
+  await p.waitForURL(`${base}/dashboard`);
+  return p;
+}
+
+await step("a custom key (read-write, one domain, www, A and AAAA): its fields shown only for Custom; its scope in words; curl may write A and AAAA at www, not TXT at www nor A elsewhere", async () => {
+  const kp = await signedIn();
+  await kp.goto(`${base}/keys`);
+  const scope = kp.getByRole("group", { name: /^Custom scope/ });
+  // With JavaScript: Full access chosen, neither the custom scope nor the ACME domain shown.
+  assert.equal(await kp.getByLabel(/^Full access/).isChecked(), true);
+  assert.equal(await scope.isVisible(), false, "the custom scope is shown for Full access");
+  assert.equal(await kp.locator("#key-domain").isVisible(), false, "the ACME domain is shown for Full access");
+  await kp.getByLabel(/^Custom/).check();
+  await visible(scope, "the custom scope");
+  assert.equal(await kp.locator("#key-domain").isVisible(), false, "the ACME domain is shown for Custom");
+  // Every group has its legend; every control its label.
+  for (const g of ["Access", /^Domains/, /^Record types/]) await visible(scope.getByRole("group", { name: g }), `the group ${g}`);
+  assert.equal(await kp.getByLabel("Read", { exact: true }).isChecked(), true, "a custom key is read only until told");
+  await visible(kp.getByLabel("Read and write", { exact: true }), "the read-and-write choice");
+  await visible(kp.getByLabel(alice.zone, { exact: true }), "the domain's box");
+  await visible(kp.getByLabel(/^Record names/), "the names field");
+  for (const t of ["A", "AAAA", "TXT"]) await visible(kp.getByLabel(t, { exact: true }), `the ${t} box`);
+  assert.match(await kp.locator("#hint-key-names").innerText(), /_acme-challenge\.\*/);
+  await kp.getByLabel("Read and write", { exact: true }).check();
+  await kp.getByLabel(alice.zone, { exact: true }).check();
+  await kp.getByLabel(/^Record names/).fill(`\n  www.${alice.zone}  \n\n`);
+  await kp.getByLabel("A", { exact: true }).check();
+  await kp.getByLabel("AAAA", { exact: true }).check();
+  await kp.getByLabel(/^Name/).fill(custom.name);
+  await kp.getByLabel(/^Your password/).fill(password);
+  await shot(kp, "22-keys-custom-form");
+  await kp.getByRole("button", { name: "Create key" }).click();
+  await kp.waitForLoadState("domcontentloaded");
+  const secret = kp.locator("#key-secret");
+  await visible(secret, "the secret");
+  custom.secret = (await secret.innerText()).trim();
+  assert.match(custom.secret, /^edk_[a-z2-7]{42}$/);
+  const words = `read-write · domains: ${alice.zone} · names: www.${alice.zone} · types: A, AAAA`;
+  assert.match(await kp.locator("#new-key").innerText(), new RegExp(`Scope: ${esc(words)} · does not expire\\.`));
+  await shot(kp, "23-keys-custom-secret");
+  // The key at work (curl): A and AAAA at www yes (the edges answer them); TXT at www, A at
+  // other names, another domain (404: not there for the key) and the keys no.
+  const zone = `/v1/domains/${alice.zone}/rrsets`;
+  assert.equal(curlApi("PATCH", `${zone}/www/A`, custom.secret, { add: ["192.0.2.12"] }), 200);
+  assert.equal(curlApi("PUT", `${zone}/www/AAAA`, custom.secret, { ttl: 300, records: ["2001:db8::12"] }), 200);
+  assert.equal(curlApi("GET", `${zone}/www/A`, custom.secret), 200);
+  assert.equal(curlApi("PUT", `${zone}/www/TXT`, custom.secret, { records: ['"not for this key"'] }), 403);
+  assert.equal(curlApi("PUT", `${zone}/mail/A`, custom.secret, { records: ["192.0.2.13"] }), 403);
+  assert.equal(curlApi("PATCH", `${zone}/@/A`, custom.secret, { add: ["192.0.2.14"] }), 403);
+  assert.equal(curlApi("GET", `${zone}/_acme-challenge/TXT`, custom.secret), 403);
+  assert.equal(curlApi("GET", `/v1/domains/other-${run}.test/rrsets`, custom.secret), 404);
+  assert.equal(curlApi("GET", "/v1/keys", custom.secret), 403);
+  await digEventually(`www.${alice.zone}`, "A", "192.0.2.10\n192.0.2.11\n192.0.2.12");
+  await digEventually(`www.${alice.zone}`, "AAAA", "2001:db8::12");
+  await digEventually(`mail.${alice.zone}`, "A", "");
+  await digEventually(`www.${alice.zone}`, "TXT", "");
+  // The records as they were, by the same key.
+  assert.equal(curlApi("PATCH", `${zone}/www/A`, custom.secret, { remove: ["192.0.2.12"] }), 200);
+  assert.equal(curlApi("PUT", `${zone}/www/AAAA`, custom.secret, { records: [] }), 200);
+  await digEventually(`www.${alice.zone}`, "A", "192.0.2.10\n192.0.2.11");
+  await digEventually(`www.${alice.zone}`, "AAAA", "");
+  // The list: the key's scope in words.
+  await kp.goto(`${base}/keys`);
+  const row = kp.locator("#keys tr").filter({ hasText: custom.name });
+  await visible(row, "the key's row");
+  assert.equal((await row.locator("td.scope").innerText()).trim(), words);
+  assert.equal((await row.locator("td.status").innerText()).trim(), "active");
+  await kp.context().close();
+  current = page;
+});
+
+await step("a custom key with a name pattern dnsapid refuses: its error next to the names field, naming the pattern; the form kept", async () => {
+  const kp = await signedIn();
+  await kp.goto(`${base}/keys?template=custom`);
+  const names = kp.getByLabel(/^Record names/);
+  await visible(names, "the names field");
+  await kp.getByLabel(alice.zone, { exact: true }).check();
+  await names.fill(`_acme-challenge.*\nwww`);
+  await kp.getByLabel("TXT", { exact: true }).check();
+  await kp.getByLabel(/^Name/).fill(`bad-${run}`);
+  await kp.getByLabel(/^Your password/).fill(password);
+  await kp.getByRole("button", { name: "Create key" }).click();
+  await kp.waitForLoadState("domcontentloaded");
+  const err = kp.locator("#err-key-names");
+  await visible(err, "the names' error");
+  assert.match(await err.innerText(), /^www: patterns match whole names: write www\.example\.com or _acme-challenge\.\*, not www$/);
+  assert.equal(await names.getAttribute("aria-invalid"), "true");
+  assert.deepEqual((await names.getAttribute("aria-describedby")).split(" "), ["hint-key-names", "err-key-names"]);
+  // The error follows the field it is about, inside the custom scope.
+  assert.equal(await kp.locator("#custom-scope #key-names + #err-key-names").count(), 1);
+  await visible(kp.locator("#form-error"), "the problem's summary above the form");
+  // Kept: Custom chosen (its fields shown), the domain and TXT ticked, the names as written; no key, no password.
+  assert.equal(await kp.getByLabel(/^Custom/).isChecked(), true);
+  await visible(kp.getByRole("group", { name: /^Custom scope/ }), "the custom scope");
+  assert.equal(await kp.getByLabel(alice.zone, { exact: true }).isChecked(), true);
+  assert.equal(await kp.getByLabel("TXT", { exact: true }).isChecked(), true);
+  assert.equal(await kp.getByLabel("A", { exact: true }).isChecked(), false);
+  assert.equal(await kp.getByLabel("Read", { exact: true }).isChecked(), true);
+  assert.equal(await names.inputValue(), "_acme-challenge.*\nwww");
+  assert.equal(await kp.getByLabel(/^Name/).inputValue(), `bad-${run}`);
+  assert.equal(await kp.getByLabel(/^Your password/).inputValue(), "");
+  assert.equal(await kp.locator("#key-secret").count(), 0);
+  assert.equal(await kp.locator("#keys tr").filter({ hasText: `bad-${run}` }).count(), 0);
+  await shot(kp, "24-keys-custom-error");
+  // Fixed, it is made.
+  await names.fill(`_acme-challenge.*\nwww.${alice.zone}`);
+  await kp.getByLabel(/^Your password/).fill(password);
+  await kp.getByRole("button", { name: "Create key" }).click();
+  await kp.waitForLoadState("domcontentloaded");
+  await visible(kp.locator("#key-secret"), "the secret");
+  assert.match(await kp.locator("#new-key").innerText(),
+    new RegExp(`Scope: read only · domains: ${esc(alice.zone)} · names: _acme-challenge\\.\\*, www\\.${esc(alice.zone)} · types: TXT · does not expire\\.`));
+  await kp.context().close();
+  current = page;
+});
+
+await step("custom scopes without JavaScript: every field shown; they make the scope for Custom only; at phone width they fit", async () => {
+  const nojs = await signedIn({ javaScriptEnabled: false });
+  await nojs.goto(`${base}/keys`);
+  assert.equal(await nojs.getByLabel(/^Full access/).isChecked(), true);
+  await visible(nojs.getByRole("group", { name: /^Custom scope/ }), "the custom scope");
+  await visible(nojs.locator("#key-domain"), "the ACME domain");
+  // Custom fields filled, another template chosen: they are not used.
+  await nojs.getByLabel("Read and write", { exact: true }).check();
+  await nojs.getByLabel("MX", { exact: true }).check();
+  await nojs.getByLabel(/^Read only/).check();
+  await nojs.getByLabel(/^Name/).fill(`nojs-read-${run}`);
+  await nojs.getByLabel(/^Your password/).fill(password);
+  await nojs.getByRole("button", { name: "Create key" }).click();
+  await visible(nojs.locator("#key-secret"), "the secret");
+  assert.match(await nojs.locator("#new-key").innerText(), /Scope: read only · every domain, name and type · does not expire\./);
+  // Custom chosen: they are.
+  await nojs.getByLabel(/^Custom/).check();
+  await nojs.getByLabel("MX", { exact: true }).check();
+  await nojs.getByLabel(/^Name/).fill(`nojs-mx-${run}`);
+  await nojs.getByLabel(/^Your password/).fill(password);
+  await nojs.getByRole("button", { name: "Create key" }).click();
+  await visible(nojs.locator("#key-secret"), "the secret");
+  assert.match(await nojs.locator("#new-key").innerText(), /Scope: read only · every domain and name · types: MX · does not expire\./);
+  await shot(nojs, "25-keys-custom-nojs");
+  await nojs.context().close();
+
+  const phone = await signedIn({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
+  await phone.goto(`${base}/keys?template=custom`);
+  for (const l of [/^Custom/, "Read and write", alice.zone, /^Record names/, "AAAA", "LOC"]) {
+    await visible(phone.getByLabel(l, typeof l === "string" ? { exact: true } : {}), `${l} at phone width`);
+  }
+  const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `the keys page scrolls sideways by ${overflow} px`);
+  // The list scrolls in its box; the scope column is words, not a letter a line.
+  const scopeCell = phone.locator("#keys tr").filter({ hasText: custom.name }).locator("td.scope");
+  await scopeCell.scrollIntoViewIfNeeded();
+  const cell = await scopeCell.boundingBox();
+  assert.ok(cell.width >= 150, `the scope column is ${cell.width} px wide`);
+  await shot(phone, "26-keys-custom-phone");
+  await phone.context().close();
+  current = page;
+});
+
 await step("sign out: the login page, and the panel's pages want a login again", async () => {
   await page.getByRole("button", { name: "Sign out" }).click();
   await page.waitForURL(`${base}/login`);

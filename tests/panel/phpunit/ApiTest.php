@@ -8,6 +8,8 @@ use EndpointDNS\Panel\Api;
 use EndpointDNS\Panel\ApiError;
 use PHPUnit\Framework\TestCase;
 
+use function EndpointDNS\Panel\{key_custom_scope, key_scope_summary};
+
 final class ApiTest extends TestCase
 {
     private const PASSWORD = 'correct horse battery';
@@ -271,6 +273,62 @@ final class ApiTest extends TestCase
         $e = self::caught(fn () => $api->createKey(['write' => true], '', 10, self::PASSWORD));
         $this->assertSame(422, $e->status);
         $this->assertArrayHasKey('expires_in', $e->fieldErrors());
+    }
+
+    public function testCustomScopeFromTheFormMakesAKeyLimitedToIt(): void
+    {
+        [$api] = self::newUser('custom');
+        $zone = 'custom-' . bin2hex(random_bytes(4)) . '.test';
+        $api->createDomain($zone);
+        // What the keys form posts for "Custom": read and write, one domain, www, A and AAAA.
+        $form = key_custom_scope(['write' => '1', 'domains' => [strtoupper($zone) . '.'],
+            'names' => "\r\n  WWW.$zone\r\n\r\n", 'types' => ['A', 'aaaa']]);
+        $this->assertSame([], $form['errors']);
+        $k = $api->createKey($form['scope'], 'deploy www', null, self::PASSWORD);
+        $this->assertTrue($k['write']);
+        $this->assertSame([$zone], $k['domains']);
+        $this->assertSame(["www.$zone"], $k['names']);
+        $this->assertSame(['A', 'AAAA'], $k['types']);
+        $this->assertSame("read-write · domains: $zone · names: www.$zone · types: A, AAAA", key_scope_summary($api->key($k['id'])));
+
+        $key = new Api(self::url(), $k['secret']);
+        $r = $key->addRecords($zone, 'www', 'A', 300, ['192.0.2.20']);
+        $this->assertSame("www.$zone.", $r['rrsets'][0]['name']);
+        $key->addRecords($zone, 'www', 'AAAA', null, ['2001:db8::20']);
+        $this->assertSame(['www.' . $zone . '. A', 'www.' . $zone . '. AAAA'],
+            array_map(fn ($x) => $x['name'] . ' ' . $x['type'], $key->rrsets($zone)));
+        foreach ([['www', 'TXT', '"x"'], ['mail', 'A', '192.0.2.21'], ['@', 'A', '192.0.2.22']] as [$name, $type, $rec]) {
+            $e = self::caught(fn () => $key->addRecords($zone, $name, $type, null, [$rec]));
+            $this->assertSame(403, $e->status, "$name $type");
+            $this->assertSame('forbidden', $e->slug());
+        }
+        $this->assertSame(403, self::caught(fn () => $key->keys())->status);
+        // Read-only, the same limits: it reads www, writes nothing.
+        $ro = key_custom_scope(['write' => '0', 'domains' => [$zone], 'names' => "www.$zone", 'types' => ['A']]);
+        $k = $api->createKey($ro['scope'], '', null, self::PASSWORD);
+        $this->assertFalse($k['write']);
+        $reader = new Api(self::url(), $k['secret']);
+        $this->assertSame(["www.$zone. A"], array_map(fn ($x) => $x['name'] . ' ' . $x['type'], $reader->rrsets($zone)));
+        $this->assertSame(403, self::caught(fn () => $reader->addRecords($zone, 'www', 'A', null, ['192.0.2.23']))->status);
+    }
+
+    public function testCustomScopeErrorsComeBackPerFieldNamingThePattern(): void
+    {
+        [$api] = self::newUser('customerr');
+        $form = key_custom_scope(['write' => '1', 'domains' => ['localhost'], 'names' => "www.*\n\nwww\na*b*c*.test", 'types' => ['A', 'NOPE']]);
+        $this->assertSame([], $form['errors']);
+        $e = self::caught(fn () => $api->createKey($form['scope'], '', null, self::PASSWORD));
+        $this->assertSame(422, $e->status);
+        $f = $e->fieldErrors([], ['names' => $form['scope']['names']]);
+        $this->assertSame(['not a domain name: localhost'], $f['domains']);
+        $this->assertCount(2, $f['names']);
+        $this->assertStringStartsWith('www: patterns match whole names', $f['names'][0]);
+        $this->assertSame("a*b*c*.test: at most two '*' in a pattern", $f['names'][1]);
+        $this->assertSame(['unknown record type: NOPE'], $f['types']);
+        // More than 10 patterns: the list's own error, under the field.
+        $many = key_custom_scope(['write' => '0', 'names' => implode("\n", array_map(fn ($i) => "h$i.*", range(1, 11)))]);
+        $e = self::caught(fn () => $api->createKey($many['scope'], '', null, self::PASSWORD));
+        $this->assertStringContainsString('at most 10', $e->fieldErrors([], ['names' => $many['scope']['names']])['names'][0]);
     }
 
     public function testCreatingAKeyWithASessionWantsThePasswordAgain(): void
