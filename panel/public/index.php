@@ -14,6 +14,7 @@ if (PHP_SAPI === 'cli-server') {
 
 require dirname(__DIR__) . '/src/helpers.php';
 require dirname(__DIR__) . '/src/Api.php';
+require dirname(__DIR__) . '/src/AdminPages.php';
 require dirname(__DIR__) . '/src/App.php';
 
 (new EndpointDNS\Panel\App($_SERVER))->run();

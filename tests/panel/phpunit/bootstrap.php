@@ -7,4 +7,5 @@ declare(strict_types=1);
 $panel = dirname(__DIR__, 3) . '/panel';
 require $panel . '/src/helpers.php';
 require $panel . '/src/Api.php';
+require $panel . '/src/AdminPages.php';
 require $panel . '/src/App.php';
