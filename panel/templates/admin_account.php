@@ -97,10 +97,10 @@ $user_errors = static function (string $field, string $id) use ($userErrors): vo
     <?php $user_errors('password', 'user-password') ?>
   </div>
   <div class="field">
-    <label for="user-role">Role</label>
+    <label for="user-role">Role <span class="hint">(admin: also these admin pages)</span></label>
     <select id="user-role" name="role"<?= $userInvalid('role', 'user-role') ?>>
-      <option value="owner"<?= $userForm['role'] === 'owner' ? ' selected' : '' ?>>owner: the account's domains and keys</option>
-      <option value="admin"<?= $userForm['role'] === 'admin' ? ' selected' : '' ?>>admin: also these admin pages</option>
+      <option value="owner"<?= $userForm['role'] === 'owner' ? ' selected' : '' ?>>owner</option>
+      <option value="admin"<?= $userForm['role'] === 'admin' ? ' selected' : '' ?>>admin</option>
     </select>
     <?php $user_errors('role', 'user-role') ?>
   </div>
