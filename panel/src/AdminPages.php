@@ -318,6 +318,18 @@ function limit_text(mixed $v): string
     return (int) $v === 0 ? 'unlimited' : number_format((int) $v, 0, '.', ',');
 }
 
+/**
+ * A limit of a plan (a row of GET /v1/plans) in words: limit_text, except for a burst of 0,
+ * which is the rate itself (unlimited when the rate is).
+ */
+function plan_limit_text(array $plan, string $field): string
+{
+    if ($field === 'rate_burst' && ($plan['rate_burst'] ?? null) === 0 && ($plan['rate_per_second'] ?? 0) !== 0) {
+        return 'as the rate';
+    }
+    return limit_text($plan[$field] ?? null);
+}
+
 /** "1 zone", "3 zones": a count and its noun, plural unless 1. */
 function count_text(int $n, string $noun): string
 {

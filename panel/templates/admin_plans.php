@@ -1,7 +1,7 @@
 <?php
 // SPDX-License-Identifier: MIT
 // Admin: the plans with their limits and accounts, and the form that creates one.
-use function EndpointDNS\Panel\{h, csrf_field, limit_text, plan_limit_fields, short_time};
+use function EndpointDNS\Panel\{h, csrf_field, plan_limit_fields, plan_limit_text, short_time};
 $field_errors = static function (string $field, string $id) use ($errors): void {
     require __DIR__ . '/_errors.php';
 };
@@ -23,7 +23,7 @@ $fields = plan_limit_fields();
     <tr data-plan="<?= h($pname) ?>">
       <td class="primary"><a href="/admin/plans/<?= h(rawurlencode($pname)) ?>" aria-label="Edit plan <?= h($pname) ?>"><?= h($pname) ?></a></td>
       <?php foreach ($fields as $k => $f): ?>
-      <td class="num <?= h($k) ?>" data-label="<?= h($f['label']) ?>"><?= h(limit_text($p[$k] ?? null)) ?></td>
+      <td class="num <?= h($k) ?>" data-label="<?= h($f['label']) ?>"><?= h(plan_limit_text($p, $k)) ?></td>
       <?php endforeach ?>
       <td class="num accounts" data-label="Accounts"><?= h($accountsPerPlan[$pname] ?? 0) ?></td>
       <td data-label="Created"><?= h(short_time($p['created_at'] ?? null)) ?></td>

@@ -6,7 +6,7 @@ declare(strict_types=1);
 
 use PHPUnit\Framework\TestCase;
 
-use function EndpointDNS\Panel\{ago_text, count_text, duration_text, limit_text, plan_limit_fields, plan_limits_body, render, server_lag_text, server_reach_text};
+use function EndpointDNS\Panel\{ago_text, count_text, duration_text, limit_text, plan_limit_fields, plan_limit_text, plan_limits_body, render, server_lag_text, server_reach_text};
 
 final class AdminHelpersTest extends TestCase
 {
@@ -25,6 +25,15 @@ final class AdminHelpersTest extends TestCase
         $this->assertSame('5,000', limit_text('5000'));
         $this->assertSame('—', limit_text(null));
         $this->assertSame('—', limit_text('x'));
+    }
+
+    public function testPlanLimitTextOfABurstOfZeroIsTheRate(): void
+    {
+        $this->assertSame('as the rate', plan_limit_text(['rate_per_second' => 10, 'rate_burst' => 0], 'rate_burst'));
+        $this->assertSame('unlimited', plan_limit_text(['rate_per_second' => 0, 'rate_burst' => 0], 'rate_burst'));
+        $this->assertSame('20', plan_limit_text(['rate_per_second' => 10, 'rate_burst' => 20], 'rate_burst'));
+        $this->assertSame('unlimited', plan_limit_text(['rate_per_second' => 10, 'max_domains' => 0], 'max_domains'));
+        $this->assertSame('—', plan_limit_text([], 'max_domains'));
     }
 
     public function testCountText(): void
