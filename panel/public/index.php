@@ -16,6 +16,7 @@ require dirname(__DIR__) . '/src/helpers.php';
 require dirname(__DIR__) . '/src/history.php';
 require dirname(__DIR__) . '/src/Api.php';
 require dirname(__DIR__) . '/src/HistoryPages.php';
+require dirname(__DIR__) . '/src/AdminPages.php';
 require dirname(__DIR__) . '/src/App.php';
 
 (new EndpointDNS\Panel\App($_SERVER))->run();

@@ -368,6 +368,158 @@ final class Api
         $this->request('DELETE', '/v1/keys/' . $id);
     }
 
+    // --- admin ------------------------------------------------------------------------------
+    // The admin key's routes, reached by the session of a user of role admin (docs/api.md,
+    // "Admin: plans", "Admin: accounts", "Admin: users of an account", "Edge servers (admin)").
+    // Any other session gets 403 forbidden.
+
+    /** @return list<array<string, mixed>> every plan (name, the six limits, created_at), by name */
+    public function plans(): array
+    {
+        $r = $this->request('GET', '/v1/plans');
+        return array_values(array_filter($r['items'] ?? [], 'is_array'));
+    }
+
+    /** @return array<string, mixed> one plan (404 when there is none of that name) */
+    public function plan(string $name): array
+    {
+        return $this->request('GET', '/v1/plans/' . rawurlencode($name));
+    }
+
+    /**
+     * Creates a plan. $limits maps limit names (max_domains, max_records_per_domain,
+     * max_calls_per_day, max_calls_per_month, rate_per_second, rate_burst) to whole numbers
+     * (0: unlimited; a limit left out is 0). Anything else is sent as given, for dnsapid to
+     * name the field in its 422.
+     *
+     * @param array<string, mixed> $limits
+     * @return array<string, mixed> the plan
+     */
+    public function createPlan(string $name, array $limits): array
+    {
+        return $this->request('POST', '/v1/plans', ['name' => $name] + $limits);
+    }
+
+    /**
+     * Changes the limits given (see createPlan), for every account on the plan from its next
+     * request.
+     *
+     * @param array<string, mixed> $limits
+     * @return array<string, mixed> the plan
+     */
+    public function updatePlan(string $name, array $limits): array
+    {
+        return $this->request('PATCH', '/v1/plans/' . rawurlencode($name), $limits);
+    }
+
+    /**
+     * One page of the accounts, by id: items (id, name, email, plan, disabled, created_at)
+     * and next, the cursor of the next page or null.
+     *
+     * @return array{items: list<array<string, mixed>>, next: ?string}
+     */
+    public function accountsPage(?string $cursor = null, int $limit = 100): array
+    {
+        $query = ['limit' => (string) $limit];
+        if ($cursor !== null && $cursor !== '') {
+            $query['cursor'] = $cursor;
+        }
+        $r = $this->request('GET', '/v1/accounts', query: $query);
+        $next = $r['next'] ?? null;
+        return [
+            'items' => array_values(array_filter($r['items'] ?? [], 'is_array')),
+            'next' => is_string($next) && $next !== '' ? $next : null,
+        ];
+    }
+
+    /** @return list<array<string, mixed>> every account, by id (every page) */
+    public function accounts(): array
+    {
+        return $this->all('/v1/accounts');
+    }
+
+    /** @return array<string, mixed> one account by id (404 when there is none) */
+    public function adminAccount(int $id): array
+    {
+        return $this->request('GET', '/v1/accounts/' . $id);
+    }
+
+    /**
+     * Creates an account on a plan, with an optional contact email.
+     *
+     * @return array<string, mixed> the account, with its first key and that key's `secret`
+     *                              under `key` (shown this once)
+     */
+    public function createAccount(string $name, string $plan, string $email = ''): array
+    {
+        $body = ['name' => $name, 'plan' => $plan];
+        if ($email !== '') {
+            $body['email'] = $email;
+        }
+        return $this->request('POST', '/v1/accounts', $body);
+    }
+
+    /**
+     * Changes an account: any of `plan` (a plan's name), `email` (null removes it) and
+     * `disabled` (a disabled account's keys and sessions get 401).
+     *
+     * @param array{plan?: string, email?: ?string, disabled?: bool} $changes
+     * @return array<string, mixed> the account
+     */
+    public function updateAccount(int $id, array $changes): array
+    {
+        return $this->request('PATCH', '/v1/accounts/' . $id, $changes);
+    }
+
+    /** @return list<array<string, mixed>> the account's users (id, email, role, last_login_at, created_at) */
+    public function accountUsers(int $id): array
+    {
+        $r = $this->request('GET', '/v1/accounts/' . $id . '/users');
+        return array_values(array_filter($r['items'] ?? [], 'is_array'));
+    }
+
+    /**
+     * Creates a user of the account, role `owner` or `admin` (409 for an email in use).
+     *
+     * @return array<string, mixed> the user, without its password
+     */
+    public function createUser(int $accountId, string $email, string $password, string $role = 'owner'): array
+    {
+        return $this->request('POST', '/v1/accounts/' . $accountId . '/users',
+            ['email' => $email, 'password' => $password, 'role' => $role]);
+    }
+
+    /**
+     * The edge servers with their state: reachable (null: not contacted yet),
+     * last_contact_at, last_error, last_error_at, insync, and lag (zones, changes — the
+     * serial steps —, seconds, oldest_pending_at).
+     *
+     * @return list<array<string, mixed>>
+     */
+    public function servers(): array
+    {
+        $r = $this->request('GET', '/v1/servers');
+        return array_values(array_filter($r['items'] ?? [], 'is_array'));
+    }
+
+    /** @return array<string, mixed> one edge server with its state */
+    public function server(string $name): array
+    {
+        return $this->request('GET', '/v1/servers/' . rawurlencode($name));
+    }
+
+    /**
+     * Asks for a full sync of an edge (202, not waited for): its zones are read again and
+     * whatever differs from the database is pushed. 404 for an unknown server, 409 for an
+     * inactive one.
+     *
+     * @return array<string, mixed> the answer: server, scheduled, detail, database_zones, status
+     */
+    public function syncServer(string $name): array
+    {
+        return $this->request('POST', '/v1/servers/' . rawurlencode($name) . '/sync');
+    }
+
     // --- HTTP --------------------------------------------------------------------------------
 
     /**

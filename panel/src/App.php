@@ -100,12 +100,29 @@ final class App
             ['GET', '#^/keys$#', 'keysPage'],
             ['POST', '#^/keys$#', 'createKey'],
             ['POST', '#^/keys/(\d{1,19})/revoke$#', 'revokeKey'],
+            // Admin pages: "admin:METHOD" is AdminPages::METHOD, for users of role admin (App::admin).
+            ['GET', '#^/admin$#', 'admin:index'],
+            ['GET', '#^/admin/accounts$#', 'admin:accounts'],
+            ['POST', '#^/admin/accounts$#', 'admin:createAccount'],
+            ['GET', '#^/admin/accounts/(\d{1,19})$#', 'admin:account'],
+            ['POST', '#^/admin/accounts/(\d{1,19})/plan$#', 'admin:changePlan'],
+            ['POST', '#^/admin/accounts/(\d{1,19})/users$#', 'admin:createUser'],
+            ['GET', '#^/admin/plans$#', 'admin:plans'],
+            ['POST', '#^/admin/plans$#', 'admin:createPlan'],
+            ['GET', '#^/admin/plans/([A-Za-z0-9._@-]{1,64})$#', 'admin:plan'],
+            ['POST', '#^/admin/plans/([A-Za-z0-9._@-]{1,64})$#', 'admin:updatePlan'],
+            ['GET', '#^/admin/servers$#', 'admin:servers'],
+            ['POST', '#^/admin/servers/([a-z0-9._-]{1,64})/sync$#', 'admin:syncServer'],
         ];
         $allowed = [];
         foreach ($routes as [$m, $re, $handler]) {
             if (preg_match($re, $path, $args)) {
                 if ($m === $method) {
-                    $this->$handler(...array_slice($args, 1));
+                    if (str_starts_with($handler, 'admin:')) {
+                        $this->admin(substr($handler, 6), array_slice($args, 1));
+                    } else {
+                        $this->$handler(...array_slice($args, 1));
+                    }
                     return;
                 }
                 $allowed[] = $m;
@@ -674,6 +691,38 @@ final class App
             'servers_total' => $c['servers_total'] ?? 0,
             'text' => propagation_text($c),
         ]);
+    }
+
+    /**
+     * An admin page (AdminPages::$handler), for a signed-in user of role admin only: others get
+     * a 403 page, and so does a user whose session dnsapid refuses on its admin routes (403
+     * forbidden: not an admin there, whatever this session remembers).
+     *
+     * @param list<string> $args
+     */
+    private function admin(string $handler, array $args): void
+    {
+        if (!$this->requireLogin()) {
+            return;
+        }
+        $denied = [
+            'title' => 'Admins only',
+            'message' => 'These pages are for the operators of this service, and your user is not an admin. '
+                . 'An admin can give your user the admin role.',
+        ];
+        if (($_SESSION['user']['role'] ?? '') !== 'admin') {
+            $this->page(403, 'error', $denied);
+            return;
+        }
+        $pages = new AdminPages($this->api(), $this->page(...), $this->redirect(...), $this->formErrors(...));
+        try {
+            $pages->$handler(...$args);
+        } catch (ApiError $e) {
+            if ($e->status !== 403 || $e->slug() !== 'forbidden') {
+                throw $e;
+            }
+            $this->page(403, 'error', ['message' => $denied['message'] . ' (The DNS API answered: ' . $e->getMessage() . ')'] + $denied);
+        }
     }
 
     // --- plumbing ------------------------------------------------------------------------------

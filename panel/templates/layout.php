@@ -20,6 +20,9 @@ use function EndpointDNS\Panel\{h, csrf_field};
   <nav aria-label="Main">
     <a href="/dashboard">Dashboard</a>
     <a href="/keys">API keys</a>
+    <?php if (($user['role'] ?? '') === 'admin'): ?>
+    <a href="/admin/accounts">Admin</a>
+    <?php endif ?>
     <span class="who"><?= h($user['email']) ?> · <?= h($accountName ?? '') ?></span>
     <form method="post" action="/logout" class="inline">
       <?= csrf_field() ?>

@@ -36,7 +36,7 @@ teardown() {
 }
 
 @test "PHPUnit: the helpers and the API client against dnsapid" {
-    run env DNSAPID_URL="$DNSAPID_URL" phpunit -c "$SRC/tests/panel/phpunit/phpunit.xml"
+    run env DNSAPID_URL="$DNSAPID_URL" ADMIN_KEY="$ADMIN_KEY" phpunit -c "$SRC/tests/panel/phpunit/phpunit.xml"
     echo "# ${output##*$'\n'}" >&3
     ((status == 0)) || fail_with "phpunit failed"
     assert_line_matches "$output" '^OK \([0-9]+ tests, [0-9]+ assertions\)$'

@@ -9,4 +9,5 @@ require $panel . '/src/helpers.php';
 require $panel . '/src/history.php';
 require $panel . '/src/Api.php';
 require $panel . '/src/HistoryPages.php';
+require $panel . '/src/AdminPages.php';
 require $panel . '/src/App.php';
