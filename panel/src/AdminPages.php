@@ -44,13 +44,13 @@ final class AdminPages
     /** The accounts, a page at a time (?cursor=), and the form that creates one. */
     public function accounts(array $vars = [], int $status = 200): void
     {
-        $cursor = (string) ($_GET['cursor'] ?? '');
+        $cursor = param($_GET, 'cursor');
         $page = $this->api->accountsPage(ctype_digit($cursor) ? $cursor : null, self::PAGE);
         ($this->page)($status, 'admin_accounts', $vars + [
             'title' => 'Accounts',
             'accounts' => $page['items'],
             'next' => $page['next'],
-            'first' => $cursor === '',
+            'first' => !ctype_digit($cursor),
             'plans' => $this->api->plans(),
             'form' => ['name' => '', 'plan' => '', 'email' => ''],
             'errors' => [],
@@ -65,9 +65,9 @@ final class AdminPages
     public function createAccount(): void
     {
         $form = [
-            'name' => trim((string) ($_POST['name'] ?? '')),
-            'plan' => trim((string) ($_POST['plan'] ?? '')),
-            'email' => trim((string) ($_POST['email'] ?? '')),
+            'name' => trim(param($_POST, 'name')),
+            'plan' => trim(param($_POST, 'plan')),
+            'email' => trim(param($_POST, 'email')),
         ];
         try {
             $created = $this->api->createAccount($form['name'], $form['plan'], $form['email']);
@@ -98,7 +98,7 @@ final class AdminPages
 
     public function changePlan(string $id): void
     {
-        $plan = trim((string) ($_POST['plan'] ?? ''));
+        $plan = trim(param($_POST, 'plan'));
         try {
             $a = $this->api->updateAccount((int) $id, ['plan' => $plan]);
         } catch (ApiError $e) {
@@ -114,10 +114,10 @@ final class AdminPages
     public function createUser(string $id): void
     {
         $form = [
-            'email' => trim((string) ($_POST['email'] ?? '')),
-            'role' => (string) ($_POST['role'] ?? 'owner'),
+            'email' => trim(param($_POST, 'email')),
+            'role' => param($_POST, 'role', 'owner'),
         ];
-        $password = (string) ($_POST['password'] ?? '');
+        $password = param($_POST, 'password');
         try {
             $u = $this->api->createUser((int) $id, $form['email'], $password, $form['role']);
         } catch (ApiError $e) {
@@ -145,7 +145,7 @@ final class AdminPages
 
     public function createPlan(): void
     {
-        $form = ['name' => trim((string) ($_POST['name'] ?? ''))] + $this->limitForm();
+        $form = ['name' => trim(param($_POST, 'name'))] + $this->limitForm();
         try {
             $p = $this->api->createPlan($form['name'], plan_limits_body($form, false));
         } catch (ApiError $e) {
@@ -222,7 +222,7 @@ final class AdminPages
     {
         $form = [];
         foreach (array_keys(plan_limit_fields()) as $f) {
-            $form[$f] = trim((string) ($_POST[$f] ?? ''));
+            $form[$f] = trim(param($_POST, $f));
         }
         return $form;
     }

@@ -560,8 +560,17 @@ final class Api
         if ($body !== null) {
             $headers[] = 'Content-Type: application/json';
         }
-        $raw = $this->send($method, $path, $body === null ? null : json_encode($body, JSON_THROW_ON_ERROR | JSON_UNESCAPED_SLASHES),
-            $query, $auth, $headers, 'application/json');
+        try {
+            $json = $body === null ? null : json_encode($body, JSON_THROW_ON_ERROR | JSON_UNESCAPED_SLASHES);
+        } catch (\JsonException) {
+            // Text that is not UTF-8 (the panel's param() replaces it; this is the last guard).
+            throw new ApiError(422, [
+                'type' => 'https://endpointdns.dev/problems/validation',
+                'title' => 'The request is not valid',
+                'detail' => 'the form holds text that is not UTF-8',
+            ]);
+        }
+        $raw = $this->send($method, $path, $json, $query, $auth, $headers, 'application/json');
         $decoded = $raw === '' ? null : json_decode($raw, true);
         return is_array($decoded) ? $decoded : [];
     }
@@ -580,6 +589,12 @@ final class Api
         if ($query) {
             $url .= '?' . http_build_query($query, '', '&', PHP_QUERY_RFC3986);
         }
+        foreach ($headers as $h) {
+            if (strpbrk($h, "\r\n\0") !== false) {
+                // A value from a form must never add a header of its own.
+                throw new \InvalidArgumentException('a request header holds a line break');
+            }
+        }
         $headers[] = 'Accept: ' . $accept;
         if ($auth && $this->token !== null) {
             $headers[] = 'Authorization: Bearer ' . $this->token;
@@ -597,6 +612,8 @@ final class Api
             CURLOPT_CONNECTTIMEOUT_MS => 5000,
             CURLOPT_PROTOCOLS => CURLPROTO_HTTP | CURLPROTO_HTTPS,
             CURLOPT_FOLLOWLOCATION => false,
+            // "." and ".." in a name are sent as they are, never folded into another path.
+            CURLOPT_PATH_AS_IS => true,
             CURLOPT_HEADERFUNCTION => static function ($ch, string $line) use (&$retryAfter): int {
                 if (preg_match('/^Retry-After:\s*(\d+)/i', $line, $m)) {
                     $retryAfter = (int) $m[1];

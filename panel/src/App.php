@@ -34,8 +34,9 @@ final class App
 
         session_begin($this->server);
         $method = (string) ($this->server['REQUEST_METHOD'] ?? 'GET');
+        // Routed as sent: each piece a route captures is decoded on its own, so that an owner
+        // name holding "/" (%2F, as in RFC 2317's 0/26) stays one piece.
         $path = (string) parse_url((string) ($this->server['REQUEST_URI'] ?? '/'), PHP_URL_PATH);
-        $path = rawurldecode($path);
 
         $length = (int) ($this->server['CONTENT_LENGTH'] ?? 0);
         if ($method === 'POST' && !$_POST && !$_FILES && $length > ini_bytes((string) ini_get('post_max_size'))) {
@@ -58,18 +59,31 @@ final class App
 
         try {
             $this->route($method, $path);
-        } catch (ApiError $e) {
-            if ($e->status === 401 && $this->loggedIn()) {
-                $this->endLocalSession();
-                flash('error', 'Your session has ended; please sign in again.');
-                $this->redirect('/login');
-                return;
-            }
-            $this->page($e->status === 0 ? 502 : ($e->status >= 500 ? 502 : $e->status), 'error', [
-                'title' => $e->status === 404 ? 'Not found' : 'The DNS API refused',
-                'message' => $e->getMessage(),
-            ]);
+        } catch (\Throwable $e) {
+            $this->failed($e);
         }
+    }
+
+    /** The page for what went wrong: dnsapid's refusal, or (logged) a fault of the panel's own. */
+    private function failed(\Throwable $e): void
+    {
+        if (!$e instanceof ApiError) {
+            error_log('endpointdns panel: ' . $e::class . ': ' . $e->getMessage() . ' at ' . $e->getFile() . ':' . $e->getLine());
+            if (!headers_sent()) {
+                $this->page(500, 'error', ['title' => 'Something went wrong', 'message' => 'The panel could not answer this request; it has been logged. Go back and try again.']);
+            }
+            return;
+        }
+        if ($e->status === 401 && $this->loggedIn()) {
+            $this->endLocalSession();
+            flash('error', 'Your session has ended; please sign in again.');
+            $this->redirect('/login');
+            return;
+        }
+        $this->page($e->status === 0 ? 502 : ($e->status >= 500 ? 502 : $e->status), 'error', [
+            'title' => $e->status === 404 ? 'Not found' : 'The DNS API refused',
+            'message' => $e->getMessage(),
+        ]);
     }
 
     private function route(string $method, string $path): void
@@ -117,6 +131,11 @@ final class App
         $allowed = [];
         foreach ($routes as [$m, $re, $handler]) {
             if (preg_match($re, $path, $args)) {
+                $args = array_map('rawurldecode', $args);
+                if (array_intersect(array_slice($args, 1), ['.', '..'])) {
+                    $allowed = [];
+                    break; // a path segment of its own at dnsapid, never a name: not found
+                }
                 if ($m === $method) {
                     if (str_starts_with($handler, 'admin:')) {
                         $this->admin(substr($handler, 6), array_slice($args, 1));
@@ -155,8 +174,8 @@ final class App
 
     private function login(): void
     {
-        $email = trim((string) ($_POST['email'] ?? ''));
-        $password = (string) ($_POST['password'] ?? '');
+        $email = trim(param($_POST, 'email'));
+        $password = param($_POST, 'password');
         $api = $this->api(null);
         try {
             $session = $api->login($email, $password);
@@ -176,9 +195,9 @@ final class App
 
     private function signup(): void
     {
-        $email = trim((string) ($_POST['email'] ?? ''));
-        $password = (string) ($_POST['password'] ?? '');
-        $account = trim((string) ($_POST['account'] ?? ''));
+        $email = trim(param($_POST, 'email'));
+        $password = param($_POST, 'password');
+        $account = trim(param($_POST, 'account'));
         $api = $this->api(null);
         try {
             $session = $api->signup($email, $password, $account);
@@ -225,7 +244,7 @@ final class App
         if (!$this->requireLogin()) {
             return;
         }
-        $name = trim((string) ($_POST['name'] ?? ''));
+        $name = trim(param($_POST, 'name'));
         try {
             $d = $this->api()->createDomain($name);
         } catch (ApiError $e) {
@@ -247,7 +266,7 @@ final class App
         $api = $this->api();
         $domain = $api->domain($zone);
         $change = null;
-        $changeId = $vars['changeId'] ?? (isset($_GET['change']) && ctype_digit((string) $_GET['change']) ? (int) $_GET['change'] : null);
+        $changeId = $vars['changeId'] ?? (ctype_digit(param($_GET, 'change')) && strlen(param($_GET, 'change')) <= 19 ? (int) param($_GET, 'change') : null);
         if ($changeId !== null) {
             try {
                 $change = $api->change((int) $changeId);
@@ -258,9 +277,9 @@ final class App
             }
         }
         $rrsets = $api->rrsets((string) $domain['name']);
-        $filter = substr(trim((string) ($_GET['q'] ?? '')), 0, 200);
-        $sort = in_array($_GET['sort'] ?? '', RRSET_SORTS, true) ? (string) $_GET['sort'] : 'name';
-        $dir = ($_GET['dir'] ?? '') === 'desc' ? 'desc' : 'asc';
+        $filter = substr(trim(param($_GET, 'q')), 0, 200);
+        $sort = in_array(param($_GET, 'sort'), RRSET_SORTS, true) ? param($_GET, 'sort') : 'name';
+        $dir = param($_GET, 'dir') === 'desc' ? 'desc' : 'asc';
         $this->page($status, 'domain', $vars + [
             'title' => (string) $domain['name'],
             'domain' => $domain,
@@ -279,10 +298,10 @@ final class App
             return;
         }
         $form = [
-            'name' => trim((string) ($_POST['name'] ?? '')),
-            'type' => strtoupper(trim((string) ($_POST['type'] ?? ''))),
-            'ttl' => trim((string) ($_POST['ttl'] ?? '')),
-            'records' => (string) ($_POST['records'] ?? ''),
+            'name' => trim(param($_POST, 'name')),
+            'type' => strtoupper(trim(param($_POST, 'type'))),
+            'ttl' => trim(param($_POST, 'ttl')),
+            'records' => param($_POST, 'records'),
         ];
         $records = record_lines($form['records']);
         $errors = [];
@@ -317,8 +336,8 @@ final class App
         if (!$this->requireLogin()) {
             return;
         }
-        $owner = (string) ($_POST['owner'] ?? '');
-        $type = (string) ($_POST['type'] ?? '');
+        $owner = param($_POST, 'owner');
+        $type = param($_POST, 'type');
         try {
             $r = $this->api()->deleteRRset($zone, $owner, $type);
         } catch (ApiError $e) {
@@ -371,9 +390,9 @@ final class App
             return;
         }
         $form = [
-            'ttl' => trim((string) ($_POST['ttl'] ?? '')),
-            'records' => (string) ($_POST['records'] ?? ''),
-            'etag' => (string) ($_POST['etag'] ?? ''),
+            'ttl' => trim(param($_POST, 'ttl')),
+            'records' => param($_POST, 'records'),
+            'etag' => param($_POST, 'etag'),
         ];
         $records = record_lines($form['records']);
         $errors = [];
@@ -385,7 +404,13 @@ final class App
         }
         $status = 422;
         $current = null;
-        if (!$errors) {
+        $stale = static fn (string $why): array => [$why . ' Check your records below and save again to replace them.'];
+        if (!$errors && $form['etag'] !== '' && preg_match('/^(W\/)?"\d{1,10}"$/', $form['etag']) !== 1) {
+            // Not an ETag this panel wrote (only those go into If-Match): what the RRset holds now.
+            $status = 409;
+            $current = $this->currentRRset($zone, $owner, $type);
+            $errors[''] = $stale('This form did not say which version of the RRset it was made on; it now holds the records listed under “Now”.');
+        } elseif (!$errors) {
             try {
                 $r = $this->api()->replaceRRset($zone, $owner, $type, $form['ttl'] === '' ? null : (int) $form['ttl'], $records,
                     $form['etag'] === '' ? null : $form['etag']);
@@ -395,26 +420,51 @@ final class App
                 $this->redirect('/domains/' . rawurlencode($zone) . $this->changeQuery($r));
                 return;
             } catch (ApiError $e) {
-                if ($e->status === 401 || ($e->status === 404 && $e->slug() !== 'validation')) {
+                if ($e->status === 401 || ($e->status === 404 && $e->slug() !== 'validation' && $e->slug() !== 'not-found')) {
                     throw $e;
                 }
                 $status = $e->status ?: 502;
                 $errors = $this->formErrors($e);
-                if ($e->status === 412) {
-                    // Someone changed it after the form was read: show what it holds now, and
-                    // let the user's next submit go against that.
-                    $current = $this->api()->rrset($zone, $owner, $type);
-                    $errors[''] = ['This RRset was changed after you opened this form; it now holds the records listed under “Now”. '
-                        . 'Check your records below and save again to replace them.'];
-                    $form['etag'] = (string) ($current['etag'] ?? '');
+                if ($e->status === 412 || $e->status === 404) {
+                    // Someone changed (or deleted) it after the form was read: show what it holds
+                    // now, and let the user's next submit go against that.
+                    $current = $this->currentRRset($zone, $owner, $type);
+                    $errors[''] = $stale($current['records']
+                        ? 'This RRset was changed after you opened this form; it now holds the records listed under “Now”.'
+                        : 'This RRset was deleted after you opened this form; saving creates it again.');
                 }
             }
+        }
+        if ($current !== null) {
+            $form['etag'] = (string) $current['etag'];
         }
         $vars = ['form' => $form, 'errors' => $errors, 'changedMeanwhile' => $current !== null];
         if ($current !== null) {
             $vars['current'] = $current;
         }
         $this->editRRsetForm($zone, $owner, $type, $vars, $status);
+    }
+
+    /**
+     * The RRset as it is now, for an edit form gone stale. Deleted meanwhile: no records and no
+     * ETag (the next save creates it, without If-Match). A domain that is not the account's
+     * stays a 404 (ApiError).
+     *
+     * @return array{name: string, subname: string, type: string, ttl: mixed, records: list<string>, etag: string}
+     */
+    private function currentRRset(string $zone, string $owner, string $type): array
+    {
+        $api = $this->api();
+        try {
+            $rr = $api->rrset($zone, $owner, $type);
+        } catch (ApiError $e) {
+            if ($e->status !== 404) {
+                throw $e;
+            }
+            $api->domain($zone);
+            return ['name' => $owner, 'subname' => $owner, 'type' => strtoupper($type), 'ttl' => '', 'records' => [], 'etag' => ''];
+        }
+        return $rr + ['etag' => '', 'records' => []];
     }
 
     /** The zone file, as a download (Content-Disposition: attachment). */
@@ -450,8 +500,10 @@ final class App
     private function importText(array &$errors): ?string
     {
         $file = $_FILES['file'] ?? null;
-        $raw = (string) ($_POST['zone'] ?? '');
-        if (is_array($file) && ($file['error'] ?? UPLOAD_ERR_NO_FILE) !== UPLOAD_ERR_NO_FILE) {
+        $raw = $_POST['zone'] ?? '';
+        $field = 'zone';
+        if (is_array($file) && is_int($file['error'] ?? null) && $file['error'] !== UPLOAD_ERR_NO_FILE) {
+            $field = 'file';
             if ($file['error'] !== UPLOAD_ERR_OK) {
                 $errors['file'][] = in_array($file['error'], [UPLOAD_ERR_INI_SIZE, UPLOAD_ERR_FORM_SIZE], true)
                     ? 'the file is larger than the panel accepts (' . ini_get('upload_max_filesize') . 'B); import it with the API or zone-compile'
@@ -460,14 +512,13 @@ final class App
             }
             $raw = (string) file_get_contents((string) $file['tmp_name']);
         }
-        $text = zone_text($raw);
+        $text = is_string($raw) ? zone_text($raw) : null;
         if ($text === null) {
-            $errors[is_array($file) && ($file['error'] ?? UPLOAD_ERR_NO_FILE) === UPLOAD_ERR_OK ? 'file' : 'zone'][] =
-                'not a text file: a zone file is UTF-8 (or ASCII) text';
+            $errors[$field][] = 'not a text file: a zone file is UTF-8 (or ASCII) text';
             return null;
         }
         if (trim($text) === '') {
-            $errors['zone'][] = 'paste a zone file here, or choose a file';
+            $errors[$field][] = $field === 'file' ? 'the file is empty' : 'paste a zone file here, or choose a file';
             return null;
         }
         return $text;
@@ -482,7 +533,7 @@ final class App
         $errors = [];
         $text ??= $this->importText($errors);
         if ($text === null) {
-            $this->importForm($zone, ['text' => (string) ($_POST['zone'] ?? ''), 'errors' => $errors], 422);
+            $this->importForm($zone, ['text' => param($_POST, 'zone'), 'errors' => $errors], 422);
             return;
         }
         try {
@@ -517,9 +568,9 @@ final class App
         if (!$this->requireLogin()) {
             return;
         }
-        $text = zone_text((string) ($_POST['zone'] ?? ''));
-        $serial = (string) ($_POST['serial'] ?? '');
-        if ($text === null || !ctype_digit($serial) || !hash_equals(hash('sha256', $text), (string) ($_POST['digest'] ?? ''))) {
+        $text = zone_text(param($_POST, 'zone'));
+        $serial = param($_POST, 'serial');
+        if ($text === null || !ctype_digit($serial) || !hash_equals(hash('sha256', $text), param($_POST, 'digest'))) {
             $this->importPlan($zone, $text, ['notice' => 'The file is not the one the plan was made for: here is the plan for it. Review it and apply again.']);
             return;
         }
@@ -550,14 +601,14 @@ final class App
             return;
         }
         $api = $this->api();
-        $template = (string) ($_GET['template'] ?? 'full');
+        $template = param($_GET, 'template', 'full');
         $this->page($status, 'keys', $vars + [
             'title' => 'API keys',
             'keys' => $api->keys(),
             'domains' => $api->domains(),
             'form' => [
                 'template' => isset(key_templates()[$template]) ? $template : 'full',
-                'domain' => (string) ($_GET['domain'] ?? ''),
+                'domain' => param($_GET, 'domain'),
                 'name' => '',
                 'expires' => '',
                 // The custom scope's fields: read only, no limits (until the user sets them).
@@ -582,21 +633,21 @@ final class App
             return;
         }
         $form = [
-            'template' => (string) ($_POST['template'] ?? ''),
-            'domain' => strtolower(rtrim(trim((string) ($_POST['domain'] ?? '')), '.')),
-            'name' => trim((string) ($_POST['name'] ?? '')),
-            'expires' => trim((string) ($_POST['expires'] ?? '')),
+            'template' => param($_POST, 'template'),
+            'domain' => strtolower(rtrim(trim(param($_POST, 'domain')), '.')),
+            'name' => trim(param($_POST, 'name')),
+            'expires' => trim(param($_POST, 'expires')),
         ];
         // The custom fields, cleaned, are kept for the form even when another template is
         // chosen (they are visible without JavaScript); they make the scope only for "custom".
         $custom = key_custom_scope($_POST);
         $form += [
-            'write' => ($_POST['write'] ?? '') === '1' ? '1' : '0',
+            'write' => param($_POST, 'write') === '1' ? '1' : '0',
             'domains' => $custom['scope']['domains'],
-            'names' => is_string($_POST['names'] ?? null) ? $_POST['names'] : '',
+            'names' => param($_POST, 'names'),
             'types' => $custom['scope']['types'],
         ];
-        $password = (string) ($_POST['current_password'] ?? '');
+        $password = param($_POST, 'current_password');
         $errors = [];
         $templates = key_templates();
         if (!isset($templates[$form['template']])) {
@@ -652,7 +703,7 @@ final class App
         $api = $this->api();
         $key = $api->key((int) $id);
         $label = trim(($key['name'] ?? '') . ' (' . ($key['prefix'] ?? '') . ')');
-        if (($_POST['confirm'] ?? '') !== 'yes') {
+        if (param($_POST, 'confirm') !== 'yes') {
             $this->page(200, 'key_revoke', ['title' => 'Revoke key ' . $label, 'key' => $key]);
             return;
         }
@@ -677,7 +728,7 @@ final class App
         $api = $this->api();
         // The wait holds no session lock: the user's other pages go on meanwhile.
         session_write_close();
-        $wait = min(self::MAX_WAIT, max(0.0, (float) ($_GET['wait'] ?? 0)));
+        $wait = min(self::MAX_WAIT, max(0.0, (float) param($_GET, 'wait', '0')));
         try {
             $c = $api->change((int) $id, $wait);
         } catch (ApiError $e) {

@@ -24,9 +24,11 @@ trait HistoryPages
         $api = $this->api();
         $domain = $api->domain($zone);
         $name = (string) $domain['name'];
-        $cursor = isset($_GET['cursor']) && ctype_digit((string) $_GET['cursor']) ? (string) $_GET['cursor'] : null;
-        $limit = isset($_GET['limit']) && ctype_digit((string) $_GET['limit'])
-            ? max(1, min(100, (int) $_GET['limit'])) : self::HISTORY_PAGE_SIZE;
+        // A cursor is a serial (1 to 2^32-1); anything else starts at the newest version.
+        $cursor = param($_GET, 'cursor');
+        $cursor = ctype_digit($cursor) && strlen($cursor) <= 10 && (int) $cursor >= 1 && (int) $cursor <= 4294967295 ? $cursor : null;
+        $limit = param($_GET, 'limit');
+        $limit = ctype_digit($limit) && strlen($limit) <= 3 ? max(1, min(100, (int) $limit)) : self::HISTORY_PAGE_SIZE;
         $page = $api->versions($name, $cursor, $limit);
         $this->page(200, 'history', [
             'title' => "History of $name",
@@ -70,9 +72,9 @@ trait HistoryPages
             return;
         }
         $n = (int) $serial;
-        $ifMatch = isset($_POST['if_match']) && ctype_digit((string) $_POST['if_match']) && strlen((string) $_POST['if_match']) <= 10
-            ? (int) $_POST['if_match'] : null;
-        if (($_POST['confirm'] ?? '') !== 'yes') {
+        $ifMatch = param($_POST, 'if_match');
+        $ifMatch = ctype_digit($ifMatch) && strlen($ifMatch) <= 10 ? (int) $ifMatch : null;
+        if (param($_POST, 'confirm') !== 'yes') {
             $view = $this->versionView($zone, $n);
             if ($view !== null) {
                 if ($ifMatch !== null) {
@@ -81,6 +83,16 @@ trait HistoryPages
                 }
                 $this->page(200, 'version_restore', ['title' => "Restore $zone to version $n?"] + $view);
             }
+            return;
+        }
+        if ($ifMatch === null) {
+            // Never a restore without the zone's serial the user saw: it would replace whatever
+            // the zone holds now, unseen.
+            $this->versionPage($zone, $serial, ['restoreError' => [
+                'message' => 'Nothing was restored: the form did not say which state of ' . $zone . ' it was made on. '
+                    . 'Look at what restoring would change now, below, and restore again if that is what you want.',
+                'errors' => [],
+            ]], 422);
             return;
         }
         $api = $this->api();

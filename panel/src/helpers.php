@@ -399,3 +399,22 @@ function ini_bytes(string $v): int
     };
     return $n > 0 ? $n : PHP_INT_MAX;
 }
+
+/**
+ * A request parameter as text: $default when it is absent or not a string (`?q[]=x`), and
+ * invalid UTF-8 replaced by U+FFFD, so that what the panel sends dnsapid always encodes as JSON
+ * and dnsapid, not PHP, says what is wrong with it.
+ *
+ * @param array<mixed> $src $_GET or $_POST
+ */
+function param(array $src, string $key, string $default = ''): string
+{
+    $v = $src[$key] ?? null;
+    if (!is_string($v)) {
+        return $default;
+    }
+    if (preg_match('//u', $v) === 1) {
+        return $v;
+    }
+    return htmlspecialchars_decode(htmlspecialchars($v, ENT_NOQUOTES | ENT_SUBSTITUTE, 'UTF-8'), ENT_NOQUOTES);
+}

@@ -31,7 +31,8 @@ $head = '<thead><tr><th scope="col">Name</th><th scope="col">Type</th><th scope=
   <?= csrf_field() ?>
   <div class="field">
     <label for="im-zone">Zone file</label>
-    <textarea id="im-zone" name="zone" rows="14" spellcheck="false" placeholder="$TTL 3600&#10;www  IN A  192.0.2.1&#10;@    IN MX 10 mail.<?= h($zone) ?>."<?= $invalid('zone', 'im-zone') ?>><?= h($text) ?></textarea>
+    <textarea id="im-zone" name="zone" rows="14" spellcheck="false" placeholder="$TTL 3600&#10;www  IN A  192.0.2.1&#10;@    IN MX 10 mail.<?= h($zone) ?>."<?= $invalid('zone', 'im-zone') ?>>
+<?= h($text) ?></textarea>
     <?php $field_errors('zone', 'im-zone') ?>
   </div>
   <div class="field">
@@ -103,7 +104,8 @@ $head = '<thead><tr><th scope="col">Name</th><th scope="col">Type</th><th scope=
   <details>
     <summary>The file</summary>
     <label for="ap-zone" class="sr">The zone file the plan is for</label>
-    <textarea id="ap-zone" name="zone" rows="12" readonly spellcheck="false"><?= h($text) ?></textarea>
+    <textarea id="ap-zone" name="zone" rows="12" readonly spellcheck="false">
+<?= h($text) ?></textarea>
   </details>
   <div class="row">
     <button type="submit">Apply the plan</button>

@@ -20,8 +20,12 @@ $action = '/domains/' . rawurlencode($zone) . '/rrsets/' . rawurlencode((string)
 <?php if (!empty($changedMeanwhile)): ?>
 <section aria-labelledby="now-h" class="now">
   <h2 id="now-h">Now</h2>
+  <?php if (!empty($rrset['records'])): ?>
   <p>TTL <?= h($rrset['ttl'] ?? '') ?>; records:</p>
-  <ul class="records" id="records-now"><?php foreach ($rrset['records'] ?? [] as $rec): ?><li><code><?= h($rec) ?></code></li><?php endforeach ?></ul>
+  <ul class="records" id="records-now"><?php foreach ($rrset['records'] as $rec): ?><li><code><?= h($rec) ?></code></li><?php endforeach ?></ul>
+  <?php else: ?>
+  <p id="records-now">No records: the RRset was deleted.</p>
+  <?php endif ?>
 </section>
 <?php endif ?>
 <form method="post" action="<?= h($action) ?>" class="stack narrow-wide" id="edit-rrset">
@@ -34,7 +38,8 @@ $action = '/domains/' . rawurlencode($zone) . '/rrsets/' . rawurlencode((string)
   </div>
   <div class="field">
     <label for="ed-records">Records <span class="hint">(one a line)</span></label>
-    <textarea id="ed-records" name="records" rows="<?= h(max(3, min(20, substr_count($form['records'], "\n") + 2))) ?>"<?= $invalid('records', 'ed-records') ?>><?= h($form['records']) ?></textarea>
+    <textarea id="ed-records" name="records" rows="<?= h(max(3, min(20, substr_count($form['records'], "\n") + 2))) ?>"<?= $invalid('records', 'ed-records') ?>>
+<?= h($form['records']) ?></textarea>
     <?php $field_errors('records', 'ed-records') ?>
   </div>
   <div class="row">

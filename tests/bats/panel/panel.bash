@@ -100,5 +100,5 @@ panel_load() {
 
 # panel_php_errors: PHP warnings, notices and fatal errors in the panel's log.
 panel_php_errors() {
-    grep -E 'PHP (Warning|Notice|Deprecated|Fatal|Parse)' "$BATS_FILE_TMPDIR/panel/log" 2>/dev/null | head -n 20
+    grep -E 'PHP (Warning|Notice|Deprecated|Fatal|Parse)|endpointdns panel:' "$BATS_FILE_TMPDIR/panel/log" 2>/dev/null | head -n 20
 }
