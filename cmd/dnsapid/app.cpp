@@ -43,22 +43,6 @@ http::Response server_error_response(int status, std::string_view message) {
     return problem_response({status, "internal", "Internal error", std::string(message)});
 }
 
-namespace {
-
-std::vector<std::string> split_path(const std::string& path) {
-    std::vector<std::string> out;
-    size_t at = 0;
-    while (at <= path.size()) {
-        size_t slash = path.find('/', at);
-        if (slash == std::string::npos) slash = path.size();
-        if (slash > at) out.push_back(path.substr(at, slash - at));
-        at = slash + 1;
-    }
-    return out;
-}
-
-} // namespace
-
 store::Actor Ctx::actor() const {
     store::Actor a;
     a.account_id = who.account_id;
@@ -261,7 +245,7 @@ http::Response App::handle(const http::Request& req) {
             // The cause goes to the log only: /v1/health needs no key.
             resp = json_response(ok ? 200 : 503, {{"status", ok ? "ok" : "unavailable"}});
         } else {
-            auto seg = split_path(req.path);
+            auto seg = http::path_segments(req);
             if (seg.empty() || seg[0] != "v1") not_found("the path " + req.path);
             seg.erase(seg.begin());
             route = route_of(seg);

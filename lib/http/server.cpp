@@ -92,6 +92,24 @@ Result<Address> parse_address(std::string_view text) {
 
 // ---- requests and responses -----------------------------------------------------------------
 
+std::vector<std::string> path_segments(const Request& req) {
+    const std::string& path = req.raw_path.empty() ? req.path : req.raw_path;
+    std::vector<std::string> out;
+    size_t at = 0;
+    while (at <= path.size()) {
+        size_t slash = path.find('/', at);
+        if (slash == std::string::npos) slash = path.size();
+        if (slash > at) {
+            std::string seg = path.substr(at, slash - at);
+            if (!req.raw_path.empty())
+                seg.resize(MHD_http_unescape(seg.data())); // in place, never longer
+            if (!seg.empty()) out.push_back(std::move(seg));
+        }
+        at = slash + 1;
+    }
+    return out;
+}
+
 const std::string* Request::arg(std::string_view name) const {
     for (const auto& [k, v] : args)
         if (k == name) return &v;
@@ -384,6 +402,7 @@ MHD_Result on_request(void* cls, MHD_Connection* c, const char* url, const char*
     Request& req = p->request;
     req.method = method ? method : "";
     req.path = url ? url : "";
+    req.raw_path = p->uri.substr(0, p->uri.find('?'));
     if (size_t q = p->uri.find('?'); q != std::string::npos) req.query = p->uri.substr(q + 1);
     MHD_get_connection_values(c, MHD_HEADER_KIND, collect_header, &req.headers);
     MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_arg, &req.args);

@@ -33,9 +33,10 @@ class Deferred;
 struct Pending;
 
 struct Request {
-    std::string method; // "GET", "PUT", ... as sent
-    std::string path;   // percent-decoded path, without the query ("/v1/zones/example.com")
-    std::string query;  // the raw query string after '?', not decoded ("" when none)
+    std::string method;   // "GET", "PUT", ... as sent
+    std::string path;     // percent-decoded path, without the query ("/v1/zones/example.com")
+    std::string raw_path; // the path as sent, not decoded ("/v1/zones/0%2F26.example.com")
+    std::string query;    // the raw query string after '?', not decoded ("" when none)
     std::vector<std::pair<std::string, std::string>> args; // decoded query arguments, in order
     Headers headers;
     std::string body;   // the whole body (at most ServerOptions::max_body octets)
@@ -54,6 +55,10 @@ struct Request {
 
     Pending* pending_ = nullptr; // set by the server; null when deferring is impossible
 };
+
+// The path's segments, each percent-decoded on its own (empty segments skipped), so that an
+// encoded "/" (%2F) stays inside its segment: "/v1/a/0%2F26/CNAME" is v1, a, 0/26, CNAME.
+std::vector<std::string> path_segments(const Request& req);
 
 struct Response {
     int status = 200;
