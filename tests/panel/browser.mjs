@@ -11,7 +11,7 @@
 import assert from "node:assert/strict";
 import {
   TIMEOUT, answerConfirms, apiStatus, axeCheck, base, confirms, dialogs, dig, digEventually, finish, launch, newPage,
-  noSidewaysScroll, shot, signIn, step, visible, watch,
+  noSidewaysScroll, shot, shownSecret, signIn, step, visible, watch,
 } from "./harness.mjs";
 
 const run = Date.now().toString(36);
@@ -522,10 +522,7 @@ await step("API keys: an ACME DNS-01 only key for the domain; its secret shown o
   await page.getByRole("button", { name: "Create key" }).click();
   await page.waitForLoadState("domcontentloaded");
   // The secret, once, with the warning and the copy button (the script shows it).
-  const secret = page.locator("#key-secret");
-  await visible(secret, "the secret");
-  acme.secret = (await secret.innerText()).trim();
-  assert.match(acme.secret, /^edk_[a-z2-7]{42}$/);
+  acme.secret = await shownSecret(page, "the secret");
   acme.label = `${acme.name} (${acme.secret.slice(0, 14)})`;
   await visible(page.getByText("This secret is shown only this once."), "the warning");
   assert.match(await page.locator("#new-key").innerText(), /read-write · domains: .* · names: _acme-challenge\.\* · types: TXT · expires /);
@@ -785,10 +782,7 @@ await step("a custom key (read-write, one domain, www, A and AAAA): its fields s
   await shot(kp, "22-keys-custom-form");
   await kp.getByRole("button", { name: "Create key" }).click();
   await kp.waitForLoadState("domcontentloaded");
-  const secret = kp.locator("#key-secret");
-  await visible(secret, "the secret");
-  custom.secret = (await secret.innerText()).trim();
-  assert.match(custom.secret, /^edk_[a-z2-7]{42}$/);
+  custom.secret = await shownSecret(kp, "the secret");
   const words = `read-write · domains: ${alice.zone} · names: www.${alice.zone} · types: A, AAAA`;
   assert.match(await kp.locator("#new-key").innerText(), new RegExp(`Scope: ${esc(words)} · does not expire\\.`));
   await shot(kp, "23-keys-custom-secret");

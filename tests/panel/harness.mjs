@@ -120,6 +120,16 @@ export async function visible(locator, what) {
   assert.ok(box.x >= 0 && box.x + box.width <= width + 1, `${what} lies outside the page's width (${JSON.stringify(box)})`);
 }
 
+// shownSecret PAGE WHAT: the text of the secret shown once (#key-secret), which must be visible
+// and look like a key's secret (edk_ and 42 letters and digits).
+export async function shownSecret(page, what) {
+  const secret = page.locator("#key-secret");
+  await visible(secret, what);
+  const text = (await secret.innerText()).trim();
+  assert.match(text, /^edk_[a-z2-7]{42}$/);
+  return text;
+}
+
 // noSidewaysScroll PAGE WHAT: the page is no wider than its viewport.
 export async function noSidewaysScroll(page, what) {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);

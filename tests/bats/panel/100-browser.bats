@@ -12,11 +12,8 @@ load ../dnsapid/dnsapid
 load ../fanout/fanout
 load panel
 
-CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
-
 setup_file() {
-    require_cmd php node npm dig
-    [[ -x $CHROMIUM ]] || skip "$CHROMIUM is not installed"
+    require_cmd php dig
     # The npm package first: a failing install should not cost a whole stack.
     panel_browser_install "$BIN/panel-browser" browser.mjs || return 1
     panel_stack_setup_file 2 || return 1

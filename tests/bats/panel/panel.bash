@@ -9,7 +9,8 @@
 #   panel_start                starts `php -S` on a free port with ENDPOINTDNS_API_URL set
 #   panel_setup, panel_teardown  a test's setup and teardown against that stack; the teardown
 #                              fails the test when the panel's log holds PHP errors
-#   panel_browser_install DIR SCRIPT...  the browser scenarios' npm package and SCRIPTs in DIR
+#   panel_browser_install DIR SCRIPT...  the browser scenarios' npm package and SCRIPTs in DIR;
+#                              skips the file without node, npm or Chromium ($CHROMIUM)
 #   panel_screenshots_keep SHOTS GLOB...  a scenario's screenshots copied to the build directory
 #
 # The panel's log is BATS_FILE_TMPDIR/panel/log; PHP sessions live in BATS_FILE_TMPDIR/panel.
@@ -129,13 +130,19 @@ panel_teardown() {
     }
 }
 
+# The browser the scenarios drive.
+CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+
 # panel_browser_install DIR SCRIPT...: the browser scenarios' npm package (tests/panel/package.json,
 # pinned by package-lock.json) installed with `npm ci` in DIR, again only when the lock file
 # changed; the scenarios SCRIPT... (file names in tests/panel) and the harness.mjs they import
 # copied next to it. Each bats file has its own DIR: ctest may run them at the same moment.
+# Skips the bats file when node, npm or $CHROMIUM is missing.
 panel_browser_install() {
     local dir=$1 f
     shift
+    require_cmd node npm
+    [[ -x $CHROMIUM ]] || skip "$CHROMIUM is not installed"
     mkdir -p "$dir" || return 1
     for f in package.json package-lock.json harness.mjs "$@"; do
         cp "$SRC/tests/panel/$f" "$dir/" || return 1
