@@ -128,22 +128,65 @@ function propagation_text(array $change): string
     return "$done of $total $word updated";
 }
 
+/**
+ * Renders templates/NAME.php with $vars (and nothing else) in its scope; returns the HTML. For
+ * a page's body, the layout and the partials (_NAME.php) that pages share.
+ */
+function template(string $name, array $vars = []): string
+{
+    return (static function (string $__file, array $__vars): string {
+        extract($__vars, EXTR_SKIP);
+        ob_start();
+        require $__file;
+        return (string) ob_get_clean();
+    })(dirname(__DIR__) . "/templates/$name.php", $vars);
+}
+
 /** Renders templates/NAME.php with $vars inside the layout; returns the HTML. */
 function render(string $name, array $vars = []): string
 {
-    $dir = dirname(__DIR__) . '/templates';
-    $content = (static function (string $__file, array $__vars): string {
-        extract($__vars, EXTR_SKIP);
-        ob_start();
-        require $__file;
-        return (string) ob_get_clean();
-    })("$dir/$name.php", $vars);
-    return (static function (string $__file, array $__vars, string $content): string {
-        extract($__vars, EXTR_SKIP);
-        ob_start();
-        require $__file;
-        return (string) ob_get_clean();
-    })("$dir/layout.php", $vars, $content);
+    return template('layout', ['content' => template($name, $vars)] + $vars);
+}
+
+/*
+ * A form's errors as dnsapid names them ($errors: field => list of messages; '' for those of
+ * no field), tied to the fields they are about for screen readers: a field's error list has
+ * the id "err-ID" (ID: the field's id), which the field names in aria-describedby, with
+ * aria-invalid. A field with a hint (an element "hint-ID") names the hint there too.
+ */
+
+/** The attributes of the field ID for its errors in $errors[$field] (and its hint); "" when none. */
+function field_aria(array $errors, string $field, string $id, bool $hinted = false): string
+{
+    $bad = !empty($errors[$field]);
+    $described = array_merge($hinted ? ['hint-' . $id] : [], $bad ? ['err-' . $id] : []);
+    return ($bad ? ' aria-invalid="true"' : '') . ($described ? ' aria-describedby="' . h(implode(' ', $described)) . '"' : '');
+}
+
+/** The errors of $field as the list "err-ID" that follows the field ID; "" when none. */
+function field_errors(array $errors, string $field, string $id): string
+{
+    if (empty($errors[$field])) {
+        return '';
+    }
+    $items = '';
+    foreach ((array) $errors[$field] as $e) {
+        $items .= '  <li>' . h($e) . "</li>\n";
+    }
+    return '<ul class="field-errors" id="err-' . h($id) . "\">\n" . $items . "</ul>\n";
+}
+
+/** The errors of no field ($errors['']) in an alert box above the form; "" when none. */
+function form_errors(array $errors, string $id = 'form-error'): string
+{
+    if (empty($errors[''])) {
+        return '';
+    }
+    $paragraphs = '';
+    foreach ((array) $errors[''] as $e) {
+        $paragraphs .= '<p>' . h($e) . '</p>';
+    }
+    return '<div class="flash error" role="alert" id="' . h($id) . '">' . $paragraphs . "</div>\n";
 }
 
 /**

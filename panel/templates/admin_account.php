@@ -1,7 +1,7 @@
 <?php
 // SPDX-License-Identifier: MIT
 // Admin: one account: its details, the form that changes its plan, its users and the form that adds one.
-use function EndpointDNS\Panel\{h, csrf_field, short_time, limit_text};
+use function EndpointDNS\Panel\{h, csrf_field, short_time, limit_text, field_aria, field_errors, form_errors};
 $section = 'accounts';
 $id = (string) ($account['id'] ?? '');
 $name = (string) ($account['name'] ?? '');
@@ -12,17 +12,7 @@ foreach ($plans as $p) {
         $currentPlan = $p;
     }
 }
-// Two forms, each with its own errors (planErrors, userErrors), shown by _errors.php.
-$planInvalid = static fn (string $f, string $eid): string => !empty($planErrors[$f]) ? ' aria-invalid="true" aria-describedby="err-' . h($eid) . '"' : '';
-$userInvalid = static fn (string $f, string $eid): string => !empty($userErrors[$f]) ? ' aria-invalid="true" aria-describedby="err-' . h($eid) . '"' : '';
-$plan_errors = static function (string $field, string $id) use ($planErrors): void {
-    $errors = $planErrors;
-    require __DIR__ . '/_errors.php';
-};
-$user_errors = static function (string $field, string $id) use ($userErrors): void {
-    $errors = $userErrors;
-    require __DIR__ . '/_errors.php';
-};
+// Two forms, each with its own errors: $planErrors and $userErrors.
 ?>
 <?php require __DIR__ . '/_admin_nav.php' ?>
 <p class="crumbs"><a href="/admin/accounts">Accounts</a> › <?= h($name) ?></p>
@@ -39,19 +29,17 @@ $user_errors = static function (string $field, string $id) use ($userErrors): vo
 
 <section aria-labelledby="plan-h">
 <h2 id="plan-h">Change the plan</h2>
-<?php if (!empty($planErrors[''])): ?>
-  <div class="flash error" role="alert" id="plan-form-error"><?php foreach ($planErrors[''] as $e): ?><p><?= h($e) ?></p><?php endforeach ?></div>
-<?php endif ?>
+<?= form_errors($planErrors, 'plan-form-error') ?>
 <form method="post" action="/admin/accounts/<?= h(rawurlencode($id)) ?>/plan" class="row" id="change-plan">
   <?= csrf_field() ?>
   <div class="field">
     <label for="acc-new-plan">Plan of <?= h($name) ?></label>
-    <select id="acc-new-plan" name="plan"<?= $planInvalid('plan', 'acc-new-plan') ?>>
+    <select id="acc-new-plan" name="plan"<?= field_aria($planErrors, 'plan', 'acc-new-plan') ?>>
       <?php foreach ($planNames as $p): ?>
       <option<?= $p === $planForm['plan'] ? ' selected' : '' ?>><?= h($p) ?></option>
       <?php endforeach ?>
     </select>
-    <?php $plan_errors('plan', 'acc-new-plan') ?>
+    <?= field_errors($planErrors, 'plan', 'acc-new-plan') ?>
   </div>
   <button type="submit">Change plan</button>
 </form>
@@ -81,28 +69,26 @@ $user_errors = static function (string $field, string $id) use ($userErrors): vo
 <?php endif ?>
 
 <h3 id="add-user-h">Add a user</h3>
-<?php if (!empty($userErrors[''])): ?>
-  <div class="flash error" role="alert" id="user-form-error"><?php foreach ($userErrors[''] as $e): ?><p><?= h($e) ?></p><?php endforeach ?></div>
-<?php endif ?>
+<?= form_errors($userErrors, 'user-form-error') ?>
 <form method="post" action="/admin/accounts/<?= h(rawurlencode($id)) ?>/users" class="grid" id="add-user" aria-labelledby="add-user-h">
   <?= csrf_field() ?>
   <div class="field">
     <label for="user-email">Email</label>
-    <input id="user-email" name="email" type="email" required autocomplete="off" value="<?= h($userForm['email']) ?>"<?= $userInvalid('email', 'user-email') ?>>
-    <?php $user_errors('email', 'user-email') ?>
+    <input id="user-email" name="email" type="email" required autocomplete="off" value="<?= h($userForm['email']) ?>"<?= field_aria($userErrors, 'email', 'user-email') ?>>
+    <?= field_errors($userErrors, 'email', 'user-email') ?>
   </div>
   <div class="field">
     <label for="user-password">Password <span class="hint">(at least 10 characters; tell it to the user)</span></label>
-    <input id="user-password" name="password" type="password" required minlength="10" autocomplete="new-password"<?= $userInvalid('password', 'user-password') ?>>
-    <?php $user_errors('password', 'user-password') ?>
+    <input id="user-password" name="password" type="password" required minlength="10" autocomplete="new-password"<?= field_aria($userErrors, 'password', 'user-password') ?>>
+    <?= field_errors($userErrors, 'password', 'user-password') ?>
   </div>
   <div class="field">
     <label for="user-role">Role <span class="hint">(admin: also these admin pages)</span></label>
-    <select id="user-role" name="role"<?= $userInvalid('role', 'user-role') ?>>
+    <select id="user-role" name="role"<?= field_aria($userErrors, 'role', 'user-role') ?>>
       <option value="owner"<?= $userForm['role'] === 'owner' ? ' selected' : '' ?>>owner</option>
       <option value="admin"<?= $userForm['role'] === 'admin' ? ' selected' : '' ?>>admin</option>
     </select>
-    <?php $user_errors('role', 'user-role') ?>
+    <?= field_errors($userErrors, 'role', 'user-role') ?>
   </div>
   <div class="field wide"><button type="submit">Add user</button></div>
 </form>

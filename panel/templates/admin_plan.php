@@ -1,11 +1,7 @@
 <?php
 // SPDX-License-Identifier: MIT
 // Admin: one plan's limits in a form that changes them.
-use function EndpointDNS\Panel\{h, csrf_field, short_time};
-$field_errors = static function (string $field, string $id) use ($errors): void {
-    require __DIR__ . '/_errors.php';
-};
-$invalid = static fn (string $f, string $id): string => !empty($errors[$f]) ? ' aria-invalid="true" aria-describedby="err-' . h($id) . '"' : '';
+use function EndpointDNS\Panel\{h, csrf_field, short_time, form_errors};
 $section = 'plans';
 $pname = (string) ($plan['name'] ?? '');
 ?>
@@ -14,9 +10,7 @@ $pname = (string) ($plan['name'] ?? '');
 <h1>Plan <?= h($pname) ?></h1>
 <p class="meta">Created <?= h(short_time($plan['created_at'] ?? null)) ?> · <?= h($accounts) ?> <?= $accounts === 1 ? 'account' : 'accounts' ?> on it</p>
 <p class="hint">0 or empty is unlimited. The new limits apply to the plan's accounts from their next request; an account over a new limit keeps what it has.</p>
-<?php if (!empty($errors[''])): ?>
-  <div class="flash error" role="alert" id="form-error"><?php foreach ($errors[''] as $e): ?><p><?= h($e) ?></p><?php endforeach ?></div>
-<?php endif ?>
+<?= form_errors($errors) ?>
 <form method="post" action="/admin/plans/<?= h(rawurlencode($pname)) ?>" class="grid limits" id="edit-plan">
   <?= csrf_field() ?>
   <?php require __DIR__ . '/_plan_limits.php' ?>

@@ -1,11 +1,7 @@
 <?php
 // SPDX-License-Identifier: MIT
 // Admin: the plans with their limits and accounts, and the form that creates one.
-use function EndpointDNS\Panel\{h, csrf_field, plan_limit_fields, plan_limit_text, short_time};
-$field_errors = static function (string $field, string $id) use ($errors): void {
-    require __DIR__ . '/_errors.php';
-};
-$invalid = static fn (string $f, string $id): string => !empty($errors[$f]) ? ' aria-invalid="true" aria-describedby="err-' . h($id) . '"' : '';
+use function EndpointDNS\Panel\{h, csrf_field, plan_limit_fields, plan_limit_text, short_time, field_aria, field_errors, form_errors};
 $section = 'plans';
 $fields = plan_limit_fields();
 ?>
@@ -36,15 +32,13 @@ $fields = plan_limit_fields();
 
 <section aria-labelledby="create-h">
 <h2 id="create-h">Create a plan</h2>
-<?php if (!empty($errors[''])): ?>
-  <div class="flash error" role="alert" id="form-error"><?php foreach ($errors[''] as $e): ?><p><?= h($e) ?></p><?php endforeach ?></div>
-<?php endif ?>
+<?= form_errors($errors) ?>
 <form method="post" action="/admin/plans" class="grid limits" id="create-plan">
   <?= csrf_field() ?>
   <div class="field">
     <label for="plan-name">Name <span class="hint">(letters, digits, - _ . @)</span></label>
-    <input id="plan-name" name="name" type="text" required maxlength="64" value="<?= h($form['name']) ?>"<?= $invalid('name', 'plan-name') ?>>
-    <?php $field_errors('name', 'plan-name') ?>
+    <input id="plan-name" name="name" type="text" required maxlength="64" value="<?= h($form['name']) ?>"<?= field_aria($errors, 'name', 'plan-name') ?>>
+    <?= field_errors($errors, 'name', 'plan-name') ?>
   </div>
   <?php require __DIR__ . '/_plan_limits.php' ?>
   <div class="field wide"><button type="submit">Create plan</button></div>

@@ -1,10 +1,9 @@
 <?php
 // SPDX-License-Identifier: MIT
 // Dashboard: the account's domains with their record counts, the plan's limits and usage as bars, API calls.
-use function EndpointDNS\Panel\{h, csrf_field};
-$field_errors = static function (string $field, string $id) use ($errors): void {
-    require __DIR__ . '/_errors.php';
-};
+use function EndpointDNS\Panel\{h, csrf_field, field_aria, field_errors};
+// The form's one field shows the errors of no field too.
+$nameErrors = ['name' => array_merge($errors[''] ?? [], $errors['name'] ?? [])];
 $plan = $account['plan'] ?? [];
 $usage = $account['usage'] ?? [];
 $limitNames = [
@@ -41,9 +40,8 @@ $limitNames = [
   <?= csrf_field() ?>
   <div class="field">
     <label for="domain-name">New domain</label>
-    <input id="domain-name" name="name" type="text" required placeholder="example.com" value="<?= h($newDomain) ?>"
-      <?= !empty($errors['name']) || !empty($errors['']) ? 'aria-invalid="true" aria-describedby="err-domain-name"' : '' ?>>
-    <?php $errors['name'] = array_merge($errors[''] ?? [], $errors['name'] ?? []); $field_errors('name', 'domain-name') ?>
+    <input id="domain-name" name="name" type="text" required placeholder="example.com" value="<?= h($newDomain) ?>"<?= field_aria($nameErrors, 'name', 'domain-name') ?>>
+    <?= field_errors($nameErrors, 'name', 'domain-name') ?>
   </div>
   <button type="submit">Add domain</button>
 </form>

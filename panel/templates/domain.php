@@ -1,11 +1,7 @@
 <?php
 // SPDX-License-Identifier: MIT
 // Domain page: the propagation of the last change, the RRsets (filtered, sorted), the form that adds records, edit and delete.
-use function EndpointDNS\Panel\{h, csrf_field, propagation_text, record_types, rrset_search_text};
-$field_errors = static function (string $field, string $id) use ($errors): void {
-    require __DIR__ . '/_errors.php';
-};
-$invalid = static fn (string $f, string $id): string => !empty($errors[$f]) ? ' aria-invalid="true" aria-describedby="err-' . h($id) . '"' : '';
+use function EndpointDNS\Panel\{h, csrf_field, propagation_text, record_types, rrset_search_text, field_aria, field_errors, form_errors};
 $zone = (string) $domain['name'];
 $types = record_types();
 if (!in_array($form['type'], $types, true) && $form['type'] !== '') {
@@ -105,34 +101,32 @@ $ariaSort = static fn (string $col): string => $view['sort'] === $col ? ' aria-s
 <section aria-labelledby="add-h">
 <h2 id="add-h">Add records</h2>
 <p class="hint">Adds to the records of that name and type (the others stay). Names are relative to <?= h($zone) ?> (<code>@</code> for <?= h($zone) ?> itself); names inside records are written in full, such as <code>mail.<?= h($zone) ?>.</code></p>
-<?php if (!empty($errors[''])): ?>
-  <div class="flash error" role="alert" id="form-error"><?php foreach ($errors[''] as $e): ?><p><?= h($e) ?></p><?php endforeach ?></div>
-<?php endif ?>
+<?= form_errors($errors) ?>
 <form method="post" action="/domains/<?= h(rawurlencode($zone)) ?>/records" class="grid" id="add-record">
   <?= csrf_field() ?>
   <div class="field">
     <label for="rr-name">Name</label>
-    <input id="rr-name" name="name" type="text" placeholder="www or @" value="<?= h($form['name']) ?>"<?= $invalid('name', 'rr-name') ?>>
-    <?php $field_errors('name', 'rr-name') ?>
+    <input id="rr-name" name="name" type="text" placeholder="www or @" value="<?= h($form['name']) ?>"<?= field_aria($errors, 'name', 'rr-name') ?>>
+    <?= field_errors($errors, 'name', 'rr-name') ?>
   </div>
   <div class="field">
     <label for="rr-type">Type</label>
-    <select id="rr-type" name="type"<?= $invalid('type', 'rr-type') ?>>
+    <select id="rr-type" name="type"<?= field_aria($errors, 'type', 'rr-type') ?>>
       <?php foreach ($types as $t): ?>
       <option<?= $t === $form['type'] ? ' selected' : '' ?>><?= h($t) ?></option>
       <?php endforeach ?>
     </select>
-    <?php $field_errors('type', 'rr-type') ?>
+    <?= field_errors($errors, 'type', 'rr-type') ?>
   </div>
   <div class="field">
     <label for="rr-ttl">TTL <span class="hint">(seconds, optional)</span></label>
-    <input id="rr-ttl" name="ttl" type="text" inputmode="numeric" placeholder="3600" value="<?= h($form['ttl']) ?>"<?= $invalid('ttl', 'rr-ttl') ?>>
-    <?php $field_errors('ttl', 'rr-ttl') ?>
+    <input id="rr-ttl" name="ttl" type="text" inputmode="numeric" placeholder="3600" value="<?= h($form['ttl']) ?>"<?= field_aria($errors, 'ttl', 'rr-ttl') ?>>
+    <?= field_errors($errors, 'ttl', 'rr-ttl') ?>
   </div>
   <div class="field wide">
     <label for="rr-records">Records <span class="hint">(one a line)</span></label>
-    <textarea id="rr-records" name="records" rows="3" placeholder="192.0.2.1"<?= $invalid('records', 'rr-records') ?>><?= h($form['records']) ?></textarea>
-    <?php $field_errors('records', 'rr-records') ?>
+    <textarea id="rr-records" name="records" rows="3" placeholder="192.0.2.1"<?= field_aria($errors, 'records', 'rr-records') ?>><?= h($form['records']) ?></textarea>
+    <?= field_errors($errors, 'records', 'rr-records') ?>
   </div>
   <div class="field wide"><button type="submit">Add records</button></div>
 </form>

@@ -1,11 +1,7 @@
 <?php
 // SPDX-License-Identifier: MIT
 // Zone-file import: the file (pasted or uploaded), its errors by line, then the dry run's plan and the button that applies exactly it.
-use function EndpointDNS\Panel\{h, csrf_field, rrset_diff};
-$field_errors = static function (string $field, string $id) use ($errors): void {
-    require __DIR__ . '/_errors.php';
-};
-$invalid = static fn (string $f, string $id): string => !empty($errors[$f]) ? ' aria-invalid="true" aria-describedby="err-' . h($id) . '"' : '';
+use function EndpointDNS\Panel\{h, csrf_field, rrset_diff, field_aria, field_errors, form_errors};
 $zone = (string) $domain['name'];
 $base = '/domains/' . rawurlencode($zone);
 // One RRset of the plan: name, type, TTL, records.
@@ -24,21 +20,19 @@ $head = '<thead><tr><th scope="col">Name</th><th scope="col">Type</th><th scope=
 
 <?php if ($plan === null): ?>
 <p class="hint">Afterwards the zone holds exactly the file's records: RRsets the file lacks are deleted. The file's SOA is ignored (EndpointDNS manages it); a file without NS records at <?= h($zone) ?> keeps the zone's name servers. <code>$ORIGIN</code> defaults to <?= h($zone) ?>.; <code>$TTL</code> and relative names work; <code>$INCLUDE</code> does not. Nothing changes until you have seen the plan and applied it.</p>
-<?php if (!empty($errors[''])): ?>
-  <div class="flash error" role="alert" id="form-error"><?php foreach ($errors[''] as $e): ?><p><?= h($e) ?></p><?php endforeach ?></div>
-<?php endif ?>
+<?= form_errors($errors) ?>
 <form method="post" action="<?= h($base) ?>/import" enctype="multipart/form-data" class="stack" id="import-form">
   <?= csrf_field() ?>
   <div class="field">
     <label for="im-zone">Zone file</label>
-    <textarea id="im-zone" name="zone" rows="14" spellcheck="false" placeholder="$TTL 3600&#10;www  IN A  192.0.2.1&#10;@    IN MX 10 mail.<?= h($zone) ?>."<?= $invalid('zone', 'im-zone') ?>>
+    <textarea id="im-zone" name="zone" rows="14" spellcheck="false" placeholder="$TTL 3600&#10;www  IN A  192.0.2.1&#10;@    IN MX 10 mail.<?= h($zone) ?>."<?= field_aria($errors, 'zone', 'im-zone') ?>>
 <?= h($text) ?></textarea>
-    <?php $field_errors('zone', 'im-zone') ?>
+    <?= field_errors($errors, 'zone', 'im-zone') ?>
   </div>
   <div class="field">
     <label for="im-file">Or a file <span class="hint">(used instead of the text above)</span></label>
-    <input id="im-file" name="file" type="file" accept=".zone,.txt,.db,text/plain,text/dns"<?= $invalid('file', 'im-file') ?>>
-    <?php $field_errors('file', 'im-file') ?>
+    <input id="im-file" name="file" type="file" accept=".zone,.txt,.db,text/plain,text/dns"<?= field_aria($errors, 'file', 'im-file') ?>>
+    <?= field_errors($errors, 'file', 'im-file') ?>
   </div>
   <div class="row">
     <button type="submit">Show the plan</button>

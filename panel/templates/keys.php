@@ -1,14 +1,7 @@
 <?php
 // SPDX-License-Identifier: MIT
 // API keys: the secret of a key just made (shown once), the form that makes one from a template or a custom scope, the account's keys with revoke buttons.
-use function EndpointDNS\Panel\{h, csrf_field, key_templates, key_scope_summary, key_status, record_types, short_time};
-$field_errors = static function (string $field, string $id) use ($errors): void {
-    require __DIR__ . '/_errors.php';
-};
-$invalid = static fn (string $f, string $id): string => !empty($errors[$f]) ? ' aria-invalid="true" aria-describedby="err-' . h($id) . '"' : '';
-// For a field with a hint: the hint always describes it, the errors too when there are some.
-$described = static fn (string $f, string $id): string => (!empty($errors[$f]) ? ' aria-invalid="true"' : '')
-    . ' aria-describedby="hint-' . h($id) . (!empty($errors[$f]) ? ' err-' . h($id) : '') . '"';
+use function EndpointDNS\Panel\{h, csrf_field, key_templates, key_scope_summary, key_status, record_types, short_time, field_aria, field_errors, form_errors, template};
 $templates = key_templates();
 $form += ['write' => '0', 'domains' => [], 'names' => '', 'types' => []];
 $domainNames = array_map(static fn ($d) => (string) $d['name'], $domains);
@@ -35,26 +28,21 @@ foreach ($form['types'] as $t) {
 <p class="hint">Keys let programs use the DNS API (<code>Authorization: Bearer edk_…</code>): scripts, certbot, CI. Each has a scope, set when it is made; revoking one is permanent.</p>
 
 <?php if ($created !== null): ?>
-<section id="new-key" class="secret-box" aria-labelledby="new-key-h">
-  <h2 id="new-key-h">Key <?= h($created['name'] ?? '') ?> created: copy its secret now</h2>
-  <p class="warning" role="alert"><strong>This secret is shown only this once.</strong> It is not stored anywhere we could show it from again: copy it to where the program reads it. If you lose it, revoke the key and make another.</p>
-  <div class="secret-row">
-    <code id="key-secret" class="secret" tabindex="0" aria-label="The key's secret"><?= h($created['secret'] ?? '') ?></code>
-    <button type="button" class="copy" data-copy="key-secret" hidden>Copy</button>
-    <span class="copy-status hint" role="status" aria-live="polite"></span>
-  </div>
-  <p class="hint">Scope: <?= h(key_scope_summary($created)) ?><?= is_string($created['expires_at'] ?? null) ? ' · expires ' . h(short_time($created['expires_at'])) : ' · does not expire' ?>.</p>
-</section>
+<?= template('_secret_box', [
+    'heading' => 'Key ' . ($created['name'] ?? '') . ' created: copy its secret now',
+    'secret' => $created['secret'] ?? '',
+    'adviceHtml' => 'It is not stored anywhere we could show it from again: copy it to where the program reads it. If you lose it, revoke the key and make another.',
+    'detail' => 'Scope: ' . key_scope_summary($created)
+        . (is_string($created['expires_at'] ?? null) ? ' · expires ' . short_time($created['expires_at']) : ' · does not expire') . '.',
+]) ?>
 <?php endif ?>
 
 <section aria-labelledby="create-h">
 <h2 id="create-h">Create a key</h2>
-<?php if (!empty($errors[''])): ?>
-  <div class="flash error" role="alert" id="form-error"><?php foreach ($errors[''] as $e): ?><p><?= h($e) ?></p><?php endforeach ?></div>
-<?php endif ?>
+<?= form_errors($errors) ?>
 <form method="post" action="/keys" id="create-key" class="stack">
   <?= csrf_field() ?>
-  <fieldset class="templates"<?= $invalid('template', 'key-template') ?>>
+  <fieldset class="templates"<?= field_aria($errors, 'template', 'key-template') ?>>
     <legend>What may the key do?</legend>
     <?php foreach ($templates as $t => $info): ?>
     <div class="choice">
@@ -62,24 +50,24 @@ foreach ($form['types'] as $t) {
       <label for="tpl-<?= h($t) ?>"><?= h($info['label']) ?> <span class="hint">— <?= h($info['hint']) ?></span></label>
     </div>
     <?php endforeach ?>
-    <?php $field_errors('template', 'key-template') ?>
+    <?= field_errors($errors, 'template', 'key-template') ?>
   </fieldset>
   <div class="stack" data-template-only="acme">
   <label for="key-domain">Domain <span class="hint">(for "ACME DNS-01 only")</span></label>
-  <select id="key-domain" name="domain"<?= $invalid('domain', 'key-domain') ?>>
+  <select id="key-domain" name="domain"<?= field_aria($errors, 'domain', 'key-domain') ?>>
     <option value="">— choose a domain —</option>
     <?php foreach ($domainNames as $d): ?>
     <option<?= $d === $form['domain'] ? ' selected' : '' ?>><?= h($d) ?></option>
     <?php endforeach ?>
   </select>
-  <?php $field_errors('domain', 'key-domain') ?>
+  <?= field_errors($errors, 'domain', 'key-domain') ?>
   </div>
   <fieldset id="custom-scope" class="custom-scope" data-template-only="custom">
     <legend>Custom scope <span class="hint">(used when "Custom" is chosen)</span></legend>
-    <fieldset class="choices"<?= $described('write', 'key-write') ?>>
+    <fieldset class="choices"<?= field_aria($errors, 'write', 'key-write', true) ?>>
       <legend>Access</legend>
       <p class="hint" id="hint-key-write">Reading sees the records; writing also adds, changes and deletes them.</p>
-      <?php $field_errors('write', 'key-write') ?>
+      <?= field_errors($errors, 'write', 'key-write') ?>
       <div class="choice">
         <input type="radio" name="write" id="key-write-0" value="0"<?= $form['write'] !== '1' ? ' checked' : '' ?>>
         <label for="key-write-0">Read</label>
@@ -89,10 +77,10 @@ foreach ($form['types'] as $t) {
         <label for="key-write-1">Read and write</label>
       </div>
     </fieldset>
-    <fieldset class="choices"<?= $described('domains', 'key-domains') ?>>
+    <fieldset class="choices"<?= field_aria($errors, 'domains', 'key-domains', true) ?>>
       <legend>Domains</legend>
       <p class="hint" id="hint-key-domains">None ticked: every domain of the account, today's and those added later.</p>
-      <?php $field_errors('domains', 'key-domains') ?>
+      <?= field_errors($errors, 'domains', 'key-domains') ?>
       <?php if (!$customDomains): ?>
       <p class="hint">The account has no domains yet.</p>
       <?php endif ?>
@@ -109,12 +97,12 @@ foreach ($form['types'] as $t) {
     <p class="hint" id="hint-key-names">Whole names, <code>*</code> for any run of characters (dots too), <code>?</code> for one:
       <code>www.example.com</code>, <code>_acme-challenge.*</code>, <code>*.dev.example.com</code>. At most 10. Empty: every name.</p>
     <textarea id="key-names" name="names" rows="3" spellcheck="false" autocapitalize="off"
-      placeholder="www.example.com"<?= $described('names', 'key-names') ?>><?= h($form['names']) ?></textarea>
-    <?php $field_errors('names', 'key-names') ?>
-    <fieldset class="choices"<?= $described('types', 'key-types') ?>>
+      placeholder="www.example.com"<?= field_aria($errors, 'names', 'key-names', true) ?>><?= h($form['names']) ?></textarea>
+    <?= field_errors($errors, 'names', 'key-names') ?>
+    <fieldset class="choices"<?= field_aria($errors, 'types', 'key-types', true) ?>>
       <legend>Record types</legend>
       <p class="hint" id="hint-key-types">None ticked: every type.</p>
-      <?php $field_errors('types', 'key-types') ?>
+      <?= field_errors($errors, 'types', 'key-types') ?>
       <div class="boxes types">
       <?php foreach ($customTypes as $i => $t): ?>
         <div class="choice">
@@ -126,14 +114,14 @@ foreach ($form['types'] as $t) {
     </fieldset>
   </fieldset>
   <label for="key-name">Name <span class="hint">(optional: what uses it, such as certbot on www1)</span></label>
-  <input id="key-name" name="name" type="text" maxlength="128" value="<?= h($form['name']) ?>"<?= $invalid('name', 'key-name') ?>>
-  <?php $field_errors('name', 'key-name') ?>
+  <input id="key-name" name="name" type="text" maxlength="128" value="<?= h($form['name']) ?>"<?= field_aria($errors, 'name', 'key-name') ?>>
+  <?= field_errors($errors, 'name', 'key-name') ?>
   <label for="key-expires">Expires after <span class="hint">(days, optional; empty: never)</span></label>
-  <input id="key-expires" name="expires" type="text" inputmode="numeric" placeholder="90" value="<?= h($form['expires']) ?>"<?= $invalid('expires', 'key-expires') ?>>
-  <?php $field_errors('expires', 'key-expires') ?>
+  <input id="key-expires" name="expires" type="text" inputmode="numeric" placeholder="90" value="<?= h($form['expires']) ?>"<?= field_aria($errors, 'expires', 'key-expires') ?>>
+  <?= field_errors($errors, 'expires', 'key-expires') ?>
   <label for="key-password">Your password <span class="hint">(asked again before a key is made)</span></label>
-  <input id="key-password" name="current_password" type="password" autocomplete="current-password" required<?= $invalid('current_password', 'key-password') ?>>
-  <?php $field_errors('current_password', 'key-password') ?>
+  <input id="key-password" name="current_password" type="password" autocomplete="current-password" required<?= field_aria($errors, 'current_password', 'key-password') ?>>
+  <?= field_errors($errors, 'current_password', 'key-password') ?>
   <button type="submit">Create key</button>
 </form>
 </section>

@@ -1,25 +1,19 @@
 <?php
 // SPDX-License-Identifier: MIT
 // Sign in: email and password; errors of dnsapid (wrong login, too many attempts) above the form.
-use function EndpointDNS\Panel\{h, csrf_field};
-$field_errors = static function (string $field, string $id) use ($errors): void {
-    require __DIR__ . '/_errors.php';
-};
-$invalid = static fn (string $f): string => !empty($errors[$f]) ? ' aria-invalid="true" aria-describedby="err-' . h($f) . '"' : '';
+use function EndpointDNS\Panel\{h, csrf_field, field_aria, field_errors, form_errors};
 ?>
 <section class="narrow">
 <h1>Sign in</h1>
-<?php if (!empty($errors[''])): ?>
-  <div class="flash error" role="alert" id="form-error"><?php foreach ($errors[''] as $e): ?><p><?= h($e) ?></p><?php endforeach ?></div>
-<?php endif ?>
+<?= form_errors($errors) ?>
 <form method="post" action="/login" class="stack">
   <?= csrf_field() ?>
   <label for="email">Email</label>
-  <input id="email" name="email" type="email" autocomplete="username" required value="<?= h($email) ?>"<?= $invalid('email') ?>>
-  <?php $field_errors('email', 'email') ?>
+  <input id="email" name="email" type="email" autocomplete="username" required value="<?= h($email) ?>"<?= field_aria($errors, 'email', 'email') ?>>
+  <?= field_errors($errors, 'email', 'email') ?>
   <label for="password">Password</label>
-  <input id="password" name="password" type="password" autocomplete="current-password" required<?= $invalid('password') ?>>
-  <?php $field_errors('password', 'password') ?>
+  <input id="password" name="password" type="password" autocomplete="current-password" required<?= field_aria($errors, 'password', 'password') ?>>
+  <?= field_errors($errors, 'password', 'password') ?>
   <button type="submit">Sign in</button>
 </form>
 <?php if ($signupOpen): ?>

@@ -1,11 +1,7 @@
 <?php
 // SPDX-License-Identifier: MIT
 // Editing one RRset: its TTL and records (one a line), replaced together; what it holds now when someone changed it meanwhile.
-use function EndpointDNS\Panel\{h, csrf_field};
-$field_errors = static function (string $field, string $id) use ($errors): void {
-    require __DIR__ . '/_errors.php';
-};
-$invalid = static fn (string $f, string $id): string => !empty($errors[$f]) ? ' aria-invalid="true" aria-describedby="err-' . h($id) . '"' : '';
+use function EndpointDNS\Panel\{h, csrf_field, field_aria, field_errors, form_errors};
 $zone = (string) $domain['name'];
 $label = (string) ($rrset['name'] ?? '') . ' ' . (string) ($rrset['type'] ?? '');
 $action = '/domains/' . rawurlencode($zone) . '/rrsets/' . rawurlencode((string) ($rrset['subname'] ?? $rrset['name'])) . '/'
@@ -14,9 +10,7 @@ $action = '/domains/' . rawurlencode($zone) . '/rrsets/' . rawurlencode((string)
 <p class="crumbs"><a href="/dashboard">Dashboard</a> › <a href="/domains/<?= h(rawurlencode($zone)) ?>"><?= h($zone) ?></a> › edit</p>
 <h1>Edit <?= h($label) ?></h1>
 <p class="hint">The records below replace the ones this name and type holds now, in one change. Names inside records are written in full, such as <code>mail.<?= h($zone) ?>.</code></p>
-<?php if (!empty($errors[''])): ?>
-  <div class="flash error" role="alert" id="form-error"><?php foreach ($errors[''] as $e): ?><p><?= h($e) ?></p><?php endforeach ?></div>
-<?php endif ?>
+<?= form_errors($errors) ?>
 <?php if (!empty($changedMeanwhile)): ?>
 <section aria-labelledby="now-h" class="now">
   <h2 id="now-h">Now</h2>
@@ -33,14 +27,14 @@ $action = '/domains/' . rawurlencode($zone) . '/rrsets/' . rawurlencode((string)
   <input type="hidden" name="etag" value="<?= h($form['etag']) ?>">
   <div class="field">
     <label for="ed-ttl">TTL <span class="hint">(seconds; empty: keep it)</span></label>
-    <input id="ed-ttl" name="ttl" type="text" inputmode="numeric" value="<?= h($form['ttl']) ?>"<?= $invalid('ttl', 'ed-ttl') ?>>
-    <?php $field_errors('ttl', 'ed-ttl') ?>
+    <input id="ed-ttl" name="ttl" type="text" inputmode="numeric" value="<?= h($form['ttl']) ?>"<?= field_aria($errors, 'ttl', 'ed-ttl') ?>>
+    <?= field_errors($errors, 'ttl', 'ed-ttl') ?>
   </div>
   <div class="field">
     <label for="ed-records">Records <span class="hint">(one a line)</span></label>
-    <textarea id="ed-records" name="records" rows="<?= h(max(3, min(20, substr_count($form['records'], "\n") + 2))) ?>"<?= $invalid('records', 'ed-records') ?>>
+    <textarea id="ed-records" name="records" rows="<?= h(max(3, min(20, substr_count($form['records'], "\n") + 2))) ?>"<?= field_aria($errors, 'records', 'ed-records') ?>>
 <?= h($form['records']) ?></textarea>
-    <?php $field_errors('records', 'ed-records') ?>
+    <?= field_errors($errors, 'records', 'ed-records') ?>
   </div>
   <div class="row">
     <button type="submit">Save</button>

@@ -1,14 +1,11 @@
 <?php
 // SPDX-License-Identifier: MIT
 // One version of a zone: what its change did (a diff per RRset), the zone as it was then, and restoring it (with what that would change now).
-use function EndpointDNS\Panel\{h, csrf_field, actor_text, long_time, diff_counts, records_text};
+use function EndpointDNS\Panel\{h, csrf_field, actor_text, long_time, diff_counts, records_text, template};
 $zone = (string) $domain['name'];
 $base = '/domains/' . rawurlencode($zone) . '/history';
 $now = (int) ($domain['serial'] ?? 0);
 [$previewRemoved, $previewAdded] = diff_counts($preview);
-$show_diff = static function (array $diff, string $id, string $caption): void {
-    require __DIR__ . '/_diff.php';
-};
 ?>
 <p class="crumbs"><a href="/dashboard">Dashboard</a> › <a href="/domains/<?= h(rawurlencode($zone)) ?>"><?= h($zone) ?></a> ›
   <a href="<?= h($base) ?>">History</a> › Version <?= h($serial) ?></p>
@@ -38,7 +35,7 @@ $show_diff = static function (array $diff, string $id, string $caption): void {
   <p id="no-diff">No record was removed or added (only the serial moved on).</p>
 <?php else: ?>
   <p class="hint">Per RRset: <span class="removed-text">− removed</span> records, <span class="added-text">+ added</span> ones, and the records the change left as they were.</p>
-  <?php $show_diff($diff, 'diff', 'Records removed and added by version ' . $serial) ?>
+  <?= template('_diff', ['diff' => $diff, 'id' => 'diff', 'caption' => 'Records removed and added by version ' . $serial]) ?>
 <?php endif ?>
 </section>
 
@@ -73,7 +70,7 @@ $show_diff = static function (array $diff, string $id, string $caption): void {
   <?php if (!$preview): ?>
     <p id="no-preview">Nothing: the records of <?= h($zone) ?> are as they were at version <?= h($serial) ?>.</p>
   <?php else: ?>
-    <?php $show_diff($preview, 'preview', 'What restoring version ' . $serial . ' would remove and add now') ?>
+    <?= template('_diff', ['diff' => $preview, 'id' => 'preview', 'caption' => 'What restoring version ' . $serial . ' would remove and add now']) ?>
   <?php endif ?>
   <form method="post" action="<?= h($base . '/' . $serial . '/restore') ?>" class="row restore" id="restore"
         data-confirm="Restore <?= h($zone) ?> to version <?= h($serial) ?>? <?= h(records_text($previewRemoved)) ?> removed and <?= h(records_text($previewAdded)) ?> added, as a new change; restoring version <?= h($now) ?> undoes it.">

@@ -1,14 +1,11 @@
 <?php
 // SPDX-License-Identifier: MIT
 // Restoring a version without JavaScript: the question the script would have asked, what the restore would change, and the button that confirms.
-use function EndpointDNS\Panel\{h, csrf_field, long_time, diff_counts, records_text};
+use function EndpointDNS\Panel\{h, csrf_field, long_time, diff_counts, records_text, template};
 $zone = (string) $domain['name'];
 $base = '/domains/' . rawurlencode($zone) . '/history';
 $now = (int) ($domain['serial'] ?? 0);
 [$removed, $added] = diff_counts($preview);
-$show_diff = static function (array $diff, string $id, string $caption): void {
-    require __DIR__ . '/_diff.php';
-};
 ?>
 <p class="crumbs"><a href="/dashboard">Dashboard</a> › <a href="/domains/<?= h(rawurlencode($zone)) ?>"><?= h($zone) ?></a> ›
   <a href="<?= h($base) ?>">History</a> › <a href="<?= h($base . '/' . $serial) ?>">Version <?= h($serial) ?></a> › restore</p>
@@ -18,7 +15,7 @@ $show_diff = static function (array $diff, string $id, string $caption): void {
   as a new change that the name servers get at once. Restoring version <?= h($now) ?> undoes it.</p>
 <?php if ($preview): ?>
 <h2 id="preview-h">What restoring changes</h2>
-<?php $show_diff($preview, 'preview', 'What restoring version ' . $serial . ' removes and adds') ?>
+<?= template('_diff', ['diff' => $preview, 'id' => 'preview', 'caption' => 'What restoring version ' . $serial . ' removes and adds']) ?>
 <?php else: ?>
 <p id="no-preview">The records of <?= h($zone) ?> are as they were at version <?= h($serial) ?>: restoring changes nothing.</p>
 <?php endif ?>

@@ -4,7 +4,7 @@
 // Run by tests/bats/panel/120-admin-browser.bats, which starts MariaDB, dnsapid (sign-up
 // closed), two edges and the panel, and makes the users: ADMIN_EMAIL (role admin, account
 // "ops" on plan "free") and USER_EMAIL (role owner, account "shop" on plan "starter"), both
-// with PASSWORD. Environment: PANEL_URL, DNSAPID_URL (for curl with a key made in the panel),
+// with PASSWORD. Environment (the first four and the last three read by harness.mjs): PANEL_URL, DNSAPID_URL (for curl with a key made in the panel),
 // EDGE_DNS_PORTS (the edges' DNS ports), EDGE_CTL (edge-ctl.bash, which stops and starts an
 // edge; it needs BIN, SRC and BATS_FILE_TMPDIR), PANEL_SESSIONS (the panel's PHP session
 // files), SHOTS (the directory for screenshots, named admin-NN-*.png), CHROMIUM (default
@@ -12,24 +12,20 @@
 // "ok N - step" per step; exits 1 at the first failure, with a screenshot of the page
 // (admin-failure-*.png) and the reason.
 
-import { chromium } from "playwright-core";
-import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import assert from "node:assert/strict";
+import { readFileSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import {
+  axeCheck, base, curlApi, dialogs, dig, finish, launch, newPage, noSidewaysScroll, shot, shownSecret, signIn, step, visible,
+  watch,
+} from "./harness.mjs";
 
-const base = process.env.PANEL_URL;
-const api = process.env.DNSAPID_URL;
-const shots = process.env.SHOTS || "screenshots";
-const ports = (process.env.EDGE_DNS_PORTS || "").split(",").filter(Boolean);
 const adminEmail = process.env.ADMIN_EMAIL;
 const userEmail = process.env.USER_EMAIL;
 const password = process.env.PASSWORD;
-const TIMEOUT = 10000;
-mkdirSync(shots, { recursive: true });
-for (const v of ["PANEL_URL", "DNSAPID_URL", "ADMIN_EMAIL", "USER_EMAIL", "PASSWORD", "EDGE_CTL", "PANEL_SESSIONS"]) {
+for (const v of ["ADMIN_EMAIL", "USER_EMAIL", "PASSWORD", "EDGE_CTL", "PANEL_SESSIONS"]) {
   assert.ok(process.env[v], `${v} is not set`);
 }
-assert.equal(ports.length, 2, "EDGE_DNS_PORTS must name two edges");
 
 const run = Date.now().toString(36);
 const plan = `gold-${run}`;
@@ -37,93 +33,11 @@ const acme = { name: `acme-${run}`, secret: "" };
 const newZone = "new-after-kill.test";
 const xss = "<script>alert(1)</script>";
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  headless: true,
-  args: ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"],
-});
-const dialogs = [];
-const pageErrors = [];
-
-async function newPage(options = {}) {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 800 }, ...options });
-  context.setDefaultTimeout(TIMEOUT);
-  const page = await context.newPage();
-  page.on("dialog", async (d) => {
-    dialogs.push(d.message());
-    await d.dismiss();
-  });
-  page.on("pageerror", (e) => pageErrors.push(String(e)));
-  return page;
-}
-
-let current = null; // the page a failure screenshots
-let n = 0;
-async function step(name, fn) {
-  if (process.env.STEP && !name.includes(process.env.STEP)) return;
-  n++;
-  const t0 = Date.now();
-  try {
-    await fn();
-  } catch (e) {
-    if (current) await current.screenshot({ path: `${shots}/admin-failure-${n}.png`, fullPage: true }).catch(() => {});
-    console.log(`not ok ${n} - ${name}`);
-    console.log(`# ${String(e && e.stack ? e.stack : e).split("\n").join("\n# ")}`);
-    if (current) console.log(`# url: ${current.url()}`);
-    await browser.close();
-    process.exit(1);
-  }
-  console.log(`ok ${n} - ${name} (${Date.now() - t0} ms)`);
-}
-
-async function shot(page, name) {
-  await page.screenshot({ path: `${shots}/admin-${name}.png`, fullPage: true });
-}
-
-// visible: the locator is on the page, visible, inside the viewport's width (not pushed off by
-// a broken layout), with a size.
-async function visible(locator, what) {
-  await locator.first().waitFor({ state: "visible" });
-  const box = await locator.first().boundingBox();
-  const width = current.viewportSize().width;
-  assert.ok(box && box.width > 0 && box.height > 0, `${what} has no size`);
-  assert.ok(box.x >= 0 && box.x + box.width <= width + 1, `${what} lies outside the page's width (${JSON.stringify(box)})`);
-}
-
-async function noSidewaysScroll(page, what) {
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  assert.ok(overflow <= 0, `${what} scrolls sideways by ${overflow} px`);
-}
-
-async function signIn(page, email) {
-  await page.goto(`${base}/login`);
-  await page.getByLabel("Email", { exact: true }).fill(email);
-  await page.getByLabel("Password", { exact: true }).fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(`${base}/dashboard`);
-}
-
-// curlApi METHOD PATH KEY [BODY]: dnsapid's answer {status, body}, with curl (KEY "": none).
-function curlApi(method, path, key, body) {
-  const args = ["-s", "-w", "\n%{http_code}", "-m", "10", "-X", method];
-  if (key) args.push("-H", `Authorization: Bearer ${key}`);
-  if (body !== undefined) args.push("-H", "Content-Type: application/json", "--data-binary", JSON.stringify(body));
-  const out = execFileSync("curl", [...args, `${api}${path}`], { encoding: "utf8" });
-  const i = out.lastIndexOf("\n");
-  return { status: Number(out.slice(i + 1)), body: out.slice(0, i) };
-}
+await launch({ shotPrefix: "admin-" });
 
 // edge ACTION I: edge-ctl.bash stop|start I.
 function edge(action, i) {
   execFileSync("bash", [process.env.EDGE_CTL, action, String(i)], { stdio: ["ignore", "pipe", "pipe"], timeout: 30000 });
-}
-
-// dig NAME TYPE on edge I (0-based): the answer, `dig +short` sorted.
-function dig(i, name, type) {
-  const out = execFileSync("dig", ["+short", "+norec", "+time=1", "+tries=2", "-p", ports[i], "@127.0.0.1", name, type], {
-    encoding: "utf8",
-  });
-  return out.split("\n").filter(Boolean).sort().join("\n");
 }
 
 // The row of server NAME on the servers page.
@@ -158,8 +72,7 @@ const inSync = (x) => x.reach === "reachable" && x.insync === "yes";
 
 // --- the scenario ----------------------------------------------------------------------------
 
-const page = await newPage();
-current = page;
+const page = watch(await newPage());
 
 await step("sign-up is closed: the sign-up page says so and has no form; the login page offers no sign-up link", async () => {
   await page.goto(`${base}/login`);
@@ -187,9 +100,8 @@ await step("sign-up is closed: the sign-up page says so and has no form; the log
 });
 
 await step("a customer (role owner): no Admin link, and a 403 page on every admin page", async () => {
-  const owner = await newPage();
-  current = owner;
-  await signIn(owner, userEmail);
+  const owner = watch(await newPage());
+  await signIn(owner, userEmail, password);
   await visible(owner.locator("header").getByRole("link", { name: "API keys" }), "the header's links");
   assert.equal(await owner.locator("header").getByRole("link", { name: "Admin" }).count(), 0, "an Admin link for an owner");
   for (const path of ["/admin", "/admin/accounts", "/admin/accounts/1", "/admin/plans", "/admin/plans/starter", "/admin/servers"]) {
@@ -223,11 +135,11 @@ await step("a customer (role owner): no Admin link, and a 403 page on every admi
   assert.equal(res.status(), 403);
   await shot(owner, "03-owner-403-from-dnsapid");
   await owner.context().close();
-  current = page;
+  watch(page);
 });
 
 await step("the admin signs in: the Admin link; the accounts page lists the accounts with their plans", async () => {
-  await signIn(page, adminEmail);
+  await signIn(page, adminEmail, password);
   const link = page.locator("header").getByRole("link", { name: "Admin", exact: true });
   await visible(link, "the Admin link");
   await link.click();
@@ -311,10 +223,7 @@ await step("create an account on the new plan: its first key shown once, and wor
   await page.getByRole("button", { name: "Create account" }).click();
   await page.waitForLoadState("domcontentloaded");
   await visible(page.getByText(`Account ${acme.name} created on plan ${plan}.`), "the created message");
-  const secret = page.locator("#key-secret");
-  await visible(secret, "the first key's secret");
-  acme.secret = (await secret.innerText()).trim();
-  assert.match(acme.secret, /^edk_[a-z2-7]{42}$/);
+  acme.secret = await shownSecret(page, "the first key's secret");
   await visible(page.getByText("This secret is shown only this once."), "the warning");
   await visible(page.getByRole("button", { name: "Copy" }), "the copy button");
   await visible(page.locator("#accounts tr").filter({ hasText: acme.name }), "the new account's row");
@@ -459,10 +368,57 @@ await step("names are text: an account email holding <script> is shown as text",
   assert.deepEqual(dialogs, []);
 });
 
+await step("accessibility: axe-core finds no WCAG 2.1 A/AA violation on the admin pages (lists, an account, a plan, forms with field errors, a new account's key), the 403 page and the closed sign-up", async () => {
+  // axe is injected as a script: pages whose context lets it past the panel's CSP.
+  const owner = watch(await newPage({ bypassCSP: true }));
+  await axeCheck(owner, "/login", "the sign-in page without sign-up");
+  await axeCheck(owner, "/signup", "the closed sign-up page");
+  await signIn(owner, userEmail, password);
+  await axeCheck(owner, "/admin/accounts", "the 403 page");
+  await owner.context().close();
+
+  const a = watch(await newPage({ bypassCSP: true }));
+  const check = (path, what) => axeCheck(a, path, what);
+  await signIn(a, adminEmail, password);
+  await check("/admin/accounts", "the accounts page");
+  await a.getByLabel(/^Name/).fill(acme.name);
+  await a.getByLabel("Plan", { exact: true }).selectOption("free");
+  await a.getByRole("button", { name: "Create account" }).click();
+  await visible(a.locator("#err-acc-name"), "the name's error");
+  await check(null, "the accounts page with a field error");
+  await a.getByLabel(/^Name/).fill(`a11y-${run}`);
+  await a.getByLabel("Plan", { exact: true }).selectOption("free");
+  await a.getByRole("button", { name: "Create account" }).click();
+  await shownSecret(a, "the new account's key");
+  await check(null, "the accounts page with a new account's key");
+  await a.locator("#accounts").getByRole("link", { name: acme.name }).click();
+  await a.waitForURL(/\/admin\/accounts\/\d+$/);
+  await check(null, "an account's page");
+  await a.getByLabel("Email", { exact: true }).fill(`a11y@${acme.name}.example`);
+  await a.getByLabel(/^Password/).fill("short");
+  await a.locator("#add-user").evaluate((f) => (f.noValidate = true));
+  await a.getByRole("button", { name: "Add user" }).click();
+  await visible(a.locator("#err-user-password"), "the password's error");
+  await check(null, "an account's page with a field error");
+  await check("/admin/plans", "the plans page");
+  await a.getByLabel(/^Name/).fill(`a11y-${run}`);
+  await a.getByLabel(/^Domains/).fill("ten");
+  await a.getByRole("button", { name: "Create plan" }).click();
+  await visible(a.locator("#err-plan-max-domains"), "the domains field's error");
+  await check(null, "the plans page with a field error");
+  await check(`/admin/plans/${plan}`, "a plan's page");
+  await a.getByLabel(/^API calls per day/).fill("-1");
+  await a.getByRole("button", { name: "Save limits" }).click();
+  await visible(a.locator("#err-plan-max-calls-per-day"), "the calls field's error");
+  await check(null, "a plan's page with a field error");
+  await check("/admin/servers", "the servers page");
+  await a.context().close();
+  watch(page);
+});
+
 await step("phone width: the admin pages do not scroll sideways; their tables are cards, their buttons in reach", async () => {
-  const phone = await newPage({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
-  current = phone;
-  await signIn(phone, adminEmail);
+  const phone = watch(await newPage({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true }));
+  await signIn(phone, adminEmail, password);
   await phone.goto(`${base}/admin/accounts`);
   await visible(phone.locator("#accounts tr").filter({ hasText: acme.name }).getByRole("link", { name: acme.name }), "the account's link");
   await visible(phone.getByRole("button", { name: "Create account" }), "the create button");
@@ -489,13 +445,12 @@ await step("phone width: the admin pages do not scroll sideways; their tables ar
   await visible(phone.getByRole("button", { name: "Save limits" }), "the save button");
   await noSidewaysScroll(phone, "the plan page");
   await phone.context().close();
-  current = page;
+  watch(page);
 });
 
 await step("without JavaScript: a plan change and a Full sync work, with their messages", async () => {
-  const nojs = await newPage({ javaScriptEnabled: false });
-  current = nojs;
-  await signIn(nojs, adminEmail);
+  const nojs = watch(await newPage({ javaScriptEnabled: false }));
+  await signIn(nojs, adminEmail, password);
   await nojs.goto(`${base}/admin/plans/${plan}`);
   await nojs.getByLabel(/^Burst/).fill("7");
   await nojs.getByRole("button", { name: "Save limits" }).click();
@@ -507,9 +462,7 @@ await step("without JavaScript: a plan change and a Full sync work, with their m
   await visible(nojs.getByText(/^Full sync of ns1 started/), "the sync message");
   await shot(nojs, "16-nojs-servers");
   await nojs.context().close();
-  current = page;
+  watch(page);
 });
 
-assert.deepEqual(pageErrors, [], `JavaScript errors: ${pageErrors}`);
-await browser.close();
-console.log(`# ${n} steps passed`);
+await finish();

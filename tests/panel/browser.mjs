@@ -2,27 +2,17 @@
 // The panel in a real browser (playwright-core, Debian's Chromium) against the real stack: one scenario, step by step.
 //
 // Run by tests/bats/panel/100-browser.bats, which starts MariaDB, dnsapid, two edges and the
-// panel. Environment: PANEL_URL, EDGE_DNS_PORTS (comma-separated DNS ports of the edges),
-// DNSAPID_URL (for curl with a key made in the panel), SHOTS (the directory for screenshots), CHROMIUM (default /usr/bin/chromium), STEP (only the
-// steps whose name contains it; default all). Prints "ok N - step" per step; exits 1 at the
-// first failure, with a screenshot of the page (failure-*.png) and the reason.
+// panel. Environment (read by harness.mjs): PANEL_URL, EDGE_DNS_PORTS (comma-separated DNS
+// ports of the edges), DNSAPID_URL (for curl with a key made in the panel), SHOTS (the
+// directory for screenshots), CHROMIUM (default /usr/bin/chromium), STEP (only the steps whose
+// name contains it; default all). Prints "ok N - step" per step; exits 1 at the first failure,
+// with a screenshot of the page (failure-*.png) and the reason.
 
-import { chromium } from "playwright-core";
-import { execFileSync } from "node:child_process";
-import { mkdirSync } from "node:fs";
-import { createRequire } from "node:module";
 import assert from "node:assert/strict";
-
-const base = process.env.PANEL_URL;
-const api = process.env.DNSAPID_URL;
-const ports = (process.env.EDGE_DNS_PORTS || "").split(",").filter(Boolean);
-const shots = process.env.SHOTS || "screenshots";
-const TIMEOUT = 10000;
-const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
-mkdirSync(shots, { recursive: true });
-assert.ok(base, "PANEL_URL is not set");
-assert.ok(api, "DNSAPID_URL is not set");
-assert.equal(ports.length, 2, "EDGE_DNS_PORTS must name two edges");
+import {
+  TIMEOUT, answerConfirms, apiStatus, axeCheck, base, confirms, dialogs, dig, digEventually, finish, launch, newPage,
+  noSidewaysScroll, shot, shownSecret, signIn, step, visible, watch,
+} from "./harness.mjs";
 
 const run = Date.now().toString(36);
 const password = "correct horse battery";
@@ -30,93 +20,7 @@ const alice = { email: `alice-${run}@example.test`, account: `alice-${run}`, zon
 const bob = { email: `bob-${run}@example.test`, account: `bob-${run}`, zone: `bob-${run}.test` };
 const xss = "<script>alert(1)</script>";
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  headless: true,
-  args: ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"],
-});
-const dialogs = [];
-const pageErrors = [];
-// confirm() dialogs: answered with confirmAnswer (true: OK) when it is set, and recorded.
-let confirmAnswer = null;
-const confirms = [];
-
-async function newPage(options = {}) {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 800 }, ...options });
-  context.setDefaultTimeout(TIMEOUT);
-  const page = await context.newPage();
-  page.on("dialog", async (d) => {
-    if (d.type() === "confirm" && confirmAnswer !== null) {
-      confirms.push(d.message());
-      await (confirmAnswer ? d.accept() : d.dismiss());
-      return;
-    }
-    dialogs.push(d.message());
-    await d.dismiss();
-  });
-  page.on("pageerror", (e) => pageErrors.push(String(e)));
-  return page;
-}
-
-let current = null; // the page a failure screenshots
-let n = 0;
-async function step(name, fn) {
-  if (process.env.STEP && !name.includes(process.env.STEP)) return;
-  n++;
-  const t0 = Date.now();
-  try {
-    await fn();
-  } catch (e) {
-    if (current) await current.screenshot({ path: `${shots}/failure-${n}.png`, fullPage: true }).catch(() => {});
-    console.log(`not ok ${n} - ${name}`);
-    console.log(`# ${String(e && e.stack ? e.stack : e).split("\n").join("\n# ")}`);
-    if (current) console.log(`# url: ${current.url()}`);
-    await browser.close();
-    process.exit(1);
-  }
-  console.log(`ok ${n} - ${name} (${Date.now() - t0} ms)`);
-}
-
-async function shot(page, name) {
-  await page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
-}
-
-// dig NAME TYPE on edge I: the answer, `dig +short` sorted.
-function dig(i, name, type) {
-  const out = execFileSync("dig", ["+short", "+norec", "+time=1", "+tries=2", "-p", ports[i], "@127.0.0.1", name, type], {
-    encoding: "utf8",
-  });
-  return out.split("\n").filter(Boolean).sort().join("\n");
-}
-
-async function digEventually(name, type, want) {
-  for (let i = 0; i < ports.length; i++) {
-    let got;
-    for (let t = 0; t < 50; t++) {
-      got = dig(i, name, type);
-      if (got === want) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    assert.equal(got, want, `edge ${i + 1} answers '${got}' for ${name} ${type}, expected '${want}'`);
-  }
-}
-
-// curlApi METHOD PATH KEY [BODY]: the HTTP status of dnsapid's answer, with curl.
-function curlApi(method, path, key, body) {
-  const args = ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-m", "10", "-X", method, "-H", `Authorization: Bearer ${key}`];
-  if (body !== undefined) args.push("-H", "Content-Type: application/json", "--data-binary", JSON.stringify(body));
-  return Number(execFileSync("curl", [...args, `${api}${path}`], { encoding: "utf8" }));
-}
-
-// visible: the locator is on the page, visible, inside the viewport's width (not pushed off by
-// a broken layout), with a size.
-async function visible(locator, what) {
-  await locator.first().waitFor({ state: "visible" });
-  const box = await locator.first().boundingBox();
-  const width = current.viewportSize().width;
-  assert.ok(box && box.width > 0 && box.height > 0, `${what} has no size`);
-  assert.ok(box.x >= 0 && box.x + box.width <= width + 1, `${what} lies outside the page's width (${JSON.stringify(box)})`);
-}
+await launch();
 
 // bar PAGE LIMIT LABEL [VALUE]: the usage bar of LIMIT is visible, labelled LABEL, at VALUE.
 async function bar(page, limit, label, value) {
@@ -144,10 +48,16 @@ async function addRecord(page, { name, type, ttl = "", records }) {
   await page.waitForLoadState("domcontentloaded");
 }
 
+// signedIn OPTIONS: a new page (newPage OPTIONS), watched, with alice signed in.
+async function signedIn(options = {}) {
+  const p = watch(await newPage(options));
+  await signIn(p, alice.email, password);
+  return p;
+}
+
 // --- the scenario ----------------------------------------------------------------------------
 
-const page = await newPage();
-current = page;
+const page = watch(await newPage());
 
 await step("sign-up page shows its form; a bad sign-up shows the errors next to the fields", async () => {
   await page.goto(`${base}/login`);
@@ -458,32 +368,15 @@ await step("export the zone file: a download named after the zone, the SOA first
 });
 
 await step("accessibility: axe-core finds no WCAG 2.1 A/AA violation on the panel's pages (labels, contrast, names, structure)", async () => {
-  // axe is injected as a script: a context that lets it past the panel's CSP (script-src 'self').
-  const context = await browser.newContext({ viewport: { width: 1100, height: 800 }, bypassCSP: true });
-  context.setDefaultTimeout(TIMEOUT);
-  const a = await context.newPage();
-  current = a;
-  const check = async (path, what) => {
-    if (path !== null) await a.goto(`${base}${path}`);
-    await a.addScriptTag({ path: axePath });
-    const r = await a.evaluate(() =>
-      window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } })
-    );
-    const found = r.violations.map(
-      (v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.map((n) => n.target.join(" ")).slice(0, 5).join("\n    ")}`
-    );
-    assert.deepEqual(found, [], `${what} (${a.url()}):\n  ${found.join("\n  ")}`);
-  };
+  // axe is injected as a script: a page whose context lets it past the panel's CSP.
+  const a = watch(await newPage({ bypassCSP: true }));
+  const check = (path, what) => axeCheck(a, path, what);
   await check("/login", "the sign-in page");
   await check("/signup", "the sign-up page");
   await a.getByLabel("Email", { exact: true }).fill("nobody");
   await a.getByRole("button", { name: "Create the account" }).click();
   await check(null, "the sign-up page with errors");
-  await a.goto(`${base}/login`);
-  await a.getByLabel("Email", { exact: true }).fill(alice.email);
-  await a.getByLabel("Password", { exact: true }).fill(password);
-  await a.getByRole("button", { name: "Sign in" }).click();
-  await a.waitForURL(`${base}/dashboard`);
+  await signIn(a, alice.email, password);
   await check("/dashboard", "the dashboard");
   await check(`/domains/${alice.zone}`, "the domain page");
   await check(`/domains/${alice.zone}?q=mail&sort=ttl&dir=desc`, "the domain page, filtered and sorted");
@@ -503,13 +396,12 @@ await step("accessibility: axe-core finds no WCAG 2.1 A/AA violation on the pane
   await a.locator("#zone-then summary").click();
   await check(null, "a version page with the zone then open");
   await check("/keys", "the keys page");
-  await context.close();
-  current = page;
+  await a.context().close();
+  watch(page);
 });
 
 await step("another account's session cannot open this domain's page nor change it", async () => {
-  const other = await newPage();
-  current = other;
+  const other = watch(await newPage());
   await other.goto(`${base}/signup`);
   await other.getByLabel("Email", { exact: true }).fill(bob.email);
   await other.getByLabel(/^Password/).fill(password);
@@ -545,18 +437,14 @@ await step("another account's session cannot open this domain's page nor change 
   assert.equal(r.status(), 404, "bob's edit");
   await digEventually(`www.${alice.zone}`, "A", "192.0.2.14\n192.0.2.15");
   await other.context().close();
-  current = page;
+  watch(page);
 });
 
 await step("sign in at phone width (a new session id); the domain and keys pages: no sideways scrolling, the forms usable", async () => {
-  const phone = await newPage({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
-  current = phone;
+  const phone = watch(await newPage({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true }));
   await phone.goto(`${base}/login`);
   const before = (await phone.context().cookies())[0].value;
-  await phone.getByLabel("Email", { exact: true }).fill(alice.email);
-  await phone.getByLabel("Password", { exact: true }).fill(password);
-  await phone.getByRole("button", { name: "Sign in" }).click();
-  await phone.waitForURL(`${base}/dashboard`);
+  await signIn(phone, alice.email, password);
   // A new session id at sign-in: an id planted before it is worth nothing after.
   const after = (await phone.context().cookies())[0].value;
   assert.notEqual(after, before, "the session id did not change at sign-in");
@@ -568,25 +456,18 @@ await step("sign in at phone width (a new session id); the domain and keys pages
   await visible(phone.getByRole("button", { name: "Add records" }), "the add button");
   await visible(phone.getByRole("button", { name: `Delete www.${alice.zone}. A` }), "the A record's delete button");
   await visible(phone.locator("#rrsets td.records").filter({ hasText: "192.0.2.15" }), "the A records");
-  const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow} px`);
+  await noSidewaysScroll(phone, "the domain page");
   await shot(phone, "09-phone-domain");
   await phone.goto(`${base}/keys`);
   await visible(phone.getByRole("button", { name: "Create key" }), "the keys page's create button");
   await visible(phone.getByLabel(/^ACME DNS-01 only/), "the ACME template");
-  const keysOverflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  assert.ok(keysOverflow <= 0, `the keys page scrolls sideways by ${keysOverflow} px`);
+  await noSidewaysScroll(phone, "the keys page");
   await phone.context().close();
-  current = page;
+  watch(page);
 });
 
 await step("without JavaScript: a record is added and the page shows the propagation status", async () => {
-  const nojs = await newPage({ javaScriptEnabled: false });
-  current = nojs;
-  await nojs.goto(`${base}/login`);
-  await nojs.getByLabel("Email", { exact: true }).fill(alice.email);
-  await nojs.getByLabel("Password", { exact: true }).fill(password);
-  await nojs.getByRole("button", { name: "Sign in" }).click();
+  const nojs = await signedIn({ javaScriptEnabled: false });
   await nojs.goto(`${base}/domains/${alice.zone}`);
   await addRecord(nojs, { name: "nojs", type: "AAAA", records: "2001:db8::1" });
   await visible(nojs.locator("#rrsets tr").filter({ hasText: "2001:db8::1" }), "the new AAAA row");
@@ -596,7 +477,7 @@ await step("without JavaScript: a record is added and the page shows the propaga
   assert.match(await nojs.locator("#propagation").innerText(), /2 of 2 name servers updated/);
   await shot(nojs, "10-nojs-domain");
   await nojs.context().close();
-  current = page;
+  watch(page);
 });
 
 await step("the dashboard lists the domain with its record count", async () => {
@@ -641,10 +522,7 @@ await step("API keys: an ACME DNS-01 only key for the domain; its secret shown o
   await page.getByRole("button", { name: "Create key" }).click();
   await page.waitForLoadState("domcontentloaded");
   // The secret, once, with the warning and the copy button (the script shows it).
-  const secret = page.locator("#key-secret");
-  await visible(secret, "the secret");
-  acme.secret = (await secret.innerText()).trim();
-  assert.match(acme.secret, /^edk_[a-z2-7]{42}$/);
+  acme.secret = await shownSecret(page, "the secret");
   acme.label = `${acme.name} (${acme.secret.slice(0, 14)})`;
   await visible(page.getByText("This secret is shown only this once."), "the warning");
   assert.match(await page.locator("#new-key").innerText(), /read-write · domains: .* · names: _acme-challenge\.\* · types: TXT · expires /);
@@ -657,11 +535,11 @@ await step("API keys: an ACME DNS-01 only key for the domain; its secret shown o
   await shot(page, "14-keys-secret-once");
   // The key at work (curl): the ACME TXT record yes, an A record no.
   const zone = `/v1/domains/${alice.zone}/rrsets`;
-  const put = curlApi("PUT", `${zone}/_acme-challenge/TXT`, acme.secret, { ttl: 60, records: ['"acme-token-1"'] });
+  const put = apiStatus("PUT", `${zone}/_acme-challenge/TXT`, acme.secret, { ttl: 60, records: ['"acme-token-1"'] });
   assert.ok(put >= 200 && put < 300, `PUT _acme-challenge TXT with the ACME key: HTTP ${put}`);
-  assert.equal(curlApi("PUT", `${zone}/www/A`, acme.secret, { records: ["192.0.2.99"] }), 403);
-  assert.equal(curlApi("DELETE", `${zone}/www/A`, acme.secret), 403);
-  assert.equal(curlApi("GET", "/v1/keys", acme.secret), 403);
+  assert.equal(apiStatus("PUT", `${zone}/www/A`, acme.secret, { records: ["192.0.2.99"] }), 403);
+  assert.equal(apiStatus("DELETE", `${zone}/www/A`, acme.secret), 403);
+  assert.equal(apiStatus("GET", "/v1/keys", acme.secret), 403);
   await digEventually(`_acme-challenge.${alice.zone}`, "TXT", '"acme-token-1"');
   await digEventually(`www.${alice.zone}`, "A", "192.0.2.14\n192.0.2.15");
   // Shown once: the keys page no longer has it; the list has the key, its scope and expiry.
@@ -692,22 +570,22 @@ await step("revoke the key in the panel: dismissing the question keeps it, confi
   assert.match(await r.text(), new RegExp(`<h1>Revoke the key ${acme.name} \\(edk_[a-z2-7]{10}\\)\\?</h1>[\\s\\S]*name="confirm" value="yes"`));
   r = await page.request.post(`${base}/keys/${id}/revoke`, { form: { confirm: "yes" }, maxRedirects: 0 });
   assert.equal(r.status(), 403);
-  confirmAnswer = false;
+  answerConfirms(false);
   await row.getByRole("button", { name: `Revoke ${acme.label}` }).click();
   await page.waitForTimeout(100);
   assert.equal(confirms.length, 1);
   assert.match(confirms[0], new RegExp(`^Revoke the key ${acme.name}`));
   assert.equal((await row.locator("td.status").innerText()).trim(), "active");
-  assert.equal(curlApi("GET", `/v1/domains/${alice.zone}/rrsets/_acme-challenge/TXT`, acme.secret), 200);
-  confirmAnswer = true;
+  assert.equal(apiStatus("GET", `/v1/domains/${alice.zone}/rrsets/_acme-challenge/TXT`, acme.secret), 200);
+  answerConfirms(true);
   await Promise.all([page.waitForNavigation(), row.getByRole("button", { name: `Revoke ${acme.label}` }).click()]);
-  confirmAnswer = null;
+  answerConfirms(null);
   assert.equal(page.url(), `${base}/keys`);
   await visible(page.getByText(`Revoked key ${acme.label}: it is refused from now on.`), "the revoked message");
   assert.match(await row.locator("td.status").innerText(), /^revoked \d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
   assert.equal(await row.getByRole("button").count(), 0);
-  assert.equal(curlApi("PUT", `/v1/domains/${alice.zone}/rrsets/_acme-challenge/TXT`, acme.secret, { records: ['"acme-token-2"'] }), 401);
-  assert.equal(curlApi("GET", `/v1/domains/${alice.zone}/rrsets/_acme-challenge/TXT`, acme.secret), 401);
+  assert.equal(apiStatus("PUT", `/v1/domains/${alice.zone}/rrsets/_acme-challenge/TXT`, acme.secret, { records: ['"acme-token-2"'] }), 401);
+  assert.equal(apiStatus("GET", `/v1/domains/${alice.zone}/rrsets/_acme-challenge/TXT`, acme.secret), 401);
   await shot(page, "15-keys-revoked");
   // Wrong passwords: after sessions.max_failures (3) in this session, the wait next to the field.
   const form = { csrf, template: "read", domain: "", name: "", expires: "", current_password: "wrong horse battery" };
@@ -785,18 +663,18 @@ await step("a version: the delete's diff shows the TXT record removed; the versi
 
 await step("restore the version before the delete: dismissing the question keeps the zone; confirming restores it, 2 of 2 name servers, both edges answer the record again", async () => {
   const asked = confirms.length;
-  confirmAnswer = false;
+  answerConfirms(false);
   await page.getByRole("button", { name: "Restore this version" }).click();
   await page.waitForTimeout(150);
   assert.equal(confirms.length, asked + 1);
   assert.match(confirms[asked], new RegExp(`^Restore ${zoneRe} to version ${history.before}\\? \\d+ records? removed and \\d+ records? added, as a new change`));
   assert.equal(page.url(), `${base}/domains/${alice.zone}/history/${history.before}`);
-  confirmAnswer = true;
+  answerConfirms(true);
   await Promise.all([
     page.waitForURL(new RegExp(`/domains/${zoneRe}\\?change=\\d+$`)),
     page.getByRole("button", { name: "Restore this version" }).click(),
   ]);
-  confirmAnswer = null;
+  answerConfirms(null);
   const flashText = await page.locator(".flash.ok").innerText();
   const m = flashText.match(new RegExp(`^Restored version ${history.before} of ${zoneRe} as serial (\\d+) \\(RRsets: \\d+ created, \\d+ changed, \\d+ deleted\\)\\.$`));
   assert.ok(m, `the flash: ${flashText}`);
@@ -823,12 +701,12 @@ await step("after the restore: it is the newest version; a restore from a stale 
     maxRedirects: 0,
   });
   assert.equal(r.status(), 303);
-  confirmAnswer = true;
+  answerConfirms(true);
   const [answer] = await Promise.all([
     page.waitForResponse((res) => res.url().endsWith("/restore")),
     page.getByRole("button", { name: "Restore this version" }).click(),
   ]);
-  confirmAnswer = null;
+  answerConfirms(null);
   assert.equal(answer.status(), 412);
   await page.waitForLoadState("domcontentloaded");
   const err = page.locator("#restore-error");
@@ -846,33 +724,26 @@ await step("after the restore: it is the newest version; a restore from a stale 
 });
 
 await step("history without JavaScript, and at phone width: the restore asks on a page of its own; no sideways scrolling", async () => {
-  const nojs = await newPage({ javaScriptEnabled: false, viewport: { width: 375, height: 740 } });
-  current = nojs;
-  await nojs.goto(`${base}/login`);
-  await nojs.getByLabel("Email", { exact: true }).fill(alice.email);
-  await nojs.getByLabel("Password", { exact: true }).fill(password);
-  await nojs.getByRole("button", { name: "Sign in" }).click();
-  await nojs.waitForURL(`${base}/dashboard`);
+  const nojs = await signedIn({ javaScriptEnabled: false, viewport: { width: 375, height: 740 } });
   await nojs.goto(`${base}/domains/${alice.zone}/history`);
   await visible(nojs.locator("#versions"), "the versions");
-  const overflow = () => nojs.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  assert.ok((await overflow()) <= 0, "the history page scrolls sideways");
+  await noSidewaysScroll(nojs, "the history page");
   await shot(nojs, "20-phone-history");
   await nojs.goto(`${base}/domains/${alice.zone}/history/${history.deleted}`);
   await visible(nojs.locator("#diff tr.removed").first(), "the diff");
-  assert.ok((await overflow()) <= 0, "the version page scrolls sideways");
+  await noSidewaysScroll(nojs, "the version page");
   await nojs.getByRole("button", { name: "Restore this version" }).click();
   await visible(nojs.getByRole("heading", { name: `Restore ${alice.zone} to version ${history.deleted}?` }), "the question");
   await visible(nojs.locator("#preview tr.removed").filter({ hasText: xss }), "what the restore would remove");
   await visible(nojs.getByRole("button", { name: `Restore version ${history.deleted}` }), "the confirming button");
-  assert.ok((await overflow()) <= 0, "the question page scrolls sideways");
+  await noSidewaysScroll(nojs, "the question page");
   await shot(nojs, "21-nojs-restore-question");
   await nojs.getByRole("link", { name: "Keep the zone as it is" }).click();
   await nojs.waitForURL(`${base}/domains/${alice.zone}/history/${history.deleted}`);
   await nojs.goto(`${base}/domains/${alice.zone}`);
   await visible(nojs.locator("#rrsets td.records").filter({ hasText: xss }), "the TXT record, kept");
   await nojs.context().close();
-  current = page;
+  watch(page);
 });
 
 // --- custom key scopes (keys page, "Custom") -------------------------------------------------
@@ -881,17 +752,6 @@ await step("history without JavaScript, and at phone width: the restore asks on 
 
 const custom = { name: `deploy-www-${run}`, secret: "" };
 const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-
-async function signedIn(options = {}) {
-  const p = await newPage(options);
-  current = p;
-  await p.goto(`${base}/login`);
-  await p.getByLabel("Email", { exact: true }).fill(alice.email);
-  await p.getByLabel("Password", { exact: true }).fill(password);
-  await p.getByRole("button", { name: "Sign in" }).click();
-  await p.waitForURL(`${base}/dashboard`);
-  return p;
-}
 
 await step("a custom key (read-write, one domain, www, A and AAAA): its fields shown only for Custom; its scope in words; curl may write A and AAAA at www, not TXT at www nor A elsewhere", async () => {
   const kp = await signedIn();
@@ -922,32 +782,29 @@ await step("a custom key (read-write, one domain, www, A and AAAA): its fields s
   await shot(kp, "22-keys-custom-form");
   await kp.getByRole("button", { name: "Create key" }).click();
   await kp.waitForLoadState("domcontentloaded");
-  const secret = kp.locator("#key-secret");
-  await visible(secret, "the secret");
-  custom.secret = (await secret.innerText()).trim();
-  assert.match(custom.secret, /^edk_[a-z2-7]{42}$/);
+  custom.secret = await shownSecret(kp, "the secret");
   const words = `read-write · domains: ${alice.zone} · names: www.${alice.zone} · types: A, AAAA`;
   assert.match(await kp.locator("#new-key").innerText(), new RegExp(`Scope: ${esc(words)} · does not expire\\.`));
   await shot(kp, "23-keys-custom-secret");
   // The key at work (curl): A and AAAA at www yes (the edges answer them); TXT at www, A at
   // other names, another domain (404: not there for the key) and the keys no.
   const zone = `/v1/domains/${alice.zone}/rrsets`;
-  assert.equal(curlApi("PATCH", `${zone}/www/A`, custom.secret, { add: ["192.0.2.12"] }), 200);
-  assert.equal(curlApi("PUT", `${zone}/www/AAAA`, custom.secret, { ttl: 300, records: ["2001:db8::12"] }), 200);
-  assert.equal(curlApi("GET", `${zone}/www/A`, custom.secret), 200);
-  assert.equal(curlApi("PUT", `${zone}/www/TXT`, custom.secret, { records: ['"not for this key"'] }), 403);
-  assert.equal(curlApi("PUT", `${zone}/mail/A`, custom.secret, { records: ["192.0.2.13"] }), 403);
-  assert.equal(curlApi("PATCH", `${zone}/@/A`, custom.secret, { add: ["192.0.2.14"] }), 403);
-  assert.equal(curlApi("GET", `${zone}/_acme-challenge/TXT`, custom.secret), 403);
-  assert.equal(curlApi("GET", `/v1/domains/other-${run}.test/rrsets`, custom.secret), 404);
-  assert.equal(curlApi("GET", "/v1/keys", custom.secret), 403);
+  assert.equal(apiStatus("PATCH", `${zone}/www/A`, custom.secret, { add: ["192.0.2.12"] }), 200);
+  assert.equal(apiStatus("PUT", `${zone}/www/AAAA`, custom.secret, { ttl: 300, records: ["2001:db8::12"] }), 200);
+  assert.equal(apiStatus("GET", `${zone}/www/A`, custom.secret), 200);
+  assert.equal(apiStatus("PUT", `${zone}/www/TXT`, custom.secret, { records: ['"not for this key"'] }), 403);
+  assert.equal(apiStatus("PUT", `${zone}/mail/A`, custom.secret, { records: ["192.0.2.13"] }), 403);
+  assert.equal(apiStatus("PATCH", `${zone}/@/A`, custom.secret, { add: ["192.0.2.14"] }), 403);
+  assert.equal(apiStatus("GET", `${zone}/_acme-challenge/TXT`, custom.secret), 403);
+  assert.equal(apiStatus("GET", `/v1/domains/other-${run}.test/rrsets`, custom.secret), 404);
+  assert.equal(apiStatus("GET", "/v1/keys", custom.secret), 403);
   await digEventually(`www.${alice.zone}`, "A", "192.0.2.10\n192.0.2.11\n192.0.2.12");
   await digEventually(`www.${alice.zone}`, "AAAA", "2001:db8::12");
   await digEventually(`mail.${alice.zone}`, "A", "");
   await digEventually(`www.${alice.zone}`, "TXT", "");
   // The records as they were, by the same key.
-  assert.equal(curlApi("PATCH", `${zone}/www/A`, custom.secret, { remove: ["192.0.2.12"] }), 200);
-  assert.equal(curlApi("PUT", `${zone}/www/AAAA`, custom.secret, { records: [] }), 200);
+  assert.equal(apiStatus("PATCH", `${zone}/www/A`, custom.secret, { remove: ["192.0.2.12"] }), 200);
+  assert.equal(apiStatus("PUT", `${zone}/www/AAAA`, custom.secret, { records: [] }), 200);
   await digEventually(`www.${alice.zone}`, "A", "192.0.2.10\n192.0.2.11");
   await digEventually(`www.${alice.zone}`, "AAAA", "");
   // The list: the key's scope in words.
@@ -957,7 +814,7 @@ await step("a custom key (read-write, one domain, www, A and AAAA): its fields s
   assert.equal((await row.locator("td.scope").innerText()).trim(), words);
   assert.equal((await row.locator("td.status").innerText()).trim(), "active");
   await kp.context().close();
-  current = page;
+  watch(page);
 });
 
 await step("a custom key with a name pattern dnsapid refuses: its error next to the names field, naming the pattern; the form kept", async () => {
@@ -1002,7 +859,7 @@ await step("a custom key with a name pattern dnsapid refuses: its error next to 
   assert.match(await kp.locator("#new-key").innerText(),
     new RegExp(`Scope: read only · domains: ${esc(alice.zone)} · names: _acme-challenge\\.\\*, www\\.${esc(alice.zone)} · types: TXT · does not expire\\.`));
   await kp.context().close();
-  current = page;
+  watch(page);
 });
 
 await step("custom scopes without JavaScript: every field shown; they make the scope for Custom only; at phone width they fit", async () => {
@@ -1036,8 +893,7 @@ await step("custom scopes without JavaScript: every field shown; they make the s
   for (const l of [/^Custom/, "Read and write", alice.zone, /^Record names/, "AAAA", "LOC"]) {
     await visible(phone.getByLabel(l, typeof l === "string" ? { exact: true } : {}), `${l} at phone width`);
   }
-  const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  assert.ok(overflow <= 0, `the keys page scrolls sideways by ${overflow} px`);
+  await noSidewaysScroll(phone, "the keys page");
   // The list scrolls in its box; the scope column is words, not a letter a line.
   const scopeCell = phone.locator("#keys tr").filter({ hasText: custom.name }).locator("td.scope");
   await scopeCell.scrollIntoViewIfNeeded();
@@ -1045,7 +901,7 @@ await step("custom scopes without JavaScript: every field shown; they make the s
   assert.ok(cell.width >= 150, `the scope column is ${cell.width} px wide`);
   await shot(phone, "26-keys-custom-phone");
   await phone.context().close();
-  current = page;
+  watch(page);
 });
 
 await step("sign out: the login page, and the panel's pages want a login again", async () => {
@@ -1074,6 +930,4 @@ await step("sign in: a wrong password is refused; too many show the wait", async
   await shot(page, "13-login-rate-limited");
 });
 
-assert.deepEqual(pageErrors, [], `JavaScript errors: ${pageErrors}`);
-await browser.close();
-console.log(`# ${n} steps passed`);
+await finish();

@@ -2,32 +2,20 @@
 # SPDX-License-Identifier: MIT
 # The panel in Debian's Chromium (playwright-core) against MariaDB, dnsapid, two edges and `php -S`: sign-up, domain, records, propagation, dig, escaping, CSRF, isolation, phone width, no JavaScript, API keys, logout, login limits.
 #
-# The scenario is tests/panel/browser.mjs; its npm package (pinned in tests/panel/package.json
-# and package-lock.json) is installed with `npm ci` under $BIN/panel-browser. Screenshots of
-# every page go to this file's temp dir and are copied to $BIN/panel-screenshots.
+# The scenario is tests/panel/browser.mjs (with harness.mjs); its npm package (pinned in
+# tests/panel/package.json and package-lock.json) is installed with `npm ci` under
+# $BIN/panel-browser (panel_browser_install). Screenshots of every page go to this file's temp
+# dir and are copied to $BIN/panel-screenshots.
 
 load ../helpers
 load ../dnsapid/dnsapid
 load ../fanout/fanout
 load panel
 
-CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
-
 setup_file() {
-    require_cmd php node npm dig
-    [[ -x $CHROMIUM ]] || skip "$CHROMIUM is not installed"
+    require_cmd php dig
     # The npm package first: a failing install should not cost a whole stack.
-    local dir=$BIN/panel-browser
-    mkdir -p "$dir" || return 1
-    cp "$SRC/tests/panel/package.json" "$SRC/tests/panel/package-lock.json" "$SRC/tests/panel/browser.mjs" "$dir/" || return 1
-    if ! cmp -s "$dir/package-lock.json" "$dir/node_modules/.package-lock.json.ours" 2>/dev/null; then
-        (cd "$dir" && npm ci --prefer-offline --no-audit --no-fund --loglevel=error) >"$BATS_FILE_TMPDIR/npm.log" 2>&1 || {
-            echo "npm ci failed:" >&2
-            cat "$BATS_FILE_TMPDIR/npm.log" >&2
-            return 1
-        }
-        cp "$dir/package-lock.json" "$dir/node_modules/.package-lock.json.ours"
-    fi
+    panel_browser_install "$BIN/panel-browser" browser.mjs || return 1
     panel_stack_setup_file 2 || return 1
 }
 
@@ -36,20 +24,11 @@ teardown_file() {
 }
 
 setup() {
-    dnsapid_setup
-    edges_load
-    panel_load
+    panel_setup
 }
 
 teardown() {
-    dnsapid_teardown || return 1
-    local errors
-    errors=$(panel_php_errors)
-    [[ -z $errors ]] || {
-        echo "the panel's log holds PHP errors:" >&2
-        echo "$errors" >&2
-        return 1
-    }
+    panel_teardown
 }
 
 @test "the panel in Chromium: the whole scenario, with screenshots of every page" {
@@ -58,8 +37,7 @@ teardown() {
         CHROMIUM="$CHROMIUM" node "$BIN/panel-browser/browser.mjs"
     rc=$status
     printf '# %s\n' "${lines[@]}" >&3
-    rm -rf "$BIN/panel-screenshots"
-    mkdir -p "$BIN/panel-screenshots" && cp "$shots"/*.png "$BIN/panel-screenshots/" 2>/dev/null
+    panel_screenshots_keep "$shots" '[0-9]*.png' 'failure-*.png'
     ((rc == 0)) || fail_with "the browser scenario failed (screenshots in $BIN/panel-screenshots)"
     assert_line_matches "$output" '^# [0-9]+ steps passed$'
     # A screenshot of every page the scenario looks at.

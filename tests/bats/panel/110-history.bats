@@ -17,19 +17,11 @@ teardown_file() {
 }
 
 setup() {
-    dnsapid_setup
-    panel_load
+    panel_setup
 }
 
 teardown() {
-    dnsapid_teardown || return 1
-    local errors
-    errors=$(panel_php_errors)
-    [[ -z $errors ]] || {
-        echo "the panel's log holds PHP errors:" >&2
-        echo "$errors" >&2
-        return 1
-    }
+    panel_teardown
 }
 
 # web METHOD PATH [CURL-ARGS...]: the panel's answer with the cookie jar $JAR: sets code,

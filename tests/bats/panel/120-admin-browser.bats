@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: MIT
 # The panel's admin pages in Debian's Chromium (playwright-core) against MariaDB, dnsapid with sign-up closed, two edges and `php -S`: accounts, plans, name servers, an edge killed and synced again, 403 for others, CSRF, phone width.
 #
-# The scenario is tests/panel/browser-admin.mjs. Its npm package is the one of
-# 100-browser.bats (tests/panel/package.json and package-lock.json), installed with `npm ci`
+# The scenario is tests/panel/browser-admin.mjs (with harness.mjs). Its npm package is the one
+# of 100-browser.bats (tests/panel/package.json and package-lock.json), installed with `npm ci`
 # under $BIN/panel-browser-admin (not $BIN/panel-browser, which 100-browser.bats may be
 # installing at the same moment). Screenshots go to this file's temp dir and are copied to
 # $BIN/panel-screenshots as admin-*.png. The scenario stops and starts edge ns2 with
@@ -14,23 +14,11 @@ load ../dnsapid/dnsapid
 load ../fanout/fanout
 load panel
 
-CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 PASSWORD='correct horse battery'
 
 setup_file() {
-    require_cmd php node npm dig
-    [[ -x $CHROMIUM ]] || skip "$CHROMIUM is not installed"
-    local dir=$BIN/panel-browser-admin
-    mkdir -p "$dir" || return 1
-    cp "$SRC/tests/panel/package.json" "$SRC/tests/panel/package-lock.json" "$SRC/tests/panel/browser-admin.mjs" "$dir/" || return 1
-    if ! cmp -s "$dir/package-lock.json" "$dir/node_modules/.package-lock.json.ours" 2>/dev/null; then
-        (cd "$dir" && npm ci --prefer-offline --no-audit --no-fund --loglevel=error) >"$BATS_FILE_TMPDIR/npm.log" 2>&1 || {
-            echo "npm ci failed:" >&2
-            cat "$BATS_FILE_TMPDIR/npm.log" >&2
-            return 1
-        }
-        cp "$dir/package-lock.json" "$dir/node_modules/.package-lock.json.ours"
-    fi
+    require_cmd php dig
+    panel_browser_install "$BIN/panel-browser-admin" browser-admin.mjs || return 1
     # The stack of panel.bash, with sign-up closed: accounts and users are the admin's to make.
     PANEL_DNSAPID_CONF=${PANEL_DNSAPID_CONF/enabled = true/enabled = false}
     [[ $PANEL_DNSAPID_CONF == *'enabled = false'* ]] || {
@@ -58,20 +46,11 @@ teardown_file() {
 }
 
 setup() {
-    dnsapid_setup
-    edges_load
-    panel_load
+    panel_setup
 }
 
 teardown() {
-    dnsapid_teardown || return 1
-    local errors
-    errors=$(panel_php_errors)
-    [[ -z $errors ]] || {
-        echo "the panel's log holds PHP errors:" >&2
-        echo "$errors" >&2
-        return 1
-    }
+    panel_teardown
 }
 
 @test "the admin pages in Chromium: the whole scenario, with screenshots of every page" {
@@ -83,8 +62,7 @@ teardown() {
         node "$BIN/panel-browser-admin/browser-admin.mjs"
     rc=$status
     printf '# %s\n' "${lines[@]}" >&3
-    mkdir -p "$BIN/panel-screenshots" && rm -f "$BIN"/panel-screenshots/admin-*.png
-    cp "$shots"/*.png "$BIN/panel-screenshots/" 2>/dev/null || true
+    panel_screenshots_keep "$shots" 'admin-*.png'
     ((rc == 0)) || fail_with "the admin scenario failed (screenshots in $BIN/panel-screenshots)"
     assert_line_matches "$output" '^# [0-9]+ steps passed$'
     local n

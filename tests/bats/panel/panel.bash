@@ -7,6 +7,11 @@
 #                              N edges registered (0: none), the panel; exports PANEL_URL
 #   panel_stack_teardown_file  stops the panel (by pid), the edges, dnsapid and MariaDB
 #   panel_start                starts `php -S` on a free port with ENDPOINTDNS_API_URL set
+#   panel_setup, panel_teardown  a test's setup and teardown against that stack; the teardown
+#                              fails the test when the panel's log holds PHP errors
+#   panel_browser_install DIR SCRIPT...  the browser scenarios' npm package and SCRIPTs in DIR;
+#                              skips the file without node, npm or Chromium ($CHROMIUM)
+#   panel_screenshots_keep SHOTS GLOB...  a scenario's screenshots copied to the build directory
 #
 # The panel's log is BATS_FILE_TMPDIR/panel/log; PHP sessions live in BATS_FILE_TMPDIR/panel.
 # shellcheck disable=SC2089,SC2090 # the TOML text holds quotes meant literally
@@ -101,4 +106,68 @@ panel_load() {
 # panel_php_errors: PHP warnings, notices and fatal errors in the panel's log.
 panel_php_errors() {
     grep -E 'PHP (Warning|Notice|Deprecated|Fatal|Parse)|endpointdns panel:' "$BATS_FILE_TMPDIR/panel/log" 2>/dev/null | head -n 20
+}
+
+# panel_setup: a test's setup against the stack of panel_stack_setup_file: dnsapid's, then the
+# edges' variables (when the stack has edges) and PANEL_URL.
+panel_setup() {
+    dnsapid_setup
+    if [[ -e $BATS_FILE_TMPDIR/edges.env ]]; then
+        edges_load
+    fi
+    panel_load
+}
+
+# panel_teardown: dnsapid's teardown; fails when the panel logged a PHP error during the file.
+panel_teardown() {
+    dnsapid_teardown || return 1
+    local errors
+    errors=$(panel_php_errors)
+    [[ -z $errors ]] || {
+        echo "the panel's log holds PHP errors:" >&2
+        echo "$errors" >&2
+        return 1
+    }
+}
+
+# The browser the scenarios drive.
+CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+
+# panel_browser_install DIR SCRIPT...: the browser scenarios' npm package (tests/panel/package.json,
+# pinned by package-lock.json) installed with `npm ci` in DIR, again only when the lock file
+# changed; the scenarios SCRIPT... (file names in tests/panel) and the harness.mjs they import
+# copied next to it. Each bats file has its own DIR: ctest may run them at the same moment.
+# Skips the bats file when node, npm or $CHROMIUM is missing.
+panel_browser_install() {
+    local dir=$1 f
+    shift
+    require_cmd node npm
+    [[ -x $CHROMIUM ]] || skip "$CHROMIUM is not installed"
+    mkdir -p "$dir" || return 1
+    for f in package.json package-lock.json harness.mjs "$@"; do
+        cp "$SRC/tests/panel/$f" "$dir/" || return 1
+    done
+    if ! cmp -s "$dir/package-lock.json" "$dir/node_modules/.package-lock.json.ours" 2>/dev/null; then
+        (cd "$dir" && npm ci --prefer-offline --no-audit --no-fund --loglevel=error) >"$BATS_FILE_TMPDIR/npm.log" 2>&1 || {
+            echo "npm ci failed:" >&2
+            cat "$BATS_FILE_TMPDIR/npm.log" >&2
+            return 1
+        }
+        cp "$dir/package-lock.json" "$dir/node_modules/.package-lock.json.ours"
+    fi
+}
+
+# panel_screenshots_keep SHOTS GLOB...: the screenshots of a scenario (SHOTS/*.png) copied to
+# $BIN/panel-screenshots, in place of those there whose names match a GLOB (the scenario's
+# earlier ones; the other scenario's stay, which may be writing them at the same moment). A
+# convenience: never a failure.
+panel_screenshots_keep() {
+    local shots=$1 dest=$BIN/panel-screenshots glob
+    shift
+    mkdir -p "$dest" || return 0
+    for glob in "$@"; do
+        # shellcheck disable=SC2086 # the glob is meant to expand
+        rm -f "$dest"/$glob
+    done
+    cp "$shots"/*.png "$dest/" 2>/dev/null || true
 }

@@ -5,23 +5,10 @@
 declare(strict_types=1);
 
 use EndpointDNS\Panel\Api;
-use EndpointDNS\Panel\ApiError;
-use PHPUnit\Framework\TestCase;
 
-final class AdminApiTest extends TestCase
+final class AdminApiTest extends ApiTestCase
 {
-    private const PASSWORD = 'correct horse battery';
-
     private static ?Api $admin = null;
-
-    private static function url(): string
-    {
-        $url = getenv('DNSAPID_URL');
-        if (!is_string($url) || $url === '') {
-            self::markTestSkipped('DNSAPID_URL is not set: run through tests/bats/panel/010-phpunit.bats');
-        }
-        return $url;
-    }
 
     /** The admin key of the test's dnsapid (to make the first admin user, and servers). */
     private static function adminKey(): Api
@@ -31,11 +18,6 @@ final class AdminApiTest extends TestCase
             self::markTestSkipped('ADMIN_KEY is not set: run through tests/bats/panel/010-phpunit.bats');
         }
         return new Api(self::url(), $key);
-    }
-
-    private static function rand(): string
-    {
-        return bin2hex(random_bytes(4));
     }
 
     /**
@@ -56,16 +38,6 @@ final class AdminApiTest extends TestCase
             self::$admin = $api;
         }
         return self::$admin;
-    }
-
-    private static function caught(callable $f): ApiError
-    {
-        try {
-            $f();
-        } catch (ApiError $e) {
-            return $e;
-        }
-        self::fail('expected an ApiError');
     }
 
     public function testPlansCreateListShowAndChange(): void
@@ -176,8 +148,7 @@ final class AdminApiTest extends TestCase
 
     public function testAnOwnersSessionIsRefusedOnTheAdminRoutes(): void
     {
-        $owner = new Api(self::url());
-        $owner->signup('owner-' . self::rand() . '@example.test', self::PASSWORD);
+        [$owner] = self::newUser('owner');
         $calls = [
             fn () => $owner->plans(),
             fn () => $owner->createPlan('x-' . self::rand(), []),

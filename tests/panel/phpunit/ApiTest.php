@@ -5,43 +5,11 @@
 declare(strict_types=1);
 
 use EndpointDNS\Panel\Api;
-use EndpointDNS\Panel\ApiError;
-use PHPUnit\Framework\TestCase;
 
 use function EndpointDNS\Panel\{key_custom_scope, key_scope_summary};
 
-final class ApiTest extends TestCase
+final class ApiTest extends ApiTestCase
 {
-    private const PASSWORD = 'correct horse battery';
-
-    private static function url(): string
-    {
-        $url = getenv('DNSAPID_URL');
-        if (!is_string($url) || $url === '') {
-            self::markTestSkipped('DNSAPID_URL is not set: run through tests/bats/panel/010-phpunit.bats');
-        }
-        return $url;
-    }
-
-    /** A new user (sign-up) and its logged-in client; $name names its account and domain. */
-    private static function newUser(string $name): array
-    {
-        $email = $name . '-' . bin2hex(random_bytes(4)) . '@example.test';
-        $api = new Api(self::url());
-        $s = $api->signup($email, self::PASSWORD);
-        return [$api, $email, $s];
-    }
-
-    private static function caught(callable $f): ApiError
-    {
-        try {
-            $f();
-        } catch (ApiError $e) {
-            return $e;
-        }
-        self::fail('expected an ApiError');
-    }
-
     public function testSignupOpensASession(): void
     {
         $api = new Api(self::url());

@@ -4,43 +4,10 @@
 
 declare(strict_types=1);
 
-use EndpointDNS\Panel\Api;
-use EndpointDNS\Panel\ApiError;
-use PHPUnit\Framework\TestCase;
-
 use function EndpointDNS\Panel\{diff_counts, record_diff, restore_diff};
 
-final class HistoryApiTest extends TestCase
+final class HistoryApiTest extends ApiTestCase
 {
-    private static function url(): string
-    {
-        $url = getenv('DNSAPID_URL');
-        if (!is_string($url) || $url === '') {
-            self::markTestSkipped('DNSAPID_URL is not set: run through tests/bats/panel/010-phpunit.bats');
-        }
-        return $url;
-    }
-
-    /** A new user (sign-up) with one domain: [its client, the zone]. */
-    private static function userWithZone(string $name): array
-    {
-        $api = new Api(self::url());
-        $api->signup($name . '-' . bin2hex(random_bytes(4)) . '@example.test', 'correct horse battery');
-        $zone = $name . '-' . bin2hex(random_bytes(4)) . '.test';
-        $api->createDomain($zone);
-        return [$api, $zone];
-    }
-
-    private static function caught(callable $f): ApiError
-    {
-        try {
-            $f();
-        } catch (ApiError $e) {
-            return $e;
-        }
-        self::fail('expected an ApiError');
-    }
-
     /** @return list<string> "OP SUBNAME TYPE RECORD" per line of a diff */
     private static function lines(array $diff): array
     {
@@ -55,7 +22,7 @@ final class HistoryApiTest extends TestCase
 
     public function testVersionsNewestFirstPageByPage(): void
     {
-        [$api, $zone] = self::userWithZone('versions');
+        [$api, $zone] = self::withDomain('versions');
         $api->addRecords($zone, 'www', 'A', 300, ['192.0.2.10', '192.0.2.11']); // 2
         $api->addRecords($zone, 'mail', 'A', null, ['192.0.2.25']);             // 3
         $api->deleteRRset($zone, "www.$zone.", 'A');                            // 4
@@ -81,7 +48,7 @@ final class HistoryApiTest extends TestCase
 
     public function testOneVersionItsDiffAndTheZoneThen(): void
     {
-        [$api, $zone] = self::userWithZone('version');
+        [$api, $zone] = self::withDomain('version');
         $api->addRecords($zone, 'www', 'A', 300, ['192.0.2.10']);               // 2
         $api->addRecords($zone, 'www', 'A', null, ['192.0.2.11']);              // 3
         $api->deleteRRset($zone, "www.$zone.", 'A');                            // 4
@@ -111,7 +78,7 @@ final class HistoryApiTest extends TestCase
 
     public function testRestoreWithIfMatchAndAStaleOneIs412(): void
     {
-        [$api, $zone] = self::userWithZone('restore');
+        [$api, $zone] = self::withDomain('restore');
         $api->addRecords($zone, 'www', 'A', 300, ['192.0.2.10', '192.0.2.11']); // 2
         $api->deleteRRset($zone, "www.$zone.", 'A');                            // 3
         $api->addRecords($zone, 'nojs', 'AAAA', null, ['2001:db8::1']);         // 4
@@ -142,8 +109,8 @@ final class HistoryApiTest extends TestCase
 
     public function testAnotherAccountsHistoryIsNotFound(): void
     {
-        [, $zone] = self::userWithZone('alice');
-        [$bob] = self::userWithZone('bob');
+        [, $zone] = self::withDomain('alice');
+        [$bob] = self::withDomain('bob');
         $this->assertSame(404, self::caught(fn () => $bob->versions($zone))->status);
         $this->assertSame(404, self::caught(fn () => $bob->version($zone, 1))->status);
         $this->assertSame(404, self::caught(fn () => $bob->restore($zone, 1))->status);

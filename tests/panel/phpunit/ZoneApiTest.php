@@ -4,42 +4,8 @@
 
 declare(strict_types=1);
 
-use EndpointDNS\Panel\Api;
-use EndpointDNS\Panel\ApiError;
-use PHPUnit\Framework\TestCase;
-
-final class ZoneApiTest extends TestCase
+final class ZoneApiTest extends ApiTestCase
 {
-    private static function url(): string
-    {
-        $url = getenv('DNSAPID_URL');
-        if (!is_string($url) || $url === '') {
-            self::markTestSkipped('DNSAPID_URL is not set: run through tests/bats/panel/010-phpunit.bats');
-        }
-        return $url;
-    }
-
-    /** A new user with one domain: [client, zone]. */
-    private static function withDomain(string $name): array
-    {
-        $tag = $name . '-' . bin2hex(random_bytes(4));
-        $api = new Api(self::url());
-        $api->signup("$tag@example.test", 'correct horse battery');
-        $zone = "$tag.test";
-        $api->createDomain($zone);
-        return [$api, $zone];
-    }
-
-    private static function caught(callable $f): ApiError
-    {
-        try {
-            $f();
-        } catch (ApiError $e) {
-            return $e;
-        }
-        self::fail('expected an ApiError');
-    }
-
     public function testReplaceAnRRsetWithItsEtagAndAStaleOne(): void
     {
         [$api, $zone] = self::withDomain('edit');

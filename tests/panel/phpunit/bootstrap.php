@@ -1,6 +1,6 @@
 <?php
 // SPDX-License-Identifier: MIT
-// PHPUnit bootstrap of the panel's tests: loads the panel's sources (no autoloader, no Composer).
+// PHPUnit bootstrap of the panel's tests: loads the panel's sources (no autoloader, no Composer) and the tests' base class.
 
 declare(strict_types=1);
 
@@ -11,3 +11,5 @@ require $panel . '/src/Api.php';
 require $panel . '/src/HistoryPages.php';
 require $panel . '/src/AdminPages.php';
 require $panel . '/src/App.php';
+
+require __DIR__ . '/ApiTestCase.php';
