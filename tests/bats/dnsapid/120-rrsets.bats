@@ -440,3 +440,20 @@ expect_write() {
     done
     assert_eq "$seen" "page1.test. SOA page1.test. A page1.test. NS www.page1.test. A " pages
 }
+
+@test "an owner holding '/' (RFC 2317 0/26), sent as %2F, is one segment: PUT, GET and DELETE reach its RRset" {
+    new_domain slash.test
+    api PUT /v1/domains/slash.test/rrsets/0%2F26/CNAME '{"ttl":300,"records":["0.0/26.slash.test."]}'
+    expect_status 200
+    assert_eq "$(jb .rrset.name)" 0/26.slash.test. name
+    api GET /v1/domains/slash.test/rrsets/0%2F26.slash.test./CNAME
+    expect_status 200
+    assert_eq "$(jb '.records[0]')" 0.0/26.slash.test. records
+    # A real "/" still separates segments: 0/26 is no RRset path.
+    api GET /v1/domains/slash.test/rrsets/0/26/CNAME
+    expect_status 404
+    api DELETE /v1/domains/slash.test/rrsets/0%2F26/CNAME
+    expect_status 200
+    api GET /v1/domains/slash.test/rrsets/0%2F26/CNAME
+    expect_status 404
+}

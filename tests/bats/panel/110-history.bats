@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: MIT
 # The panel's zone history without JavaScript (curl) against MariaDB, dnsapid and `php -S`: versions page by page, a version's diff, the restore question, a stale restore (412), 404 and 410 pages, CSRF, isolation.
 
+# shellcheck disable=SC2153,SC2154 # code, page, token and ZONE are set by web and panel_user (panel.bash)
 load ../helpers
 load ../dnsapid/dnsapid
 load ../fanout/fanout
@@ -22,58 +23,6 @@ setup() {
 
 teardown() {
     panel_teardown
-}
-
-# web METHOD PATH [CURL-ARGS...]: the panel's answer with the cookie jar $JAR: sets code,
-# location (of a redirect), page, and token (the CSRF token of the last page that had one).
-web() {
-    local method=$1 path=$2 out t
-    shift 2
-    out=$(curl -s -m 20 -X "$method" -c "$JAR" -b "$JAR" -o "$BATS_TEST_TMPDIR/page" \
-        -w '%{http_code} %{redirect_url}' "$@" "$PANEL_URL$path") || true
-    code=${out%% *}
-    location=${out#* }
-    page=$(cat "$BATS_TEST_TMPDIR/page")
-    t=$(sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' <<<"$page" | head -n 1)
-    [[ -z $t ]] || token=$t
-}
-
-# post PATH [FIELD=VALUE...]: a form sent with the CSRF token of the last page that had one.
-post() {
-    local path=$1
-    shift
-    local -a args=(--data-urlencode "csrf=$token")
-    local f
-    for f in "$@"; do
-        args+=(--data-urlencode "$f")
-    done
-    web POST "$path" "${args[@]}"
-}
-
-# expect_code CODE: fails showing the page unless the last answer was CODE.
-expect_code() {
-    [[ $code == "$1" ]] || fail_with "expected HTTP $1, got $code (location: $location); the page: $(head -c 3000 <<<"$page")"
-}
-
-# panel_user NAME: a new user signed up in the panel (cookie jar $JAR) with the domain $ZONE and
-# its versions 1 (created), 2 (www A 192.0.2.10), 3 (www A deleted), 4 (mail A 192.0.2.25).
-panel_user() {
-    JAR=$BATS_TEST_TMPDIR/$1.jar
-    token=
-    ZONE=$1-$RANDOM$RANDOM.test
-    web GET /signup
-    post /signup "email=$1-$RANDOM$RANDOM@example.test" 'password=correct horse battery'
-    expect_code 303
-    web GET /dashboard
-    post /domains "name=$ZONE"
-    expect_code 303
-    web GET "/domains/$ZONE"
-    post "/domains/$ZONE/records" name=www type=A ttl=300 records=192.0.2.10
-    expect_code 303
-    post "/domains/$ZONE/rrsets/delete" "owner=www.$ZONE." type=A
-    expect_code 303
-    post "/domains/$ZONE/records" name=mail type=A records=192.0.2.25
-    expect_code 303
 }
 
 @test "history without JavaScript: versions page by page, a version's diff and the zone then, the question page, the restore" {
