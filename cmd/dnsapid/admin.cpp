@@ -258,7 +258,18 @@ http::Response App::account_one(Ctx& ctx) {
         return pool_.run([&](store::Conn& c) {
             auto r = c.prepare(std::string(account_select) + " WHERE a.id = ?").add(id).query();
             if (!r.next()) not_found("account " + ctx.seg[1]);
-            return json_response(200, account_json(r));
+            auto j = account_json(r);
+            // Its usage against its plan, as GET /v1/account shows it to the account.
+            auto pr = c.prepare(std::string("SELECT ") + plan_columns +
+                                " FROM accounts a JOIN plans p ON p.id = a.plan_id WHERE a.id = ?")
+                          .add(id)
+                          .query();
+            pr.next();
+            Principal owner;
+            owner.account_id = id;
+            owner.limits = plan_limits(pr, 1);
+            j["usage"] = usage_json(c, owner);
+            return json_response(200, j);
         });
     }
     if (ctx.req.method != "PATCH") method_not_allowed("GET, PATCH");

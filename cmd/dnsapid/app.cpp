@@ -98,12 +98,12 @@ Principal App::authenticate(const http::Request& req) {
     std::string hash = auth::hash_key(key);
     unsigned idle = settings_.sessions.idle_timeout;
     auto found = pool_.run([&](store::Conn& c) -> std::optional<Principal> {
-        auto r = c.prepare("SELECT k.id, k.hash, k.can_write, k.scope, "
-                           "k.expires_at IS NOT NULL AND k.expires_at <= CURRENT_TIMESTAMP(3), "
-                           "k.revoked_at IS NOT NULL, a.id, a.name, a.disabled, p.name, "
-                           "p.max_domains, p.max_records_per_domain, p.max_calls_per_day, "
-                           "p.max_calls_per_month, p.rate_per_second, p.rate_burst, "
-                           "k.kind = 'session', u.id, u.email, u.role, "
+        auto r = c.prepare(std::string("SELECT k.id, k.hash, k.can_write, k.scope, "
+                                       "k.expires_at IS NOT NULL AND k.expires_at <= "
+                                       "CURRENT_TIMESTAMP(3), k.revoked_at IS NOT NULL, a.id, "
+                                       "a.name, a.disabled, ") +
+                           plan_columns +
+                           ", k.kind = 'session', u.id, u.email, u.role, "
                            "DATE_FORMAT(k.expires_at, '%Y-%m-%dT%H:%i:%sZ'), "
                            "k.kind = 'session' AND ? > 0 AND COALESCE(k.last_used_at, "
                            "k.created_at) < CURRENT_TIMESTAMP(3) - INTERVAL ? SECOND "
@@ -124,13 +124,7 @@ Principal App::authenticate(const http::Request& req) {
         p.scope = auth::scope_from_json(r.str(4), r.u64(3) != 0);
         p.account_id = r.u64(7);
         p.account_name = r.str(8);
-        p.limits.plan = r.str(10);
-        p.limits.max_domains = r.u64(11);
-        p.limits.max_records_per_domain = r.u64(12);
-        p.limits.max_calls_per_day = r.u64(13);
-        p.limits.max_calls_per_month = r.u64(14);
-        p.limits.rate_per_second = uint32_t(r.u64(15));
-        p.limits.rate_burst = uint32_t(r.u64(16));
+        p.limits = plan_limits(r, 10);
         if (r.u64(17)) {
             if (r.is_null(18)) return std::nullopt; // a session outlives no user
             p.session = true;

@@ -91,6 +91,18 @@ void only_fields(const nlohmann::json& obj, std::initializer_list<const char*> a
     }
 }
 
+plan::Limits plan_limits(const store::Rows& r, int first) {
+    plan::Limits l;
+    l.plan = r.str(first);
+    l.max_domains = r.u64(first + 1);
+    l.max_records_per_domain = r.u64(first + 2);
+    l.max_calls_per_day = r.u64(first + 3);
+    l.max_calls_per_month = r.u64(first + 4);
+    l.rate_per_second = uint32_t(r.u64(first + 5));
+    l.rate_burst = uint32_t(r.u64(first + 6));
+    return l;
+}
+
 http::Response json_response(int status, const nlohmann::json& body) {
     http::Response r;
     r.status = status;

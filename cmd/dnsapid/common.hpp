@@ -31,6 +31,13 @@ void only_fields(const nlohmann::json& obj, std::initializer_list<const char*> a
 
 http::Response json_response(int status, const nlohmann::json& body);
 
+// The plan's columns for plan_limits(), from plans aliased p.
+inline constexpr const char* plan_columns =
+    "p.name, p.max_domains, p.max_records_per_domain, p.max_calls_per_day, "
+    "p.max_calls_per_month, p.rate_per_second, p.rate_burst";
+// The limits read from the 7 plan_columns starting at column `first` (1-based).
+plan::Limits plan_limits(const store::Rows& r, int first);
+
 // Pagination: ?limit (1..1000, default 100) and ?cursor (opaque to clients).
 struct Page {
     size_t limit = 100;

@@ -1,7 +1,7 @@
 <?php
 // SPDX-License-Identifier: MIT
 // Admin: one account: its details, the form that changes its plan, its users and the form that adds one.
-use function EndpointDNS\Panel\{h, csrf_field, short_time, limit_text, field_aria, field_errors, form_errors};
+use function EndpointDNS\Panel\{h, csrf_field, short_time, limit_text, field_aria, field_errors, form_errors, template};
 $section = 'accounts';
 $id = (string) ($account['id'] ?? '');
 $name = (string) ($account['name'] ?? '');
@@ -26,6 +26,19 @@ foreach ($plans as $p) {
   <dt>Created</dt><dd><?= h(short_time($account['created_at'] ?? null)) ?></dd>
   <dt>Users</dt><dd id="account-users-count"><?= h(count($users)) ?></dd>
 </dl>
+
+<section aria-labelledby="usage-h">
+<h2 id="usage-h">Usage</h2>
+<?php if (isset($account['usage']) && is_array($account['usage'])): $usage = $account['usage']; ?>
+<p>Domains: <strong id="usage-domains"><?= h($usage['domains'] ?? 0) ?></strong><?php if (!empty($usage['largest_domain'])): ?>;
+  the largest, <?= h($usage['largest_domain']) ?>, holds <?= h($usage['largest_domain_records'] ?? 0) ?> records<?php endif ?>.</p>
+<?= template('_usage_bars', ['usage' => $usage, 'noLimits' => 'Its plan sets no limits.']) ?>
+<p id="calls">API calls: <strong><?= h($usage['calls_today'] ?? 0) ?></strong> today (UTC),
+  <strong><?= h($usage['calls_month'] ?? 0) ?></strong> this month.</p>
+<?php else: ?>
+<p class="hint">dnsapid did not report this account's usage.</p>
+<?php endif ?>
+</section>
 
 <section aria-labelledby="plan-h">
 <h2 id="plan-h">Change the plan</h2>

@@ -1,17 +1,11 @@
 <?php
 // SPDX-License-Identifier: MIT
 // Dashboard: the account's domains with their record counts, the plan's limits and usage as bars, API calls.
-use function EndpointDNS\Panel\{h, csrf_field, field_aria, field_errors};
+use function EndpointDNS\Panel\{h, csrf_field, field_aria, field_errors, template};
 // The form's one field shows the errors of no field too.
 $nameErrors = ['name' => array_merge($errors[''] ?? [], $errors['name'] ?? [])];
 $plan = $account['plan'] ?? [];
 $usage = $account['usage'] ?? [];
-$limitNames = [
-    'domains' => 'Domains',
-    'records_per_domain' => 'Records in the largest domain',
-    'calls_per_day' => 'API calls today (UTC)',
-    'calls_per_month' => 'API calls this month (UTC)',
-];
 ?>
 <h1>Dashboard</h1>
 
@@ -49,24 +43,7 @@ $limitNames = [
 
 <section aria-labelledby="plan-h">
 <h2 id="plan-h">Plan <?= h($plan['plan'] ?? '') ?>: limits and usage</h2>
-<?php if (empty($usage['limits'])): ?>
-  <p>Your plan sets no limits.</p>
-<?php else: ?>
-<ul class="bars" id="usage">
-<?php foreach ($usage['limits'] as $l):
-    $max = max(1, (int) ($l['limit_value'] ?? 1));
-    $used = (int) ($l['used'] ?? 0);
-    $pct = min(100, (int) round(100 * $used / $max));
-    $id = 'bar-' . preg_replace('/[^a-z_]/', '', (string) ($l['limit'] ?? ''));
-?>
-  <li class="<?= !empty($l['over']) ? 'over' : '' ?>">
-    <label for="<?= h($id) ?>"><?= h($limitNames[$l['limit'] ?? ''] ?? ($l['limit'] ?? '')) ?>: <?= h($used) ?> of <?= h($l['limit_value'] ?? '') ?></label>
-    <progress id="<?= h($id) ?>" max="<?= h($max) ?>" value="<?= h(min($used, $max)) ?>"><?= h($pct) ?>%</progress>
-    <span class="hint"><?= h($l['detail'] ?? '') ?></span>
-  </li>
-<?php endforeach ?>
-</ul>
-<?php endif ?>
+<?= template('_usage_bars', ['usage' => $usage, 'noLimits' => 'Your plan sets no limits.']) ?>
 <p id="calls">API calls this period: <strong><?= h($usage['calls_today'] ?? 0) ?></strong> today (UTC),
   <strong><?= h($usage['calls_month'] ?? 0) ?></strong> this month<?php if (!empty($plan['rate_per_second'])): ?>;
   at most <?= h($plan['rate_per_second']) ?> requests per second<?php endif ?>.</p>

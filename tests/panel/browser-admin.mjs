@@ -257,6 +257,12 @@ await step("an account's page: change its plan; add a user, who can sign in", as
   await visible(page.getByText(`Account ${acme.name} is now on plan starter`), "the changed message");
   assert.equal((await page.locator("#account-plan a").innerText()).trim(), "starter");
   assert.equal(JSON.parse(curlApi("GET", "/v1/account", acme.secret).body).plan.plan, "starter");
+  // Its usage against the plan: a domain made with its key shows on its page.
+  assert.equal(curlApi("POST", "/v1/domains", acme.secret, { name: `${acme.name}.test` }).status, 201);
+  await page.reload();
+  assert.equal((await page.locator("#usage-domains").innerText()).trim(), "1");
+  assert.match((await page.locator('label[for="bar-domains"]').innerText()).trim(), /^Domains: 1 of \d+$/);
+  await visible(page.locator("#bar-domains"), "the domains bar");
   // The list says so too.
   const email = `dev@${acme.name}.example`;
   await page.getByLabel("Email", { exact: true }).fill(email);

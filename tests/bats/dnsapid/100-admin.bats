@@ -178,6 +178,18 @@ teardown() {
     expect_status 200
     assert_eq "$(jb .plan.plan)" pro "the account sees its new plan"
     assert_eq "$(jb .plan.max_domains)" 50 "the new plan's limit"
+    # The admin sees the account's usage against its plan as the account does.
+    new_domain dave.test
+    new_domain dave2.test
+    put_rrset dave2.test www A '["192.0.2.1","192.0.2.2"]'
+    as_admin api GET "/v1/accounts/$id"
+    expect_status 200
+    assert_eq "$(jb .usage.domains)" 2 "usage: domains"
+    assert_eq "$(jb .usage.largest_domain)" dave2.test "usage: the largest domain"
+    assert_eq "$(jb '.usage.limits[] | select(.limit == "domains") | "\(.used)/\(.limit_value)"')" 2/50 "usage: the domains limit"
+    [[ $(jb .usage.calls_today) -ge 3 ]] || api_fail "usage: calls today"
+    api GET /v1/account
+    assert_eq "$(jb .usage.domains)" 2 "the account's own view"
 
     as_admin api PATCH "/v1/accounts/$id" '{"disabled":true}'
     expect_status 200

@@ -106,7 +106,14 @@ final class AdminApiTest extends ApiTestCase
         $plan = 'silver-' . self::rand();
         $api->createPlan($plan, ['max_domains' => 1]);
         $this->assertSame($plan, $api->updateAccount($a['id'], ['plan' => $plan])['plan']);
-        $this->assertSame($plan, $api->adminAccount($a['id'])['plan']);
+        $shown = $api->adminAccount($a['id']);
+        $this->assertSame($plan, $shown['plan']);
+        // Its usage against the new plan, as the account itself sees it.
+        $this->assertSame(0, $shown['usage']['domains']);
+        $this->assertSame(0, $shown['usage']['calls_today']);
+        $domains = array_values(array_filter($shown['usage']['limits'], static fn ($l) => $l['limit'] === 'domains'));
+        $this->assertSame(1, $domains[0]['limit_value']);
+        $this->assertSame(0, $domains[0]['used']);
         $e = self::caught(fn () => $api->updateAccount($a['id'], ['plan' => 'none-' . self::rand()]));
         $this->assertSame(422, $e->status);
         $this->assertArrayHasKey('plan', $e->fieldErrors());
