@@ -147,13 +147,20 @@ _mariadb_launch() {
     return 0
 }
 
-# _mariadb_install_db DATADIR LOG: a fresh data directory with mariadb-install-db.
+# _mariadb_install_db DATADIR LOG: a fresh data directory with mariadb-install-db. Its
+# temporary tables go to a directory of its own, not /tmp, which everything on the machine
+# shares: one run lost a table there ("Error on delete of '/tmp/#sql-temptable-…'") while other
+# work ran beside the tests.
 _mariadb_install_db() {
     local -a extra=()
+    local tmp=$1.tmp rc=0
     [[ $(id -u) == 0 ]] && extra=(--user=root)
-    if ! mariadb-install-db --no-defaults "${extra[@]}" --datadir="$1" \
+    mkdir -p "$tmp" || return 1
+    mariadb-install-db --no-defaults "${extra[@]}" --datadir="$1" --tmpdir="$tmp" \
         --auth-root-authentication-method=normal --skip-test-db \
-        --innodb-log-file-size=16M >"$2" 2>&1; then
+        --innodb-log-file-size=16M >"$2" 2>&1 || rc=$?
+    rm -rf "$tmp"
+    if ((rc != 0)); then
         echo "mariadb: mariadb-install-db failed:" >&2
         cat "$2" >&2
         return 1
