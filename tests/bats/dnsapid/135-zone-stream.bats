@@ -137,8 +137,9 @@ $k"
     assert_contains "$(jb '.errors[0].detail')" "malformed zone stream: "
     # Empty.
     : >empty.xfr
-    API_CONTENT_TYPE=$STREAM_TYPE api PUT /v1/domains/other.test/zone "" --data-binary @empty.xfr
+    api PUT /v1/domains/other.test/zone "" -H "Content-Type: $STREAM_TYPE" --data-binary @empty.xfr
     expect_problem 422 validation
+    assert_contains "$(jb '.errors[0].detail')" "the zone stream is empty"
     # A record type the service does not host, named by its owner and type.
     { knot_zone other.test; printf 'old IN SPF "v=spf1 -all"\n'; } >spf.zone
     "$ZC" -c empty.toml --origin other.test spf.zone >spf.xfr
