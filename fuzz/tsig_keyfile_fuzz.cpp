@@ -34,7 +34,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             again->secret == k->secret);
     auto line = dns::parse_tsig_keyfile(alg + ":" + k->name + ":" + k->secret + "\n");
     REQUIRE(line);
-    REQUIRE(line->name == k->name && line->algorithm == k->algorithm &&
-            line->secret == k->secret);
+    REQUIRE(line->name == k->name && line->algorithm == k->algorithm && line->secret == k->secret);
     return 0;
 }

@@ -85,12 +85,18 @@ std::string tsig_error(ldns_pkt* pkt) {
     const ldns_rdf* e = ldns_rr_rdf(t, 5);
     if (!e || ldns_rdf_size(e) != 2) return "";
     switch (ldns_rdf2native_int16(e)) {
-    case 0: return "";
-    case 16: return "BADSIG (the key's secret or algorithm differs from the primary's)";
-    case 17: return "BADKEY (the primary does not know this key name or algorithm)";
-    case 18: return "BADTIME (the clocks differ by more than the fudge)";
-    case 22: return "BADTRUNC";
-    default: return "TSIG error " + std::to_string(ldns_rdf2native_int16(e));
+    case 0:
+        return "";
+    case 16:
+        return "BADSIG (the key's secret or algorithm differs from the primary's)";
+    case 17:
+        return "BADKEY (the primary does not know this key name or algorithm)";
+    case 18:
+        return "BADTIME (the clocks differ by more than the fudge)";
+    case 22:
+        return "BADTRUNC";
+    default:
+        return "TSIG error " + std::to_string(ldns_rdf2native_int16(e));
     }
 }
 
@@ -190,8 +196,8 @@ zone::Zone fetch_axfr(const AxfrRequest& req) {
                                             "unreachable)");
         }
         throw Error(st == LDNS_STATUS_CRYPTO_TSIG_ERR ? ex_config : ex_software,
-                    "AXFR of " + zone_text + " from " + where + ": cannot send the request: " +
-                        ldns_get_errorstr_by_id(st));
+                    "AXFR of " + zone_text + " from " + where +
+                        ": cannot send the request: " + ldns_get_errorstr_by_id(st));
     }
 
     zone::Zone z(req.zone);
@@ -199,6 +205,17 @@ zone::Zone fetch_axfr(const AxfrRequest& req) {
     size_t count = 0, soas = 0;
     std::string first_owner, first_rdata;
     auto last_progress = std::chrono::steady_clock::now();
+    const std::string what = "AXFR of " + zone_text + " from " + where;
+    // Ends the transfer with an error: "what: record N <detail>: the record".
+    auto stop = [&](int code, size_t n, const char* detail, const ldns_rr* rr) {
+        ldns_axfr_abort(r.get());
+        std::string m = what;
+        m += ": record ";
+        m += std::to_string(n);
+        m += detail;
+        m += rr_text(rr);
+        throw Error(code, m);
+    };
     for (;;) {
         RrPtr rr(ldns_axfr_next(r.get()), &ldns_rr_free);
         if (!rr) break;
@@ -209,20 +226,13 @@ zone::Zone fetch_axfr(const AxfrRequest& req) {
         std::string rdata = rdata_wire(rr.get());
         if (count == 1) {
             // Wire names: length octets are below 64, so lowering ASCII letters is safe.
-            if (type != dns::rrtype::SOA || lower(owner) != lower(std::string(req.zone.wire()))) {
-                ldns_axfr_abort(r.get());
-                throw Error(ex_protocol, "AXFR of " + zone_text + " from " + where +
-                                             ": the answer does not begin with the zone's SOA "
-                                             "(RFC 5936 2.2); its first record is: " +
-                                             rr_text(rr.get()));
-            }
+            if (type != dns::rrtype::SOA || lower(owner) != lower(std::string(req.zone.wire())))
+                stop(ex_protocol, count,
+                     " is not the zone's SOA: the answer does not begin with it (RFC 5936 2.2): ",
+                     rr.get());
         }
-        if (ldns_rr_get_class(rr.get()) != LDNS_RR_CLASS_IN) {
-            ldns_axfr_abort(r.get());
-            throw Error(ex_dataerr, "AXFR of " + zone_text + " from " + where + ": record " +
-                                        std::to_string(count) + " is not of class IN: " +
-                                        rr_text(rr.get()));
-        }
+        if (ldns_rr_get_class(rr.get()) != LDNS_RR_CLASS_IN)
+            stop(ex_dataerr, count, " is not of class IN: ", rr.get());
         if (type == dns::rrtype::SOA) {
             ++soas;
             if (soas == 1) {
@@ -231,12 +241,10 @@ zone::Zone fetch_axfr(const AxfrRequest& req) {
             } else if (lower(owner) == first_owner && rdata == first_rdata) {
                 break; // the closing SOA (RFC 5936 2.2): the transfer is complete
             } else {
-                ldns_axfr_abort(r.get());
-                throw Error(ex_protocol, "AXFR of " + zone_text + " from " + where + ": record " +
-                                             std::to_string(count) +
-                                             " is an SOA other than the first one, so the "
-                                             "transfer does not end well (RFC 5936 2.2): " +
-                                             rr_text(rr.get()));
+                stop(ex_protocol, count,
+                     " is an SOA other than the first one, so the transfer does not end with "
+                     "it (RFC 5936 2.2): ",
+                     rr.get());
             }
         }
         z.add(owner, type, ldns_rr_ttl(rr.get()), rdata, zone::Location{file, uint32_t(count)});
@@ -244,20 +252,20 @@ zone::Zone fetch_axfr(const AxfrRequest& req) {
     if (soas >= 2) return z;
 
     // Incomplete: why?
-    std::string what = "AXFR of " + zone_text + " from " + where;
     if (ldns_pkt* pkt = ldns_axfr_last_pkt(r.get()); pkt && ldns_pkt_get_rcode(pkt) != 0) {
         unsigned rcode = ldns_pkt_get_rcode(pkt);
         std::string tsig = tsig_error(pkt);
         ldns_axfr_abort(r.get());
         switch (rcode) {
         case LDNS_RCODE_REFUSED:
-            throw Error(ex_noperm, what + ": the primary answered REFUSED: it does not allow "
-                                          "this transfer (" +
-                                          (req.key ? "is the key " + req.key->name +
-                                                         " allowed to transfer the zone?"
-                                                   : "allow transfers from this address, or "
-                                                     "use a TSIG key with --tsig") +
-                                          ")" + (tsig.empty() ? "" : "; TSIG: " + tsig));
+            throw Error(ex_noperm, what +
+                                       ": the primary answered REFUSED: it does not allow "
+                                       "this transfer (" +
+                                       (req.key ? "is the key " + req.key->name +
+                                                      " allowed to transfer the zone?"
+                                                : "allow transfers from this address, or "
+                                                  "use a TSIG key with --tsig") +
+                                       ")" + (tsig.empty() ? "" : "; TSIG: " + tsig));
         case LDNS_RCODE_NOTAUTH:
             throw Error(ex_noperm,
                         what + ": the primary answered NOTAUTH" +
@@ -270,9 +278,9 @@ zone::Zone fetch_axfr(const AxfrRequest& req) {
                                                "loaded there?)");
         default: {
             const ldns_lookup_table* name = ldns_lookup_by_id(ldns_rcodes, int(rcode));
-            throw Error(ex_protocol, what + ": the primary answered " +
-                                         (name ? std::string(name->name)
-                                               : "rcode " + std::to_string(rcode)));
+            throw Error(ex_protocol,
+                        what + ": the primary answered " +
+                            (name ? std::string(name->name) : "rcode " + std::to_string(rcode)));
         }
         }
     }

@@ -316,8 +316,7 @@ int run(int argc, char** argv) {
             if (!tsig_file.empty()) {
                 std::string keytext = zone::read_file(tsig_file);
                 auto key = dns::parse_tsig_keyfile(keytext);
-                if (!key)
-                    throw Error(ex_config, "TSIG key file " + tsig_file + ": " + key.error());
+                if (!key) throw Error(ex_config, "TSIG key file " + tsig_file + ": " + key.error());
                 req.key = *key;
             }
             zone::Diagnostics diags;

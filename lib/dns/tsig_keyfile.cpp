@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// TSIG key files for clients (zone-compile --axfr --tsig): BIND's key statement or one name:secret line.
+// TSIG key files for clients (zone-compile --tsig): a BIND key statement or a name:secret line.
+// line.
 #include "dns/tsig_keyfile.hpp"
 
 #include "dns/name.hpp"
@@ -54,7 +55,8 @@ Result<std::vector<Token>> tokenize(std::string_view t) {
             ++i;
             while (i < t.size() && t[i] != '"') {
                 if (t[i] == '\n')
-                    return fail("line " + std::to_string(start) + ": a quoted string is not closed");
+                    return fail("line " + std::to_string(start) +
+                                ": a quoted string is not closed");
                 if (t[i] == '\\' && i + 1 < t.size()) ++i;
                 s += t[i++];
             }
@@ -73,7 +75,8 @@ Result<std::vector<Token>> tokenize(std::string_view t) {
         } else {
             size_t b = i;
             while (i < t.size() && t[i] != '{' && t[i] != '}' && t[i] != ';' && t[i] != '"' &&
-                   t[i] != '#' && !(t[i] == '/' && i + 1 < t.size() && (t[i + 1] == '/' || t[i + 1] == '*')) &&
+                   t[i] != '#' &&
+                   !(t[i] == '/' && i + 1 < t.size() && (t[i + 1] == '/' || t[i + 1] == '*')) &&
                    static_cast<unsigned char>(t[i]) > 0x20 && t[i] != 0x7f)
                 ++i;
             out.push_back({Token::Kind::word, std::string(t.substr(b, i - b)), line});
@@ -97,7 +100,8 @@ Result<std::string> key_name(std::string_view given) {
     std::string text(given);
     if (text.back() != '.') text += '.';
     auto n = Name::parse(text);
-    if (!n) return fail("the key name '" + std::string(given) + "' is not a domain name: " + n.error());
+    if (!n)
+        return fail("the key name '" + std::string(given) + "' is not a domain name: " + n.error());
     if (n->wire().size() <= 1) return fail("the key name cannot be the root");
     return lower(n->to_text());
 }
@@ -129,8 +133,10 @@ Result<TsigKey> parse_line(std::string_view text) {
     size_t pos = 0;
     while (pos <= t.size()) {
         size_t eol = t.find('\n', pos);
-        std::string_view l = t.substr(pos, eol == std::string_view::npos ? std::string_view::npos : eol - pos);
-        while (!l.empty() && (l.back() == '\r' || l.back() == ' ' || l.back() == '\t')) l.remove_suffix(1);
+        std::string_view l =
+            t.substr(pos, eol == std::string_view::npos ? std::string_view::npos : eol - pos);
+        while (!l.empty() && (l.back() == '\r' || l.back() == ' ' || l.back() == '\t'))
+            l.remove_suffix(1);
         while (!l.empty() && (l.front() == ' ' || l.front() == '\t')) l.remove_prefix(1);
         if (!l.empty() && l.front() != '#') {
             if (body_line)
@@ -145,7 +151,9 @@ Result<TsigKey> parse_line(std::string_view text) {
     }
     if (!body_line) return fail("the file holds no key");
     line = body_line;
-    auto where = [&](const std::string& m) { return fail("line " + std::to_string(line) + ": " + m); };
+    auto where = [&](const std::string& m) {
+        return fail("line " + std::to_string(line) + ": " + m);
+    };
     std::vector<std::string> parts;
     size_t b = 0;
     for (;;) {
@@ -188,11 +196,12 @@ Result<TsigKey> parse_tsig_keyfile(std::string_view text) {
                     v[0].text + "'");
     }
     size_t i = 0;
-    auto at = [&](size_t j) { return "line " + std::to_string(v[std::min(j, v.size() - 1)].line) + ": "; };
+    auto at = [&](size_t j) {
+        return "line " + std::to_string(v[std::min(j, v.size() - 1)].line) + ": ";
+    };
     auto expect = [&](Token::Kind kind, const char* what) -> std::optional<std::string> {
         if (i >= v.size()) return at(i) + "the file ends where " + what + " was expected";
-        if (v[i].kind != kind)
-            return at(i) + "expected " + what + ", got '" + v[i].text + "'";
+        if (v[i].kind != kind) return at(i) + "expected " + what + ", got '" + v[i].text + "'";
         ++i;
         return std::nullopt;
     };

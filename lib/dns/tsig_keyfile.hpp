@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// TSIG key files for clients (zone-compile --axfr --tsig): BIND's key statement or one name:secret line.
+// TSIG key files for clients (zone-compile --tsig): a BIND key statement or a name:secret line.
 #pragma once
 
 #include "dns/result.hpp"

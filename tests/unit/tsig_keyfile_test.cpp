@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Unit tests of lib/dns/tsig_keyfile: BIND key statements and name:secret lines, and what they refuse.
+// Unit tests of lib/dns/tsig_keyfile: BIND key statements, name:secret lines, what they refuse.
 #include "dns/tsig_keyfile.hpp"
 
 #include <gtest/gtest.h>

@@ -147,7 +147,7 @@ fake_primary() {
 @test "an answer that does not begin with the SOA: 76" {
     fake_primary nosoa
     run -76 --separate-stderr zc --axfr "127.0.0.1:$FAKE_PORT" --check a.test
-    assert_contains "$stderr" "does not begin with the zone's SOA"
+    assert_contains "$stderr" "record 1 is not the zone's SOA: the answer does not begin with it"
     assert_contains "$stderr" "192.0.2.1"
 }
 
