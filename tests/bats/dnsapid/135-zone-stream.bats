@@ -129,6 +129,10 @@ $k"
     import_stream other.test two.xfr
     expect_problem 422 validation
     assert_contains "$(jb '.errors[0].detail')" "more than one zone"
+    # A delta (IXFR) of example.org, from the fuzz corpus.
+    import_stream other.test "$SRC/fuzz/corpus/stream_fuzz/gen-delta-one-step"
+    expect_problem 422 validation
+    assert_contains "$(jb '.errors[0].detail')" "holds a delta (IXFR) of example.org."
     # Cut short: the closing SOA is missing.
     "$ZC" -c empty.toml other.test.zone >other.xfr
     head -c "$(($(stat -c %s other.xfr) - 20))" other.xfr >cut.xfr
