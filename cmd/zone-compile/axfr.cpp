@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <arpa/inet.h>
 #include <chrono>
+#include <cstring>
 #include <fcntl.h>
 #include <memory>
 #include <netdb.h>
@@ -20,31 +21,18 @@ namespace endpointdns::zonecompile {
 
 namespace {
 
-// ldns_axfr_next() prints its errors ("Error in AXFR: REFUSED") on stderr; ours say more, in
-// the one-line form of every program. Standard error goes to /dev/null while ldns reads.
-class QuietStderr {
-public:
-    QuietStderr() {
-        saved_ = ::dup(2);
-        int null = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
-        if (saved_ >= 0 && null >= 0) ::dup2(null, 2);
-        if (null >= 0) ::close(null);
+// A socket closed on every path.
+struct Socket {
+    int fd = -1;
+    Socket() = default;
+    Socket(const Socket&) = delete;
+    Socket& operator=(const Socket&) = delete;
+    ~Socket() {
+        if (fd >= 0) ::close(fd);
     }
-    ~QuietStderr() {
-        if (saved_ >= 0) {
-            ::dup2(saved_, 2);
-            ::close(saved_);
-        }
-    }
-    QuietStderr(const QuietStderr&) = delete;
-    QuietStderr& operator=(const QuietStderr&) = delete;
-
-private:
-    int saved_ = -1;
 };
 
-using Resolver = std::unique_ptr<ldns_resolver, decltype(&ldns_resolver_deep_free)>;
-using RrPtr = std::unique_ptr<ldns_rr, decltype(&ldns_rr_free)>;
+using Pkt = std::unique_ptr<ldns_pkt, decltype(&ldns_pkt_free)>;
 using Rdf = std::unique_ptr<ldns_rdf, decltype(&ldns_rdf_deep_free)>;
 using Buffer = std::unique_ptr<ldns_buffer, decltype(&ldns_buffer_free)>;
 
@@ -134,12 +122,18 @@ std::pair<std::string, uint16_t> split_server(const std::string& server) {
     return {host, port};
 }
 
+// Built from ldns's parts (ldns_pkt_tsig_sign, ldns_tcp_connect2, ldns_tcp_send_query,
+// ldns_tcp_read_wire_timeout, ldns_wire2pkt, ldns_pkt_tsig_verify_next) rather than
+// ldns_axfr_start/ldns_axfr_next: those sign the request but never verify the answers' TSIG
+// (they keep neither the request's MAC nor each message's octets), and print their errors on
+// stderr.
 zone::Zone fetch_axfr(const AxfrRequest& req) {
     auto [host, port] = split_server(req.server);
     const std::string zone_text = req.zone.to_text();
     const std::string where = host + " port " + std::to_string(port);
+    const std::string what = "AXFR of " + zone_text + " from " + where;
+    const timeval timeout{time_t(req.timeout), 0};
 
-    // Every address of the host, as ldns wants them (A or AAAA rdfs).
     addrinfo hints{};
     hints.ai_socktype = SOCK_STREAM;
     addrinfo* res = nullptr;
@@ -147,68 +141,63 @@ zone::Zone fetch_axfr(const AxfrRequest& req) {
         throw Error(rc == EAI_AGAIN ? ex_tempfail : ex_usage,
                     "cannot resolve the primary " + host + ": " + gai_strerror(rc));
     std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> addrs(res, &::freeaddrinfo);
-    Resolver r(ldns_resolver_new(), &ldns_resolver_deep_free);
-    if (!r) throw Error(ex_software, "out of memory");
-    for (addrinfo* a = res; a; a = a->ai_next) {
-        char buf[INET6_ADDRSTRLEN] = {};
-        ldns_rdf_type t;
-        if (a->ai_family == AF_INET) {
-            ::inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(a->ai_addr)->sin_addr, buf,
-                        sizeof buf);
-            t = LDNS_RDF_TYPE_A;
-        } else if (a->ai_family == AF_INET6) {
-            ::inet_ntop(AF_INET6, &reinterpret_cast<sockaddr_in6*>(a->ai_addr)->sin6_addr, buf,
-                        sizeof buf);
-            t = LDNS_RDF_TYPE_AAAA;
-        } else {
-            continue;
-        }
-        Rdf ns(ldns_rdf_new_frm_str(t, buf), &ldns_rdf_deep_free);
-        if (ns) ldns_resolver_push_nameserver(r.get(), ns.get()); // copies it
-    }
-    if (ldns_resolver_nameserver_count(r.get()) == 0)
-        throw Error(ex_usage, "the primary " + host + " has no IPv4 or IPv6 address");
-    ldns_resolver_set_port(r.get(), port);
-    ldns_resolver_set_timeout(r.get(), timeval{time_t(req.timeout), 0});
-    ldns_resolver_set_retry(r.get(), 1);
-    if (req.key) {
-        ldns_resolver_set_tsig_keyname(r.get(), req.key->name.c_str());
-        ldns_resolver_set_tsig_algorithm(r.get(), req.key->algorithm.c_str());
-        ldns_resolver_set_tsig_keydata(r.get(), req.key->secret.c_str());
-    }
 
+    // The request, signed when a key is given; its MAC starts the chain of the answers' MACs.
     Rdf zname(ldns_dname_new_frm_str(zone_text.c_str()), &ldns_rdf_deep_free);
     if (!zname) throw Error(ex_usage, "cannot use the zone name " + zone_text);
-    QuietStderr quiet;
+    Pkt query(
+        ldns_pkt_query_new(ldns_rdf_clone(zname.get()), LDNS_RR_TYPE_AXFR, LDNS_RR_CLASS_IN, 0),
+        &ldns_pkt_free);
+    if (!query) throw Error(ex_software, "out of memory");
+    ldns_pkt_set_random_id(query.get());
+    Rdf mac(nullptr, &ldns_rdf_deep_free);
+    if (req.key) {
+        ldns_status st =
+            ldns_pkt_tsig_sign(query.get(), req.key->name.c_str(), req.key->secret.c_str(), 300,
+                               req.key->algorithm.c_str(), nullptr);
+        if (st != LDNS_STATUS_OK || !ldns_pkt_tsig(query.get()))
+            throw Error(ex_config, what + ": cannot sign the request with the key " +
+                                       req.key->name + ": " + ldns_get_errorstr_by_id(st));
+        mac.reset(ldns_rdf_clone(ldns_rr_rdf(ldns_pkt_tsig(query.get()), 3)));
+    }
+    Buffer qwire(ldns_buffer_new(LDNS_MAX_PACKETLEN), &ldns_buffer_free);
+    if (!qwire || ldns_pkt2buffer_wire(qwire.get(), query.get()) != LDNS_STATUS_OK)
+        throw Error(ex_software, what + ": cannot build the request");
+
+    // Connect to each address in turn.
     auto started = std::chrono::steady_clock::now();
     auto since = [](std::chrono::steady_clock::time_point t) {
         return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
     };
-    ldns_status st = ldns_axfr_start(r.get(), zname.get(), LDNS_RR_CLASS_IN);
-    if (st != LDNS_STATUS_OK) {
-        if (st == LDNS_STATUS_NETWORK_ERR || st == LDNS_STATUS_ADDRESS_ERR) {
-            if (since(started) + 0.2 >= double(req.timeout))
-                throw Error(ex_tempfail, "AXFR of " + zone_text + " from " + where +
-                                             ": could not connect within " +
-                                             std::to_string(req.timeout) + " s");
-            throw Error(ex_unavailable, "AXFR of " + zone_text + " from " + where +
-                                            ": cannot connect (connection refused or "
-                                            "unreachable)");
-        }
-        throw Error(st == LDNS_STATUS_CRYPTO_TSIG_ERR ? ex_config : ex_software,
-                    "AXFR of " + zone_text + " from " + where +
-                        ": cannot send the request: " + ldns_get_errorstr_by_id(st));
+    Socket sock;
+    sockaddr_storage to{};
+    socklen_t tolen = 0;
+    for (addrinfo* a = res; a && sock.fd < 0; a = a->ai_next) {
+        if (a->ai_family != AF_INET && a->ai_family != AF_INET6) continue;
+        to = sockaddr_storage{};
+        std::memcpy(&to, a->ai_addr, a->ai_addrlen);
+        if (a->ai_family == AF_INET)
+            reinterpret_cast<sockaddr_in*>(&to)->sin_port = htons(port);
+        else
+            reinterpret_cast<sockaddr_in6*>(&to)->sin6_port = htons(port);
+        tolen = socklen_t(a->ai_addrlen);
+        sock.fd = ldns_tcp_connect2(&to, tolen, timeout);
     }
+    if (sock.fd < 0) {
+        if (since(started) + 0.2 >= double(req.timeout))
+            throw Error(ex_tempfail,
+                        what + ": could not connect within " + std::to_string(req.timeout) + " s");
+        throw Error(ex_unavailable, what + ": cannot connect (connection refused or unreachable)");
+    }
+    if (ldns_tcp_send_query(qwire.get(), sock.fd, &to, tolen) == 0)
+        throw Error(ex_unavailable, what + ": cannot send the request: the connection failed");
 
     zone::Zone z(req.zone);
     uint16_t file = z.add_file(zone_text + " from " + host + "#" + std::to_string(port));
-    size_t count = 0, soas = 0;
+    size_t count = 0, soas = 0, messages = 0;
     std::string first_owner, first_rdata;
-    auto last_progress = std::chrono::steady_clock::now();
-    const std::string what = "AXFR of " + zone_text + " from " + where;
     // Ends the transfer with an error: "what: record N <detail>: the record".
     auto stop = [&](int code, size_t n, const char* detail, const ldns_rr* rr) {
-        ldns_axfr_abort(r.get());
         std::string m = what;
         m += ": record ";
         m += std::to_string(n);
@@ -216,84 +205,128 @@ zone::Zone fetch_axfr(const AxfrRequest& req) {
         m += rr_text(rr);
         throw Error(code, m);
     };
-    for (;;) {
-        RrPtr rr(ldns_axfr_next(r.get()), &ldns_rr_free);
-        if (!rr) break;
-        last_progress = std::chrono::steady_clock::now();
-        ++count;
-        std::string owner = rdf_wire(ldns_rr_owner(rr.get()));
-        uint16_t type = uint16_t(ldns_rr_get_type(rr.get()));
-        std::string rdata = rdata_wire(rr.get());
-        if (count == 1) {
-            // Wire names: length octets are below 64, so lowering ASCII letters is safe.
-            if (type != dns::rrtype::SOA || lower(owner) != lower(std::string(req.zone.wire())))
-                stop(ex_protocol, count,
-                     " is not the zone's SOA: the answer does not begin with it (RFC 5936 2.2): ",
-                     rr.get());
+    auto last_progress = std::chrono::steady_clock::now();
+    while (soas < 2) {
+        size_t size = 0;
+        std::unique_ptr<uint8_t, decltype(&::free)> wire(
+            ldns_tcp_read_wire_timeout(sock.fd, &size, timeout), &::free);
+        if (!wire) {
+            if (since(last_progress) + 0.2 >= double(req.timeout))
+                throw Error(ex_tempfail, what + ": no answer within " +
+                                             std::to_string(req.timeout) + " s after " +
+                                             std::to_string(count) + " records");
+            if (count == 0)
+                throw Error(ex_unavailable, what + ": the primary closed the connection without "
+                                                   "an answer");
+            throw Error(ex_protocol, what + ": the transfer stopped after " +
+                                         std::to_string(count) +
+                                         " records, before the closing SOA (the primary closed "
+                                         "the connection)");
         }
-        if (ldns_rr_get_class(rr.get()) != LDNS_RR_CLASS_IN)
-            stop(ex_dataerr, count, " is not of class IN: ", rr.get());
-        if (type == dns::rrtype::SOA) {
-            ++soas;
-            if (soas == 1) {
-                first_owner = lower(owner);
-                first_rdata = rdata;
-            } else if (lower(owner) == first_owner && rdata == first_rdata) {
-                break; // the closing SOA (RFC 5936 2.2): the transfer is complete
-            } else {
-                stop(ex_protocol, count,
-                     " is an SOA other than the first one, so the transfer does not end with "
-                     "it (RFC 5936 2.2): ",
-                     rr.get());
+        last_progress = std::chrono::steady_clock::now();
+        ++messages;
+        ldns_pkt* raw = nullptr;
+        ldns_status st = ldns_wire2pkt(&raw, wire.get(), size);
+        Pkt pkt(raw, &ldns_pkt_free);
+        if (st != LDNS_STATUS_OK || !pkt)
+            throw Error(ex_protocol,
+                        what + ": message " + std::to_string(messages) +
+                            " of the answer does not parse: " + ldns_get_errorstr_by_id(st));
+        if (ldns_pkt_id(pkt.get()) != ldns_pkt_id(query.get()))
+            throw Error(ex_protocol, what + ": message " + std::to_string(messages) +
+                                         " answers another request (its ID differs)");
+        if (unsigned rcode = ldns_pkt_get_rcode(pkt.get()); rcode != 0) {
+            std::string tsig = tsig_error(pkt.get());
+            switch (rcode) {
+            case LDNS_RCODE_REFUSED:
+                throw Error(ex_noperm, what +
+                                           ": the primary answered REFUSED: it does not "
+                                           "allow this transfer (" +
+                                           (req.key ? "is the key " + req.key->name +
+                                                          " allowed to transfer the zone?"
+                                                    : "allow transfers from this address, "
+                                                      "or use a TSIG key with --tsig") +
+                                           ")" + (tsig.empty() ? "" : "; TSIG: " + tsig));
+            case LDNS_RCODE_NOTAUTH:
+                throw Error(ex_noperm,
+                            what + ": the primary answered NOTAUTH" +
+                                (tsig.empty()
+                                     ? std::string(": it is not authoritative for the zone, "
+                                                   "or does not accept the request's TSIG")
+                                     : ": TSIG " + tsig));
+            case LDNS_RCODE_SERVFAIL:
+                throw Error(ex_unavailable, what + ": the primary answered SERVFAIL (is the "
+                                                   "zone loaded there?)");
+            default: {
+                const ldns_lookup_table* name = ldns_lookup_by_id(ldns_rcodes, int(rcode));
+                throw Error(ex_protocol, what + ": the primary answered " +
+                                             (name ? std::string(name->name)
+                                                   : "rcode " + std::to_string(rcode)));
+            }
             }
         }
-        z.add(owner, type, ldns_rr_ttl(rr.get()), rdata, zone::Location{file, uint32_t(count)});
-    }
-    if (soas >= 2) return z;
-
-    // Incomplete: why?
-    if (ldns_pkt* pkt = ldns_axfr_last_pkt(r.get()); pkt && ldns_pkt_get_rcode(pkt) != 0) {
-        unsigned rcode = ldns_pkt_get_rcode(pkt);
-        std::string tsig = tsig_error(pkt);
-        ldns_axfr_abort(r.get());
-        switch (rcode) {
-        case LDNS_RCODE_REFUSED:
-            throw Error(ex_noperm, what +
-                                       ": the primary answered REFUSED: it does not allow "
-                                       "this transfer (" +
-                                       (req.key ? "is the key " + req.key->name +
-                                                      " allowed to transfer the zone?"
-                                                : "allow transfers from this address, or "
-                                                  "use a TSIG key with --tsig") +
-                                       ")" + (tsig.empty() ? "" : "; TSIG: " + tsig));
-        case LDNS_RCODE_NOTAUTH:
-            throw Error(ex_noperm,
-                        what + ": the primary answered NOTAUTH" +
-                            (tsig.empty()
-                                 ? std::string(": it is not authoritative for the zone, or "
-                                               "does not accept the request's TSIG")
-                                 : ": TSIG " + tsig));
-        case LDNS_RCODE_SERVFAIL:
-            throw Error(ex_unavailable, what + ": the primary answered SERVFAIL (is the zone "
-                                               "loaded there?)");
-        default: {
-            const ldns_lookup_table* name = ldns_lookup_by_id(ldns_rcodes, int(rcode));
-            throw Error(ex_protocol,
-                        what + ": the primary answered " +
-                            (name ? std::string(name->name) : "rcode " + std::to_string(rcode)));
+        // RFC 8945 5.3.1: the first answer is signed, then at least every 100th; each MAC
+        // covers the one before it.
+        if (req.key) {
+            if (ldns_pkt_tsig(pkt.get())) {
+                if (!ldns_pkt_tsig_verify_next(pkt.get(), wire.get(), size, req.key->name.c_str(),
+                                               req.key->secret.c_str(), mac.get(),
+                                               messages > 1 ? 1 : 0))
+                    throw Error(ex_noperm, what + ": message " + std::to_string(messages) +
+                                               " of the answer carries a TSIG signature that "
+                                               "does not verify with the key " +
+                                               req.key->name);
+                mac.reset(ldns_rdf_clone(ldns_rr_rdf(ldns_pkt_tsig(pkt.get()), 3)));
+            } else if (messages == 1) {
+                throw Error(ex_noperm, what + ": the answer is not signed with the key " +
+                                           req.key->name + " (RFC 8945 5.3)");
+            } else {
+                // Unsigned messages between signed ones are allowed, but their octets enter
+                // the next MAC, which ldns cannot compute: refuse rather than trust them.
+                throw Error(ex_protocol,
+                            what + ": message " + std::to_string(messages) +
+                                " is not signed; this client verifies transfers whose every "
+                                "message is signed (as BIND, Knot and PowerDNS send them)");
+            }
         }
+        const ldns_rr_list* answer = ldns_pkt_answer(pkt.get());
+        for (size_t i = 0; i < ldns_rr_list_rr_count(answer) && soas < 2; ++i) {
+            const ldns_rr* rr = ldns_rr_list_rr(answer, i);
+            ++count;
+            std::string owner = rdf_wire(ldns_rr_owner(rr));
+            uint16_t type = uint16_t(ldns_rr_get_type(rr));
+            std::string rdata = rdata_wire(rr);
+            if (count == 1) {
+                // Wire names: length octets are below 64, so lowering ASCII letters is safe.
+                if (type != dns::rrtype::SOA || lower(owner) != lower(std::string(req.zone.wire())))
+                    stop(ex_protocol, count,
+                         " is not the zone's SOA: the answer does not begin with it (RFC 5936 "
+                         "2.2): ",
+                         rr);
+            }
+            if (ldns_rr_get_class(rr) != LDNS_RR_CLASS_IN)
+                stop(ex_dataerr, count, " is not of class IN: ", rr);
+            if (type == dns::rrtype::SOA) {
+                ++soas;
+                if (soas == 1) {
+                    first_owner = lower(owner);
+                    first_rdata = rdata;
+                } else if (lower(owner) == first_owner && rdata == first_rdata) {
+                    if (i + 1 < ldns_rr_list_rr_count(answer))
+                        stop(ex_protocol, count + 1, " follows the closing SOA (RFC 5936 2.2): ",
+                             ldns_rr_list_rr(answer, i + 1));
+                    break; // the closing SOA: the transfer is complete
+                } else {
+                    stop(ex_protocol, count,
+                         " is an SOA other than the first one, so the transfer does not end "
+                         "with it (RFC 5936 2.2): ",
+                         rr);
+                }
+            }
+            z.add(owner, type, ldns_rr_ttl(rr), rdata, zone::Location{file, uint32_t(count)});
         }
     }
-    ldns_axfr_abort(r.get());
-    if (since(last_progress) + 0.2 >= double(req.timeout))
-        throw Error(ex_tempfail, what + ": no answer within " + std::to_string(req.timeout) +
-                                     " s after " + std::to_string(count) + " records");
-    if (count == 0)
-        throw Error(ex_unavailable, what + ": the primary closed the connection without an "
-                                           "answer, or sent one that does not parse");
-    throw Error(ex_protocol, what + ": the transfer stopped after " + std::to_string(count) +
-                                 " records, before the closing SOA (the connection was closed, "
-                                 "or a message does not parse)");
+    return z;
 }
 
 } // namespace endpointdns::zonecompile

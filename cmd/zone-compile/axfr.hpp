@@ -29,9 +29,14 @@ std::pair<std::string, uint16_t> split_server(const std::string& server);
 //   ex_unavailable (69)  connection refused or unreachable, closed before the end, SERVFAIL
 //   ex_tempfail (75)     no answer within the timeout
 //   ex_protocol (76)     an answer that is not an AXFR of the zone: first record not its SOA,
-//                        last SOA not the first one, FORMERR, NOTIMP, another rcode
+//                        last SOA not the first one, records after it, a message that does
+//                        not parse or has another ID, FORMERR, NOTIMP, another rcode; with a
+//                        key, a message left unsigned after the first (RFC 8945 allows it, but
+//                        ldns cannot chain the MAC over unsigned messages)
 //   ex_noperm (77)       REFUSED or NOTAUTH (transfer not allowed, or a TSIG key refused,
-//                        with the TSIG error BADKEY, BADSIG or BADTIME when the primary gives it)
+//                        with the TSIG error BADKEY, BADSIG or BADTIME when the primary gives
+//                        it); with a key, an answer not signed or whose MAC does not verify
+// With a key, every message's TSIG is verified with ldns, chained to the one before.
 //   ex_dataerr (65)      a record of a class other than the zone's
 zone::Zone fetch_axfr(const AxfrRequest& request);
 

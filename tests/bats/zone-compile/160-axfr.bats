@@ -87,6 +87,23 @@ fake_primary() {
     cmp locked2.xfr compiled.xfr || fail_with "the stream pulled with the one-line key differs"
 }
 
+@test "--tsig over many messages: each answer's MAC is verified, the zone is whole" {
+    bind_keyfile key.conf
+    run -0 zc_to big.xfr --axfr "127.0.0.1:$KNOT_PORT" --tsig key.conf big.test
+    cp "$BATS_FILE_TMPDIR/knot/zones/big.test.zone" .
+    run -0 zc_to compiled.xfr big.test.zone
+    cmp big.xfr compiled.xfr || fail_with "the big zone pulled with TSIG differs"
+    run -0 --separate-stderr zc --axfr "127.0.0.1:$KNOT_PORT" --tsig key.conf --json big.test
+    assert_json_member "$output" records 3028
+}
+
+@test "with --tsig, an answer that is not signed is refused: 77" {
+    fake_primary nons
+    printf 'hmac-sha256:k.example:%s\n' "$KNOT_KEY_SECRET" >k.line
+    run -77 --separate-stderr zc --axfr "127.0.0.1:$FAKE_PORT" --tsig k.line --check a.test
+    assert_contains "$stderr" "the answer is not signed with the key k.example."
+}
+
 @test "a transfer the primary refuses: 77 with what the primary said" {
     # No key for the locked zone.
     run -77 --separate-stderr zc --axfr "127.0.0.1:$KNOT_PORT" --check locked.test
@@ -154,7 +171,7 @@ fake_primary() {
 @test "a transfer cut before the closing SOA: 76" {
     fake_primary cut
     run -76 --separate-stderr zc --axfr "127.0.0.1:$FAKE_PORT" --check a.test
-    assert_contains "$stderr" "stopped after 2 records, before the closing SOA"
+    assert_contains "$stderr" "the transfer stopped after 2 records, before the closing SOA"
 }
 
 @test "a fetched zone is validated like a zone file: no NS at the apex is 65, no stream" {

@@ -3,7 +3,8 @@
 #
 # Load after ../helpers. Needs knotd (Debian's knot); the caller skips without it.
 #
-#   knot_primary_start DIR   writes DIR/zones (migrate.test, locked.test, closed.test), the
+#   knot_primary_start DIR   writes DIR/zones (migrate.test, locked.test, closed.test,
+#                            big.test: locked.test and 3000 more records), the
 #                            configuration and starts knotd; sets KNOT_PORT, KNOT_PID,
 #                            KNOT_KEY_NAME, KNOT_KEY_SECRET
 #   knot_primary_stop        stops it by its pid
@@ -11,7 +12,8 @@
 #   bind_keyfile FILE [SECRET]  the TSIG key as `tsig-keygen` writes it
 #
 # migrate.test may be transferred by anyone from 127.0.0.1; locked.test only with the TSIG
-# key KNOT_KEY_NAME (hmac-sha256, KNOT_KEY_SECRET); closed.test by nobody.
+# key KNOT_KEY_NAME (hmac-sha256, KNOT_KEY_SECRET), as big.test, whose transfer takes many
+# messages; closed.test by nobody.
 # shellcheck disable=SC2016 # $ORIGIN and $TTL are zone-file directives
 
 KNOT_KEY_NAME=transfer.key.
@@ -65,6 +67,10 @@ knot_primary_start() {
     for z in migrate.test locked.test closed.test; do
         knot_zone "$z" >"$dir/zones/$z.zone"
     done
+    {
+        knot_zone big.test
+        seq 1 3000 | awk '{ printf "h%d IN TXT \"record %d of the big zone, long enough to fill messages\"\n", $1, $1 }'
+    } >"$dir/zones/big.test.zone"
     KNOT_PORT=$(free_port) || return 1
     cat >"$dir/knot.conf" <<CONF
 server:
@@ -106,11 +112,13 @@ zone:
   - domain: locked.test.
     acl: with_key
   - domain: closed.test.
+  - domain: big.test.
+    acl: with_key
 CONF
     # fd 3 closed so that bats does not wait for knotd.
     "$knotd" -c "$dir/knot.conf" >"$dir/knotd.log" 2>&1 3>&- &
     KNOT_PID=$!
-    for z in migrate.test locked.test closed.test; do
+    for z in migrate.test locked.test closed.test big.test; do
         until dig +norec +tries=1 +time=1 -p "$KNOT_PORT" @127.0.0.1 "$z" SOA 2>/dev/null |
             grep -q '^;; flags: qr aa'; do
             if ! kill -0 "$KNOT_PID" 2>/dev/null; then
