@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Fuzzes the TSIG key-file parser (zone-compile --tsig): no crash, and a parsed key is well formed.
 //
-// A key that parses is written back as a BIND key statement and as the one-line form; both must
-// parse to the same key.
+// A key that parses is written back as a BIND key statement, as Knot's key section and as the
+// one-line form; each must parse to the same key.
 #include "dns/tsig_keyfile.hpp"
 #include "fuzz_util.hpp"
 
@@ -32,6 +32,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     REQUIRE(again);
     REQUIRE(again->name == k->name && again->algorithm == k->algorithm &&
             again->secret == k->secret);
+    auto knot = dns::parse_tsig_keyfile("key:\n  - id: " + k->name + "\n    algorithm: " + alg +
+                                        "\n    secret: " + k->secret + "\n");
+    REQUIRE(knot);
+    REQUIRE(knot->name == k->name && knot->algorithm == k->algorithm && knot->secret == k->secret);
     auto line = dns::parse_tsig_keyfile(alg + ":" + k->name + ":" + k->secret + "\n");
     REQUIRE(line);
     REQUIRE(line->name == k->name && line->algorithm == k->algorithm && line->secret == k->secret);

@@ -179,9 +179,96 @@ Result<TsigKey> parse_line(std::string_view text) {
     return k;
 }
 
+// Form 3: Knot's YAML, as `keymgr -t NAME` prints it (the first line, a comment, is form 2):
+//   key:
+//     - id: NAME
+//       algorithm: ALGORITHM
+//       secret: SECRET
+Result<TsigKey> parse_knot(std::string_view text) {
+    std::optional<std::string> name, algorithm, secret;
+    size_t ln = 0, pos = 0;
+    bool seen_key = false;
+    while (pos <= text.size()) {
+        size_t eol = text.find('\n', pos);
+        std::string_view l =
+            text.substr(pos, eol == std::string_view::npos ? text.npos : eol - pos);
+        pos = eol == std::string_view::npos ? text.size() + 1 : eol + 1;
+        ++ln;
+        if (auto hash = l.find('#'); hash != std::string_view::npos) l = l.substr(0, hash);
+        while (!l.empty() && (l.back() == '\r' || l.back() == ' ' || l.back() == '\t'))
+            l.remove_suffix(1);
+        while (!l.empty() && (l.front() == ' ' || l.front() == '\t')) l.remove_prefix(1);
+        if (l.empty()) continue;
+        auto where = [&](const std::string& m) {
+            return fail("line " + std::to_string(ln) + ": " + m);
+        };
+        if (!seen_key) {
+            if (l != "key:") return where("expected key:");
+            seen_key = true;
+            continue;
+        }
+        bool item = false;
+        if (l.size() >= 2 && l[0] == '-' && (l[1] == ' ' || l[1] == '\t')) {
+            item = true;
+            l.remove_prefix(2);
+            while (!l.empty() && (l.front() == ' ' || l.front() == '\t')) l.remove_prefix(1);
+        }
+        auto colon = l.find(':');
+        if (colon == std::string_view::npos) return where("expected FIELD: VALUE");
+        std::string field = lower(l.substr(0, colon));
+        std::string_view value = l.substr(colon + 1);
+        while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+            value.remove_prefix(1);
+        if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
+            value.back() == value.front())
+            value = value.substr(1, value.size() - 2);
+        if (item && name) return where("a second key: the file must hold exactly one");
+        if (field == "id") {
+            if (name) return where("id is given twice");
+            auto n = key_name(value);
+            if (!n) return where(n.error());
+            name = *n;
+        } else if (field == "algorithm") {
+            if (algorithm) return where("algorithm is given twice");
+            auto a = algorithm_name(value);
+            if (!a) return where("unknown TSIG algorithm '" + std::string(value) + "'");
+            algorithm = *a;
+        } else if (field == "secret") {
+            if (secret) return where("secret is given twice");
+            auto sec = secret_of(value);
+            if (!sec) return where(sec.error());
+            secret = *sec;
+        } else {
+            return where("unknown field '" + std::string(l.substr(0, colon)) +
+                         "' in the key (id, algorithm and secret are known)");
+        }
+    }
+    if (!name) return fail("the key has no id");
+    if (!algorithm) return fail("the key has no algorithm");
+    if (!secret) return fail("the key has no secret");
+    return TsigKey{*name, *algorithm, *secret};
+}
+
+// The first line that is not blank or a comment, trimmed.
+std::string_view first_line(std::string_view text) {
+    size_t pos = 0;
+    while (pos < text.size()) {
+        size_t eol = text.find('\n', pos);
+        std::string_view l =
+            text.substr(pos, eol == std::string_view::npos ? text.npos : eol - pos);
+        pos = eol == std::string_view::npos ? text.size() : eol + 1;
+        while (!l.empty() && (l.back() == '\r' || l.back() == ' ' || l.back() == '\t'))
+            l.remove_suffix(1);
+        while (!l.empty() && (l.front() == ' ' || l.front() == '\t')) l.remove_prefix(1);
+        if (!l.empty() && l.front() != '#') return l;
+    }
+    return {};
+}
+
 } // namespace
 
 Result<TsigKey> parse_tsig_keyfile(std::string_view text) {
+    if (first_line(text) == "key:") return parse_knot(text);
     auto toks = tokenize(text);
     if (!toks) {
         // Not named.conf syntax: perhaps the one-line form (a secret holds '/', a name '"').

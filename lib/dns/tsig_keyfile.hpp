@@ -28,6 +28,12 @@ struct TsigKey {
 //      comments in the three styles of named.conf (#, //, /* */) anywhere between tokens.
 //   2. One line [ALGORITHM:]NAME:SECRET, the form of `dig -y` and `kdig -y`; without an
 //      algorithm, hmac-sha256.
+//   3. Knot's key section, as `keymgr -t NAME` prints it (and knot.conf includes it):
+//          key:
+//            - id: transfer.example.
+//              algorithm: hmac-sha256
+//              secret: K2tf3TRjvQkVCmJF3/Z9vA==
+//      recognized by its first line (comments aside) being "key:".
 //
 // Algorithms: hmac-md5 (also hmac-md5.sig-alg.reg.int), hmac-sha1, hmac-sha224, hmac-sha256,
 // hmac-sha384, hmac-sha512, in any letter case. Fails, with "line N: " and what is wrong, on

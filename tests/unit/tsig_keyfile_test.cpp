@@ -94,3 +94,25 @@ TEST(TsigKeyfile, RefusedWithTheLine) {
               "line 2: more than one key line (a file holds one key)");
     EXPECT_EQ(error_of("hmac-sha256::YWJjZA=="), "line 1: the key name is empty");
 }
+
+TEST(TsigKeyfile, KeymgrOutput) {
+    // What `keymgr -t transfer.key` prints (Knot DNS 3.2).
+    auto k = parse_tsig_keyfile(
+        "# hmac-sha256:transfer.key:rW+PeiAdEIUH0nl8W5XhhGObA14S5ZFLQei8hWVWUaA=\n"
+        "key:\n"
+        "  - id: transfer.key\n"
+        "    algorithm: hmac-sha256\n"
+        "    secret: rW+PeiAdEIUH0nl8W5XhhGObA14S5ZFLQei8hWVWUaA=\n");
+    ASSERT_TRUE(k) << k.error();
+    EXPECT_EQ(k->name, "transfer.key.");
+    EXPECT_EQ(k->algorithm, "hmac-sha256.");
+    EXPECT_EQ(k->secret, "rW+PeiAdEIUH0nl8W5XhhGObA14S5ZFLQei8hWVWUaA=");
+    EXPECT_EQ(error_of("key:\n  - id: a\n    algorithm: hmac-sha256\n    secret: YWJjZA==\n"
+                       "  - id: b\n"),
+              "line 5: a second key: the file must hold exactly one");
+    EXPECT_EQ(error_of("key:\n  - id: a\n    secret: YWJjZA==\n"), "the key has no algorithm");
+    EXPECT_EQ(error_of("key:\n  - id: a\n    algorithm: hmac-sha3\n"),
+              "line 3: unknown TSIG algorithm 'hmac-sha3'");
+    EXPECT_EQ(error_of("key:\n  - id: a\n    storage: /x\n"),
+              "line 3: unknown field 'storage' in the key (id, algorithm and secret are known)");
+}

@@ -87,6 +87,14 @@ fake_primary() {
     cmp locked2.xfr compiled.xfr || fail_with "the stream pulled with the one-line key differs"
 }
 
+@test "--tsig reads the key as keymgr -t prints it" {
+    [[ -s $BATS_FILE_TMPDIR/knot/keymgr.key ]] || skip "keymgr is not installed"
+    run -0 zc_to locked.xfr --axfr "127.0.0.1:$KNOT_PORT" --tsig "$BATS_FILE_TMPDIR/knot/keymgr.key" locked.test
+    knot_zone locked.test >locked.test.zone
+    run -0 zc_to compiled.xfr locked.test.zone
+    cmp locked.xfr compiled.xfr || fail_with "the stream pulled with the keymgr key differs"
+}
+
 @test "--tsig over many messages: each answer's MAC is verified, the zone is whole" {
     bind_keyfile key.conf
     run -0 zc_to big.xfr --axfr "127.0.0.1:$KNOT_PORT" --tsig key.conf big.test

@@ -72,6 +72,17 @@ knot_primary_start() {
         seq 1 3000 | awk '{ printf "h%d IN TXT \"record %d of the big zone, long enough to fill messages\"\n", $1, $1 }'
     } >"$dir/zones/big.test.zone"
     KNOT_PORT=$(free_port) || return 1
+    # A second key for the locked zones, as `keymgr -t` prints it (DIR/keymgr.key), when keymgr
+    # is there; --tsig reads that file as it is.
+    local keymgr extra_key="" extra_id=""
+    keymgr=$(command -v keymgr 2>/dev/null || echo /usr/sbin/keymgr)
+    if [[ -x $keymgr ]] && "$keymgr" -t keymgr.key >"$dir/keymgr.key" 2>/dev/null; then
+        extra_key=$(printf '  - id: keymgr.key\n    algorithm: hmac-sha256\n    secret: %s' \
+            "$(awk '$1 == "secret:" { print $2 }' "$dir/keymgr.key")")
+        extra_id=", keymgr.key"
+    else
+        rm -f "$dir/keymgr.key"
+    fi
     cat >"$dir/knot.conf" <<CONF
 server:
     rundir: "$dir"
@@ -92,13 +103,14 @@ key:
   - id: $KNOT_KEY_NAME
     algorithm: hmac-sha256
     secret: $KNOT_KEY_SECRET
+$extra_key
 acl:
   - id: anyone
     address: 127.0.0.0/8
     action: transfer
   - id: with_key
     address: 127.0.0.0/8
-    key: $KNOT_KEY_NAME
+    key: [$KNOT_KEY_NAME$extra_id]
     action: transfer
 template:
   - id: default
