@@ -15,7 +15,7 @@ STREAM_TYPE=application/vnd.endpointdns.zone-stream
 
 setup_file() {
     command -v knotd >/dev/null 2>&1 || [[ -x /usr/sbin/knotd ]] || skip "knotd is not installed"
-    fanout_setup_file mig migrate.test other.test
+    fanout_setup_file mig migrate.test other.test locked.test
     knot_primary_start "$BATS_FILE_TMPDIR/knot"
     printf 'KNOT_PORT=%s\nKNOT_PID=%s\n' "$KNOT_PORT" "$KNOT_PID" >"$BATS_FILE_TMPDIR/knot.env"
 }
@@ -50,6 +50,29 @@ answers() {
         awk '$4 != "SOA"' | sort
 }
 
+# same_as_knot ZONE STREAM: every RRset of STREAM (a transfer of ZONE from Knot), a name the
+# wildcard covers, a missing name and a missing type are answered by every edge exactly as
+# Knot answers them.
+same_as_knot() {
+    local zone=$1 stream=$2 names i owner type k e checked=0
+    names=$("$ZC" -c empty.toml --text "$stream" | awk -F '\t' 'NF >= 5 && $4 != "SOA" { print $1, $4 }' | sort -u)
+    names+=$'\n'"x.wild.$zone. A"$'\n'"nothing.$zone. A"$'\n'"www.$zone. MX"
+    while read -r owner type; do
+        k=$(answers "$KNOT_PORT" "$owner" "$type")
+        [[ -n $k || $owner == nothing.* || $type == MX ]] ||
+            api_fail "Knot gave no answer for $owner $type"
+        for ((i = 1; i <= EDGE_COUNT; i++)); do
+            e=$(answers "${EDGE_DNS[i]}" "$owner" "$type")
+            [[ $e == "$k" ]] || api_fail "edge ns$i answers $owner $type with
+$e
+where Knot answers
+$k"
+        done
+        checked=$((checked + 1))
+    done <<<"$names"
+    ((checked >= 26)) || api_fail "only $checked questions compared"
+}
+
 @test "a zone pulled from Knot and imported as a stream: every edge answers what Knot answers" {
     "$ZC" -c empty.toml --axfr "127.0.0.1:$KNOT_PORT" migrate.test >migrate.xfr
     # The dry run: every RRset of Knot's zone is created, the apex NS replaced.
@@ -74,24 +97,7 @@ answers() {
     expect_status 200
     assert_eq "$(jb .status)" insync "change status"
 
-    # Every RRset of the transfer, and a name the wildcard covers, on Knot and on each edge.
-    local names i owner type k e checked=0
-    names=$("$ZC" -c empty.toml --text migrate.xfr | awk -F '\t' 'NF >= 5 && $4 != "SOA" { print $1, $4 }' | sort -u)
-    names+=$'\nx.wild.migrate.test. A\nnothing.migrate.test. A\nwww.migrate.test. MX'
-    while read -r owner type; do
-        k=$(answers "$KNOT_PORT" "$owner" "$type")
-        [[ -n $k || $owner == nothing.* || $type == MX ]] ||
-            api_fail "Knot gave no answer for $owner $type"
-        for ((i = 1; i <= EDGE_COUNT; i++)); do
-            e=$(answers "${EDGE_DNS[i]}" "$owner" "$type")
-            [[ $e == "$k" ]] || api_fail "edge ns$i answers $owner $type with
-$e
-where Knot answers
-$k"
-        done
-        checked=$((checked + 1))
-    done <<<"$names"
-    ((checked >= 26)) || api_fail "only $checked questions compared"
+    same_as_knot migrate.test migrate.xfr
     # The SOA is dnsapid's: its name servers and serial, not Knot's.
     for ((i = 1; i <= EDGE_COUNT; i++)); do
         assert_contains "$(edge_dig "$i" migrate.test SOA)" "hostmaster.endpointdns.test."
@@ -100,6 +106,16 @@ $k"
     import_stream migrate.test migrate.xfr
     expect_status 200
     assert_eq "$(jb .change)" null "change of a repeated import"
+}
+
+@test "a zone Knot transfers only with a TSIG key migrates with --tsig" {
+    bind_keyfile transfer.key
+    "$ZC" -c empty.toml --axfr "127.0.0.1:$KNOT_PORT" --tsig transfer.key locked.test >locked.xfr
+    import_stream locked.test locked.xfr
+    expect_status 200
+    api GET "/v1/changes/$(jb .change.id)?wait=10"
+    assert_eq "$(jb .status)" insync "change status"
+    same_as_knot locked.test locked.xfr
 }
 
 @test "a stream with If-Match: 412 when the zone moved on" {
