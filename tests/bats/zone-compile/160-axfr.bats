@@ -71,6 +71,10 @@ fake_primary() {
     assert_json_member "$output" errors 0
     run -0 --separate-stderr zc --axfr "127.0.0.1:$KNOT_PORT" --check migrate.test
     assert_empty "$output" "stdout of --check"
+    # A host name: each address is tried (localhost may give ::1 first, where Knot is not).
+    run -0 zc_to byname.xfr --axfr "localhost:$KNOT_PORT" migrate.test
+    run -0 zc_to byaddr.xfr --axfr "127.0.0.1:$KNOT_PORT" migrate.test
+    cmp byname.xfr byaddr.xfr || fail_with "localhost and 127.0.0.1 gave different streams"
     # -o writes the stream atomically, as for a file.
     run -0 zc --axfr "127.0.0.1:$KNOT_PORT" -o out.xfr migrate.test
     [[ -s out.xfr ]] || fail_with "out.xfr is empty"
@@ -151,6 +155,8 @@ fake_primary() {
     run -64 --separate-stderr zc --axfr '127.0.0.1:99999' --check a.test
     assert_contains "$stderr" "the port must be 1 to 65535"
     run -64 --separate-stderr zc --axfr '[::1' --check a.test
+    run -64 --separate-stderr zc --axfr 'nonexistent.invalid' --check a.test
+    assert_contains "$stderr" "cannot resolve the primary nonexistent.invalid"
 }
 
 @test "connection refused: 69" {
