@@ -8,6 +8,7 @@
 #   nons     a complete transfer (SOA, A, SOA) of a zone without NS records
 #   cut      the SOA and an A record, then the connection is closed
 #   silent   accepts and never answers (for --timeout)
+import os
 import socket
 import struct
 import sys
@@ -39,7 +40,8 @@ def answer(query, records):
 
 
 def soa(zone):
-    rdata = name_wire("ns1.fake.") + name_wire("hostmaster.fake.") + struct.pack("!IIIII", 1, 7200, 3600, 1209600, 300)
+    rdata = name_wire("ns1.fake.") + name_wire("hostmaster.fake.")
+    rdata += struct.pack("!IIIII", 1, 7200, 3600, 1209600, 300)
     return rr(zone, 6, rdata)
 
 
@@ -55,7 +57,6 @@ def main():
     s.listen(8)
     with open(portfile + ".tmp", "w") as f:
         f.write(str(s.getsockname()[1]))
-    import os
     os.rename(portfile + ".tmp", portfile)
     held = []
     while True:
