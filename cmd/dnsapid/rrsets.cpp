@@ -11,6 +11,7 @@
 #include "error.hpp"
 #include "util/log.hpp"
 #include "zone/content.hpp"
+#include "zone/stream.hpp"
 #include "zone/text.hpp"
 #include "zone/zonefile.hpp"
 
@@ -497,18 +498,65 @@ http::Response App::zone_file(Ctx& ctx) {
     if (auto* v = ctx.req.arg("dry_run")) dry_run = *v == "1" || *v == "true" || v->empty();
     auto want_serial = if_match(ctx.req);
     auto origin = dns::Name::parse(*z + ".");
-    zone::Diagnostics diags;
-    zone::ParseOptions opts;
-    opts.max_include_depth = 0; // $INCLUDE would read the server's files
-    zone::Zone parsed = zone::parse_zone_text(ctx.req.body, "zone", *origin, diags, opts);
-    parsed.normalize(nullptr);
+    // The body is a zone file, or a zone stream (one full zone, as zone-compile writes it and
+    // an AXFR carries it) when its Content-Type says so.
+    bool is_stream = false;
+    if (const auto* ct = ctx.req.headers.find("Content-Type")) {
+        std::string t = ct->substr(0, ct->find(';'));
+        while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.pop_back();
+        for (auto& ch : t) ch = char(dns::ascii_lower(uint8_t(ch)));
+        is_stream = t == "application/vnd.endpointdns.zone-stream";
+    }
+    const std::string what = is_stream ? "zone stream" : "zone file";
     std::vector<std::pair<uint32_t, std::string>> errors; // (line, detail), sorted at the end
-    for (const auto& dg : diags)
-        if (dg.is_error())
-            errors.emplace_back(dg.line, dg.message.find("$INCLUDE") != std::string::npos
-                                             ? "$INCLUDE cannot be used in an import: put the "
-                                               "included records in the file itself"
-                                             : dg.message);
+    zone::Zone parsed(*origin);
+    if (is_stream) {
+        // No lines in a stream: errors name the message (and its offset) or the record.
+        zone::StreamReader reader(ctx.req.body);
+        zone::StreamItem item;
+        auto got = reader.next(item);
+        if (!got) {
+            errors.emplace_back(0, "malformed zone stream: " + got.error());
+        } else if (!*got) {
+            errors.emplace_back(0, "the zone stream is empty: send the whole zone (an AXFR "
+                                   "sequence, the SOA first and last)");
+        } else if (item.kind != zone::StreamItem::Kind::full) {
+            errors.emplace_back(0, "the zone stream holds a delta (IXFR) of " +
+                                       item.delta.origin.to_text() +
+                                       "; an import needs the whole zone (an AXFR sequence, the "
+                                       "SOA first and last)");
+        } else if (item.zone->origin().lowercased() != origin->lowercased()) {
+            errors.emplace_back(0, "the zone stream is for " + item.zone->origin().to_text() +
+                                       ", not for " + *z + ".");
+        } else {
+            zone::StreamItem more;
+            auto again = reader.next(more);
+            if (!again)
+                errors.emplace_back(0, "malformed zone stream after the zone " + *z + ": " +
+                                           again.error());
+            else if (*again)
+                errors.emplace_back(0, "the zone stream holds more than one zone or delta "
+                                       "(the second is for " +
+                                           (more.kind == zone::StreamItem::Kind::full
+                                                ? more.zone->origin().to_text()
+                                                : more.delta.origin.to_text()) +
+                                           "); send one zone");
+            else
+                parsed = std::move(*item.zone);
+        }
+    } else {
+        zone::Diagnostics diags;
+        zone::ParseOptions opts;
+        opts.max_include_depth = 0; // $INCLUDE would read the server's files
+        parsed = zone::parse_zone_text(ctx.req.body, "zone", *origin, diags, opts);
+        parsed.normalize(nullptr);
+        for (const auto& dg : diags)
+            if (dg.is_error())
+                errors.emplace_back(dg.line, dg.message.find("$INCLUDE") != std::string::npos
+                                                 ? "$INCLUDE cannot be used in an import: put "
+                                                   "the included records in the file itself"
+                                                 : dg.message);
+    }
     // The wanted RRsets (SOA excluded: it is managed), validated like API input; the line of
     // each RRset's first record, to point errors found later at the file.
     std::map<std::pair<std::string, uint16_t>, store::Rrset> want;
@@ -521,26 +569,41 @@ http::Response App::zone_file(Ctx& ctx) {
         if (!owner_text.empty() && owner_text.back() == '.') owner_text.pop_back();
         for (auto& ch : owner_text) ch = char(dns::ascii_lower(uint8_t(ch)));
         if (rv.type == dns::rrtype::SOA) continue;
+        // A stream has no lines: its errors say which record.
+        const std::string rec =
+            is_stream ? "record " + owner_text + " " + dns::type_name(rv.type) + ": " : "";
         if (rv.cls != dns::rrclass::IN) {
-            errors.emplace_back(line, "only class IN records can be hosted");
+            errors.emplace_back(line, rec + "only class IN records can be hosted");
             continue;
         }
         if (!dns::is_subdomain(dns::Name::parse(owner_text + ".")->lowercased().wire(),
                                origin->lowercased().wire())) {
-            errors.emplace_back(line, owner_text + " is outside the zone " + *z);
+            errors.emplace_back(line, rec + owner_text + " is outside the zone " + *z);
             continue;
         }
         ItemErrors ie;
         ie.single = true;
         if (!check_rrset_identity(*z, owner_text, rv.type, 0, ie)) {
-            errors.emplace_back(line, ie.list[0]["detail"].get<std::string>());
+            errors.emplace_back(line, rec + ie.list[0]["detail"].get<std::string>());
             continue;
         }
-        std::string text = zone::record_text(rv.owner, rv.type, rv.cls, rv.ttl, rv.rdata);
-        size_t at = 0;
-        for (int k = 0; k < 4; ++k) at = text.find('\t', at) + 1;
-        std::string content = text.substr(at);
-        while (!content.empty() && content.back() == '\n') content.pop_back();
+        std::string content;
+        if (is_stream) {
+            // Wire RDATA from outside: it must print in a form that reads back to the same
+            // octets, as API content does.
+            auto ct = zone::content_text(rv.type, rv.rdata);
+            if (!ct) {
+                errors.emplace_back(0, rec + ct.error());
+                continue;
+            }
+            content = *ct;
+        } else {
+            std::string text = zone::record_text(rv.owner, rv.type, rv.cls, rv.ttl, rv.rdata);
+            size_t at = 0;
+            for (int k = 0; k < 4; ++k) at = text.find('\t', at) + 1;
+            content = text.substr(at);
+            while (!content.empty() && content.back() == '\n') content.pop_back();
+        }
         std::pair<std::string, uint16_t> key{owner_text, rv.type};
         auto& r = want[key];
         if (!line_of.count(key)) line_of[key] = line;
@@ -549,7 +612,8 @@ http::Response App::zone_file(Ctx& ctx) {
         r.ttl = rv.ttl;
         r.records.push_back({content, std::string(rv.rdata)});
     }
-    auto refuse = [](std::vector<std::pair<uint32_t, std::string>> list, const std::string& why) {
+    auto refuse = [&what](std::vector<std::pair<uint32_t, std::string>> list,
+                          const std::string& why) {
         std::stable_sort(list.begin(), list.end(),
                          [](const auto& a, const auto& b) { return a.first < b.first; });
         nlohmann::json j = nlohmann::json::array();
@@ -558,9 +622,9 @@ http::Response App::zone_file(Ctx& ctx) {
             if (line) e["line"] = line;
             j.push_back(std::move(e));
         }
-        fail(422, "validation", "The zone file is not valid", why, {{"errors", j}});
+        fail(422, "validation", "The " + what + " is not valid", why, {{"errors", j}});
     };
-    if (!errors.empty()) refuse(errors, "the zone file has errors; nothing was changed");
+    if (!errors.empty()) refuse(errors, "the " + what + " has errors; nothing was changed");
 
     // A dry run goes through the whole change path and is then rolled back, so it finds every
     // error a real import would.
@@ -626,11 +690,11 @@ http::Response App::zone_file(Ctx& ctx) {
                                                          " is outside " + std::to_string(min) +
                                                          ".." + std::to_string(zs.max_ttl));
             }
-            if (!found.empty()) refuse(found, "the zone file has errors; nothing was changed");
+            if (!found.empty()) refuse(found, "the " + what + " has errors; nothing was changed");
             const uint32_t serial_before = d.serial;
             auto res =
                 store::apply_edits(c, d, edits, ctx.actor(), ctx.who.limits.max_records_per_domain,
-                                   "zone file import");
+                                   is_stream ? "zone stream import" : "zone file import");
             using S = store::ChangeResult::Status;
             if (res.status == S::invalid || res.status == S::precondition_failed) {
                 for (const auto& e : res.errors)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // zone-compile: RFC 1035 master files -> validated, deterministic zone stream; --text reverses it.
+#include "axfr.hpp"
 #include "config/config.hpp"
 #include "db.hpp"
 #include "error.hpp"
@@ -165,7 +166,8 @@ int run(int argc, char** argv) {
     CLI::App app{"Validate DNS master files and compile them into a zone stream.", "zone-compile"};
     app.set_version_flag("--version", std::string("zone-compile ") + ENDPOINTDNS_VERSION);
     std::vector<std::string> files, db_zones;
-    std::string origin_text, output, config_path, account;
+    std::string origin_text, output, config_path, account, axfr, tsig_file;
+    unsigned timeout = 10;
     bool force = false, check = false, text = false, json = false, quiet = false,
          check_config = false, db = false;
     app.add_option("FILE", files, "master files (or zone streams with --text); - is stdin");
@@ -180,6 +182,14 @@ int run(int argc, char** argv) {
     app.add_option("--zone", db_zones, "with --db: this zone (repeatable; default: every zone)")
         ->allow_extra_args(false);
     app.add_option("--account", account, "with --db: the zones of this account (id or name)");
+    app.add_option("--axfr", axfr,
+                   "fetch ZONE by AXFR from this primary, HOST[:PORT] (port 53 by default)");
+    app.add_option("--tsig", tsig_file,
+                   "with --axfr: sign the request with the TSIG key in this file (BIND key "
+                   "statement, or [ALGORITHM:]NAME:SECRET)");
+    app.add_option("--timeout", timeout, "with --axfr: seconds to connect and per message")
+        ->check(CLI::Range(1u, 3600u))
+        ->capture_default_str();
     app.add_option("-c,--config", config_path, "configuration file")->capture_default_str();
     app.add_flag("--check-config", check_config, "check the configuration and exit");
     if (auto rc = util::parse_command_line(app, argc, argv)) return *rc;
@@ -194,6 +204,18 @@ int run(int argc, char** argv) {
         return ex_ok;
     }
     if (text && check) throw Error(ex_usage, "--text and --check cannot be combined");
+    const bool from_axfr = !axfr.empty();
+    if (!tsig_file.empty() && !from_axfr)
+        throw Error(ex_usage, "--tsig signs a zone transfer: add --axfr HOST[:PORT] ZONE");
+    if (from_axfr) {
+        if (db) throw Error(ex_usage, "--axfr and --db exclude each other");
+        if (!origin_text.empty())
+            throw Error(ex_usage, "--origin applies to master files; with --axfr the zone is "
+                                  "the argument: --axfr HOST[:PORT] ZONE");
+        if (files.size() != 1)
+            throw Error(ex_usage, "--axfr HOST[:PORT] takes exactly one ZONE, " +
+                                      std::to_string(files.size()) + " given");
+    }
     if (db)
         return run_db(settings, files, db_zones, account, output, origin_text, force, check, text,
                       json);
@@ -203,13 +225,13 @@ int run(int argc, char** argv) {
     if (!origin_text.empty() && files.size() > 1)
         throw Error(ex_usage, "--origin applies to a single zone file, but " +
                                   std::to_string(files.size()) + " were given");
-    if (files.empty()) {
+    if (files.empty() && !from_axfr) {
         if (text || !origin_text.empty())
             files.push_back("-");
         else
             throw Error(ex_usage, "no zone files given (use --origin NAME - to read stdin)");
     }
-    if (!text && origin_text.empty())
+    if (!text && origin_text.empty() && !from_axfr)
         for (const auto& f : files)
             if (f == "-") throw Error(ex_usage, "--origin is required to read a zone from stdin");
 
@@ -233,7 +255,7 @@ int run(int argc, char** argv) {
         std::cerr << d.to_string() << '\n';
     };
 
-    if (text) {
+    if (text && !from_axfr) {
         std::unique_ptr<Output> out;
         if (!json) out = std::make_unique<Output>(output);
         for (const auto& f : files) {
@@ -282,7 +304,30 @@ int run(int argc, char** argv) {
     } else {
         std::vector<Zone> zones;
         std::vector<std::string> sources;
-        for (const auto& f : files) {
+        if (from_axfr) {
+            std::string ztext = files[0] == "." || files[0].empty() || files[0].back() != '.'
+                                    ? files[0] + "."
+                                    : files[0];
+            auto origin = dns::Name::parse(ztext);
+            if (!origin || files[0].empty() || files[0] == ".")
+                throw Error(ex_usage, "--axfr: '" + files[0] + "' is not a zone name" +
+                                          (origin ? "" : ": " + origin.error()));
+            zonecompile::AxfrRequest req{axfr, *origin, std::nullopt, timeout};
+            if (!tsig_file.empty()) {
+                std::string keytext = zone::read_file(tsig_file);
+                auto key = dns::parse_tsig_keyfile(keytext);
+                if (!key) throw Error(ex_config, "TSIG key file " + tsig_file + ": " + key.error());
+                req.key = *key;
+            }
+            zone::Diagnostics diags;
+            Zone z = zonecompile::fetch_axfr(req);
+            z.normalize(&diags);
+            zone::check_zone(z, settings.limits, diags);
+            for (const auto& d : diags) report(d);
+            sources.push_back("axfr://" + axfr + "/" + origin->to_text());
+            zones.push_back(std::move(z));
+        }
+        for (const auto& f : from_axfr ? std::vector<std::string>{} : files) {
             // Origins are absolute: "example.com" means "example.com.".
             std::string otext = origin_text.empty() ? origin_from_path(f) : origin_text;
             auto origin =
@@ -314,6 +359,11 @@ int run(int argc, char** argv) {
                                             {"records", z.size()},
                                             {"rrsets", z.rrset_count()},
                                             {"source", sources[i]}});
+        }
+        if (errors == 0 && text && !json) {
+            Output out(output); // --axfr --text: the fetched zone as zone-file text
+            for (const Zone& z : zones) out.write(zone::zone_text(z));
+            out.commit();
         }
         if (errors == 0 && binary_out) {
             Output out(output);

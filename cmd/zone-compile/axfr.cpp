@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: MIT
+// zone-compile --axfr: a zone fetched by AXFR over TCP from a primary (ldns), with TSIG.
+#include "axfr.hpp"
+
+#include "dns/rr.hpp"
+#include "error.hpp"
+
+#include <ldns/ldns.h>
+
+#include <algorithm>
+#include <arpa/inet.h>
+#include <chrono>
+#include <cstring>
+#include <fcntl.h>
+#include <memory>
+#include <netdb.h>
+#include <unistd.h>
+#include <vector>
+
+namespace endpointdns::zonecompile {
+
+namespace {
+
+// A socket closed on every path.
+struct Socket {
+    int fd = -1;
+    Socket() = default;
+    Socket(const Socket&) = delete;
+    Socket& operator=(const Socket&) = delete;
+    ~Socket() {
+        if (fd >= 0) ::close(fd);
+    }
+};
+
+using Pkt = std::unique_ptr<ldns_pkt, decltype(&ldns_pkt_free)>;
+using Rdf = std::unique_ptr<ldns_rdf, decltype(&ldns_rdf_deep_free)>;
+using Buffer = std::unique_ptr<ldns_buffer, decltype(&ldns_buffer_free)>;
+
+std::string rr_text(const ldns_rr* rr) {
+    std::string out;
+    if (char* s = ldns_rr2str(rr)) {
+        out = s;
+        free(s); // NOLINT: ldns allocates with malloc
+    }
+    while (!out.empty() && (out.back() == '\n' || out.back() == '\t')) out.pop_back();
+    for (auto& c : out)
+        if (c == '\t') c = ' ';
+    return out;
+}
+
+std::string rdf_wire(const ldns_rdf* rdf) {
+    return std::string(reinterpret_cast<const char*>(ldns_rdf_data(rdf)), ldns_rdf_size(rdf));
+}
+
+std::string rdata_wire(const ldns_rr* rr) {
+    Buffer b(ldns_buffer_new(512), &ldns_buffer_free);
+    if (!b || ldns_rr_rdata2buffer_wire(b.get(), rr) != LDNS_STATUS_OK)
+        throw Error(ex_software, "cannot convert a transferred record to wire form");
+    return std::string(reinterpret_cast<const char*>(ldns_buffer_begin(b.get())),
+                       ldns_buffer_position(b.get()));
+}
+
+std::string lower(std::string s) {
+    for (auto& c : s)
+        if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
+    return s;
+}
+
+// The TSIG error of an answer (RFC 8945 5.3.2), as a word, or "".
+std::string tsig_error(ldns_pkt* pkt) {
+    const ldns_rr* t = ldns_pkt_tsig(pkt);
+    if (!t || ldns_rr_rd_count(t) < 6) return "";
+    const ldns_rdf* e = ldns_rr_rdf(t, 5);
+    if (!e || ldns_rdf_size(e) != 2) return "";
+    switch (ldns_rdf2native_int16(e)) {
+    case 0:
+        return "";
+    case 16:
+        return "BADSIG (the key's secret or algorithm differs from the primary's)";
+    case 17:
+        return "BADKEY (the primary does not know this key name or algorithm)";
+    case 18:
+        return "BADTIME (the clocks differ by more than the fudge)";
+    case 22:
+        return "BADTRUNC";
+    default:
+        return "TSIG error " + std::to_string(ldns_rdf2native_int16(e));
+    }
+}
+
+} // namespace
+
+std::pair<std::string, uint16_t> split_server(const std::string& server) {
+    std::string host = server, port_text;
+    if (!server.empty() && server[0] == '[') {
+        auto close = server.find(']');
+        if (close == std::string::npos)
+            throw Error(ex_usage, "--axfr " + server + ": a '[' without its ']'");
+        host = server.substr(1, close - 1);
+        if (close + 1 < server.size()) {
+            if (server[close + 1] != ':')
+                throw Error(ex_usage, "--axfr " + server + ": expected [ADDRESS]:PORT");
+            port_text = server.substr(close + 2);
+            if (port_text.empty()) throw Error(ex_usage, "--axfr " + server + ": empty port");
+        }
+    } else if (std::count(server.begin(), server.end(), ':') == 1) {
+        auto colon = server.find(':');
+        host = server.substr(0, colon);
+        port_text = server.substr(colon + 1);
+        if (port_text.empty()) throw Error(ex_usage, "--axfr " + server + ": empty port");
+    }
+    if (host.empty()) throw Error(ex_usage, "--axfr needs a HOST[:PORT], got '" + server + "'");
+    uint16_t port = 53;
+    if (!port_text.empty()) {
+        unsigned long p = 0;
+        for (char c : port_text)
+            if (c < '0' || c > '9' || (p = p * 10 + unsigned(c - '0')) > 65535)
+                throw Error(ex_usage, "--axfr " + server + ": the port must be 1 to 65535");
+        if (p == 0) throw Error(ex_usage, "--axfr " + server + ": the port must be 1 to 65535");
+        port = uint16_t(p);
+    }
+    return {host, port};
+}
+
+// Built from ldns's parts (ldns_pkt_tsig_sign, ldns_tcp_connect2, ldns_tcp_send_query,
+// ldns_tcp_read_wire_timeout, ldns_wire2pkt, ldns_pkt_tsig_verify_next) rather than
+// ldns_axfr_start/ldns_axfr_next: those sign the request but never verify the answers' TSIG
+// (they keep neither the request's MAC nor each message's octets), and print their errors on
+// stderr.
+zone::Zone fetch_axfr(const AxfrRequest& req) {
+    auto [host, port] = split_server(req.server);
+    const std::string zone_text = req.zone.to_text();
+    const std::string where = host + " port " + std::to_string(port);
+    const std::string what = "AXFR of " + zone_text + " from " + where;
+    const timeval timeout{time_t(req.timeout), 0};
+
+    addrinfo hints{};
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* res = nullptr;
+    if (int rc = ::getaddrinfo(host.c_str(), nullptr, &hints, &res); rc != 0)
+        throw Error(rc == EAI_AGAIN ? ex_tempfail : ex_usage,
+                    "cannot resolve the primary " + host + ": " + gai_strerror(rc));
+    std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> addrs(res, &::freeaddrinfo);
+
+    // The request, signed when a key is given; its MAC starts the chain of the answers' MACs.
+    Rdf zname(ldns_dname_new_frm_str(zone_text.c_str()), &ldns_rdf_deep_free);
+    if (!zname) throw Error(ex_usage, "cannot use the zone name " + zone_text);
+    Pkt query(
+        ldns_pkt_query_new(ldns_rdf_clone(zname.get()), LDNS_RR_TYPE_AXFR, LDNS_RR_CLASS_IN, 0),
+        &ldns_pkt_free);
+    if (!query) throw Error(ex_software, "out of memory");
+    ldns_pkt_set_random_id(query.get());
+    Rdf mac(nullptr, &ldns_rdf_deep_free);
+    if (req.key) {
+        ldns_status st =
+            ldns_pkt_tsig_sign(query.get(), req.key->name.c_str(), req.key->secret.c_str(), 300,
+                               req.key->algorithm.c_str(), nullptr);
+        if (st != LDNS_STATUS_OK || !ldns_pkt_tsig(query.get()))
+            throw Error(ex_config, what + ": cannot sign the request with the key " +
+                                       req.key->name + ": " + ldns_get_errorstr_by_id(st));
+        mac.reset(ldns_rdf_clone(ldns_rr_rdf(ldns_pkt_tsig(query.get()), 3)));
+    }
+    Buffer qwire(ldns_buffer_new(LDNS_MAX_PACKETLEN), &ldns_buffer_free);
+    if (!qwire || ldns_pkt2buffer_wire(qwire.get(), query.get()) != LDNS_STATUS_OK)
+        throw Error(ex_software, what + ": cannot build the request");
+
+    // Connect to each address in turn.
+    auto started = std::chrono::steady_clock::now();
+    auto since = [](std::chrono::steady_clock::time_point t) {
+        return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+    };
+    Socket sock;
+    sockaddr_storage to{};
+    socklen_t tolen = 0;
+    for (addrinfo* a = res; a && sock.fd < 0; a = a->ai_next) {
+        if (a->ai_family != AF_INET && a->ai_family != AF_INET6) continue;
+        to = sockaddr_storage{};
+        std::memcpy(&to, a->ai_addr, a->ai_addrlen);
+        if (a->ai_family == AF_INET)
+            reinterpret_cast<sockaddr_in*>(&to)->sin_port = htons(port);
+        else
+            reinterpret_cast<sockaddr_in6*>(&to)->sin6_port = htons(port);
+        tolen = socklen_t(a->ai_addrlen);
+        sock.fd = ldns_tcp_connect2(&to, tolen, timeout);
+    }
+    if (sock.fd < 0) {
+        if (since(started) + 0.2 >= double(req.timeout))
+            throw Error(ex_tempfail,
+                        what + ": could not connect within " + std::to_string(req.timeout) + " s");
+        throw Error(ex_unavailable, what + ": cannot connect (connection refused or unreachable)");
+    }
+    if (ldns_tcp_send_query(qwire.get(), sock.fd, &to, tolen) == 0)
+        throw Error(ex_unavailable, what + ": cannot send the request: the connection failed");
+
+    zone::Zone z(req.zone);
+    uint16_t file = z.add_file(zone_text + " from " + host + "#" + std::to_string(port));
+    size_t count = 0, soas = 0, messages = 0;
+    std::string first_owner, first_rdata;
+    // Ends the transfer with an error: "what: record N <detail>: the record".
+    auto stop = [&](int code, size_t n, const char* detail, const ldns_rr* rr) {
+        std::string m = what;
+        m += ": record ";
+        m += std::to_string(n);
+        m += detail;
+        m += rr_text(rr);
+        throw Error(code, m);
+    };
+    auto last_progress = std::chrono::steady_clock::now();
+    while (soas < 2) {
+        size_t size = 0;
+        std::unique_ptr<uint8_t, decltype(&::free)> wire(
+            ldns_tcp_read_wire_timeout(sock.fd, &size, timeout), &::free);
+        if (!wire) {
+            if (since(last_progress) + 0.2 >= double(req.timeout))
+                throw Error(ex_tempfail, what + ": no answer within " +
+                                             std::to_string(req.timeout) + " s after " +
+                                             std::to_string(count) + " records");
+            if (count == 0)
+                throw Error(ex_unavailable, what + ": the primary closed the connection without "
+                                                   "an answer");
+            throw Error(ex_protocol, what + ": the transfer stopped after " +
+                                         std::to_string(count) +
+                                         " records, before the closing SOA (the primary closed "
+                                         "the connection)");
+        }
+        last_progress = std::chrono::steady_clock::now();
+        ++messages;
+        ldns_pkt* raw = nullptr;
+        ldns_status st = ldns_wire2pkt(&raw, wire.get(), size);
+        Pkt pkt(raw, &ldns_pkt_free);
+        if (st != LDNS_STATUS_OK || !pkt)
+            throw Error(ex_protocol,
+                        what + ": message " + std::to_string(messages) +
+                            " of the answer does not parse: " + ldns_get_errorstr_by_id(st));
+        if (ldns_pkt_id(pkt.get()) != ldns_pkt_id(query.get()))
+            throw Error(ex_protocol, what + ": message " + std::to_string(messages) +
+                                         " answers another request (its ID differs)");
+        if (unsigned rcode = ldns_pkt_get_rcode(pkt.get()); rcode != 0) {
+            std::string tsig = tsig_error(pkt.get());
+            switch (rcode) {
+            case LDNS_RCODE_REFUSED:
+                throw Error(ex_noperm, what +
+                                           ": the primary answered REFUSED: it does not "
+                                           "allow this transfer (" +
+                                           (req.key ? "is the key " + req.key->name +
+                                                          " allowed to transfer the zone?"
+                                                    : "allow transfers from this address, "
+                                                      "or use a TSIG key with --tsig") +
+                                           ")" + (tsig.empty() ? "" : "; TSIG: " + tsig));
+            case LDNS_RCODE_NOTAUTH:
+                throw Error(ex_noperm,
+                            what + ": the primary answered NOTAUTH" +
+                                (tsig.empty()
+                                     ? std::string(": it is not authoritative for the zone, "
+                                                   "or does not accept the request's TSIG")
+                                     : ": TSIG " + tsig));
+            case LDNS_RCODE_SERVFAIL:
+                throw Error(ex_unavailable, what + ": the primary answered SERVFAIL (is the "
+                                                   "zone loaded there?)");
+            default: {
+                const ldns_lookup_table* name = ldns_lookup_by_id(ldns_rcodes, int(rcode));
+                throw Error(ex_protocol, what + ": the primary answered " +
+                                             (name ? std::string(name->name)
+                                                   : "rcode " + std::to_string(rcode)));
+            }
+            }
+        }
+        // RFC 8945 5.3.1: the first answer is signed, then at least every 100th; each MAC
+        // covers the one before it.
+        if (req.key) {
+            if (ldns_pkt_tsig(pkt.get())) {
+                if (!ldns_pkt_tsig_verify_next(pkt.get(), wire.get(), size, req.key->name.c_str(),
+                                               req.key->secret.c_str(), mac.get(),
+                                               messages > 1 ? 1 : 0))
+                    throw Error(ex_noperm, what + ": message " + std::to_string(messages) +
+                                               " of the answer carries a TSIG signature that "
+                                               "does not verify with the key " +
+                                               req.key->name);
+                mac.reset(ldns_rdf_clone(ldns_rr_rdf(ldns_pkt_tsig(pkt.get()), 3)));
+            } else if (messages == 1) {
+                throw Error(ex_noperm, what + ": the answer is not signed with the key " +
+                                           req.key->name + " (RFC 8945 5.3)");
+            } else {
+                // Unsigned messages between signed ones are allowed, but their octets enter
+                // the next MAC, which ldns cannot compute: refuse rather than trust them.
+                throw Error(ex_protocol,
+                            what + ": message " + std::to_string(messages) +
+                                " is not signed; this client verifies transfers whose every "
+                                "message is signed (as BIND, Knot and PowerDNS send them)");
+            }
+        }
+        const ldns_rr_list* answer = ldns_pkt_answer(pkt.get());
+        for (size_t i = 0; i < ldns_rr_list_rr_count(answer) && soas < 2; ++i) {
+            const ldns_rr* rr = ldns_rr_list_rr(answer, i);
+            ++count;
+            std::string owner = rdf_wire(ldns_rr_owner(rr));
+            uint16_t type = uint16_t(ldns_rr_get_type(rr));
+            std::string rdata = rdata_wire(rr);
+            if (count == 1) {
+                // Wire names: length octets are below 64, so lowering ASCII letters is safe.
+                if (type != dns::rrtype::SOA || lower(owner) != lower(std::string(req.zone.wire())))
+                    stop(ex_protocol, count,
+                         " is not the zone's SOA: the answer does not begin with it (RFC 5936 "
+                         "2.2): ",
+                         rr);
+            }
+            if (ldns_rr_get_class(rr) != LDNS_RR_CLASS_IN)
+                stop(ex_dataerr, count, " is not of class IN: ", rr);
+            if (type == dns::rrtype::SOA) {
+                ++soas;
+                if (soas == 1) {
+                    first_owner = lower(owner);
+                    first_rdata = rdata;
+                } else if (lower(owner) == first_owner && rdata == first_rdata) {
+                    if (i + 1 < ldns_rr_list_rr_count(answer))
+                        stop(ex_protocol, count + 1, " follows the closing SOA (RFC 5936 2.2): ",
+                             ldns_rr_list_rr(answer, i + 1));
+                    break; // the closing SOA: the transfer is complete
+                } else {
+                    stop(ex_protocol, count,
+                         " is an SOA other than the first one, so the transfer does not end "
+                         "with it (RFC 5936 2.2): ",
+                         rr);
+                }
+            }
+            z.add(owner, type, ldns_rr_ttl(rr), rdata, zone::Location{file, uint32_t(count)});
+        }
+    }
+    return z;
+}
+
+} // namespace endpointdns::zonecompile
