@@ -4,6 +4,7 @@
 #include "query.hpp"
 
 #include "config/config.hpp"
+#include "dns/tsig.hpp"
 #include "error.hpp"
 #include "http/server.hpp"
 #include "notify/notify.hpp"
@@ -45,7 +46,8 @@ Settings load_settings(const std::string& path, bool explicit_path) {
                   "dns.tcp_idle_timeout", "dns.tcp_max_connections",
                   "dns.tcp_max_queries_per_connection", "http.listen", "http.key_file",
                   "http.threads", "http.max_body", "http.max_connections", "http.timeout",
-                  "zones.max_ttl", "zones.min_ttl", "zones.max_records"});
+                  "zones.max_ttl", "zones.min_ttl", "zones.max_records", "transfer.allow",
+                  "transfer.require_tsig", "transfer.tsig_key_files"});
     Settings s;
     s.dns.listen = {"127.0.0.1:53", "[::1]:53"};
     s.http.listen = "127.0.0.1:8053";
@@ -72,6 +74,26 @@ Settings load_settings(const std::string& path, bool explicit_path) {
     if (auto v = f.integer("zones.max_ttl", 0, 2147483647)) s.limits.max_ttl = uint32_t(*v);
     if (auto v = f.integer("zones.min_ttl", 0, 2147483647)) s.limits.min_ttl = uint32_t(*v);
     if (auto v = f.integer("zones.max_records", 0, INT64_MAX)) s.limits.max_records = size_t(*v);
+    auto transfer = std::make_shared<serve::TransferPolicy>();
+    if (auto v = f.strings("transfer.allow")) {
+        for (const auto& a : *v) {
+            auto p = serve::parse_prefix(a);
+            if (!p) throw Error(ex_config, f.path() + ": transfer.allow: " + p.error());
+            transfer->allow.push_back(*p);
+        }
+    }
+    if (auto v = f.strings("transfer.tsig_key_files")) {
+        for (const auto& path : *v) {
+            auto k = dns::tsig::parse_key(util::read_secret(path, 1, "TSIG key file"));
+            if (!k) throw Error(ex_config, "TSIG key file " + path + ": " + k.error());
+            transfer->keys.push_back(std::move(*k));
+        }
+    }
+    if (auto v = f.boolean("transfer.require_tsig")) transfer->require_tsig = *v;
+    if (transfer->require_tsig && transfer->keys.empty())
+        throw Error(ex_config, f.path() + ": transfer.require_tsig is set but "
+                                          "transfer.tsig_key_files names no key");
+    s.dns.transfer = std::move(transfer);
     return s;
 }
 
