@@ -1,0 +1,160 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: MIT
+# Zone transfers out of dns-serve: AXFR and IXFR with the address ACL and TSIG, Knot and NSD as secondaries.
+#
+# Each test starts its own edge with a [transfer] section (serve_helpers.bash). The
+# secondaries are Knot and NSD from Debian, each on a free loopback port with its own
+# directory; they are told to refresh with knotc and nsd-control (NOTIFY is not sent yet).
+# $output and $status are set by bats.
+# shellcheck disable=SC2154
+
+load ../helpers
+load serve_helpers
+# shellcheck source-path=SCRIPTDIR source=../../diff/servers.bash
+source "$SRC/tests/diff/servers.bash"
+
+SECRET=c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LTAxMjM0NTY3
+OTHER=b3RoZXItb3RoZXItb3RoZXItb3RoZXItb3RoZXItMDEyMzQ1
+
+setup() {
+    edge_setup
+    echo "hmac-sha256:xfr.example.:$SECRET" >xfr.tsig
+}
+
+teardown() {
+    edge_teardown
+    diff_stop_all
+}
+
+# transfer_config FILE ALLOW [REQUIRE_TSIG]: an edge configuration with a [transfer] section.
+transfer_config() {
+    printf '[transfer]\nallow = [%s]\ntsig_key_files = ["%s/xfr.tsig"]\nrequire_tsig = %s\n' \
+        "$2" "$PWD" "${3:-false}" >"$1"
+}
+
+# push_example: PUT etc/zones/example.com.zone as zone example.com.
+push_example() {
+    compile "$EXAMPLE_ZONE" example.xfr
+    put_zone example.com example.xfr
+}
+
+# xfr_status [KDIG-ARGS...]: the rcode of a transfer from the current edge (dig prints none
+# for a failed transfer).
+xfr_status() {
+    kdig +time=3 +retry=0 -p "$EDGE_DNS" @127.0.0.1 "$@" 2>&1 |
+        sed -n "s/.*server replied with error '\([A-Z]*\)'.*/\1/p" | head -1
+}
+
+# xfr [DIG-ARGS...]: dig's transfer output from the current edge, comments left out.
+xfr() {
+    dig +time=3 +tries=1 -p "$EDGE_DNS" @127.0.0.1 "$@" | grep -v '^;' | grep -v '^$' || true
+}
+
+# change_www ADDRESS SERIAL: a delta that gives www.example.com the A record ADDRESS.
+change_www() {
+    mkdir -p new
+    sed -e "s/192\.0\.2\.80/$1/" -e "s/2026112501/$2/" "$EXAMPLE_ZONE" >new/example.com.zone
+    compile new/example.com.zone new.xfr
+    "$MAKE_DELTA" example.xfr new.xfr >delta.xfr
+    patch_zone example.com delta.xfr
+    assert_status 200
+    cp new.xfr example.xfr
+}
+
+@test "AXFR from an allowed address: SOA first and last, every record of the zone" {
+    require_cmd kdig
+    transfer_config xfr.toml '"127.0.0.1"'
+    EDGE_CONFIG=xfr.toml start_edge edge
+    push_example
+    xfr example.com AXFR >axfr.txt
+    [[ $(head -1 axfr.txt | awk '{ print $4 }') == SOA ]] || fail_with "SOA first: $(cat axfr.txt)"
+    [[ $(tail -1 axfr.txt | awk '{ print $4 }') == SOA ]] || fail_with "SOA last"
+    # The same records as zone-compile --text prints for the zone, in any order.
+    "$ZC" -c empty.toml -q --text example.xfr | grep -v '^;' | grep -v '^$' |
+        awk '{ $1 = tolower($1); print }' | sort -u >want.txt
+    awk '{ $1 = tolower($1); print }' axfr.txt | sort -u >got.txt
+    [[ $(wc -l <axfr.txt) == $(($(wc -l <want.txt) + 1)) ]] || fail_with "record count"
+    run diff <(awk '{ print $1, $4 }' want.txt) <(awk '{ print $1, $4 }' got.txt)
+    ((status == 0)) || fail_with "names and types differ: $output"
+    # Queries are answered beside transfers (AXFR over UDP stays NOTIMP: responder_test).
+    [[ $(q www.example.com A +tcp) == 192.0.2.80 ]] || fail_with "a query beside transfers"
+}
+
+@test "AXFR from an address outside the ACL is REFUSED; a zone not held is NOTAUTH" {
+    require_cmd kdig
+    transfer_config xfr.toml '"192.0.2.0/24", "2001:db8::/32"'
+    EDGE_CONFIG=xfr.toml start_edge edge
+    push_example
+    [[ $(xfr_status example.com AXFR) == REFUSED ]] || fail_with "not REFUSED"
+    [[ -z $(xfr example.com AXFR) ]] || fail_with "records sent"
+    transfer_config xfr.toml '"127.0.0.0/8"'
+    stop_edge
+    EDGE_CONFIG=xfr.toml start_edge edge
+    [[ $(xfr_status example.org AXFR) == NOTAUTH ]] || fail_with "not NOTAUTH"
+}
+
+@test "without a [transfer] allow list, transfers are NOTAUTH as before" {
+    require_cmd kdig
+    start_edge edge
+    push_example
+    [[ $(xfr_status example.com AXFR) == NOTAUTH ]] || fail_with "not NOTAUTH"
+}
+
+@test "TSIG: a signed AXFR is signed back; a wrong key is BADKEY, a wrong secret BADSIG; required TSIG refuses unsigned" {
+    require_cmd kdig
+    transfer_config xfr.toml '"127.0.0.1"' true
+    EDGE_CONFIG=xfr.toml start_edge edge
+    push_example
+    # dig checks every message's TSIG and says so when one fails.
+    run -0 dig +time=3 +tries=1 -p "$EDGE_DNS" @127.0.0.1 -y "hmac-sha256:xfr.example:$SECRET" \
+        example.com AXFR
+    assert_line_matches "$output" '^xfr\.example\.[[:space:]]+0[[:space:]]+ANY[[:space:]]+TSIG[[:space:]]+hmac-sha256\. .* NOERROR 0'
+    refute_contains "$output" "failed"
+    [[ $(grep -c 'IN	SOA' <<<"$output") == 2 ]] || fail_with "two SOAs"
+    run -0 kdig +time=3 +retry=0 -p "$EDGE_DNS" @127.0.0.1 -y "hmac-sha256:xfr.example:$SECRET" \
+        example.com AXFR
+    refute_contains "$output" "failed"
+    assert_contains "$output" "(1 messages, 20 records)"
+
+    run dig +time=3 +tries=1 -p "$EDGE_DNS" @127.0.0.1 -y "hmac-sha256:other.key:$SECRET" \
+        example.com AXFR
+    assert_line_matches "$output" 'TSIG[[:space:]]+hmac-sha256\. [0-9]+ 300 0 [0-9]+ BADKEY 0'
+    run dig +time=3 +tries=1 -p "$EDGE_DNS" @127.0.0.1 -y "hmac-sha256:xfr.example:$OTHER" \
+        example.com AXFR
+    assert_line_matches "$output" 'TSIG[[:space:]]+hmac-sha256\. [0-9]+ 300 0 [0-9]+ BADSIG 0'
+    [[ $(xfr_status example.com AXFR) == REFUSED ]] || fail_with "unsigned not REFUSED"
+}
+
+@test "TSIG across many messages: a 20,000-record zone transfers whole, every message verified" {
+    require_cmd kdig
+    transfer_config xfr.toml '"127.0.0.1"' true
+    EDGE_CONFIG=xfr.toml start_edge edge
+    mkdir big
+    {
+        cat "$EXAMPLE_ZONE"
+        for ((i = 1; i <= 20000; i++)); do
+            echo "h$i 300 IN TXT \"record $i, some text to make the zone larger than one message\""
+        done
+    } >big/example.com.zone
+    compile big/example.com.zone big.xfr
+    put_zone example.com big.xfr
+    run -0 kdig +time=5 +retry=0 -p "$EDGE_DNS" @127.0.0.1 -y "hmac-sha256:xfr.example:$SECRET" \
+        example.com AXFR
+    refute_contains "$output" "failed"
+    assert_line_matches "$output" '^;; Received [0-9]+ B \(([2-9][0-9]|1[0-9]) messages, 20020 records\)'
+}
+
+@test "IXFR: the SOA alone when the client is current, the zone when it is behind" {
+    [[ -x $MAKE_DELTA ]] || fail_with "$MAKE_DELTA is missing: build the make-delta target"
+    transfer_config xfr.toml '"127.0.0.1"'
+    EDGE_CONFIG=xfr.toml start_edge edge
+    push_example
+    run -0 xfr example.com IXFR=2026112501
+    [[ $(wc -l <<<"$output") == 1 && $output == *SOA*2026112501* ]] || fail_with "up to date: $output"
+    change_www 192.0.2.81 2026112502
+    run -0 xfr example.com IXFR=2026112501
+    assert_line_matches "$output" '^www\.example\.com\.[[:space:]]+300[[:space:]]+IN[[:space:]]+A[[:space:]]+192\.0\.2\.81$'
+    [[ $(head -1 <<<"$output") == *SOA*2026112502* ]] || fail_with "the new SOA first"
+    run -0 xfr example.com IXFR=2026112502
+    [[ $(wc -l <<<"$output") == 1 ]] || fail_with "current again: $output"
+}
