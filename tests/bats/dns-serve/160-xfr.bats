@@ -158,3 +158,143 @@ change_www() {
     run -0 xfr example.com IXFR=2026112502
     [[ $(wc -l <<<"$output") == 1 ]] || fail_with "current again: $output"
 }
+
+# wait_answer PORT NAME TYPE WANT: waits (at most 15 s) until 127.0.0.1:PORT answers NAME TYPE
+# with exactly WANT (dig +short).
+wait_answer() {
+    local port=$1 name=$2 type=$3 want=$4 got tries=0
+    while :; do
+        got=$(dig +short +time=1 +tries=1 -p "$port" @127.0.0.1 "$name" "$type" 2>/dev/null) || true
+        [[ $got == "$want" ]] && return 0
+        if ((++tries > 75)); then
+            echo "127.0.0.1:$port answers $name $type with '$got', not '$want'" >&2
+            return 1
+        fi
+        sleep 0.2
+    done
+}
+
+# start_knot_secondary DIR PORT: knotd as a TSIG secondary of the current edge for example.com.
+start_knot_secondary() {
+    local dir=$1 port=$2 knotd
+    knotd=$(diff_find_tool knotd) || skip "knotd is not installed"
+    mkdir -p "$dir/db"
+    cat >"$dir/knot.conf" <<CONF
+server:
+    rundir: "$dir"
+    listen: 127.0.0.1@$port
+    udp-workers: 1
+    tcp-workers: 1
+    background-workers: 1
+control:
+    listen: "$dir/knot.sock"
+database:
+    storage: "$dir/db"
+log:
+  - target: stderr
+    any: info
+key:
+  - id: xfr.example.
+    algorithm: hmac-sha256
+    secret: $SECRET
+remote:
+  - id: edge
+    address: 127.0.0.1@$EDGE_DNS
+    key: xfr.example.
+acl:
+  - id: edge_notify
+    address: 127.0.0.1
+    key: xfr.example.
+    action: notify
+template:
+  - id: default
+    storage: "$dir"
+    zonefile-sync: -1
+    zonefile-load: none
+    journal-content: none
+zone:
+  - domain: example.com.
+    master: edge
+    acl: edge_notify
+CONF
+    "$knotd" -c "$dir/knot.conf" >"$dir/knotd.log" 2>&1 &
+    DIFF_PIDS+=("$!")
+}
+
+# start_nsd_secondary DIR PORT: nsd as a TSIG secondary of the current edge for example.com,
+# response rate limiting off, nsd-control on a local socket.
+start_nsd_secondary() {
+    local dir=$1 port=$2 nsd
+    nsd=$(diff_find_tool nsd) || skip "nsd is not installed"
+    mkdir -p "$dir"
+    cat >"$dir/nsd.conf" <<CONF
+server:
+    ip-address: 127.0.0.1
+    port: $port
+    server-count: 1
+    username: ""
+    chroot: ""
+    zonesdir: "$dir"
+    database: ""
+    zonelistfile: "$dir/zone.list"
+    xfrdfile: "$dir/xfrd.state"
+    xfrdir: "$dir"
+    pidfile: "$dir/nsd.pid"
+    logfile: "$dir/nsd.log"
+    verbosity: 2
+    rrl-ratelimit: 0
+    rrl-whitelist-ratelimit: 0
+    rrl-slip: 0
+remote-control:
+    control-enable: yes
+    control-interface: "$dir/nsd.sock"
+key:
+    name: xfr.example.
+    algorithm: hmac-sha256
+    secret: "$SECRET"
+zone:
+    name: example.com
+    zonefile: "$dir/example.com.zone"
+    request-xfr: 127.0.0.1@$EDGE_DNS xfr.example.
+    allow-notify: 127.0.0.1 xfr.example.
+CONF
+    "$nsd" -d -c "$dir/nsd.conf" >"$dir/nsd.out" 2>&1 &
+    DIFF_PIDS+=("$!")
+}
+
+@test "Knot and NSD as TSIG secondaries: they transfer the zone, then a change after a refresh" {
+    [[ -x $MAKE_DELTA ]] || fail_with "$MAKE_DELTA is missing: build the make-delta target"
+    diff_find_tool knotc >/dev/null || skip "knotc is not installed"
+    diff_find_tool nsd-control >/dev/null || skip "nsd-control is not installed"
+    transfer_config xfr.toml '"127.0.0.1"' true
+    EDGE_CONFIG=xfr.toml start_edge edge
+    push_example
+    local knot_port nsd_port
+    knot_port=$(diff_free_port)
+    start_knot_secondary "$PWD/knot" "$knot_port"
+    nsd_port=$(diff_free_port)
+    start_nsd_secondary "$PWD/nsd" "$nsd_port"
+    wait_answer "$knot_port" www.example.com A 192.0.2.80 || fail_with "$(cat knot/knotd.log)"
+    wait_answer "$nsd_port" www.example.com A 192.0.2.80 || fail_with "$(cat nsd/nsd.log)"
+    # The secondaries answer every RRset of the zone as the edge does.
+    local name type
+    while read -r name type; do
+        [[ $type == NS && $name == sub.example.com. ]] && continue # a referral, not an answer
+        want=$(q "$name" "$type" | sort)
+        for port in "$knot_port" "$nsd_port"; do
+            got=$(dig +short +time=2 -p "$port" @127.0.0.1 "$name" "$type" | sort)
+            [[ $got == "$want" ]] || fail_with "$name $type on port $port: '$got', edge: '$want'"
+        done
+    done < <(xfr example.com AXFR | awk '$4 != "A" || $1 != "ns.sub.example.com." { print $1, $4 }' | sort -u)
+
+    change_www 192.0.2.81 2026112502
+    # No NOTIFY yet: the secondaries are told to check the SOA (and then ask for IXFR).
+    "$(diff_find_tool knotc)" -c knot/knot.conf zone-refresh example.com. >/dev/null
+    "$(diff_find_tool nsd-control)" -c nsd/nsd.conf transfer example.com >/dev/null
+    wait_answer "$knot_port" www.example.com A 192.0.2.81 || fail_with "$(cat knot/knotd.log)"
+    wait_answer "$nsd_port" www.example.com A 192.0.2.81 || fail_with "$(cat nsd/nsd.log)"
+    [[ $(dig +short -p "$knot_port" @127.0.0.1 example.com SOA | awk '{ print $3 }') == 2026112502 ]] ||
+        fail_with "Knot's serial"
+    [[ $(dig +short -p "$nsd_port" @127.0.0.1 example.com SOA | awk '{ print $3 }') == 2026112502 ]] ||
+        fail_with "NSD's serial"
+}
