@@ -9,6 +9,7 @@
 #include "http/server.hpp"
 #include "notify/notify.hpp"
 #include "serve/dns_server.hpp"
+#include "serve/notifier.hpp"
 #include "serve/state_dir.hpp"
 #include "serve/store.hpp"
 #include "util/cli.hpp"
@@ -38,6 +39,7 @@ struct Settings {
     std::string key_file = "/etc/endpointdns/dns-serve.key";
     std::string state_dir = "/var/lib/endpointdns/dns-serve";
     zone::Limits limits;
+    serve::NotifyOptions notify;
 };
 
 Settings load_settings(const std::string& path, bool explicit_path) {
@@ -47,7 +49,8 @@ Settings load_settings(const std::string& path, bool explicit_path) {
                   "dns.tcp_max_queries_per_connection", "http.listen", "http.key_file",
                   "http.threads", "http.max_body", "http.max_connections", "http.timeout",
                   "zones.max_ttl", "zones.min_ttl", "zones.max_records", "transfer.allow",
-                  "transfer.require_tsig", "transfer.tsig_key_files"});
+                  "transfer.require_tsig", "transfer.tsig_key_files", "transfer.notify",
+                  "transfer.notify_attempts", "transfer.notify_timeout"});
     Settings s;
     s.dns.listen = {"127.0.0.1:53", "[::1]:53"};
     s.http.listen = "127.0.0.1:8053";
@@ -93,6 +96,18 @@ Settings load_settings(const std::string& path, bool explicit_path) {
     if (transfer->require_tsig && transfer->keys.empty())
         throw Error(ex_config, f.path() + ": transfer.require_tsig is set but "
                                           "transfer.tsig_key_files names no key");
+    if (auto v = f.strings("transfer.notify")) {
+        for (const auto& t : *v) {
+            auto r = serve::parse_notify_target(t);
+            if (!r) throw Error(ex_config, f.path() + ": transfer.notify: " + r.error());
+        }
+        s.notify.targets = *v;
+    }
+    if (auto v = f.integer("transfer.notify_attempts", 1, 20)) s.notify.attempts = unsigned(*v);
+    if (auto v = f.integer("transfer.notify_timeout", 1, 60))
+        s.notify.first_timeout_ms = unsigned(*v * 1000);
+    // NOTIFY is signed with the first transfer key, as the secondaries expect it.
+    if (!transfer->keys.empty()) s.notify.key = transfer->keys.front();
     s.dns.transfer = std::move(transfer);
     return s;
 }
@@ -179,7 +194,10 @@ int run(int argc, char** argv) {
                    [&dns] { return serve::render_prometheus(dns.counters()); });
     s.http.log = [](std::string_view m) { log::warning("http: " + std::string(m)); };
     http::Server http(s.http, [&api](const http::Request& r) { return api.handle(r); });
+    serve::Notifier notifier(published, s.notify,
+                             [](int prio, const std::string& m) { log::write(prio, m); });
     dns.start();
+    notifier.start();
     std::string where;
     for (const auto& b : dns.bound()) {
         where += (where.empty() ? "" : ", ") + b.address;
@@ -199,6 +217,7 @@ int run(int argc, char** argv) {
         }
     });
     http.stop();
+    notifier.stop();
     dns.stop();
     store.drain();
     return 0;
