@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace endpointdns::serve {
@@ -159,6 +160,94 @@ private:
     RrsetView soa_;
     Phase phase_ = first_soa;
     size_t ni_ = 0, ri_ = 0, wo_ = 0;
+};
+
+// IXFR from the zone's history (RFC 1995 4): the new SOA; per step the old SOA, the removed
+// records, the new SOA, the added records; the new SOA again.
+class DeltaWalk : public Transfer {
+public:
+    DeltaWalk(std::shared_ptr<const ServeZone> z, std::vector<const zone::DeltaStep*> steps,
+              Request r, Sealer s)
+        : zone_(std::move(z)), steps_(std::move(steps)), req_(std::move(r)), seal_(std::move(s)),
+          builder_(seal_.limit()) {}
+
+    bool next(std::string& out) override {
+        if (done_) return false;
+        builder_.reset(req_.id, flag_qr | flag_aa | req_.rd);
+        builder_.add_question(req_.qname, req_.qtype, req_.qclass);
+        const dns::Rr& last = steps_.back()->to_soa;
+        for (;;) {
+            const dns::Rr* rr = current(last);
+            if (!rr) {
+                done_ = true;
+                break;
+            }
+            if (!builder_.add_rr(Section::answer, *rr)) break;
+            advance();
+        }
+        seal_.seal(builder_, out);
+        return true;
+    }
+
+private:
+    // The record at the position, or nullptr past the end.
+    const dns::Rr* current(const dns::Rr& last) const {
+        if (pos_ == 0) return &last;
+        if (step_ == steps_.size()) return pos_ == 1 ? &last : nullptr;
+        const zone::DeltaStep& s = *steps_[step_];
+        switch (part_) {
+        case 0:
+            return &s.from_soa;
+        case 1:
+            return &s.removed[i_];
+        case 2:
+            return &s.to_soa;
+        default:
+            return &s.added[i_];
+        }
+    }
+    void advance() {
+        if (pos_ == 0) {
+            pos_ = 1;
+            settle();
+            return;
+        }
+        if (step_ == steps_.size()) {
+            pos_ = 2;
+            return;
+        }
+        ++i_;
+        if (part_ == 0 || part_ == 2) {
+            ++part_;
+            i_ = 0;
+        }
+        settle();
+    }
+    // Skips empty record lists and finished steps.
+    void settle() {
+        while (step_ < steps_.size()) {
+            const zone::DeltaStep& s = *steps_[step_];
+            if (part_ == 1 && i_ >= s.removed.size()) {
+                part_ = 2;
+                i_ = 0;
+            } else if (part_ == 3 && i_ >= s.added.size()) {
+                part_ = 0;
+                i_ = 0;
+                ++step_;
+            } else {
+                return;
+            }
+        }
+    }
+
+    std::shared_ptr<const ServeZone> zone_; // keeps the history alive
+    std::vector<const zone::DeltaStep*> steps_; // oldest first
+    Request req_;
+    Sealer seal_;
+    MessageBuilder builder_;
+    size_t pos_ = 0; // 0: the first SOA; 1: the steps, then the last SOA; 2: done
+    size_t step_ = 0, part_ = 0, i_ = 0;
+    bool done_ = false;
 };
 
 // An answer with no records (errors) or with the SOA only, signed when asked.
@@ -334,6 +423,19 @@ std::unique_ptr<Transfer> start_transfer(const ZoneSet& zones, const TransferPol
             auto t = std::make_unique<OneMessage>(single(r, 0, s, z.get()));
             t->qtype = r.qtype;
             return t;
+        }
+        // The steps from the client's serial to ours, when the history reaches back that far.
+        std::vector<const zone::DeltaStep*> steps;
+        for (const ServeZone::HistoryNode* n = z->history().get(); n; n = n->older.get()) {
+            steps.push_back(&n->step);
+            auto from = dns::parse_soa(n->step.from_soa.rdata);
+            if (from && from->serial == client) {
+                std::reverse(steps.begin(), steps.end());
+                auto t = std::make_unique<DeltaWalk>(std::move(z), std::move(steps), r,
+                                                     std::move(s));
+                t->qtype = r.qtype;
+                return t;
+            }
         }
     }
     auto t = std::make_unique<ZoneWalk>(std::move(z), r, std::move(s));

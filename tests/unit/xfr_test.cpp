@@ -2,6 +2,7 @@
 // Unit tests of lib/serve/xfr: the transfer ACL, AXFR and IXFR message streams, TSIG answers.
 #include "dns/message.hpp"
 #include "serve/xfr.hpp"
+#include "zone/delta.hpp"
 #include "test_util.hpp"
 
 #include <arpa/inet.h>
@@ -213,4 +214,52 @@ TEST(Xfr, TsigSignsEveryMessageAndReportsErrors) {
     EXPECT_EQ((*f)->record.error, tsig::BADKEY);
     EXPECT_TRUE((*f)->record.mac.empty());
     EXPECT_FALSE(bad->next(m));
+}
+
+TEST(Xfr, IxfrServesTheHistory) {
+    auto text = [](uint32_t serial, const char* www) {
+        return soa_line(serial) + "@ 3600 NS ns1\nns1 3600 A 192.0.2.1\nwww 300 A " + www + "\n";
+    };
+    zone::Zone z1 = zone_from(text(1, "192.0.2.1")), z2 = zone_from(text(2, "192.0.2.2")),
+               z3 = zone_from(text(3, "192.0.2.3"));
+    auto v1 = ServeZone::build(z1);
+    ASSERT_TRUE(v1.ok());
+    auto v2 = (*v1)->apply(zone::diff_zones(z1, z2));
+    ASSERT_TRUE(v2.ok()) << v2.error();
+    auto v3 = (*v2)->apply(zone::diff_zones(z2, z3));
+    ASSERT_TRUE(v3.ok()) << v3.error();
+    EXPECT_EQ((*v3)->history()->depth, 2u);
+    auto set = ZoneSet::of({*v3});
+    auto p = policy({"127.0.0.1"});
+    auto types = [&](int64_t from) {
+        std::string out;
+        for (const auto& m : run(*start(*set, p, request(dns::rrtype::IXFR, from), v4("127.0.0.1"))))
+            for (const auto& rr : m.answer)
+                out += rr.type == dns::rrtype::SOA
+                           ? "S" + std::to_string(dns::parse_soa(rr.rdata)->serial) + " "
+                       : rr.type == dns::rrtype::NS ? std::string("N ")
+                                                    : "A" + std::to_string(uint8_t(rr.rdata[3])) + " ";
+        return out;
+    };
+    EXPECT_EQ(types(1), "S3 S1 A1 S2 A2 S2 A2 S3 A3 S3 ");
+    EXPECT_EQ(types(2), "S3 S2 A2 S3 A3 S3 ");
+    EXPECT_EQ(types(3), "S3 ");
+    // Not in the history: the whole zone (SOA NS A A SOA).
+    EXPECT_EQ(types(0), "S3 N A1 A3 S3 ");
+}
+
+TEST(Xfr, HistoryIsBounded) {
+    zone::Zone z = zone_from(soa_line(1) + "@ 3600 NS ns1\nns1 3600 A 192.0.2.1\n");
+    auto v = ServeZone::build(z);
+    ASSERT_TRUE(v.ok());
+    std::shared_ptr<const ServeZone> cur = *v;
+    for (uint32_t s = 2; s < 2 + 3 * ServeZone::history_steps; ++s) {
+        zone::Zone next = zone_from(soa_line(s) + "@ 3600 NS ns1\nns1 3600 A 192.0.2.1\n");
+        auto n = cur->apply(zone::diff_zones(z, next));
+        ASSERT_TRUE(n.ok()) << n.error();
+        cur = *n;
+        z = std::move(next);
+        ASSERT_LE(cur->history()->depth, 2 * ServeZone::history_steps);
+    }
+    EXPECT_GE(cur->history()->depth, ServeZone::history_steps);
 }

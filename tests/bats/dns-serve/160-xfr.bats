@@ -144,7 +144,7 @@ change_www() {
     assert_line_matches "$output" '^;; Received [0-9]+ B \(([2-9][0-9]|1[0-9]) messages, 20020 records\)'
 }
 
-@test "IXFR: the SOA alone when the client is current, the zone when it is behind" {
+@test "IXFR: the SOA alone when current, the deltas when behind, the zone when the history is gone" {
     [[ -x $MAKE_DELTA ]] || fail_with "$MAKE_DELTA is missing: build the make-delta target"
     transfer_config xfr.toml '"127.0.0.1"'
     EDGE_CONFIG=xfr.toml start_edge edge
@@ -152,11 +152,27 @@ change_www() {
     run -0 xfr example.com IXFR=2026112501
     [[ $(wc -l <<<"$output") == 1 && $output == *SOA*2026112501* ]] || fail_with "up to date: $output"
     change_www 192.0.2.81 2026112502
-    run -0 xfr example.com IXFR=2026112501
-    assert_line_matches "$output" '^www\.example\.com\.[[:space:]]+300[[:space:]]+IN[[:space:]]+A[[:space:]]+192\.0\.2\.81$'
-    [[ $(head -1 <<<"$output") == *SOA*2026112502* ]] || fail_with "the new SOA first"
+    change_www 192.0.2.82 2026112503
+    # From 1: two steps (RFC 1995 4): new SOA, old SOA, removed, SOA 2, added, SOA 2, removed,
+    # SOA 3, added, new SOA.
+    xfr example.com IXFR=2026112501 | awk '{ print $4 == "SOA" ? "SOA " $7 : $4 " " $5 }' >got.txt
+    printf '%s\n' 'SOA 2026112503' 'SOA 2026112501' 'A 192.0.2.80' 'SOA 2026112502' \
+        'A 192.0.2.81' 'SOA 2026112502' 'A 192.0.2.81' 'SOA 2026112503' 'A 192.0.2.82' \
+        'SOA 2026112503' >want.txt
+    diff -u want.txt got.txt || fail_with "IXFR from serial 1"
+    # From 2: the last step only.
     run -0 xfr example.com IXFR=2026112502
+    [[ $(wc -l <<<"$output") == 6 ]] || fail_with "IXFR from serial 2: $output"
+    run -0 xfr example.com IXFR=2026112503
     [[ $(wc -l <<<"$output") == 1 ]] || fail_with "current again: $output"
+    # A serial the history does not hold: the whole zone, in AXFR form.
+    run -0 xfr example.com IXFR=2026112400
+    assert_line_matches "$output" '^www\.example\.com\.[[:space:]]+300[[:space:]]+IN[[:space:]]+A[[:space:]]+192\.0\.2\.82$'
+    [[ $(wc -l <<<"$output") == 20 ]] || fail_with "the whole zone: $output"
+    # A full replacement (PUT) starts the history afresh.
+    put_zone example.com example.xfr
+    run -0 xfr example.com IXFR=2026112502
+    [[ $(wc -l <<<"$output") == 20 ]] || fail_with "after a PUT: $output"
 }
 
 # wait_answer PORT NAME TYPE WANT: waits (at most 15 s) until 127.0.0.1:PORT answers NAME TYPE
@@ -296,6 +312,8 @@ CONF
         fail_with "Knot's serial"
     [[ $(dig +short -p "$nsd_port" @127.0.0.1 example.com SOA | awk '{ print $3 }') == 2026112502 ]] ||
         fail_with "NSD's serial"
+    # Knot asked for IXFR and got the delta (224 octets here; the whole zone is 570).
+    grep -q 'IXFR, incoming, .*finished' knot/knotd.log || fail_with "Knot made no IXFR"
     grep -q 'notify, incoming' knot/knotd.log || fail_with "Knot got no NOTIFY"
     grep -q 'notify for example.com. from 127.0.0.1' nsd/nsd.log || fail_with "NSD got no NOTIFY"
 }
