@@ -343,6 +343,12 @@ void ServeZone::each_node(const std::function<void(NodeView)>& f) const {
     }
 }
 
+void ServeZone::each_node_in_shard(size_t i, const std::function<void(NodeView)>& f) const {
+    if (i < shard_count_) {
+        shard(i).each(f);
+    }
+}
+
 Result<std::shared_ptr<const ServeZone>> ServeZone::build(const zone::Zone& z) {
     auto soa = z.soa();
     if (!soa) {

@@ -172,6 +172,10 @@ public:
     NodeView apex() const { return apex_; }
     // Every node, in no particular order.
     void each_node(const std::function<void(NodeView)>& f) const;
+    // The nodes shard by shard (about 48 each), for walks that must not hold a thread for the
+    // whole zone (zone transfers): every node is in exactly one shard.
+    size_t shard_count() const { return shard_count_; }
+    void each_node_in_shard(size_t shard, const std::function<void(NodeView)>& f) const;
 
     ServeZone();
     ~ServeZone();

@@ -69,12 +69,8 @@ class ZoneWalk : public Transfer {
 public:
     ZoneWalk(std::shared_ptr<const ServeZone> z, Request r, Sealer s)
         : zone_(std::move(z)), req_(std::move(r)), seal_(std::move(s)), builder_(seal_.limit()) {
-        NodeView apex = zone_->apex();
-        nodes_.push_back(apex.data());
-        zone_->each_node([&](NodeView n) {
-            if (n.data() != apex.data() && !n.empty_non_terminal()) nodes_.push_back(n.data());
-        });
-        soa_ = apex.find(dns::rrtype::SOA);
+        nodes_.push_back(zone_->apex().data());
+        soa_ = zone_->apex().find(dns::rrtype::SOA);
     }
 
     bool next(std::string& out) override {
@@ -86,7 +82,7 @@ public:
             phase_ = records;
         }
         while (phase_ == records) {
-            if (ni_ == nodes_.size()) {
+            if (ni_ == nodes_.size() && !next_shard()) {
                 phase_ = last_soa;
                 break;
             }
@@ -120,6 +116,21 @@ private:
         uint16_t rdlen = get16(p + 10);
         return {get16(p + 2), get16(p + 4), get32(p + 6),
                 {reinterpret_cast<const char*>(p + 12), rdlen}, size_t(12) + rdlen};
+    }
+
+    // The nodes of the next shard that has any (the apex went first); false after the last.
+    // One shard at a time, so starting a transfer of a large zone costs no more than a message.
+    bool next_shard() {
+        const uint8_t* apex = zone_->apex().data();
+        while (shard_ < zone_->shard_count()) {
+            nodes_.clear();
+            ni_ = ri_ = wo_ = 0;
+            zone_->each_node_in_shard(shard_++, [&](NodeView n) {
+                if (n.data() != apex && !n.empty_non_terminal()) nodes_.push_back(n.data());
+            });
+            if (!nodes_.empty()) return true;
+        }
+        return false;
     }
 
     // Adds what fits of the current node; false when the message filled up.
@@ -156,10 +167,11 @@ private:
     Request req_;
     Sealer seal_;
     MessageBuilder builder_;
-    std::vector<const uint8_t*> nodes_;
+    std::vector<const uint8_t*> nodes_; // the apex, then one shard's nodes at a time
     RrsetView soa_;
     Phase phase_ = first_soa;
-    size_t ni_ = 0, ri_ = 0, wo_ = 0;
+    size_t shard_ = 0;                  // the next shard to walk
+    size_t ni_ = 0, ri_ = 0, wo_ = 0;   // node in nodes_, RRset in node, octet in RRset
 };
 
 // IXFR from the zone's history (RFC 1995 4): the new SOA; per step the old SOA, the removed
