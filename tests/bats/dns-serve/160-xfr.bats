@@ -317,3 +317,42 @@ CONF
     grep -q 'notify, incoming' knot/knotd.log || fail_with "Knot got no NOTIFY"
     grep -q 'notify for example.com. from 127.0.0.1' nsd/nsd.log || fail_with "NSD got no NOTIFY"
 }
+
+@test "a transfer the client does not read stalls neither queries nor updates" {
+    require_cmd python3
+    [[ -x $MAKE_DELTA ]] || fail_with "$MAKE_DELTA is missing: build the make-delta target"
+    transfer_config xfr.toml '"127.0.0.1"'
+    EDGE_CONFIG=xfr.toml start_edge edge
+    mkdir big
+    {
+        cat "$EXAMPLE_ZONE"
+        for ((i = 1; i <= 20000; i++)); do
+            echo "h$i 300 IN TXT \"record $i, some text to make the zone larger than one message\""
+        done
+    } >big/example.com.zone
+    compile big/example.com.zone example.xfr
+    put_zone example.com example.xfr
+    # A client asks for the zone and then reads nothing for 3 seconds.
+    python3 - "$EDGE_DNS" <<'PY' &
+import socket, struct, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+q = struct.pack(">HHHHHH", 7, 0, 1, 0, 0, 0) + b"\x07example\x03com\x00" + struct.pack(">HH", 252, 1)
+s.sendall(struct.pack(">H", len(q)) + q)
+time.sleep(3)
+PY
+    local reader=$!
+    sleep 0.5
+    # Queries and a delta go on while the transfer waits for its reader.
+    [[ $(q www.example.com A) == 192.0.2.80 ]] || fail_with "UDP query during the transfer"
+    [[ $(q www.example.com A +tcp) == 192.0.2.80 ]] || fail_with "TCP query during the transfer"
+    sed -e 's/192\.0\.2\.80/192.0.2.81/' -e 's/2026112501/2026112502/' big/example.com.zone >new.zone
+    mkdir -p new && mv new.zone new/example.com.zone
+    compile new/example.com.zone new.xfr
+    "$MAKE_DELTA" example.xfr new.xfr >delta.xfr
+    patch_zone example.com delta.xfr
+    assert_status 200
+    [[ $(q www.example.com A) == 192.0.2.81 ]] || fail_with "the change during the transfer"
+    kill "$reader" 2>/dev/null || true
+    wait "$reader" 2>/dev/null || true
+}
