@@ -44,13 +44,28 @@ struct Settings {
 
 Settings load_settings(const std::string& path, bool explicit_path) {
     auto f = config::File::load(path, !explicit_path);
-    f.check_keys({"server.listen", "server.threads", "server.state_dir", "dns.udp_payload",
-                  "dns.tcp_idle_timeout", "dns.tcp_max_connections",
-                  "dns.tcp_max_queries_per_connection", "http.listen", "http.key_file",
-                  "http.threads", "http.max_body", "http.max_connections", "http.timeout",
-                  "zones.max_ttl", "zones.min_ttl", "zones.max_records", "transfer.allow",
-                  "transfer.require_tsig", "transfer.tsig_key_files", "transfer.notify",
-                  "transfer.notify_attempts", "transfer.notify_timeout"});
+    f.check_keys({"server.listen",
+                  "server.threads",
+                  "server.state_dir",
+                  "dns.udp_payload",
+                  "dns.tcp_idle_timeout",
+                  "dns.tcp_max_connections",
+                  "dns.tcp_max_queries_per_connection",
+                  "http.listen",
+                  "http.key_file",
+                  "http.threads",
+                  "http.max_body",
+                  "http.max_connections",
+                  "http.timeout",
+                  "zones.max_ttl",
+                  "zones.min_ttl",
+                  "zones.max_records",
+                  "transfer.allow",
+                  "transfer.require_tsig",
+                  "transfer.tsig_key_files",
+                  "transfer.notify",
+                  "transfer.notify_attempts",
+                  "transfer.notify_timeout"});
     Settings s;
     s.dns.listen = {"127.0.0.1:53", "[::1]:53"};
     s.http.listen = "127.0.0.1:8053";

@@ -148,7 +148,8 @@ Result<Record> parse_rdata(std::string_view rdata) {
     r.algorithm = *alg;
     size_t o = end;
     if (n - o < 10) return fail("TSIG RDATA cut short");
-    r.time_signed = uint64_t(get16(p + o)) << 32 | uint64_t(get16(p + o + 2)) << 16 | get16(p + o + 4);
+    r.time_signed =
+        uint64_t(get16(p + o)) << 32 | uint64_t(get16(p + o + 2)) << 16 | get16(p + o + 4);
     r.fudge = get16(p + o + 6);
     size_t mac_len = get16(p + o + 8);
     o += 10;
@@ -197,8 +198,7 @@ Result<std::optional<Found>> find(const uint8_t* msg, size_t len) {
         if (len - end - 10 < rdlen) return fail("RDATA cut short");
         o = end + 10 + rdlen;
         if (t != type) continue;
-        if (i != total - 1 || counts[3] == 0)
-            return fail("TSIG is not the last additional record");
+        if (i != total - 1 || counts[3] == 0) return fail("TSIG is not the last additional record");
         if (cls != 255 || get16(msg + end + 4) != 0 || get16(msg + end + 6) != 0)
             return fail("TSIG class must be ANY and TTL 0");
         auto r = parse_rdata({reinterpret_cast<const char*>(msg + end + 10), rdlen});
@@ -302,8 +302,7 @@ void append_unsigned(std::string& msg, const Found& request, uint16_t error, uin
     append_record(msg, request.key_name, r);
 }
 
-bool verify_response(const uint8_t* msg, size_t len, const Key& key, std::string& mac,
-                     bool first) {
+bool verify_response(const uint8_t* msg, size_t len, const Key& key, std::string& mac, bool first) {
     auto f = find(msg, len);
     if (!f || !*f) return false;
     const Found& t = **f;
@@ -312,8 +311,8 @@ bool verify_response(const uint8_t* msg, size_t len, const Key& key, std::string
     d += mac;
     d += stripped(msg, t);
     if (first) {
-        append_variables(d, t.key_name, t.record.algorithm, t.record.time_signed,
-                         t.record.fudge, t.record.error, t.record.other);
+        append_variables(d, t.key_name, t.record.algorithm, t.record.time_signed, t.record.fudge,
+                         t.record.error, t.record.other);
     } else {
         put48(d, t.record.time_signed);
         put16(d, t.record.fudge);

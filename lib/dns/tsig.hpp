@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// TSIG (RFC 8945): keys, the TSIG record, verifying requests and signing responses (HMAC-SHA256/512).
+// TSIG (RFC 8945): keys, the TSIG record, verifying requests and signing responses
+// (HMAC-SHA256/512).
 #pragma once
 
 #include "dns/name.hpp"
@@ -70,12 +71,11 @@ enum class Status : uint8_t {
 };
 struct Verified {
     Status status = Status::none;
-    const Key* key = nullptr; // ok and badtime
+    const Key* key = nullptr;  // ok and badtime
     std::optional<Found> tsig; // the request's TSIG when it had one that could be read
 };
 // Verifies a request against `keys` at time `now` (seconds since the epoch).
-Verified verify_request(const uint8_t* msg, size_t len, const std::vector<Key>& keys,
-                        uint64_t now);
+Verified verify_request(const uint8_t* msg, size_t len, const std::vector<Key>& keys, uint64_t now);
 
 // Signs the messages of one response (RFC 8945 5.3): the first one over the request's MAC and
 // the full TSIG variables, each following one over the previous MAC and the timers. Every
@@ -107,7 +107,6 @@ void append_unsigned(std::string& msg, const Found& request, uint16_t error, uin
 // Verifies a response (or each message of a multi-message response, in order) to a request
 // signed with `key` whose MAC was `request_mac` (tests and clients). Updates `mac` as it
 // goes: start it with the request's MAC.
-bool verify_response(const uint8_t* msg, size_t len, const Key& key, std::string& mac,
-                     bool first);
+bool verify_response(const uint8_t* msg, size_t len, const Key& key, std::string& mac, bool first);
 
 } // namespace endpointdns::dns::tsig

@@ -263,8 +263,8 @@ struct Conn {
     Conn* next = nullptr;
     FrameReader in;
     FrameWriter out;
-    sockaddr_storage peer{};         // for the transfer ACL
-    std::unique_ptr<Transfer> xfr;   // a zone transfer being sent
+    sockaddr_storage peer{};       // for the transfer ACL
+    std::unique_ptr<Transfer> xfr; // a zone transfer being sent
 };
 
 } // namespace

@@ -56,8 +56,9 @@ Result<NotifyTarget> parse_notify_target(const std::string& text) {
         host = text.substr(0, colon);
         port = text.substr(colon + 1);
     }
-    if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
-        std::stoul(port) == 0 || std::stoul(port) > 65535)
+    if (port.empty() || port.size() > 5 ||
+        port.find_first_not_of("0123456789") != std::string::npos || std::stoul(port) == 0 ||
+        std::stoul(port) > 65535)
         return fail("'" + text + "': the port must be a number from 1 to 65535");
     auto p = uint16_t(std::stoul(port));
     auto* in4 = reinterpret_cast<sockaddr_in*>(&t.addr);
@@ -111,7 +112,8 @@ void Notifier::run() {
     // secondaries check the SOA on their own refresh timer).
     std::map<std::string, uint32_t> known;
     uint64_t gen = zones_.generation();
-    for (const auto& z : zones_.load()->zones()) known[std::string(z->lower_origin())] = z->serial();
+    for (const auto& z : zones_.load()->zones())
+        known[std::string(z->lower_origin())] = z->serial();
     std::vector<Pending> pending;
     uint8_t buf[4096];
 
@@ -141,26 +143,31 @@ void Notifier::run() {
             ssize_t n = ::recvfrom(fd, buf, sizeof buf, MSG_DONTWAIT,
                                    reinterpret_cast<sockaddr*>(&from), &len);
             if (n < 0) return;
-            if (n < 12 || !(buf[2] & 0x80) || ((buf[2] >> 3) & 0xF) != dns::opcode::NOTIFY) continue;
+            if (n < 12 || !(buf[2] & 0x80) || ((buf[2] >> 3) & 0xF) != dns::opcode::NOTIFY)
+                continue;
             uint16_t id = uint16_t(buf[0] << 8 | buf[1]);
             for (size_t i = 0; i < pending.size(); ++i) {
                 const NotifyTarget& t = targets_[pending[i].target];
-                bool same = from.ss_family == t.addr.ss_family &&
-                            (from.ss_family == AF_INET
-                                 ? std::memcmp(&reinterpret_cast<sockaddr_in*>(&from)->sin_addr,
-                                               &reinterpret_cast<const sockaddr_in*>(&t.addr)->sin_addr, 4) == 0 &&
-                                       reinterpret_cast<sockaddr_in*>(&from)->sin_port ==
-                                           reinterpret_cast<const sockaddr_in*>(&t.addr)->sin_port
-                                 : std::memcmp(&reinterpret_cast<sockaddr_in6*>(&from)->sin6_addr,
-                                               &reinterpret_cast<const sockaddr_in6*>(&t.addr)->sin6_addr, 16) == 0 &&
-                                       reinterpret_cast<sockaddr_in6*>(&from)->sin6_port ==
-                                           reinterpret_cast<const sockaddr_in6*>(&t.addr)->sin6_port);
+                bool same =
+                    from.ss_family == t.addr.ss_family &&
+                    (from.ss_family == AF_INET
+                         ? std::memcmp(&reinterpret_cast<sockaddr_in*>(&from)->sin_addr,
+                                       &reinterpret_cast<const sockaddr_in*>(&t.addr)->sin_addr,
+                                       4) == 0 &&
+                               reinterpret_cast<sockaddr_in*>(&from)->sin_port ==
+                                   reinterpret_cast<const sockaddr_in*>(&t.addr)->sin_port
+                         : std::memcmp(&reinterpret_cast<sockaddr_in6*>(&from)->sin6_addr,
+                                       &reinterpret_cast<const sockaddr_in6*>(&t.addr)->sin6_addr,
+                                       16) == 0 &&
+                               reinterpret_cast<sockaddr_in6*>(&from)->sin6_port ==
+                                   reinterpret_cast<const sockaddr_in6*>(&t.addr)->sin6_port);
                 if (same && pending[i].id == id) {
                     ++answered_;
                     unsigned rc = buf[3] & 0xF;
                     if (rc != 0)
-                        log_(LOG_WARNING, "NOTIFY of " + pending[i].origin.to_text() + " to " + t.text +
-                                              ": answered with rcode " + std::to_string(rc));
+                        log_(LOG_WARNING, "NOTIFY of " + pending[i].origin.to_text() + " to " +
+                                              t.text + ": answered with rcode " +
+                                              std::to_string(rc));
                     pending.erase(pending.begin() + long(i));
                     break;
                 }

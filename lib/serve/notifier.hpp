@@ -19,11 +19,11 @@
 namespace endpointdns::serve {
 
 struct NotifyOptions {
-    std::vector<std::string> targets;   // "ADDR:PORT" or "ADDR" (port 53), IPv6 in brackets
-    std::optional<dns::tsig::Key> key;  // signs every NOTIFY when set
-    unsigned attempts = 5;              // sends per zone change and target, then give up
-    unsigned first_timeout_ms = 1000;   // doubled after each unanswered send
-    unsigned poll_ms = 50;              // how often the zone set's generation is checked
+    std::vector<std::string> targets;  // "ADDR:PORT" or "ADDR" (port 53), IPv6 in brackets
+    std::optional<dns::tsig::Key> key; // signs every NOTIFY when set
+    unsigned attempts = 5;             // sends per zone change and target, then give up
+    unsigned first_timeout_ms = 1000;  // doubled after each unanswered send
+    unsigned poll_ms = 50;             // how often the zone set's generation is checked
 };
 
 // A resolved NOTIFY target.

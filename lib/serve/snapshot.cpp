@@ -574,8 +574,8 @@ History push_step(const History& older, zone::DeltaStep step) {
 // that fit them (so the rebuild's cost is spread over as many deltas as it keeps).
 History extend_history(History h, const std::vector<zone::DeltaStep>& steps) {
     for (const auto& s : steps) h = push_step(h, s);
-    if (h && (h->depth > 2 * ServeZone::history_steps ||
-              h->records > 2 * ServeZone::history_records)) {
+    if (h &&
+        (h->depth > 2 * ServeZone::history_steps || h->records > 2 * ServeZone::history_records)) {
         std::vector<const zone::DeltaStep*> keep;
         size_t records = 0;
         for (const ServeZone::HistoryNode* n = h.get(); n; n = n->older.get()) {

@@ -100,8 +100,8 @@ private:
 
     bool add_soa() {
         auto rec = record_at(soa_.wire, 0);
-        return builder_.add_rr(Section::answer, zone_->apex().owner(), dns::rrtype::SOA,
-                               rec.cls, rec.ttl, rec.rdata);
+        return builder_.add_rr(Section::answer, zone_->apex().owner(), dns::rrtype::SOA, rec.cls,
+                               rec.ttl, rec.rdata);
     }
 
     struct Rec {
@@ -114,8 +114,11 @@ private:
     static Rec record_at(std::string_view wire, size_t off) {
         const auto* p = reinterpret_cast<const uint8_t*>(wire.data()) + off;
         uint16_t rdlen = get16(p + 10);
-        return {get16(p + 2), get16(p + 4), get32(p + 6),
-                {reinterpret_cast<const char*>(p + 12), rdlen}, size_t(12) + rdlen};
+        return {get16(p + 2),
+                get16(p + 4),
+                get32(p + 6),
+                {reinterpret_cast<const char*>(p + 12), rdlen},
+                size_t(12) + rdlen};
     }
 
     // The nodes of the next shard that has any (the apex went first); false after the last.
@@ -170,8 +173,8 @@ private:
     std::vector<const uint8_t*> nodes_; // the apex, then one shard's nodes at a time
     RrsetView soa_;
     Phase phase_ = first_soa;
-    size_t shard_ = 0;                  // the next shard to walk
-    size_t ni_ = 0, ri_ = 0, wo_ = 0;   // node in nodes_, RRset in node, octet in RRset
+    size_t shard_ = 0;                // the next shard to walk
+    size_t ni_ = 0, ri_ = 0, wo_ = 0; // node in nodes_, RRset in node, octet in RRset
 };
 
 // IXFR from the zone's history (RFC 1995 4): the new SOA; per step the old SOA, the removed
@@ -252,7 +255,7 @@ private:
         }
     }
 
-    std::shared_ptr<const ServeZone> zone_; // keeps the history alive
+    std::shared_ptr<const ServeZone> zone_;     // keeps the history alive
     std::vector<const zone::DeltaStep*> steps_; // oldest first
     Request req_;
     Sealer seal_;
@@ -356,8 +359,8 @@ bool is_transfer_query(const uint8_t* q, size_t len) {
 }
 
 std::unique_ptr<Transfer> start_transfer(const ZoneSet& zones, const TransferPolicy& policy,
-                                         const sockaddr_storage& peer, const uint8_t* q,
-                                         size_t len, uint64_t now) {
+                                         const sockaddr_storage& peer, const uint8_t* q, size_t len,
+                                         uint64_t now) {
     Request r;
     r.id = get16(q);
     r.rd = get16(q + 2) & flag_rd;
@@ -383,8 +386,8 @@ std::unique_ptr<Transfer> start_transfer(const ZoneSet& zones, const TransferPol
     case tsig::Status::badkey:
     case tsig::Status::badsig: {
         uint16_t e = v.status == tsig::Status::badkey ? tsig::BADKEY : tsig::BADSIG;
-        auto t = std::make_unique<OneMessage>(
-            single(r, rc_notauth, plain, nullptr, &*v.tsig, e, now));
+        auto t =
+            std::make_unique<OneMessage>(single(r, rc_notauth, plain, nullptr, &*v.tsig, e, now));
         t->qtype = r.qtype;
         t->rcode = rc_notauth;
         return t;
@@ -394,9 +397,9 @@ std::unique_ptr<Transfer> start_transfer(const ZoneSet& zones, const TransferPol
         std::string other;
         for (int shift = 40; shift >= 0; shift -= 8) other.push_back(char(now >> shift));
         Sealer s;
-        s.signer = std::make_unique<tsig::Signer>(*v.key, v.tsig->record.mac,
-                                                  v.tsig->record.time_signed, tsig::BADTIME,
-                                                  std::move(other));
+        s.signer =
+            std::make_unique<tsig::Signer>(*v.key, v.tsig->record.mac, v.tsig->record.time_signed,
+                                           tsig::BADTIME, std::move(other));
         return error(rc_notauth, s);
     }
     case tsig::Status::none:
@@ -408,8 +411,7 @@ std::unique_ptr<Transfer> start_transfer(const ZoneSet& zones, const TransferPol
         s.signer = std::make_unique<tsig::Signer>(*v.key, v.tsig->record.mac, now);
 
     bool allowed = false;
-    for (const Prefix& p : policy.allow)
-        allowed |= prefix_contains(p, peer);
+    for (const Prefix& p : policy.allow) allowed |= prefix_contains(p, peer);
     if (!allowed || (policy.require_tsig && v.status != tsig::Status::ok))
         return error(rc_refused, s);
     if (r.qclass != dns::rrclass::IN || msg->answer.size() != 0) return error(rc_formerr, s);
@@ -443,8 +445,8 @@ std::unique_ptr<Transfer> start_transfer(const ZoneSet& zones, const TransferPol
             auto from = dns::parse_soa(n->step.from_soa.rdata);
             if (from && from->serial == client) {
                 std::reverse(steps.begin(), steps.end());
-                auto t = std::make_unique<DeltaWalk>(std::move(z), std::move(steps), r,
-                                                     std::move(s));
+                auto t =
+                    std::make_unique<DeltaWalk>(std::move(z), std::move(steps), r, std::move(s));
                 t->qtype = r.qtype;
                 return t;
             }

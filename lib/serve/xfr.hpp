@@ -53,7 +53,7 @@ public:
 // zone (AXFR; IXFR as the whole zone, or the SOA alone when the client is current), or a
 // single error message (FORMERR, NOTAUTH with a TSIG error, REFUSED).
 std::unique_ptr<Transfer> start_transfer(const ZoneSet& zones, const TransferPolicy& policy,
-                                         const sockaddr_storage& peer, const uint8_t* q,
-                                         size_t len, uint64_t now);
+                                         const sockaddr_storage& peer, const uint8_t* q, size_t len,
+                                         uint64_t now);
 
 } // namespace endpointdns::serve

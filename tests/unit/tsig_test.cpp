@@ -127,8 +127,8 @@ TEST(Tsig, MultiMessageResponsesVerifyInOrder) {
         MessageBuilder b;
         b.reset(0x1234, flag::QR | flag::AA);
         b.add_question(*Name::parse("example.com."), rrtype::AXFR, rrclass::IN);
-        b.add_rr(Section::answer, Name::parse("example.com.")->wire(), rrtype::TXT, rrclass::IN,
-                 60, std::string("\x01") + char('a' + i));
+        b.add_rr(Section::answer, Name::parse("example.com.")->wire(), rrtype::TXT, rrclass::IN, 60,
+                 std::string("\x01") + char('a' + i));
         std::string m(b.data());
         s.sign(m);
         msgs.push_back(m);

@@ -2,8 +2,8 @@
 // Unit tests of lib/serve/xfr: the transfer ACL, AXFR and IXFR message streams, TSIG answers.
 #include "dns/message.hpp"
 #include "serve/xfr.hpp"
-#include "zone/delta.hpp"
 #include "test_util.hpp"
+#include "zone/delta.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -35,7 +35,8 @@ sockaddr_storage v6(const char* a) {
 }
 
 std::shared_ptr<const ZoneSet> zones(size_t extra = 0, uint32_t serial = 5) {
-    std::string text = soa_line(serial) + "@ 3600 NS ns1\nns1 3600 A 192.0.2.1\nwww 300 A 192.0.2.80\n";
+    std::string text =
+        soa_line(serial) + "@ 3600 NS ns1\nns1 3600 A 192.0.2.1\nwww 300 A 192.0.2.80\n";
     for (size_t i = 0; i < extra; ++i)
         text += "h" + std::to_string(i) + " 300 TXT \"" + std::string(200, 'x') + "\"\n";
     auto z = ServeZone::build(zone_from(text));
@@ -49,7 +50,7 @@ std::string request(uint16_t type, int64_t ixfr_serial = -1) {
     b.add_question(*dns::Name::parse("example.com."), type, dns::rrclass::IN);
     if (ixfr_serial >= 0) {
         std::string rd = std::string(dns::Name::parse("ns1.example.com.")->wire()) +
-             std::string(dns::Name::parse("h.example.com.")->wire());
+                         std::string(dns::Name::parse("h.example.com.")->wire());
         uint32_t s = uint32_t(ixfr_serial);
         for (int sh = 24; sh >= 0; sh -= 8) rd.push_back(char(s >> sh));
         rd += std::string(16, '\0');
@@ -233,12 +234,14 @@ TEST(Xfr, IxfrServesTheHistory) {
     auto p = policy({"127.0.0.1"});
     auto types = [&](int64_t from) {
         std::string out;
-        for (const auto& m : run(*start(*set, p, request(dns::rrtype::IXFR, from), v4("127.0.0.1"))))
+        for (const auto& m :
+             run(*start(*set, p, request(dns::rrtype::IXFR, from), v4("127.0.0.1"))))
             for (const auto& rr : m.answer)
                 out += rr.type == dns::rrtype::SOA
                            ? "S" + std::to_string(dns::parse_soa(rr.rdata)->serial) + " "
-                       : rr.type == dns::rrtype::NS ? std::string("N ")
-                                                    : "A" + std::to_string(uint8_t(rr.rdata[3])) + " ";
+                       : rr.type == dns::rrtype::NS
+                           ? std::string("N ")
+                           : "A" + std::to_string(uint8_t(rr.rdata[3])) + " ";
         return out;
     };
     EXPECT_EQ(types(1), "S3 S1 A1 S2 A2 S2 A2 S3 A3 S3 ");
