@@ -72,7 +72,8 @@ TEST(Notifier, SendsSignedNotifyOnChangeAndRetriesUntilAnswered) {
     NotifyOptions o;
     o.targets = {"127.0.0.1:" + std::to_string(sec.port)};
     o.key = *dns::tsig::parse_key("hmac-sha256:xfr.example.:c2VjcmV0LXNlY3JldA==");
-    o.first_timeout_ms = 100;
+    o.first_timeout_ms =
+        300; // the retry is due 600 ms after the second send: no race with the answer
     o.poll_ms = 10;
     std::vector<std::string> logged;
     Notifier n(published, o, [&](int, const std::string& m) { logged.push_back(m); });
