@@ -123,6 +123,7 @@ Settings load_settings(const std::string& path, bool explicit_path) {
         s.notify.first_timeout_ms = unsigned(*v * 1000);
     // NOTIFY is signed with the first transfer key, as the secondaries expect it.
     if (!transfer->keys.empty()) s.notify.key = transfer->keys.front();
+    s.dns.responder.transfers = transfer->enabled();
     s.dns.transfer = std::move(transfer);
     return s;
 }

@@ -169,6 +169,11 @@ change_www() {
     run -0 xfr example.com IXFR=2026112400
     assert_line_matches "$output" '^www\.example\.com\.[[:space:]]+300[[:space:]]+IN[[:space:]]+A[[:space:]]+192\.0\.2\.82$'
     [[ $(wc -l <<<"$output") == 20 ]] || fail_with "the whole zone: $output"
+    # Over UDP: the current SOA alone, to send the client to TCP (RFC 1995 2).
+    run -0 dig +notcp +time=2 +tries=1 -p "$EDGE_DNS" @127.0.0.1 example.com IXFR=2026112400
+    assert_contains "$output" "(UDP)"
+    [[ $(grep -v '^;' <<<"$output" | grep -c .) == 1 ]] || fail_with "one record over UDP"
+    assert_line_matches "$output" '^example\.com\..*SOA.* 2026112503 '
     # A full replacement (PUT) starts the history afresh.
     put_zone example.com example.xfr
     run -0 xfr example.com IXFR=2026112502
