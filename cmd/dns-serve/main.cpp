@@ -206,12 +206,13 @@ int run(int argc, char** argv) {
 
     serve::DnsServer dns(published, s.dns);
     dns.bind();
-    serve::Api api(store, published, key,
-                   [&dns] { return serve::render_prometheus(dns.counters()); });
-    s.http.log = [](std::string_view m) { log::warning("http: " + std::string(m)); };
-    http::Server http(s.http, [&api](const http::Request& r) { return api.handle(r); });
     serve::Notifier notifier(published, s.notify,
                              [](int prio, const std::string& m) { log::write(prio, m); });
+    serve::Api api(store, published, key, [&dns, &notifier] {
+        return serve::render_prometheus(dns.counters()) + notifier.render_prometheus();
+    });
+    s.http.log = [](std::string_view m) { log::warning("http: " + std::string(m)); };
+    http::Server http(s.http, [&api](const http::Request& r) { return api.handle(r); });
     dns.start();
     notifier.start();
     std::string where;

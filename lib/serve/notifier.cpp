@@ -90,6 +90,19 @@ Notifier::~Notifier() {
     stop();
 }
 
+std::string Notifier::render_prometheus() const {
+    std::string out;
+    auto counter = [&](const char* name, const char* help, uint64_t v) {
+        out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " counter\n" +
+               name + " " + std::to_string(v) + "\n";
+    };
+    counter("dns_notify_sent_total", "NOTIFY messages sent to secondaries.", sent_.load());
+    counter("dns_notify_answered_total", "NOTIFY messages secondaries answered.", answered_.load());
+    counter("dns_notify_failed_total", "Zone changes a secondary never acknowledged.",
+            failed_.load());
+    return out;
+}
+
 void Notifier::start() {
     if (targets_.empty() || thread_.joinable()) return;
     thread_ = std::thread([this] { run(); });

@@ -50,6 +50,9 @@ public:
     uint64_t sent() const { return sent_.load(); }
     uint64_t answered() const { return answered_.load(); }
     uint64_t failed() const { return failed_.load(); }
+    // Prometheus text: dns_notify_sent_total, dns_notify_answered_total, dns_notify_failed_total
+    // (NOTIFY messages sent, answered, and changes given up after every attempt).
+    std::string render_prometheus() const;
 
 private:
     void run();

@@ -317,6 +317,10 @@ CONF
         fail_with "Knot's serial"
     [[ $(dig +short -p "$nsd_port" @127.0.0.1 example.com SOA | awk '{ print $3 }') == 2026112502 ]] ||
         fail_with "NSD's serial"
+    # Two NOTIFY answered (one per secondary), none given up, as /metrics counts them.
+    api GET /metrics
+    assert_line_matches "$API_BODY" '^dns_notify_answered_total [2-9]$'
+    assert_line_matches "$API_BODY" '^dns_notify_failed_total 0$'
     # Knot asked for IXFR and got the delta (224 octets here; the whole zone is 570).
     grep -q 'IXFR, incoming, .*finished' knot/knotd.log || fail_with "Knot made no IXFR"
     grep -q 'notify, incoming' knot/knotd.log || fail_with "Knot got no NOTIFY"
