@@ -4,10 +4,12 @@
 #include "query.hpp"
 
 #include "config/config.hpp"
+#include "dns/tsig.hpp"
 #include "error.hpp"
 #include "http/server.hpp"
 #include "notify/notify.hpp"
 #include "serve/dns_server.hpp"
+#include "serve/notifier.hpp"
 #include "serve/state_dir.hpp"
 #include "serve/store.hpp"
 #include "util/cli.hpp"
@@ -37,15 +39,33 @@ struct Settings {
     std::string key_file = "/etc/endpointdns/dns-serve.key";
     std::string state_dir = "/var/lib/endpointdns/dns-serve";
     zone::Limits limits;
+    serve::NotifyOptions notify;
 };
 
 Settings load_settings(const std::string& path, bool explicit_path) {
     auto f = config::File::load(path, !explicit_path);
-    f.check_keys({"server.listen", "server.threads", "server.state_dir", "dns.udp_payload",
-                  "dns.tcp_idle_timeout", "dns.tcp_max_connections",
-                  "dns.tcp_max_queries_per_connection", "http.listen", "http.key_file",
-                  "http.threads", "http.max_body", "http.max_connections", "http.timeout",
-                  "zones.max_ttl", "zones.min_ttl", "zones.max_records"});
+    f.check_keys({"server.listen",
+                  "server.threads",
+                  "server.state_dir",
+                  "dns.udp_payload",
+                  "dns.tcp_idle_timeout",
+                  "dns.tcp_max_connections",
+                  "dns.tcp_max_queries_per_connection",
+                  "http.listen",
+                  "http.key_file",
+                  "http.threads",
+                  "http.max_body",
+                  "http.max_connections",
+                  "http.timeout",
+                  "zones.max_ttl",
+                  "zones.min_ttl",
+                  "zones.max_records",
+                  "transfer.allow",
+                  "transfer.require_tsig",
+                  "transfer.tsig_key_files",
+                  "transfer.notify",
+                  "transfer.notify_attempts",
+                  "transfer.notify_timeout"});
     Settings s;
     s.dns.listen = {"127.0.0.1:53", "[::1]:53"};
     s.http.listen = "127.0.0.1:8053";
@@ -72,6 +92,39 @@ Settings load_settings(const std::string& path, bool explicit_path) {
     if (auto v = f.integer("zones.max_ttl", 0, 2147483647)) s.limits.max_ttl = uint32_t(*v);
     if (auto v = f.integer("zones.min_ttl", 0, 2147483647)) s.limits.min_ttl = uint32_t(*v);
     if (auto v = f.integer("zones.max_records", 0, INT64_MAX)) s.limits.max_records = size_t(*v);
+    auto transfer = std::make_shared<serve::TransferPolicy>();
+    if (auto v = f.strings("transfer.allow")) {
+        for (const auto& a : *v) {
+            auto p = serve::parse_prefix(a);
+            if (!p) throw Error(ex_config, f.path() + ": transfer.allow: " + p.error());
+            transfer->allow.push_back(*p);
+        }
+    }
+    if (auto v = f.strings("transfer.tsig_key_files")) {
+        for (const auto& path : *v) {
+            auto k = dns::tsig::parse_key(util::read_secret(path, 1, "TSIG key file"));
+            if (!k) throw Error(ex_config, "TSIG key file " + path + ": " + k.error());
+            transfer->keys.push_back(std::move(*k));
+        }
+    }
+    if (auto v = f.boolean("transfer.require_tsig")) transfer->require_tsig = *v;
+    if (transfer->require_tsig && transfer->keys.empty())
+        throw Error(ex_config, f.path() + ": transfer.require_tsig is set but "
+                                          "transfer.tsig_key_files names no key");
+    if (auto v = f.strings("transfer.notify")) {
+        for (const auto& t : *v) {
+            auto r = serve::parse_notify_target(t);
+            if (!r) throw Error(ex_config, f.path() + ": transfer.notify: " + r.error());
+        }
+        s.notify.targets = *v;
+    }
+    if (auto v = f.integer("transfer.notify_attempts", 1, 20)) s.notify.attempts = unsigned(*v);
+    if (auto v = f.integer("transfer.notify_timeout", 1, 60))
+        s.notify.first_timeout_ms = unsigned(*v * 1000);
+    // NOTIFY is signed with the first transfer key, as the secondaries expect it.
+    if (!transfer->keys.empty()) s.notify.key = transfer->keys.front();
+    s.dns.responder.transfers = transfer->enabled();
+    s.dns.transfer = std::move(transfer);
     return s;
 }
 
@@ -153,11 +206,15 @@ int run(int argc, char** argv) {
 
     serve::DnsServer dns(published, s.dns);
     dns.bind();
-    serve::Api api(store, published, key,
-                   [&dns] { return serve::render_prometheus(dns.counters()); });
+    serve::Notifier notifier(published, s.notify,
+                             [](int prio, const std::string& m) { log::write(prio, m); });
+    serve::Api api(store, published, key, [&dns, &notifier] {
+        return serve::render_prometheus(dns.counters()) + notifier.render_prometheus();
+    });
     s.http.log = [](std::string_view m) { log::warning("http: " + std::string(m)); };
     http::Server http(s.http, [&api](const http::Request& r) { return api.handle(r); });
     dns.start();
+    notifier.start();
     std::string where;
     for (const auto& b : dns.bound()) {
         where += (where.empty() ? "" : ", ") + b.address;
@@ -177,6 +234,7 @@ int run(int argc, char** argv) {
         }
     });
     http.stop();
+    notifier.stop();
     dns.stop();
     store.drain();
     return 0;

@@ -263,6 +263,8 @@ struct Conn {
     Conn* next = nullptr;
     FrameReader in;
     FrameWriter out;
+    sockaddr_storage peer{};       // for the transfer ACL
+    std::unique_ptr<Transfer> xfr; // a zone transfer being sent
 };
 
 } // namespace
@@ -291,7 +293,7 @@ struct WorkerContext {
                   size_t max_conns)
         : index(index), reader(zones), responder(opts.responder), max_conns(max_conns),
           idle_ms(opts.tcp_idle_timeout_ms), max_queries(opts.tcp_max_queries_per_connection),
-          tx_size(std::max<size_t>(512, opts.responder.udp_payload)) {}
+          tx_size(std::max<size_t>(512, opts.responder.udp_payload)), transfer(opts.transfer) {}
 
     unsigned index;
     Reader reader;
@@ -324,6 +326,8 @@ struct WorkerContext {
     Conn* idle_head = nullptr;
     Conn* idle_tail = nullptr;
     std::unique_ptr<uint8_t[]> tcp_in, tcp_answer;
+    std::shared_ptr<const TransferPolicy> transfer;
+    std::string xfr_msg; // one transfer message at a time
     uint64_t now = 0;
     uint64_t resume_listen_at = 0; // 0 = no listener paused
 
@@ -448,7 +452,10 @@ void WorkerContext::send_udp(int fd, unsigned count) {
 void WorkerContext::accept_tcp(size_t i) {
     int lfd = tcp[i].get();
     for (size_t k = 0; k < tcp_accepts; ++k) {
-        int fd = ::accept4(lfd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        sockaddr_storage peer{};
+        socklen_t peer_len = sizeof peer;
+        int fd = ::accept4(lfd, reinterpret_cast<sockaddr*>(&peer), &peer_len,
+                           SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (fd < 0) {
             if (errno == EINTR || errno == ECONNABORTED) continue;
             if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
@@ -483,6 +490,7 @@ void WorkerContext::accept_tcp(size_t i) {
             c->slot = uint32_t(slots.size() - 1);
         }
         c->fd = fd;
+        c->peer = peer;
         c->events = EPOLLIN | EPOLLRDHUP;
         c->queries = 0;
         c->eof = c->closing = c->error = false;
@@ -529,6 +537,7 @@ void WorkerContext::close_conn(Conn* c) {
     ++c->gen; // events still queued for this slot are now stale
     c->in.reset();
     c->out.reset();
+    c->xfr.reset();
     free_slots.push_back(c->slot);
     --open;
     std::atomic<uint64_t>& g = counters.tcp_open;
@@ -558,10 +567,23 @@ int WorkerContext::flush(Conn* c) {
 // Answers the complete queries buffered, in order, until the output queue is full. True when
 // it stopped with complete queries left (the queue was full).
 bool WorkerContext::answer_buffered(Conn* c) {
-    if (c->closing) return false;
+    if (c->closing && !c->xfr) return false;
     const ZoneSet* zones = nullptr;
     Frame f;
     while (true) {
+        if (c->xfr) {
+            // A transfer in progress: its messages come before the next query's answer,
+            // made as the queue drains, so a large zone is never queued whole.
+            while (c->out.size() < tcp_out_limit) {
+                if (!c->xfr->next(xfr_msg)) {
+                    c->xfr.reset();
+                    break;
+                }
+                c->out.push(reinterpret_cast<const uint8_t*>(xfr_msg.data()), xfr_msg.size());
+            }
+            if (c->xfr) return true;
+            if (c->closing) return false;
+        }
         if (c->out.size() >= tcp_out_limit) return c->in.missing() == 0 && !c->in.failed();
         FrameReader::Status st = c->in.next(f);
         if (st == FrameReader::Status::need_more) return false;
@@ -570,6 +592,17 @@ bool WorkerContext::answer_buffered(Conn* c) {
             return false;
         }
         if (!zones) zones = &reader.get();
+        if (transfer && transfer->enabled() && is_transfer_query(f.data, f.size)) {
+            c->xfr = start_transfer(*zones, *transfer, c->peer, f.data, f.size,
+                                    uint64_t(::time(nullptr)));
+            QueryInfo info;
+            info.qtype = c->xfr->qtype;
+            info.rcode = c->xfr->rcode;
+            info.answered = true;
+            count(Transport::tcp, info, 1);
+            if (++c->queries >= max_queries && max_queries) c->closing = true;
+            continue;
+        }
         QueryInfo info;
         size_t len =
             responder.answer(*zones, f.data, f.size, Transport::tcp, tcp_answer.get(), 65535, info);

@@ -4,6 +4,7 @@
 
 #include "serve/responder.hpp"
 #include "serve/snapshot.hpp"
+#include "serve/xfr.hpp"
 
 #include <array>
 #include <atomic>
@@ -26,6 +27,8 @@ struct DnsServerOptions {
     unsigned tcp_idle_timeout_ms = 10000;        // RFC 7766 6.2.3; 0 = never time out
     unsigned tcp_max_connections = 1000;         // for the whole server; 0 = no limit
     unsigned tcp_max_queries_per_connection = 0; // 0 = no limit
+    // Zone transfers over TCP (serve/xfr.hpp); off while its allow list is empty.
+    std::shared_ptr<const TransferPolicy> transfer;
 };
 
 // Transports, query types and rcodes as counted (metrics index order).

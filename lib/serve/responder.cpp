@@ -837,18 +837,27 @@ size_t Responder::answer(const ZoneSet& zones, const uint8_t* q, size_t len, Tra
     if (qclass != dns::rrclass::IN && qclass != dns::rrclass::ANY) {
         return finish(add_opt(qend, 0), rc_refused, flags, true);
     }
+    uint16_t answer_type = qtype;
     if (qtype == rrtype::AXFR || qtype == rrtype::IXFR) {
-        // Zone transfers are not offered yet: AXFR needs TCP (RFC 5936 4.2); otherwise the
-        // client is not authorized.
-        bool udp_axfr = qtype == rrtype::AXFR && transport == Transport::udp;
-        return finish(add_opt(qend, 0), udp_axfr ? rc_notimp : rc_notauth, flags, true);
+        // Transfers are answered by serve/xfr over TCP when configured. Over UDP, an IXFR for a
+        // zone apex then gets the current SOA alone, which tells the client to ask over TCP
+        // (RFC 1995 2). Otherwise: AXFR needs TCP (RFC 5936 4.2); the client is not authorized.
+        const ServeZone* z = opts_.transfers && qtype == rrtype::IXFR && transport == Transport::udp
+                                 ? zones.closest(qname.view(), qname.labels, qname.count)
+                                 : nullptr;
+        if (z && qname.view() == z->lower_origin()) {
+            answer_type = rrtype::SOA;
+        } else {
+            bool udp_axfr = qtype == rrtype::AXFR && transport == Transport::udp;
+            return finish(add_opt(qend, 0), udp_axfr ? rc_notimp : rc_notauth, flags, true);
+        }
     }
 
     Packet pkt(out, limit - (edns ? opt_size : 0), qend);
     for (size_t l = 0; l < qname.count; ++l) {
         pkt.remember(12 + qname.labels[l]);
     }
-    Answerer a(zones, pkt, qname, qtype); // the transport only sets the size limit
+    Answerer a(zones, pkt, qname, answer_type); // the transport only sets the size limit
     uint8_t rcode = 0;
     bool aa = false;
     if (!a.run(rcode, aa)) {

@@ -13,6 +13,7 @@ enum class Transport : uint8_t { udp, tcp };
 
 struct ResponderOptions {
     uint16_t udp_payload = 1232; // the largest UDP answer we send (RFC 6891; DNS flag day 2020)
+    bool transfers = false;      // zone transfers configured: IXFR over UDP gets the SOA
 };
 
 // What happened to one query, for metrics and logs.

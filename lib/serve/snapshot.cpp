@@ -343,6 +343,12 @@ void ServeZone::each_node(const std::function<void(NodeView)>& f) const {
     }
 }
 
+void ServeZone::each_node_in_shard(size_t i, const std::function<void(NodeView)>& f) const {
+    if (i < shard_count_) {
+        shard(i).each(f);
+    }
+}
+
 Result<std::shared_ptr<const ServeZone>> ServeZone::build(const zone::Zone& z) {
     auto soa = z.soa();
     if (!soa) {
@@ -547,6 +553,43 @@ void decode_node(NodeView n, Edit& e) {
 
 std::string describe(std::string_view owner, uint16_t type) {
     return Name::from_wire_unchecked(owner).to_text() + " " + dns::type_name(type);
+}
+
+} // namespace
+
+namespace {
+
+using History = std::shared_ptr<const ServeZone::HistoryNode>;
+
+History push_step(const History& older, zone::DeltaStep step) {
+    auto n = std::make_shared<ServeZone::HistoryNode>();
+    n->records = step.removed.size() + step.added.size() + 2 + (older ? older->records : 0);
+    n->depth = 1 + (older ? older->depth : 0);
+    n->step = std::move(step);
+    n->older = older;
+    return n;
+}
+
+// `h` with `steps` in front; when it grew past twice the bounds, rebuilt with the newest steps
+// that fit them (so the rebuild's cost is spread over as many deltas as it keeps).
+History extend_history(History h, const std::vector<zone::DeltaStep>& steps) {
+    for (const auto& s : steps) h = push_step(h, s);
+    if (h &&
+        (h->depth > 2 * ServeZone::history_steps || h->records > 2 * ServeZone::history_records)) {
+        std::vector<const zone::DeltaStep*> keep;
+        size_t records = 0;
+        for (const ServeZone::HistoryNode* n = h.get(); n; n = n->older.get()) {
+            size_t r = n->step.removed.size() + n->step.added.size() + 2;
+            if (keep.size() == ServeZone::history_steps || records + r > ServeZone::history_records)
+                break;
+            keep.push_back(&n->step);
+            records += r;
+        }
+        History fresh;
+        for (auto it = keep.rbegin(); it != keep.rend(); ++it) fresh = push_step(fresh, **it);
+        h = std::move(fresh);
+    }
+    return h;
 }
 
 } // namespace
@@ -812,6 +855,7 @@ Result<std::shared_ptr<const ServeZone>> ServeZone::apply(const zone::Delta& del
     ZoneAccess::dnames(*out) = dnames;
     ZoneAccess::wildcards(*out) = wildcards;
     ZoneAccess::finish(*out);
+    out->history_ = extend_history(history_, delta.steps);
     return std::shared_ptr<const ServeZone>(std::move(out));
 }
 

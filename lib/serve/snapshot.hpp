@@ -152,12 +152,30 @@ public:
     bool has_cuts() const { return cuts_ + dnames_ > 0; }
     bool has_wildcards() const { return wildcards_ > 0; }
 
+    // The delta steps that led to this version, newest first, kept for IXFR out (RFC 1995):
+    // a list shared by the versions (a new version adds its steps in front), bounded to the
+    // newest history_steps steps and history_records records. A full replacement of the zone
+    // (build) starts without history.
+    struct HistoryNode {
+        std::shared_ptr<const HistoryNode> older;
+        zone::DeltaStep step;
+        size_t depth = 1;   // steps from here to the oldest kept
+        size_t records = 0; // records in the steps from here to the oldest kept
+    };
+    static constexpr size_t history_steps = 512;
+    static constexpr size_t history_records = 1u << 16;
+    const std::shared_ptr<const HistoryNode>& history() const { return history_; }
+
     // The node of a lower-case wire name inside this zone, or an empty view.
     NodeView find(std::string_view lower_wire) const;
     NodeView find(std::string_view lower_wire, uint64_t hash) const;
     NodeView apex() const { return apex_; }
     // Every node, in no particular order.
     void each_node(const std::function<void(NodeView)>& f) const;
+    // The nodes shard by shard (about 48 each), for walks that must not hold a thread for the
+    // whole zone (zone transfers): every node is in exactly one shard.
+    size_t shard_count() const { return shard_count_; }
+    void each_node_in_shard(size_t shard, const std::function<void(NodeView)>& f) const;
 
     ServeZone();
     ~ServeZone();
@@ -199,6 +217,7 @@ private:
     size_t cuts_ = 0;
     size_t dnames_ = 0;
     size_t wildcards_ = 0;
+    std::shared_ptr<const HistoryNode> history_;
 };
 
 // The hash the index uses for lower-case wire names.

@@ -298,6 +298,25 @@ TEST(Responder, ZoneTransfersAreNotAnswered) {
     }
 }
 
+TEST(Responder, IxfrOverUdpGetsTheSoaWhenTransfersAreOn) {
+    // RFC 1995 2: the current SOA alone sends the client to TCP. AXFR over UDP stays NOTIMP,
+    // and a name that is not a zone apex NOTAUTH.
+    ResponderOptions on;
+    on.transfers = true;
+    Answer a = ask(query("example.com.", rrtype::IXFR), Transport::udp, on);
+    ASSERT_TRUE(a.parsed);
+    EXPECT_EQ(a.rcode(), dns::rcode::NOERROR);
+    ASSERT_EQ(a.msg.answer.size(), 1u);
+    EXPECT_EQ(a.msg.answer[0].type, rrtype::SOA);
+    EXPECT_EQ(a.msg.question.at(0).type, rrtype::IXFR);
+    EXPECT_TRUE(a.msg.header.flags & dns::flag::AA);
+    Answer x = ask(query("example.com.", rrtype::AXFR), Transport::udp, on);
+    EXPECT_EQ(x.rcode(), dns::rcode::NOTIMP);
+    Answer w = ask(query("www.example.com.", rrtype::IXFR), Transport::udp, on);
+    EXPECT_EQ(w.rcode(), 9);
+    EXPECT_TRUE(w.msg.answer.empty());
+}
+
 TEST(Responder, AnyIsMinimalOnBothTransports) {
     // RFC 8482: one RRset (the first in type order), over UDP and TCP alike (as Knot).
     for (Transport t : {Transport::udp, Transport::tcp}) {

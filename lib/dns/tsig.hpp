@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: MIT
+// TSIG (RFC 8945): keys, the TSIG record, verifying requests and signing responses
+// (HMAC-SHA256/512).
+#pragma once
+
+#include "dns/name.hpp"
+#include "dns/result.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace endpointdns::dns::tsig {
+
+constexpr uint16_t type = 250;        // the TSIG RR type
+constexpr uint16_t fudge = 300;       // seconds; RFC 8945 10 recommends 300
+constexpr unsigned rcode_notauth = 9; // the header rcode of TSIG errors
+// TSIG error field values (RFC 8945 3, RFC 2845).
+constexpr uint16_t BADSIG = 16, BADKEY = 17, BADTIME = 18, BADTRUNC = 22;
+
+enum class Algorithm : uint8_t { hmac_sha256, hmac_sha512 };
+
+// The algorithm's wire name ("hmac-sha256."), and the algorithm of a wire name (any case).
+Name algorithm_name(Algorithm a);
+std::optional<Algorithm> algorithm_from_name(const Name& n);
+std::optional<Algorithm> algorithm_from_text(std::string_view text); // "hmac-sha256"
+size_t mac_size(Algorithm a);                                        // 32, 64
+
+struct Key {
+    Name name; // compared without regard to case
+    Algorithm algorithm = Algorithm::hmac_sha256;
+    std::string secret; // raw octets
+};
+
+// A key in the form dig -y and kdig -y take: "ALGORITHM:NAME:BASE64" (e.g.
+// "hmac-sha256:xfr.example.:c2VjcmV0"); surrounding whitespace ignored.
+Result<Key> parse_key(std::string_view text);
+
+// The RDATA of a TSIG record (RFC 8945 4.2), names uncompressed.
+struct Record {
+    Name algorithm;
+    uint64_t time_signed = 0; // 48 bits
+    uint16_t fudge = 0;
+    std::string mac;
+    uint16_t original_id = 0;
+    uint16_t error = 0;
+    std::string other;
+};
+Result<Record> parse_rdata(std::string_view rdata);
+std::string write_rdata(const Record& r);
+
+// A message's TSIG record: owner (the key name), RDATA, and where the record starts.
+struct Found {
+    Name key_name;
+    Record record;
+    size_t offset = 0; // the message without its TSIG is msg[0..offset) with ARCOUNT - 1
+};
+// Walks the message (bounds-checked): nullopt without a TSIG; a failure when the message
+// cannot be read, a TSIG is not the last additional record, or its class/TTL/RDATA is wrong.
+Result<std::optional<Found>> find(const uint8_t* msg, size_t len);
+
+enum class Status : uint8_t {
+    none,    // the request carries no TSIG
+    ok,      // signed with `key`, MAC and time good
+    formerr, // a TSIG that cannot be read, or a MAC too short (RFC 8945 5.2.2.1)
+    badkey,  // unknown key name or algorithm
+    badsig,  // wrong MAC
+    badtime, // MAC good, time outside the fudge
+};
+struct Verified {
+    Status status = Status::none;
+    const Key* key = nullptr;  // ok and badtime
+    std::optional<Found> tsig; // the request's TSIG when it had one that could be read
+};
+// Verifies a request against `keys` at time `now` (seconds since the epoch).
+Verified verify_request(const uint8_t* msg, size_t len, const std::vector<Key>& keys, uint64_t now);
+
+// Signs the messages of one response (RFC 8945 5.3): the first one over the request's MAC and
+// the full TSIG variables, each following one over the previous MAC and the timers. Every
+// message is signed. `msg` is a complete message without TSIG; sign() appends the TSIG record
+// and adds one to ARCOUNT.
+class Signer {
+public:
+    // `request_mac` empty: signing a request.
+    Signer(const Key& key, std::string request_mac, uint64_t now, uint16_t error = 0,
+           std::string other = {});
+    void sign(std::string& msg);
+    const std::string& last_mac() const { return prev_mac_; }
+    // The octets sign() adds at most (for size limits).
+    size_t overhead() const;
+
+private:
+    const Key& key_;
+    std::string prev_mac_;
+    uint64_t now_;
+    uint16_t error_;
+    std::string other_;
+    bool first_ = true;
+};
+
+// Appends an unsigned TSIG record carrying `error` (BADKEY, BADSIG: RFC 8945 5.3.2) that
+// echoes the request's key and algorithm, and adds one to ARCOUNT.
+void append_unsigned(std::string& msg, const Found& request, uint16_t error, uint64_t now);
+
+// Verifies a response (or each message of a multi-message response, in order) to a request
+// signed with `key` whose MAC was `request_mac` (tests and clients). Updates `mac` as it
+// goes: start it with the request's MAC.
+bool verify_response(const uint8_t* msg, size_t len, const Key& key, std::string& mac, bool first);
+
+} // namespace endpointdns::dns::tsig

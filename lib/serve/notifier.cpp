@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: MIT
+// NOTIFY out: one thread, one UDP socket per address family, retries with a doubling timeout.
+#include "serve/notifier.hpp"
+
+#include "dns/message.hpp"
+#include "dns/rr.hpp"
+#include "error.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/syslog.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+#include <map>
+#include <random>
+
+namespace endpointdns::serve {
+
+namespace {
+
+uint64_t now_ms() {
+    return uint64_t(std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::steady_clock::now().time_since_epoch())
+                        .count());
+}
+
+// One NOTIFY waiting for its answer.
+struct Pending {
+    Name origin;
+    uint32_t serial = 0;
+    size_t target = 0;
+    uint16_t id = 0;
+    unsigned sends = 0;
+    uint64_t due = 0; // ms: send (again) at this time
+};
+
+} // namespace
+
+Result<NotifyTarget> parse_notify_target(const std::string& text) {
+    NotifyTarget t;
+    t.text = text;
+    std::string host = text, port = "53";
+    if (!text.empty() && text[0] == '[') {
+        size_t close = text.find(']');
+        if (close == std::string::npos) return fail("'" + text + "': expected [IPV6]:PORT");
+        host = text.substr(1, close - 1);
+        if (close + 1 < text.size()) {
+            if (text[close + 1] != ':') return fail("'" + text + "': expected [IPV6]:PORT");
+            port = text.substr(close + 2);
+        }
+    } else if (size_t colon = text.rfind(':'); colon != std::string::npos) {
+        if (text.find(':') != colon) return fail("'" + text + "': IPv6 addresses go in brackets");
+        host = text.substr(0, colon);
+        port = text.substr(colon + 1);
+    }
+    if (port.empty() || port.size() > 5 ||
+        port.find_first_not_of("0123456789") != std::string::npos || std::stoul(port) == 0 ||
+        std::stoul(port) > 65535)
+        return fail("'" + text + "': the port must be a number from 1 to 65535");
+    auto p = uint16_t(std::stoul(port));
+    auto* in4 = reinterpret_cast<sockaddr_in*>(&t.addr);
+    auto* in6 = reinterpret_cast<sockaddr_in6*>(&t.addr);
+    if (inet_pton(AF_INET, host.c_str(), &in4->sin_addr) == 1) {
+        in4->sin_family = AF_INET;
+        in4->sin_port = htons(p);
+        t.len = sizeof(sockaddr_in);
+    } else if (inet_pton(AF_INET6, host.c_str(), &in6->sin6_addr) == 1) {
+        in6->sin6_family = AF_INET6;
+        in6->sin6_port = htons(p);
+        t.len = sizeof(sockaddr_in6);
+    } else {
+        return fail("'" + text + "': not an IP address");
+    }
+    return t;
+}
+
+Notifier::Notifier(const Published& zones, NotifyOptions opts, Log log)
+    : zones_(zones), opts_(std::move(opts)), log_(std::move(log)) {
+    for (const auto& s : opts_.targets) {
+        auto t = parse_notify_target(s);
+        if (!t) throw Error(ex_config, "transfer.notify: " + t.error());
+        targets_.push_back(*t);
+    }
+}
+
+Notifier::~Notifier() {
+    stop();
+}
+
+std::string Notifier::render_prometheus() const {
+    std::string out;
+    auto counter = [&](const char* name, const char* help, uint64_t v) {
+        out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " counter\n" +
+               name + " " + std::to_string(v) + "\n";
+    };
+    counter("dns_notify_sent_total", "NOTIFY messages sent to secondaries.", sent_.load());
+    counter("dns_notify_answered_total", "NOTIFY messages secondaries answered.", answered_.load());
+    counter("dns_notify_failed_total", "Zone changes a secondary never acknowledged.",
+            failed_.load());
+    return out;
+}
+
+void Notifier::start() {
+    if (targets_.empty() || thread_.joinable()) return;
+    thread_ = std::thread([this] { run(); });
+}
+
+void Notifier::stop() {
+    {
+        std::lock_guard l(mu_);
+        stopping_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+}
+
+void Notifier::run() {
+    int fd4 = ::socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    int fd6 = ::socket(AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    std::mt19937 rng{std::random_device{}()};
+    // The serials announced so far; the zones loaded at start are taken as known (the
+    // secondaries check the SOA on their own refresh timer).
+    std::map<std::string, uint32_t> known;
+    uint64_t gen = zones_.generation();
+    for (const auto& z : zones_.load()->zones())
+        known[std::string(z->lower_origin())] = z->serial();
+    std::vector<Pending> pending;
+    uint8_t buf[4096];
+
+    auto send = [&](Pending& p) {
+        const NotifyTarget& t = targets_[p.target];
+        dns::MessageBuilder b(512);
+        p.id = uint16_t(rng());
+        b.reset(p.id, uint16_t(dns::opcode::NOTIFY << 11 | dns::flag::AA));
+        b.add_question(p.origin, dns::rrtype::SOA, dns::rrclass::IN);
+        std::string msg(b.data());
+        if (opts_.key) {
+            dns::tsig::Signer s(*opts_.key, {}, uint64_t(::time(nullptr)));
+            s.sign(msg);
+        }
+        int fd = t.addr.ss_family == AF_INET ? fd4 : fd6;
+        ::sendto(fd, msg.data(), msg.size(), MSG_DONTWAIT,
+                 reinterpret_cast<const sockaddr*>(&t.addr), t.len);
+        ++sent_;
+        ++p.sends;
+        p.due = now_ms() + (uint64_t(opts_.first_timeout_ms) << (p.sends - 1));
+    };
+    auto receive = [&](int fd) {
+        if (fd < 0) return;
+        for (;;) {
+            sockaddr_storage from{};
+            socklen_t len = sizeof from;
+            ssize_t n = ::recvfrom(fd, buf, sizeof buf, MSG_DONTWAIT,
+                                   reinterpret_cast<sockaddr*>(&from), &len);
+            if (n < 0) return;
+            if (n < 12 || !(buf[2] & 0x80) || ((buf[2] >> 3) & 0xF) != dns::opcode::NOTIFY)
+                continue;
+            uint16_t id = uint16_t(buf[0] << 8 | buf[1]);
+            for (size_t i = 0; i < pending.size(); ++i) {
+                const NotifyTarget& t = targets_[pending[i].target];
+                bool same =
+                    from.ss_family == t.addr.ss_family &&
+                    (from.ss_family == AF_INET
+                         ? std::memcmp(&reinterpret_cast<sockaddr_in*>(&from)->sin_addr,
+                                       &reinterpret_cast<const sockaddr_in*>(&t.addr)->sin_addr,
+                                       4) == 0 &&
+                               reinterpret_cast<sockaddr_in*>(&from)->sin_port ==
+                                   reinterpret_cast<const sockaddr_in*>(&t.addr)->sin_port
+                         : std::memcmp(&reinterpret_cast<sockaddr_in6*>(&from)->sin6_addr,
+                                       &reinterpret_cast<const sockaddr_in6*>(&t.addr)->sin6_addr,
+                                       16) == 0 &&
+                               reinterpret_cast<sockaddr_in6*>(&from)->sin6_port ==
+                                   reinterpret_cast<const sockaddr_in6*>(&t.addr)->sin6_port);
+                if (same && pending[i].id == id) {
+                    ++answered_;
+                    unsigned rc = buf[3] & 0xF;
+                    if (rc != 0)
+                        log_(LOG_WARNING, "NOTIFY of " + pending[i].origin.to_text() + " to " +
+                                              t.text + ": answered with rcode " +
+                                              std::to_string(rc));
+                    pending.erase(pending.begin() + long(i));
+                    break;
+                }
+            }
+        }
+    };
+
+    std::unique_lock lock(mu_);
+    while (!stopping_) {
+        uint64_t now = now_ms();
+        uint64_t wait = opts_.poll_ms;
+        for (const auto& p : pending) wait = std::min(wait, p.due > now ? p.due - now : 0);
+        lock.unlock();
+        pollfd pfd[2] = {{fd4, POLLIN, 0}, {fd6, POLLIN, 0}};
+        ::poll(pfd, 2, int(wait));
+        receive(fd4);
+        receive(fd6);
+        if (uint64_t g = zones_.generation(); g != gen) {
+            gen = g;
+            for (const auto& z : zones_.load()->zones()) {
+                std::string key(z->lower_origin());
+                auto it = known.find(key);
+                if (it != known.end() && it->second == z->serial()) continue;
+                known[key] = z->serial();
+                for (size_t t = 0; t < targets_.size(); ++t) {
+                    // A newer change replaces a NOTIFY still waiting for the same target.
+                    bool replaced = false;
+                    for (auto& p : pending)
+                        if (p.target == t && p.origin == z->origin()) {
+                            p.serial = z->serial();
+                            p.sends = 0;
+                            replaced = true;
+                            send(p);
+                        }
+                    if (!replaced) {
+                        pending.push_back({z->origin(), z->serial(), t, 0, 0, 0});
+                        send(pending.back());
+                    }
+                }
+            }
+        }
+        now = now_ms();
+        for (size_t i = 0; i < pending.size();) {
+            Pending& p = pending[i];
+            if (p.due > now) {
+                ++i;
+                continue;
+            }
+            if (p.sends >= opts_.attempts) {
+                ++failed_;
+                log_(LOG_WARNING, "NOTIFY of " + p.origin.to_text() + " serial " +
+                                      std::to_string(p.serial) + " to " + targets_[p.target].text +
+                                      ": no answer after " + std::to_string(p.sends) + " tries");
+                pending.erase(pending.begin() + long(i));
+                continue;
+            }
+            send(p);
+            ++i;
+        }
+        lock.lock();
+    }
+    if (fd4 >= 0) ::close(fd4);
+    if (fd6 >= 0) ::close(fd6);
+}
+
+} // namespace endpointdns::serve

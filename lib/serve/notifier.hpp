@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: MIT
+// NOTIFY out (RFC 1996): tells configured secondaries over UDP when a zone's serial changes.
+#pragma once
+
+#include "dns/tsig.hpp"
+#include "serve/snapshot.hpp"
+
+#include <sys/socket.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace endpointdns::serve {
+
+struct NotifyOptions {
+    std::vector<std::string> targets;  // "ADDR:PORT" or "ADDR" (port 53), IPv6 in brackets
+    std::optional<dns::tsig::Key> key; // signs every NOTIFY when set
+    unsigned attempts = 5;             // sends per zone change and target, then give up
+    unsigned first_timeout_ms = 1000;  // doubled after each unanswered send
+    unsigned poll_ms = 50;             // how often the zone set's generation is checked
+};
+
+// A resolved NOTIFY target.
+struct NotifyTarget {
+    sockaddr_storage addr{};
+    socklen_t len = 0;
+    std::string text;
+};
+// Parses "192.0.2.1:53", "[2001:db8::1]:5353", "192.0.2.1"; a failure names the problem.
+Result<NotifyTarget> parse_notify_target(const std::string& text);
+
+// Watches the published zone set from its own thread (never from the DNS workers): every zone
+// whose serial changed, or that is new, is announced to every target. Zones are published only
+// after they are durable (Store), so a secondary that asks at once finds the new version.
+// A target that does not answer is retried with a doubling timeout, `attempts` times.
+class Notifier {
+public:
+    using Log = std::function<void(int priority, const std::string& message)>;
+    // Throws Error(ex_config) for a target that cannot be parsed.
+    Notifier(const Published& zones, NotifyOptions opts, Log log);
+    ~Notifier(); // stops
+    void start();
+    void stop();
+    uint64_t sent() const { return sent_.load(); }
+    uint64_t answered() const { return answered_.load(); }
+    uint64_t failed() const { return failed_.load(); }
+    // Prometheus text: dns_notify_sent_total, dns_notify_answered_total, dns_notify_failed_total
+    // (NOTIFY messages sent, answered, and changes given up after every attempt).
+    std::string render_prometheus() const;
+
+private:
+    void run();
+    const Published& zones_;
+    NotifyOptions opts_;
+    Log log_;
+    std::vector<NotifyTarget> targets_;
+    std::mutex mu_;
+    std::condition_variable cv_;
+    bool stopping_ = false;
+    std::thread thread_;
+    std::atomic<uint64_t> sent_{0}, answered_{0}, failed_{0};
+};
+
+} // namespace endpointdns::serve

@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: MIT
+// Unit tests of lib/serve/notifier: targets, and NOTIFY sent, signed and retried over loopback.
+#include "dns/message.hpp"
+#include "serve/notifier.hpp"
+#include "test_util.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <mutex>
+
+using namespace endpointdns;
+using namespace endpointdns::serve;
+using endpointdns::test::soa_line;
+using endpointdns::test::zone_from;
+
+namespace {
+
+std::shared_ptr<const ServeZone> serial_zone(uint32_t serial) {
+    auto z =
+        ServeZone::build(zone_from(soa_line(serial) + "@ 3600 NS ns1\nns1 3600 A 192.0.2.1\n"));
+    EXPECT_TRUE(z.ok());
+    return *z;
+}
+
+// A UDP socket on 127.0.0.1 with a free port.
+struct Listener {
+    int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    uint16_t port = 0;
+    Listener() {
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        EXPECT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+        socklen_t len = sizeof a;
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+        port = ntohs(a.sin_port);
+    }
+    ~Listener() { ::close(fd); }
+    // The next datagram within `ms`, and who sent it; empty on timeout.
+    std::string receive(int ms, sockaddr_in& from) {
+        pollfd p{fd, POLLIN, 0};
+        if (::poll(&p, 1, ms) != 1) return {};
+        char buf[4096];
+        socklen_t len = sizeof from;
+        ssize_t n = ::recvfrom(fd, buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&from), &len);
+        return n > 0 ? std::string(buf, size_t(n)) : std::string();
+    }
+};
+
+} // namespace
+
+TEST(Notifier, ParsesTargets) {
+    EXPECT_TRUE(parse_notify_target("127.0.0.1:5353").ok());
+    EXPECT_TRUE(parse_notify_target("192.0.2.1").ok());
+    EXPECT_TRUE(parse_notify_target("[2001:db8::1]:53").ok());
+    EXPECT_TRUE(parse_notify_target("[2001:db8::1]").ok());
+    for (const char* bad : {"ns1.example:53", "2001:db8::1", "127.0.0.1:0", "127.0.0.1:65536",
+                            "[::1]x", "127.0.0.1:"})
+        EXPECT_FALSE(parse_notify_target(bad).ok()) << bad;
+}
+
+TEST(Notifier, SendsSignedNotifyOnChangeAndRetriesUntilAnswered) {
+    Listener sec;
+    Published published;
+    published.store(ZoneSet::of({serial_zone(1)}));
+    NotifyOptions o;
+    o.targets = {"127.0.0.1:" + std::to_string(sec.port)};
+    o.key = *dns::tsig::parse_key("hmac-sha256:xfr.example.:c2VjcmV0LXNlY3JldA==");
+    o.first_timeout_ms =
+        300; // the retry is due 600 ms after the second send: no race with the answer
+    o.poll_ms = 10;
+    std::vector<std::string> logged;
+    Notifier n(published, o, [&](int, const std::string& m) { logged.push_back(m); });
+    n.start();
+    sockaddr_in from{};
+    // Zones present at start are not announced.
+    EXPECT_TRUE(sec.receive(150, from).empty());
+    published.store(ZoneSet::of({serial_zone(2)}));
+    std::string m = sec.receive(2000, from);
+    ASSERT_FALSE(m.empty());
+    auto parsed = dns::parse_message(m);
+    ASSERT_TRUE(parsed.ok()) << parsed.error();
+    EXPECT_EQ(parsed->header.opcode(), dns::opcode::NOTIFY);
+    ASSERT_EQ(parsed->question.size(), 1u);
+    EXPECT_EQ(parsed->question[0].name.to_text(), "example.com.");
+    EXPECT_EQ(parsed->question[0].type, dns::rrtype::SOA);
+    std::vector<dns::tsig::Key> keys{*o.key};
+    EXPECT_EQ(dns::tsig::verify_request(reinterpret_cast<const uint8_t*>(m.data()), m.size(), keys,
+                                        uint64_t(::time(nullptr)))
+                  .status,
+              dns::tsig::Status::ok);
+    // Unanswered: sent again.
+    std::string again = sec.receive(1000, from);
+    ASSERT_FALSE(again.empty());
+    // Answer it: no more sends.
+    std::string reply = again.substr(0, 12);
+    reply[2] = char(reply[2] | 0x80);
+    reply[4] = reply[5] = reply[6] = reply[7] = reply[8] = reply[9] = reply[10] = reply[11] = 0;
+    ::sendto(sec.fd, reply.data(), reply.size(), 0, reinterpret_cast<sockaddr*>(&from),
+             sizeof from);
+    for (int i = 0; i < 100 && n.answered() == 0; ++i) ::usleep(10000);
+    EXPECT_EQ(n.answered(), 1u);
+    EXPECT_TRUE(sec.receive(500, from).empty());
+    n.stop();
+    EXPECT_EQ(n.failed(), 0u);
+}
+
+TEST(Notifier, GivesUpAfterTheAttempts) {
+    Listener sec;
+    Published published;
+    published.store(ZoneSet::of({serial_zone(1)}));
+    NotifyOptions o;
+    o.targets = {"127.0.0.1:" + std::to_string(sec.port)};
+    o.attempts = 2;
+    o.first_timeout_ms = 50;
+    o.poll_ms = 10;
+    std::vector<std::string> logged;
+    std::mutex mu;
+    Notifier n(published, o, [&](int, const std::string& m) {
+        std::lock_guard l(mu);
+        logged.push_back(m);
+    });
+    n.start();
+    published.store(ZoneSet::of({serial_zone(2)}));
+    for (int i = 0; i < 200 && n.failed() == 0; ++i) ::usleep(10000);
+    n.stop();
+    EXPECT_EQ(n.sent(), 2u);
+    EXPECT_EQ(n.failed(), 1u);
+    ASSERT_EQ(logged.size(), 1u);
+    EXPECT_NE(logged[0].find("no answer after 2 tries"), std::string::npos) << logged[0];
+}
