@@ -1,0 +1,113 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: MIT
+# ACME DNS-01 end to end: certbot with contrib/certbot-hook and an "ACME only" key gets a
+# certificate for a domain and its wildcard from pebble, which resolves the challenges through
+# one of our two edges; the hook waits for every edge, cleanup leaves no value of its own.
+
+load ../helpers
+load ../dnsapid/dnsapid
+load ../fanout/fanout
+load acme
+
+ZONE=acme-e2e.example
+
+setup_file() {
+    acme_require
+    require_cmd dig
+    ACME_DIR=$BATS_FILE_TMPDIR/acme
+    export ACME_DIR
+    mkdir -p "$ACME_DIR"
+    dnsapid_setup_file || return 1
+    edges_start 2 || return 1
+    KEY=$(new_account acme free) || return 1
+    printf '%s\n' "$KEY" >"$BATS_FILE_TMPDIR/key"
+    new_domain "$ZONE" || return 1
+    new_domain other-e2e.example || return 1
+    # The key certbot gets: _acme-challenge TXT records of the one domain, nothing else.
+    new_key "{\"name\":\"certbot\",\"write\":true,\"domains\":[\"$ZONE\"],\"names\":[\"_acme-challenge.*\"],\"types\":[\"TXT\"]}" ||
+        return 1
+    (umask 077 && printf '%s\n' "$NEW_SECRET" >"$ACME_DIR/certbot.key")
+    pebble_start 1 || return 1
+}
+
+teardown_file() {
+    [[ -n ${ACME_DIR-} ]] && pebble_stop
+    fanout_teardown_file
+}
+
+setup() {
+    fanout_setup
+    export ENDPOINTDNS_API_URL=$DNSAPID_URL
+    export ENDPOINTDNS_API_KEY_FILE=$ACME_DIR/certbot.key
+    unset ENDPOINTDNS_API_KEY
+}
+
+teardown() {
+    dnsapid_teardown
+}
+
+# edge_txt_queries I: the TXT queries edge I has counted (UDP and TCP), from its /metrics.
+edge_txt_queries() {
+    curl -s -m 5 -H "Authorization: Bearer $(<"$EDGES_DIR/ns$1/key")" \
+        "http://127.0.0.1:${EDGE_HTTP[$1]}/metrics" |
+        awk '/^dns_queries_total\{.*type="TXT"/ { n += $NF } END { print n + 0 }'
+}
+
+@test "certbot gets a certificate for the domain and its wildcard through the hook and pebble" {
+    # Another client's value at the same name must survive the run.
+    api PATCH "/v1/domains/$ZONE/rrsets/_acme-challenge/TXT" '{"ttl":60,"add":["\"another-client\""]}'
+    expect_status 200
+    local start=$SECONDS before
+    before=$(edge_txt_queries 1)
+    run run_certbot "$ZONE" "*.$ZONE"
+    ((status == 0)) || {
+        cat "$ACME_DIR/certbot/logs/letsencrypt.log" >&2
+        fail_with "certbot failed"
+    }
+    echo "# certbot took $((SECONDS - start)) s" >&3
+    # Both challenges went through the hook, each waited until every edge answered.
+    assert_line_matches "$output" "certbot-hook: _acme-challenge\.$ZONE\. TXT \"[A-Za-z0-9_-]+\" added in $ZONE \(change [0-9]+, on every name server\)"
+    [[ $(grep -c 'on every name server' <<<"$output") == 2 ]] ||
+        fail_with "expected two challenges waited for"
+
+    local cert=$ACME_DIR/certbot/config/live/acme-test/cert.pem
+    [[ -s $cert ]] || fail_with "no certificate at $cert"
+    run openssl x509 -in "$cert" -noout -ext subjectAltName
+    ((status == 0)) || fail_with "openssl cannot read the certificate"
+    assert_contains "$output" "DNS:$ZONE"
+    assert_contains "$output" "DNS:*.$ZONE"
+    # Issued by pebble (its intermediate), not self-made.
+    run openssl x509 -in "$cert" -noout -issuer
+    assert_contains "$output" "Pebble"
+    # pebble asked edge 1 for the TXT records (several validations per challenge).
+    local after
+    after=$(edge_txt_queries 1)
+    ((after >= before + 2)) || fail_with "edge ns1 counted $before then $after TXT queries"
+}
+
+@test "after the run only the other client's value is left at _acme-challenge, on both edges" {
+    wait_edges "_acme-challenge.$ZONE" TXT '"another-client"' 10
+    api GET "/v1/domains/$ZONE/rrsets/_acme-challenge/TXT"
+    expect_status 200
+    assert_eq "$(jb -c .records)" '["\"another-client\""]' records
+}
+
+@test "the ACME key cannot touch an A record (403) nor see another domain (404)" {
+    KEY=$(<"$ACME_DIR/certbot.key")
+    api PUT "/v1/domains/$ZONE/rrsets/www/A" '{"records":["192.0.2.66"]}'
+    expect_problem 403 forbidden
+    api PATCH "/v1/domains/$ZONE/rrsets/_acme-challenge/A" '{"add":["192.0.2.66"]}'
+    expect_problem 403 forbidden
+    api PATCH "/v1/domains/other-e2e.example/rrsets/_acme-challenge/TXT" '{"add":["\"x\""]}'
+    expect_problem 404 not-found
+    api POST /v1/keys '{"write":true}'
+    expect_problem 403 forbidden
+    [[ -z $(edge_dig 1 "www.$ZONE" A) && -z $(edge_dig 2 "www.$ZONE" A) ]] ||
+        fail_with "an A record appeared"
+}
+
+@test "the hook tells certbot why when the key may not write the domain (certbot fails, nothing issued)" {
+    run run_certbot other-e2e.example
+    ((status != 0)) || fail_with "certbot succeeded for a domain the key cannot see"
+    assert_contains "$output" "certbot-hook: no domain of this key holds _acme-challenge.other-e2e.example"
+}

@@ -1,0 +1,104 @@
+# SPDX-License-Identifier: MIT
+# ACME DNS-01 tests: Debian's pebble (an ACME test CA) resolving through one of our edges,
+# certbot with contrib/certbot-hook. Load after ../helpers, ../dnsapid/dnsapid, ../fanout/fanout.
+#
+#   acme_require            skip unless pebble, certbot, openssl and dig are installed
+#   acme_tls DIR            a throwaway CA (DIR/ca.pem) and pebble's HTTPS certificate for
+#                           127.0.0.1 (DIR/cert.pem, DIR/key.pem)
+#   pebble_start I          pebble on free loopback ports, resolving through edge I's DNS
+#                           port; exports PEBBLE_DIR_URL, PEBBLE_CA (its HTTPS CA) and
+#                           PEBBLE_MGMT (management API: its issuing roots)
+#   pebble_stop             stops it by its pid
+#   run_certbot DOMAIN...   certbot certonly with the hook for the domains, in ACME_DIR/certbot
+
+HOOK="$SRC/contrib/certbot-hook"
+export HOOK
+
+acme_require() {
+    require_cmd pebble certbot openssl dig
+}
+
+acme_tls() {
+    local dir=$1
+    mkdir -p "$dir" || return 1
+    (
+        cd "$dir" || exit 1
+        openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+            -subj '/CN=EndpointDNS test CA for pebble' -keyout ca.key -out ca.pem &&
+            openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+                -subj '/CN=127.0.0.1' -keyout key.pem -out cert.csr &&
+            printf '%s\n' 'subjectAltName=IP:127.0.0.1,DNS:localhost' 'basicConstraints=CA:FALSE' \
+                'extendedKeyUsage=serverAuth' >cert.ext &&
+            openssl x509 -req -in cert.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 \
+                -extfile cert.ext -out cert.pem
+    ) >"$dir/openssl.log" 2>&1 || {
+        cat "$dir/openssl.log" >&2
+        return 1
+    }
+}
+
+pebble_start() {
+    local edge=$1 dir=$ACME_DIR/pebble port mgmt tries=0 attempts=0
+    mkdir -p "$dir" || return 1
+    acme_tls "$dir" || return 1
+    while :; do
+        port=$(free_port) && mgmt=$(free_port) || return 1
+        [[ $port != "$mgmt" ]] || continue
+        # httpPort and tlsPort serve HTTP-01 and TLS-ALPN-01 checks, which these tests never
+        # ask for; pebble wants them all the same.
+        jq -n --arg l "127.0.0.1:$port" --arg m "127.0.0.1:$mgmt" --arg d "$dir" '{pebble: {
+            listenAddress: $l, managementListenAddress: $m,
+            certificate: "\($d)/cert.pem", privateKey: "\($d)/key.pem",
+            httpPort: 5002, tlsPort: 5001, ocspResponderURL: "",
+            externalAccountBindingRequired: false}}' >"$dir/pebble.json" || return 1
+        # No artificial validation delays, no nonces refused at random: fast and deterministic.
+        PEBBLE_VA_NOSLEEP=1 PEBBLE_WFE_NONCEREJECT=0 pebble -config "$dir/pebble.json" \
+            -dnsserver "127.0.0.1:${EDGE_DNS[edge]}" >>"$dir/log" 2>&1 3>&- &
+        echo $! >"$dir/pid"
+        tries=0
+        while ! curl -s -m 2 --cacert "$dir/ca.pem" -o /dev/null "https://127.0.0.1:$port/dir"; do
+            if ! kill -0 "$(<"$dir/pid")" 2>/dev/null; then
+                # A port taken meanwhile by a parallel test: new ports, a few times.
+                if ((++attempts < 3)); then
+                    continue 2
+                fi
+                echo "pebble exited before answering; its log:" >&2
+                cat "$dir/log" >&2
+                return 1
+            fi
+            if ((++tries > 200)); then
+                echo "pebble did not answer https://127.0.0.1:$port/dir within 10 s; its log:" >&2
+                cat "$dir/log" >&2
+                return 1
+            fi
+            sleep 0.05
+        done
+        break
+    done
+    PEBBLE_DIR_URL=https://127.0.0.1:$port/dir
+    PEBBLE_CA=$dir/ca.pem
+    PEBBLE_MGMT=https://127.0.0.1:$mgmt
+    export PEBBLE_DIR_URL PEBBLE_CA PEBBLE_MGMT
+}
+
+pebble_stop() {
+    local pid
+    pid=$(cat "$ACME_DIR/pebble/pid" 2>/dev/null) || return 0
+    kill "$pid" 2>/dev/null || true
+    local tries=0
+    while kill -0 "$pid" 2>/dev/null && ((tries++ < 100)); do sleep 0.05; done
+    kill -KILL "$pid" 2>/dev/null || true
+}
+
+# run_certbot DOMAIN...: certbot certonly --manual with the hook as both hooks (it tells auth
+# from cleanup itself), trusting pebble's HTTPS through REQUESTS_CA_BUNDLE; everything under
+# ACME_DIR/certbot. The hook's settings come from the environment (ENDPOINTDNS_*).
+run_certbot() {
+    local d args=() c=$ACME_DIR/certbot
+    for d in "$@"; do args+=(-d "$d"); done
+    REQUESTS_CA_BUNDLE=$PEBBLE_CA certbot certonly --manual --preferred-challenges dns \
+        --manual-auth-hook "$HOOK" --manual-cleanup-hook "$HOOK" \
+        --server "$PEBBLE_DIR_URL" --config-dir "$c/config" --work-dir "$c/work" \
+        --logs-dir "$c/logs" --agree-tos --register-unsafely-without-email \
+        --non-interactive --cert-name acme-test "${args[@]}"
+}
