@@ -47,3 +47,5 @@ if ! apt-get install -y -qq --no-install-recommends $missing >/dev/null; then
     apt-get install -y -qq --no-install-recommends $missing >/dev/null
 fi
 # Debian starts nsd on install where it can; our tests and benchmarks start their own.
+# certbot's package enables certbot.timer (`certbot renew` twice a day); with no certificate
+# in /etc/letsencrypt it does nothing. The ACME tests keep certbot's state in their temp dir.
