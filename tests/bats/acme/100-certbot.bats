@@ -12,45 +12,20 @@ load acme
 ZONE=acme-e2e.example
 
 setup_file() {
-    acme_require
-    require_cmd dig
-    ACME_DIR=$BATS_FILE_TMPDIR/acme
-    export ACME_DIR
-    mkdir -p "$ACME_DIR"
-    dnsapid_setup_file || return 1
-    edges_start 2 || return 1
-    KEY=$(new_account acme free) || return 1
-    printf '%s\n' "$KEY" >"$BATS_FILE_TMPDIR/key"
-    new_domain "$ZONE" || return 1
-    new_domain other-e2e.example || return 1
-    # The key certbot gets: _acme-challenge TXT records of the one domain, nothing else.
-    new_key "{\"name\":\"certbot\",\"write\":true,\"domains\":[\"$ZONE\"],\"names\":[\"_acme-challenge.*\"],\"types\":[\"TXT\"]}" ||
-        return 1
-    (umask 077 && printf '%s\n' "$NEW_SECRET" >"$ACME_DIR/certbot.key")
-    pebble_start 1 || return 1
+    acme_require certbot
+    acme_setup_file "$ZONE" other-e2e.example
 }
 
 teardown_file() {
-    [[ -n ${ACME_DIR-} ]] && pebble_stop
-    fanout_teardown_file
+    acme_teardown_file
 }
 
 setup() {
-    fanout_setup
-    export ENDPOINTDNS_API_URL=$DNSAPID_URL
-    export ENDPOINTDNS_API_KEY_FILE=$ACME_DIR/certbot.key
-    unset ENDPOINTDNS_API_KEY
+    acme_setup
 }
 
 teardown() {
     dnsapid_teardown
-}
-
-# edge_txt_queries I: the TXT queries edge I has counted (UDP and TCP), from its /metrics.
-edge_txt_queries() {
-    curl -s -m 5 -H "Authorization: Bearer $(<"$EDGES_DIR/ns$1/key")" \
-        "http://127.0.0.1:${EDGE_HTTP[$1]}/metrics" |
-        awk '/^dns_queries_total\{.*type="TXT"/ { n += $NF } END { print n + 0 }'
 }
 
 @test "certbot gets a certificate for the domain and its wildcard through the hook and pebble" {
@@ -93,7 +68,7 @@ edge_txt_queries() {
 }
 
 @test "the ACME key cannot touch an A record (403) nor see another domain (404)" {
-    KEY=$(<"$ACME_DIR/certbot.key")
+    KEY=$(<"$ACME_DIR/acme.key")
     api PUT "/v1/domains/$ZONE/rrsets/www/A" '{"records":["192.0.2.66"]}'
     expect_problem 403 forbidden
     api PATCH "/v1/domains/$ZONE/rrsets/_acme-challenge/A" '{"add":["192.0.2.66"]}'

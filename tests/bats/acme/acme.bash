@@ -2,7 +2,10 @@
 # ACME DNS-01 tests: Debian's pebble (an ACME test CA) resolving through one of our edges,
 # certbot with contrib/certbot-hook. Load after ../helpers, ../dnsapid/dnsapid, ../fanout/fanout.
 #
-#   acme_require            skip unless pebble, certbot, openssl and dig are installed
+#   acme_require CLIENT     skip unless pebble, CLIENT, openssl and dig are installed
+#   acme_setup_file ZONE... MariaDB, dnsapid, two edges, the zones, an "ACME only" key, pebble
+#   acme_teardown_file / acme_setup   the matching teardown_file and setup()
+#   edge_txt_queries I      the TXT queries edge I has answered (its /metrics)
 #   acme_tls DIR            a throwaway CA (DIR/ca.pem) and pebble's HTTPS certificate for
 #                           127.0.0.1 (DIR/cert.pem, DIR/key.pem)
 #   pebble_start I          pebble on free loopback ports, resolving through edge I's DNS
@@ -14,8 +17,52 @@
 HOOK="$SRC/contrib/certbot-hook"
 export HOOK
 
+# acme_require CLIENT: skip unless pebble, CLIENT (certbot, lego), openssl and dig are installed.
 acme_require() {
-    require_cmd pebble certbot openssl dig
+    require_cmd pebble "$1" openssl dig curl jq
+}
+
+# acme_setup_file ZONE [OTHER-ZONE...]: setup_file of the ACME tests: MariaDB, dnsapid, two
+# edges, an account with the zones, an "ACME only" key for ZONE in ACME_DIR/acme.key (the
+# account's unrestricted key in BATS_FILE_TMPDIR/key), and pebble resolving through edge 1.
+acme_setup_file() {
+    local zone=$1
+    ACME_DIR=$BATS_FILE_TMPDIR/acme
+    export ACME_DIR
+    mkdir -p "$ACME_DIR" || return 1
+    dnsapid_setup_file || return 1
+    edges_start 2 || return 1
+    KEY=$(new_account acme free) || return 1
+    printf '%s\n' "$KEY" >"$BATS_FILE_TMPDIR/key"
+    local z
+    for z in "$@"; do
+        new_domain "$z" || return 1
+    done
+    # The key the ACME client gets: _acme-challenge TXT records of the one domain, nothing else.
+    new_key "$(jq -cn --arg z "$zone" '{name: "acme", write: true, domains: [$z],
+        names: ["_acme-challenge.*"], types: ["TXT"]}')" || return 1
+    (umask 077 && printf '%s\n' "$NEW_SECRET" >"$ACME_DIR/acme.key") || return 1
+    pebble_start 1
+}
+
+acme_teardown_file() {
+    [[ -n ${ACME_DIR-} ]] && pebble_stop
+    fanout_teardown_file
+}
+
+# acme_setup: setup() of the ACME tests: the fan-out test setup, and the hook's settings.
+acme_setup() {
+    fanout_setup
+    export ENDPOINTDNS_API_URL=$DNSAPID_URL
+    export ENDPOINTDNS_API_KEY_FILE=$ACME_DIR/acme.key
+    unset ENDPOINTDNS_API_KEY ENDPOINTDNS_WAIT ENDPOINTDNS_ACME_TTL
+}
+
+# edge_txt_queries I: the TXT queries edge I has counted (UDP and TCP), from its /metrics.
+edge_txt_queries() {
+    curl -s -m 5 -H "Authorization: Bearer $(<"$EDGES_DIR/ns$1/key")" \
+        "http://127.0.0.1:${EDGE_HTTP[$1]}/metrics" |
+        awk '/^dns_queries_total\{.*type="TXT"/ { n += $NF } END { print n + 0 }'
 }
 
 acme_tls() {
