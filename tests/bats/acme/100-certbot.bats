@@ -67,6 +67,30 @@ teardown() {
     assert_eq "$(jb -c .records)" '["\"another-client\""]' records
 }
 
+@test "certbot renew renews two certificates in one run with the hook command it kept" {
+    CERT_NAME=acme-www run run_certbot "www.$ZONE"
+    ((status == 0)) || fail_with "certbot failed for www.$ZONE"
+    local c=$ACME_DIR/certbot before1 before2
+    before1=$(openssl x509 -in "$c/config/live/acme-test/cert.pem" -noout -serial)
+    before2=$(openssl x509 -in "$c/config/live/acme-www/cert.pem" -noout -serial)
+    # One process, three challenges: the hook must tell the second certificate's auth from a
+    # cleanup although certbot left the first one's CERTBOT_AUTH_OUTPUT in its environment.
+    run certbot_env certbot renew --force-renewal --non-interactive --config-dir "$c/config" \
+        --work-dir "$c/work" --logs-dir "$c/logs"
+    ((status == 0)) || {
+        tail -n 60 "$c/logs/letsencrypt.log" >&2
+        fail_with "certbot renew failed"
+    }
+    assert_contains "$output" "Congratulations, all renewals succeeded"
+    [[ $(grep -c 'on every name server' <<<"$output") == 3 ]] ||
+        fail_with "expected three challenges through the hook"
+    [[ $(openssl x509 -in "$c/config/live/acme-test/cert.pem" -noout -serial) != "$before1" &&
+        $(openssl x509 -in "$c/config/live/acme-www/cert.pem" -noout -serial) != "$before2" ]] ||
+        fail_with "a certificate was not renewed"
+    wait_edges "_acme-challenge.$ZONE" TXT '"another-client"' 10
+    wait_edges "_acme-challenge.www.$ZONE" TXT "" 10
+}
+
 @test "the ACME key cannot touch an A record (403) nor see another domain (404)" {
     KEY=$(<"$ACME_DIR/acme.key")
     api PUT "/v1/domains/$ZONE/rrsets/www/A" '{"records":["192.0.2.66"]}'

@@ -98,8 +98,9 @@ pebble_start() {
             certificate: "\($d)/cert.pem", privateKey: "\($d)/key.pem",
             httpPort: 5002, tlsPort: 5001, ocspResponderURL: "",
             externalAccountBindingRequired: false}}' >"$dir/pebble.json" || return 1
-        # No artificial validation delays, no nonces refused at random: fast and deterministic.
-        PEBBLE_VA_NOSLEEP=1 PEBBLE_WFE_NONCEREJECT=0 pebble -config "$dir/pebble.json" \
+        # No artificial validation delays, no nonces refused at random, no authorization
+        # reused (every order is validated through the hook): fast and deterministic.
+        PEBBLE_VA_NOSLEEP=1 PEBBLE_WFE_NONCEREJECT=0 PEBBLE_AUTHZREUSE=0 pebble -config "$dir/pebble.json" \
             -dnsserver "127.0.0.1:${EDGE_DNS[edge]}" >>"$dir/log" 2>&1 3>&- &
         echo $! >"$dir/pid"
         tries=0
@@ -137,15 +138,25 @@ pebble_stop() {
     kill -KILL "$pid" 2>/dev/null || true
 }
 
-# run_certbot DOMAIN...: certbot certonly --manual with the hook as both hooks (it tells auth
-# from cleanup itself), trusting pebble's HTTPS through REQUESTS_CA_BUNDLE; everything under
-# ACME_DIR/certbot. The hook's settings come from the environment (ENDPOINTDNS_*).
+# run_certbot DOMAIN...: certbot certonly (certificate name CERT_NAME, default acme-test) --manual with the hook as both hooks (it tells auth
+# from cleanup itself), its settings in the hook command itself (`env NAME=VALUE ... hook`: certbot
+# checks that the first word is a program, and keeps the command for
+# `certbot renew`), as docs/clients.md shows; pebble's HTTPS trusted through REQUESTS_CA_BUNDLE,
+# everything under ACME_DIR/certbot. The hook's settings come from ENDPOINTDNS_API_URL and
+# ENDPOINTDNS_API_KEY_FILE, removed from certbot's own environment.
 run_certbot() {
-    local d args=() c=$ACME_DIR/certbot
+    local d args=() c=$ACME_DIR/certbot hook
     for d in "$@"; do args+=(-d "$d"); done
-    REQUESTS_CA_BUNDLE=$PEBBLE_CA certbot certonly --manual --preferred-challenges dns \
-        --manual-auth-hook "$HOOK" --manual-cleanup-hook "$HOOK" \
+    hook="env ENDPOINTDNS_API_URL=$ENDPOINTDNS_API_URL ENDPOINTDNS_API_KEY_FILE=$ENDPOINTDNS_API_KEY_FILE $HOOK"
+    certbot_env certbot certonly --manual --preferred-challenges dns \
+        --manual-auth-hook "$hook" --manual-cleanup-hook "$hook" \
         --server "$PEBBLE_DIR_URL" --config-dir "$c/config" --work-dir "$c/work" \
         --logs-dir "$c/logs" --agree-tos --register-unsafely-without-email \
-        --non-interactive --cert-name acme-test "${args[@]}"
+        --non-interactive --cert-name "${CERT_NAME:-acme-test}" "${args[@]}"
+}
+
+# certbot_env COMMAND...: COMMAND without the hook's settings in its environment (they must come
+# from the hook command certbot keeps), trusting pebble's HTTPS.
+certbot_env() {
+    env -u ENDPOINTDNS_API_URL -u ENDPOINTDNS_API_KEY_FILE REQUESTS_CA_BUNDLE="$PEBBLE_CA" "$@"
 }
