@@ -150,3 +150,17 @@ txt() {
         run -0 "$HOOK" cleanup "_acme-challenge.$ZONE." "$v"
     done
 }
+
+@test "docs/clients.md: the curl recipe (add, wait, remove) works as written" {
+    # The recipe's commands, with this test's API, key and zone (docs/clients.md "The recipe").
+    local API=$DNSAPID_URL KEY VALUE=recipeValue id
+    KEY=$(<"$ENDPOINTDNS_API_KEY_FILE")
+    id=$(curl -sf -X PATCH "$API/v1/domains/hook.example/rrsets/_acme-challenge/TXT" \
+        -H "Authorization: Bearer $KEY" -d "{\"ttl\":60,\"add\":[\"\\\"$VALUE\\\"\"]}" | jq .change.id)
+    [[ $id =~ ^[0-9]+$ ]] || fail_with "no change id: '$id'"
+    run -0 bash -c "curl -sf '$API/v1/changes/$id?wait=60' -H 'Authorization: Bearer $KEY' | jq -e '.status == \"insync\"'"
+    assert_eq "$(edge_dig 2 "_acme-challenge.$ZONE" TXT)" '"recipeValue"' ns2
+    run -0 curl -sf -X PATCH "$API/v1/domains/hook.example/rrsets/_acme-challenge/TXT" \
+        -H "Authorization: Bearer $KEY" -d "{\"remove\":[\"\\\"$VALUE\\\"\"]}"
+    assert_eq "$(txt "$ZONE" _acme-challenge)" none
+}
