@@ -71,6 +71,13 @@ txt() {
     wait_edges "_acme-challenge.$ZONE" TXT "" 10
 }
 
+@test "a key file ending in CR LF (written on Windows) works" {
+    printf '%s\r\n' "$(<"$BATS_FILE_TMPDIR/acme.key")" >crlf.key
+    ENDPOINTDNS_API_KEY_FILE=$BATS_TEST_TMPDIR/crlf.key run -0 "$HOOK" present "_acme-challenge.$ZONE." crlf
+    ENDPOINTDNS_API_KEY_FILE=$BATS_TEST_TMPDIR/crlf.key run -0 "$HOOK" cleanup "_acme-challenge.$ZONE." crlf
+    assert_eq "$(txt "$ZONE" _acme-challenge)" none
+}
+
 @test "two values share the name; cleanup removes only its own" {
     run -0 "$HOOK" present "_acme-challenge.$ZONE." valueOne
     run -0 "$HOOK" present "_acme-challenge.$ZONE." valueTwo
