@@ -58,7 +58,7 @@ bench: deps all
 lint: deps $(BUILD)/Makefile
 	clang-format-14 --dry-run -Werror $$(git ls-files '*.cpp' '*.hpp')
 	clang-tidy-14 -p $(BUILD) --quiet $$(git ls-files 'lib/*.cpp' 'cmd/*.cpp')
-	shellcheck -x -P SCRIPTDIR/.. scripts/*.sh bench/compile bench/serve bench/push bench/api bench/propagation bench/sync bench/stack.bash .ci/run
+	shellcheck -x -P SCRIPTDIR/.. scripts/*.sh contrib/certbot-hook bench/compile bench/serve bench/push bench/api bench/propagation bench/sync bench/stack.bash .ci/run
 	mandoc -Tlint -W warning man/*
 	@$(MAKE) --no-print-directory lint-units
 

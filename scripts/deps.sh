@@ -10,7 +10,8 @@ clang-14 libclang-rt-14-dev clang-format-14 clang-tidy-14
 libmicrohttpd-dev libcurl4-openssl-dev
 mariadb-server libmysqlcppconn-dev libssl-dev libsodium-dev
 knot knot-dnssecutils knot-dnsutils nsd bind9-dnsutils dnsperf
-mandoc shellcheck systemd time curl jq python3 iproute2
+mandoc shellcheck systemd time curl jq python3 iproute2 openssl
+pebble certbot lego
 php8.2-cli php8.2-curl phpunit chromium nodejs"
 # The panel's browser tests need npm; a Node.js from elsewhere (NodeSource) brings its own,
 # which Debian's npm package would conflict with.
@@ -46,3 +47,5 @@ if ! apt-get install -y -qq --no-install-recommends $missing >/dev/null; then
     apt-get install -y -qq --no-install-recommends $missing >/dev/null
 fi
 # Debian starts nsd on install where it can; our tests and benchmarks start their own.
+# certbot's package enables certbot.timer (`certbot renew` twice a day); with no certificate
+# in /etc/letsencrypt it does nothing. The ACME tests keep certbot's state in their temp dir.
