@@ -38,6 +38,29 @@ diff_free_port() {
     done
 }
 
+# diff_knot_conf_head DIR PORT [LOG-LEVEL]: the first part of a throwaway knotd's configuration
+# (server on 127.0.0.1:PORT with one worker of each kind, control socket, database and rundir in
+# DIR, logs to stderr at LOG-LEVEL, default warning); the caller adds keys, ACLs and zones.
+diff_knot_conf_head() {
+    cat <<CONF
+server:
+    rundir: "$1"
+    listen: 127.0.0.1@$2
+    udp-workers: 1
+    tcp-workers: 1
+    background-workers: 1
+    identity: ""
+    version: ""
+control:
+    listen: "$1/knot.sock"
+database:
+    storage: "$1/db"
+log:
+  - target: stderr
+    any: ${3:-warning}
+CONF
+}
+
 # diff_start_knotd DIR PORT [ZONEDIR]: runs knotd on 127.0.0.1:PORT with every zone of ZONEDIR
 # (default: the corpus); configuration, database and logs in DIR. Sets DIFF_PID.
 diff_start_knotd() {
@@ -48,22 +71,8 @@ diff_start_knotd() {
     }
     mkdir -p "$dir/db"
     {
+        diff_knot_conf_head "$dir" "$port"
         cat <<CONF
-server:
-    rundir: "$dir"
-    listen: 127.0.0.1@$port
-    udp-workers: 1
-    tcp-workers: 1
-    background-workers: 1
-    identity: ""
-    version: ""
-control:
-    listen: "$dir/knot.sock"
-database:
-    storage: "$dir/db"
-log:
-  - target: stderr
-    any: warning
 template:
   - id: default
     storage: "$zdir"

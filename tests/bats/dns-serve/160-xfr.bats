@@ -200,20 +200,9 @@ start_knot_secondary() {
     local dir=$1 port=$2 knotd
     knotd=$(diff_find_tool knotd) || skip "knotd is not installed"
     mkdir -p "$dir/db"
-    cat >"$dir/knot.conf" <<CONF
-server:
-    rundir: "$dir"
-    listen: 127.0.0.1@$port
-    udp-workers: 1
-    tcp-workers: 1
-    background-workers: 1
-control:
-    listen: "$dir/knot.sock"
-database:
-    storage: "$dir/db"
-log:
-  - target: stderr
-    any: info
+    {
+        diff_knot_conf_head "$dir" "$port" info
+        cat <<CONF
 key:
   - id: xfr.example.
     algorithm: hmac-sha256
@@ -238,6 +227,7 @@ zone:
     master: edge
     acl: edge_notify
 CONF
+    } >"$dir/knot.conf"
     "$knotd" -c "$dir/knot.conf" >"$dir/knotd.log" 2>&1 &
     DIFF_PIDS+=("$!")
 }

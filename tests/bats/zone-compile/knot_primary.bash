@@ -16,6 +16,10 @@
 # messages; closed.test by nobody.
 # shellcheck disable=SC2016 # $ORIGIN and $TTL are zone-file directives
 
+# The start of knotd's configuration (diff_knot_conf_head) is shared with the other Knot tests.
+# shellcheck source-path=SCRIPTDIR source=../../diff/servers.bash
+source "$SRC/tests/diff/servers.bash"
+
 KNOT_KEY_NAME=transfer.key.
 KNOT_KEY_SECRET=c2VjcmV0LWtleS1mb3ItdGhlLWF4ZnItdGVzdHMtMQ==
 
@@ -83,22 +87,9 @@ knot_primary_start() {
     else
         rm -f "$dir/keymgr.key"
     fi
-    cat >"$dir/knot.conf" <<CONF
-server:
-    rundir: "$dir"
-    listen: 127.0.0.1@$KNOT_PORT
-    udp-workers: 1
-    tcp-workers: 1
-    background-workers: 1
-    identity: ""
-    version: ""
-control:
-    listen: "$dir/knot.sock"
-database:
-    storage: "$dir/db"
-log:
-  - target: stderr
-    any: warning
+    {
+        diff_knot_conf_head "$dir" "$KNOT_PORT"
+        cat <<CONF
 key:
   - id: $KNOT_KEY_NAME
     algorithm: hmac-sha256
@@ -127,6 +118,7 @@ zone:
   - domain: big.test.
     acl: with_key
 CONF
+    } >"$dir/knot.conf"
     # fd 3 closed so that bats does not wait for knotd.
     "$knotd" -c "$dir/knot.conf" >"$dir/knotd.log" 2>&1 3>&- &
     KNOT_PID=$!
