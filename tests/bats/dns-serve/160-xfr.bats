@@ -61,6 +61,18 @@ change_www() {
     cp new.xfr example.xfr
 }
 
+# big_zone: big/example.com.zone, the example zone and 20,000 TXT records: a transfer of many
+# messages.
+big_zone() {
+    mkdir -p big
+    {
+        cat "$EXAMPLE_ZONE"
+        for ((i = 1; i <= 20000; i++)); do
+            echo "h$i 300 IN TXT \"record $i, some text to make the zone larger than one message\""
+        done
+    } >big/example.com.zone
+}
+
 @test "AXFR from an allowed address: SOA first and last, every record of the zone" {
     require_cmd kdig
     transfer_config xfr.toml '"127.0.0.1"'
@@ -129,13 +141,7 @@ change_www() {
     require_cmd kdig
     transfer_config xfr.toml '"127.0.0.1"' true
     EDGE_CONFIG=xfr.toml start_edge edge
-    mkdir big
-    {
-        cat "$EXAMPLE_ZONE"
-        for ((i = 1; i <= 20000; i++)); do
-            echo "h$i 300 IN TXT \"record $i, some text to make the zone larger than one message\""
-        done
-    } >big/example.com.zone
+    big_zone
     compile big/example.com.zone big.xfr
     put_zone example.com big.xfr
     run -0 kdig +time=5 +retry=0 -p "$EDGE_DNS" @127.0.0.1 -y "hmac-sha256:xfr.example:$SECRET" \
@@ -322,13 +328,7 @@ CONF
     [[ -x $MAKE_DELTA ]] || fail_with "$MAKE_DELTA is missing: build the make-delta target"
     transfer_config xfr.toml '"127.0.0.1"'
     EDGE_CONFIG=xfr.toml start_edge edge
-    mkdir big
-    {
-        cat "$EXAMPLE_ZONE"
-        for ((i = 1; i <= 20000; i++)); do
-            echo "h$i 300 IN TXT \"record $i, some text to make the zone larger than one message\""
-        done
-    } >big/example.com.zone
+    big_zone
     compile big/example.com.zone example.xfr
     put_zone example.com example.xfr
     # A client asks for the zone and then reads nothing for 3 seconds.
