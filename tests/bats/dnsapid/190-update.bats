@@ -1,0 +1,150 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: MIT
+# DNS UPDATE (RFC 2136) with TSIG into dnsapid, driven by nsupdate: changes reach the edges and the zone history; prerequisites, scopes, keys and accounts give the RFC's RCODEs.
+#
+# Two accounts: "up" owns up.test (and a scoped ACME-only TSIG key), "other" owns other.test.
+# nsupdate talks to [update] listen on UDP; the edges come from ../fanout/fanout.bash.
+# shellcheck disable=SC2154,SC2034
+
+load ../helpers
+load dnsapid
+load ../fanout/fanout
+
+setup_file() {
+    require_cmd nsupdate
+    UPDATE_PORT=$(free_port) || return 1
+    export UPDATE_PORT
+    DNSAPID_EXTRA=$(printf '[update]\nlisten = "127.0.0.1:%s"\n' "$UPDATE_PORT")
+    export DNSAPID_EXTRA
+    fanout_setup_file up up.test || return 1
+    # The account's TSIG keys: one unrestricted, one for _acme-challenge TXT only.
+    new_key '{"kind":"tsig","name":"nsupdate"}' || return 1
+    jb .tsig.key >"$BATS_FILE_TMPDIR/tsig"
+    new_key '{"kind":"tsig","names":["_acme-challenge.*"],"types":["TXT"]}' || return 1
+    jb .tsig.key >"$BATS_FILE_TMPDIR/tsig-acme"
+    # Another account with its zone.
+    local KEY
+    KEY=$(new_account other free) || return 1
+    printf '%s\n' "$KEY" >"$BATS_FILE_TMPDIR/key-other"
+    new_domain other.test || return 1
+}
+
+teardown_file() {
+    fanout_teardown_file
+}
+
+setup() {
+    fanout_setup
+    TSIG=$(<"$BATS_FILE_TMPDIR/tsig")
+}
+
+teardown() {
+    dnsapid_teardown
+}
+
+# nsup KEY COMMANDS: runs nsupdate -y KEY against dnsapid with the commands (server, zone and
+# send added); sets status and output (nsupdate prints the failing RCODE).
+nsup() {
+    local key=$1 zone=$2
+    shift 2
+    run nsupdate -y "$key" -t 5 <<EOF
+server 127.0.0.1 $UPDATE_PORT
+zone $zone
+$(printf '%s\n' "$@")
+send
+EOF
+}
+
+@test "nsupdate adds a record: every edge answers it, and the history shows the change" {
+    nsup "$TSIG" up.test 'update add www.up.test. 300 A 192.0.2.10'
+    [[ $status == 0 ]] || api_fail "nsupdate failed: $output"
+    wait_edges www.up.test A 192.0.2.10 10
+    api GET /v1/domains/up.test/versions
+    expect_status 200
+    assert_eq "$(jb '.items[0].summary')" "DNS UPDATE" "summary"
+    assert_eq "$(jb '.items[0].actor' | head -c 4)" "edk_" "actor"
+    assert_eq "$(jb '.items[0].added | tostring | test("192.0.2.10")')" true "added"
+}
+
+@test "nsupdate deletes a record and a whole RRset" {
+    nsup "$TSIG" up.test 'update add del.up.test. 300 A 192.0.2.1' \
+        'update add del.up.test. 300 A 192.0.2.2'
+    [[ $status == 0 ]] || api_fail "add: $output"
+    wait_edges del.up.test A "$(printf '192.0.2.1\n192.0.2.2')" 10
+    nsup "$TSIG" up.test 'update delete del.up.test. A 192.0.2.1'
+    [[ $status == 0 ]] || api_fail "delete RR: $output"
+    wait_edges del.up.test A 192.0.2.2 10
+    nsup "$TSIG" up.test 'update delete del.up.test. A'
+    [[ $status == 0 ]] || api_fail "delete RRset: $output"
+    wait_edges del.up.test A "" 10
+}
+
+@test "prerequisites that fail give their RCODE and change nothing" {
+    nsup "$TSIG" up.test 'update add pre.up.test. 300 A 192.0.2.5'
+    [[ $status == 0 ]] || api_fail "add: $output"
+    local before
+    before=$(zone_serial up.test)
+    nsup "$TSIG" up.test 'prereq nxdomain pre.up.test.' 'update add pre.up.test. 300 A 192.0.2.6'
+    [[ $status != 0 && $output == *YXDOMAIN* ]] || api_fail "nxdomain: $output"
+    nsup "$TSIG" up.test 'prereq yxdomain none.up.test.' 'update add pre.up.test. 300 A 192.0.2.6'
+    [[ $status != 0 && $output == *NXDOMAIN* ]] || api_fail "yxdomain: $output"
+    nsup "$TSIG" up.test 'prereq nxrrset pre.up.test. A' 'update add pre.up.test. 300 A 192.0.2.6'
+    [[ $status != 0 && $output == *YXRRSET* ]] || api_fail "nxrrset: $output"
+    nsup "$TSIG" up.test 'prereq yxrrset pre.up.test. TXT' 'update add pre.up.test. 300 A 192.0.2.6'
+    [[ $status != 0 && $output == *NXRRSET* ]] || api_fail "yxrrset: $output"
+    nsup "$TSIG" up.test 'prereq yxrrset pre.up.test. A 192.0.2.99' \
+        'update add pre.up.test. 300 A 192.0.2.6'
+    [[ $status != 0 && $output == *NXRRSET* ]] || api_fail "value: $output"
+    assert_eq "$(zone_serial up.test)" "$before" "serial after failed prerequisites"
+    # and one that holds: the value-dependent RRset matches
+    nsup "$TSIG" up.test 'prereq yxrrset pre.up.test. A 192.0.2.5' \
+        'update add pre.up.test. 300 A 192.0.2.6'
+    [[ $status == 0 ]] || api_fail "holding prerequisite: $output"
+    wait_edges pre.up.test A "$(printf '192.0.2.5\n192.0.2.6')" 10
+}
+
+@test "a wrong secret or an unknown key is NOTAUTH" {
+    local alg name
+    IFS=: read -r alg name _ <<<"$TSIG"
+    nsup "$alg:$name:c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlYw==" up.test \
+        'update add bad.up.test. 300 A 192.0.2.7'
+    [[ $status != 0 && $output == *NOTAUTH* ]] || api_fail "wrong secret: $output"
+    nsup "hmac-sha256:nobody.tsig.:c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlYw==" up.test \
+        'update add bad.up.test. 300 A 192.0.2.7'
+    [[ $status != 0 && $output == *NOTAUTH* ]] || api_fail "unknown key: $output"
+    api GET "/v1/domains/up.test/rrsets/bad/A"
+    expect_status 404
+}
+
+@test "an ACME-only TSIG key adds _acme-challenge TXT but not an A (REFUSED)" {
+    local acme
+    acme=$(<"$BATS_FILE_TMPDIR/tsig-acme")
+    nsup "$acme" up.test 'update add _acme-challenge.up.test. 60 TXT "token-1"'
+    [[ $status == 0 ]] || api_fail "TXT: $output"
+    wait_edges _acme-challenge.up.test TXT '"token-1"' 10
+    nsup "$acme" up.test 'update add www2.up.test. 300 A 192.0.2.8'
+    [[ $status != 0 && $output == *REFUSED* ]] || api_fail "A: $output"
+}
+
+@test "another account's zone, or an unknown one, is NOTAUTH; a name outside the zone NOTZONE" {
+    nsup "$TSIG" other.test 'update add www.other.test. 300 A 192.0.2.9'
+    [[ $status != 0 && $output == *NOTAUTH* ]] || api_fail "other account: $output"
+    nsup "$TSIG" nowhere.test 'update add www.nowhere.test. 300 A 192.0.2.9'
+    [[ $status != 0 && $output == *NOTAUTH* ]] || api_fail "unknown zone: $output"
+    nsup "$TSIG" up.test 'update add www.other.test. 300 A 192.0.2.9'
+    [[ $status != 0 && $output == *NOTZONE* ]] || api_fail "outside: $output"
+}
+
+@test "an unsigned update is REFUSED; the TSIG key's secret is never shown again" {
+    run nsupdate -t 5 <<EOF
+server 127.0.0.1 $UPDATE_PORT
+zone up.test
+update add nosig.up.test. 300 A 192.0.2.11
+send
+EOF
+    [[ $status != 0 && $output == *REFUSED* ]] || api_fail "unsigned: $output"
+    api GET /v1/keys
+    expect_status 200
+    assert_eq "$(jb '[.items[] | select(.kind == "tsig")] | length')" 2 "tsig keys listed"
+    assert_eq "$(jb '[.items[] | .tsig.secret // .secret // empty] | length')" 0 "secrets shown"
+}
