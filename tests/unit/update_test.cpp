@@ -103,7 +103,7 @@ TEST(Update, MalformedItemsAreFormerr) {
               rcode::FORMERR);
     EXPECT_EQ(Msg().pre("a.example.com.", rrtype::A, rrclass::ANY, a1).parse().rcode,
               rcode::FORMERR);
-    EXPECT_EQ(Msg().pre("a.example.com.", rrtype::A, rrclass::CH).parse().rcode, rcode::FORMERR);
+    EXPECT_EQ(Msg().pre("a.example.com.", rrtype::A, rrclass::CH, a1).parse().rcode, rcode::FORMERR);
     // update: add of a meta type, delete with a TTL, delete-RR with a TTL, delete of a meta type
     // (RDATA of the wrong size fails parse_message already)
     EXPECT_EQ(Msg().upd("a.example.com.", rrtype::ANY, rrclass::IN, a1, 60).parse().rcode,
