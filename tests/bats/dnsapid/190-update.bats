@@ -18,10 +18,13 @@ setup_file() {
     export DNSAPID_EXTRA
     fanout_setup_file up up.test || return 1
     # The account's TSIG keys: one unrestricted, one for _acme-challenge TXT only.
-    new_key '{"kind":"tsig","name":"nsupdate"}' || return 1
+    new_key '{"kind":"tsig","name":"nsupdate","write":true}' || return 1
     jb .tsig.key >"$BATS_FILE_TMPDIR/tsig"
-    new_key '{"kind":"tsig","names":["_acme-challenge.*"],"types":["TXT"]}' || return 1
+    jb .prefix >"$BATS_FILE_TMPDIR/tsig-prefix"
+    new_key '{"kind":"tsig","names":["_acme-challenge.*"],"types":["TXT"],"write":true}' || return 1
     jb .tsig.key >"$BATS_FILE_TMPDIR/tsig-acme"
+    new_key '{"kind":"tsig"}' || return 1
+    jb .tsig.key >"$BATS_FILE_TMPDIR/tsig-ro"
     # Another account with its zone.
     local KEY
     KEY=$(new_account other free) || return 1
@@ -62,8 +65,9 @@ EOF
     api GET /v1/domains/up.test/versions
     expect_status 200
     assert_eq "$(jb '.items[0].summary')" "DNS UPDATE" "summary"
-    assert_eq "$(jb '.items[0].actor' | head -c 4)" "edk_" "actor"
-    assert_eq "$(jb '.items[0].added | tostring | test("192.0.2.10")')" true "added"
+    assert_eq "$(jb '.items[0].kind') $(jb '.items[0].added') $(jb '.items[0].removed')" \
+        "update 1 0" "the change"
+    assert_eq "$(jb '.items[0].actor')" "$(<"$BATS_FILE_TMPDIR/tsig-prefix")" "actor"
 }
 
 @test "nsupdate deletes a record and a whole RRset" {
@@ -126,6 +130,15 @@ EOF
     [[ $status != 0 && $output == *REFUSED* ]] || api_fail "A: $output"
 }
 
+@test "a read-only TSIG key may check prerequisites but not change anything (REFUSED)" {
+    local ro
+    ro=$(<"$BATS_FILE_TMPDIR/tsig-ro")
+    nsup "$ro" up.test 'update add ro.up.test. 300 A 192.0.2.12'
+    [[ $status != 0 && $output == *REFUSED* ]] || api_fail "read-only: $output"
+    nsup "$ro" up.test 'prereq nxdomain ro.up.test.'
+    [[ $status == 0 ]] || api_fail "prerequisite only: $output"
+}
+
 @test "another account's zone, or an unknown one, is NOTAUTH; a name outside the zone NOTZONE" {
     nsup "$TSIG" other.test 'update add www.other.test. 300 A 192.0.2.9'
     [[ $status != 0 && $output == *NOTAUTH* ]] || api_fail "other account: $output"
@@ -145,6 +158,6 @@ EOF
     [[ $status != 0 && $output == *REFUSED* ]] || api_fail "unsigned: $output"
     api GET /v1/keys
     expect_status 200
-    assert_eq "$(jb '[.items[] | select(.kind == "tsig")] | length')" 2 "tsig keys listed"
+    assert_eq "$(jb '[.items[] | select(.kind == "tsig")] | length')" 3 "tsig keys listed"
     assert_eq "$(jb '[.items[] | .tsig.secret // .secret // empty] | length')" 0 "secrets shown"
 }
