@@ -111,7 +111,7 @@ int run(int argc, char** argv) {
     std::unique_ptr<api::UpdateServer> update;
     if (!s.update.listen.empty()) {
         update = std::make_unique<api::UpdateServer>(s.update.listen, api);
-        log::info("DNS UPDATE on " + update->address() + " (UDP)");
+        log::info("DNS UPDATE on " + update->address() + " (UDP and TCP)");
     }
     if (auto r = notify::send("READY=1\nSTATUS=serving on " + http.address().to_string()); !r)
         log::warning("cannot tell the service manager we are ready: " + r.error());

@@ -22,6 +22,7 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
+#include <map>
 
 namespace endpointdns::api {
 
@@ -287,6 +288,27 @@ std::string App::dns_update(const uint8_t* msg, size_t len, const std::string& r
                 edits.push_back(std::move(e));
             }
             if (edits.empty()) return;
+            // The REST API's request limits: edits per change, records per RRset.
+            if (edits.size() > zs.max_batch) {
+                ans = {dns::rcode::REFUSED, std::to_string(edits.size()) + " changes, more than " +
+                                                std::to_string(zs.max_batch)};
+                return;
+            }
+            std::map<std::pair<std::string, uint16_t>, size_t> sizes;
+            for (const auto& e : edits) {
+                if (e.op != store::Edit::Op::add_records) continue;
+                auto [it, fresh] = sizes.try_emplace({e.name, e.type}, 0);
+                if (fresh)
+                    if (auto r = store::find_rrset(c, d->id, e.name, e.type))
+                        it->second = r->records.size();
+                if (++it->second > zs.max_records_per_rrset) {
+                    ans = {dns::rcode::REFUSED, e.name + " " + dns::type_name(e.type) +
+                                                    " would hold more than " +
+                                                    std::to_string(zs.max_records_per_rrset) +
+                                                    " records"};
+                    return;
+                }
+            }
             store::Actor actor;
             actor.account_id = who.account_id;
             actor.key_id = who.key_id;
@@ -317,23 +339,65 @@ std::string App::dns_update(const uint8_t* msg, size_t len, const std::string& r
     return signed_answer(ans.rcode, ans.why);
 }
 
-// ---- the UDP listener --------------------------------------------------------------------
+// ---- the listeners ------------------------------------------------------------------------
+
+namespace {
+
+int bind_socket(const http::Address& a, int type, const std::string& listen) {
+    int fd = ::socket(a.family(), type | SOCK_CLOEXEC, 0);
+    if (fd < 0) throw Error(ex_unavailable, std::string("update socket: ") + std::strerror(errno));
+    int one = 1;
+    if (type == SOCK_STREAM) ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (::bind(fd, reinterpret_cast<const sockaddr*>(&a.storage), a.length) != 0 ||
+        (type == SOCK_STREAM && ::listen(fd, 16) != 0)) {
+        int err = errno;
+        ::close(fd);
+        throw Error(ex_unavailable, "cannot listen for DNS UPDATE on " + listen + " (" +
+                                        (type == SOCK_STREAM ? "TCP" : "UDP") +
+                                        "): " + std::strerror(err));
+    }
+    return fd;
+}
+
+// Reads exactly n octets within the deadline (poll per read); false on timeout, EOF or error.
+bool read_full(int fd, uint8_t* out, size_t n, int timeout_ms) {
+    size_t got = 0;
+    while (got < n) {
+        pollfd p{fd, POLLIN, 0};
+        if (::poll(&p, 1, timeout_ms) <= 0) return false;
+        ssize_t r = ::recv(fd, out + got, n - got, 0);
+        if (r <= 0) return false;
+        got += size_t(r);
+    }
+    return true;
+}
+
+bool write_full(int fd, const std::string& data) {
+    size_t sent = 0;
+    while (sent < data.size()) {
+        ssize_t r = ::send(fd, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
+        if (r <= 0) return false;
+        sent += size_t(r);
+    }
+    return true;
+}
+
+} // namespace
 
 UpdateServer::UpdateServer(const std::string& listen, App& app) : app_(app) {
     auto a = http::parse_address(listen);
     if (!a) throw Error(ex_config, "update.listen '" + listen + "': " + a.error());
-    fd_ = ::socket(a->family(), SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    if (fd_ < 0) throw Error(ex_unavailable, std::string("update socket: ") + std::strerror(errno));
-    if (::bind(fd_, reinterpret_cast<const sockaddr*>(&a->storage), a->length) != 0) {
-        int err = errno;
-        ::close(fd_);
-        throw Error(ex_unavailable,
-                    "cannot listen for DNS UPDATE on " + listen + ": " + std::strerror(err));
-    }
+    udp_ = bind_socket(*a, SOCK_DGRAM, listen);
     http::Address bound;
     bound.length = sizeof bound.storage;
-    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&bound.storage), &bound.length);
+    ::getsockname(udp_, reinterpret_cast<sockaddr*>(&bound.storage), &bound.length);
     address_ = bound.to_string();
+    try {
+        tcp_ = bind_socket(bound, SOCK_STREAM, listen); // the port UDP got (listen may say 0)
+    } catch (...) {
+        ::close(udp_);
+        throw;
+    }
     thread_ = std::thread([this] { loop(); });
 }
 
@@ -345,17 +409,22 @@ void UpdateServer::stop() {
     if (!thread_.joinable()) return;
     stop_ = true;
     thread_.join();
-    ::close(fd_);
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [this] { return connections_ == 0; });
+    ::close(udp_);
+    ::close(tcp_);
 }
 
 void UpdateServer::loop() {
     std::vector<uint8_t> buf(dns::max_message);
     while (!stop_) {
-        pollfd p{fd_, POLLIN, 0};
-        if (::poll(&p, 1, 200) <= 0) continue;
+        pollfd p[2] = {{udp_, POLLIN, 0}, {tcp_, POLLIN, 0}};
+        if (::poll(p, 2, 200) <= 0) continue;
+        if (p[1].revents & POLLIN) accept_one();
+        if (!(p[0].revents & POLLIN)) continue;
         http::Address peer;
         peer.length = sizeof peer.storage;
-        ssize_t n = ::recvfrom(fd_, buf.data(), buf.size(), 0,
+        ssize_t n = ::recvfrom(udp_, buf.data(), buf.size(), 0,
                                reinterpret_cast<sockaddr*>(&peer.storage), &peer.length);
         if (n <= 0) continue;
         std::string answer;
@@ -366,9 +435,53 @@ void UpdateServer::loop() {
             continue;
         }
         if (!answer.empty())
-            ::sendto(fd_, answer.data(), answer.size(), 0,
+            ::sendto(udp_, answer.data(), answer.size(), 0,
                      reinterpret_cast<const sockaddr*>(&peer.storage), peer.length);
     }
+}
+
+// TCP (RFC 7766 framing): a thread per connection, at most max_connections at once; each
+// message answered in order; the connection closed after 10 s without a complete message.
+void UpdateServer::accept_one() {
+    http::Address peer;
+    peer.length = sizeof peer.storage;
+    int fd = ::accept4(tcp_, reinterpret_cast<sockaddr*>(&peer.storage), &peer.length,
+                       SOCK_CLOEXEC);
+    if (fd < 0) return;
+    {
+        std::lock_guard lock(mu_);
+        if (connections_ >= max_connections) {
+            ::close(fd);
+            return;
+        }
+        ++connections_;
+    }
+    std::thread([this, fd, remote = peer.to_string()] {
+        std::vector<uint8_t> buf(dns::max_message);
+        while (!stop_) {
+            uint8_t len[2];
+            if (!read_full(fd, len, 2, 10000)) break;
+            size_t n = size_t(len[0]) << 8 | len[1];
+            if (n == 0 || !read_full(fd, buf.data(), n, 10000)) break;
+            std::string answer;
+            try {
+                answer = app_.dns_update(buf.data(), n, remote);
+            } catch (const std::exception& e) {
+                log::error(std::string("update: ") + e.what());
+                break;
+            }
+            if (answer.empty()) continue;
+            std::string framed;
+            framed.push_back(char(answer.size() >> 8));
+            framed.push_back(char(answer.size()));
+            framed += answer;
+            if (!write_full(fd, framed)) break;
+        }
+        ::close(fd);
+        std::lock_guard lock(mu_);
+        --connections_;
+        cv_.notify_all();
+    }).detach();
 }
 
 } // namespace endpointdns::api

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: MIT
-// The DNS UPDATE (RFC 2136) listener of dnsapid ([update] listen): UDP, one thread.
+// The DNS UPDATE (RFC 2136) listeners of dnsapid ([update] listen): UDP, and TCP with a thread
+// per connection.
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <string>
 #include <thread>
 
@@ -20,8 +23,13 @@ public:
 
 private:
     void loop();
+    void accept_one();
+    static constexpr unsigned max_connections = 16;
     App& app_;
-    int fd_ = -1;
+    int udp_ = -1, tcp_ = -1;
+    std::mutex mu_;
+    std::condition_variable cv_;
+    unsigned connections_ = 0;
     std::string address_;
     std::atomic<bool> stop_{false};
     std::thread thread_;

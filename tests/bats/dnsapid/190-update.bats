@@ -3,7 +3,7 @@
 # DNS UPDATE (RFC 2136) with TSIG into dnsapid, driven by nsupdate: changes reach the edges and the zone history; prerequisites, scopes, keys and accounts give the RFC's RCODEs.
 #
 # Two accounts: "up" owns up.test (and a scoped ACME-only TSIG key), "other" owns other.test.
-# nsupdate talks to [update] listen on UDP; the edges come from ../fanout/fanout.bash.
+# nsupdate talks to [update] listen on UDP (on TCP with NSUPDATE_TCP set); the edges come from ../fanout/fanout.bash.
 # shellcheck disable=SC2154,SC2034
 
 load ../helpers
@@ -50,7 +50,7 @@ teardown() {
 nsup() {
     local key=$1 zone=$2
     shift 2
-    run nsupdate -y "$key" -t 5 <<EOF
+    run nsupdate ${NSUPDATE_TCP:+-v} -y "$key" -t 5 <<EOF
 server 127.0.0.1 $UPDATE_PORT
 zone $zone
 $(printf '%s\n' "$@")
@@ -68,6 +68,14 @@ EOF
     assert_eq "$(jb '.items[0].kind') $(jb '.items[0].added') $(jb '.items[0].removed')" \
         "update 1 0" "the change"
     assert_eq "$(jb '.items[0].actor')" "$(<"$BATS_FILE_TMPDIR/tsig-prefix")" "actor"
+}
+
+@test "over TCP (nsupdate -v) as over UDP" {
+    NSUPDATE_TCP=1 nsup "$TSIG" up.test 'update add tcp.up.test. 300 A 192.0.2.20'
+    [[ $status == 0 ]] || api_fail "nsupdate -v: $output"
+    wait_edges tcp.up.test A 192.0.2.20 10
+    NSUPDATE_TCP=1 nsup "$TSIG" up.test 'prereq nxdomain tcp.up.test.'
+    [[ $status != 0 && $output == *YXDOMAIN* ]] || api_fail "prerequisite over TCP: $output"
 }
 
 @test "nsupdate deletes a record and a whole RRset" {
