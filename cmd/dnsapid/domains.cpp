@@ -216,8 +216,8 @@ nlohmann::json create_key(store::Conn& c, uint64_t account_id, const std::string
     std::string b64(sodium_base64_ENCODED_LEN(tsig_secret.size(), sodium_base64_VARIANT_ORIGINAL),
                     '\0');
     sodium_bin2base64(b64.data(), b64.size(),
-                      reinterpret_cast<const unsigned char*>(tsig_secret.data()), tsig_secret.size(),
-                      sodium_base64_VARIANT_ORIGINAL);
+                      reinterpret_cast<const unsigned char*>(tsig_secret.data()),
+                      tsig_secret.size(), sodium_base64_VARIANT_ORIGINAL);
     b64.resize(std::strlen(b64.c_str()));
     j["tsig"]["secret"] = b64;
     // The form nsupdate -y, dig -y and kdig -y take.
@@ -282,14 +282,16 @@ http::Response App::keys(Ctx& ctx) {
         tsig_algorithm = "hmac-sha256";
         if (alg_it != body.end()) {
             if (!alg_it->is_string() || (*alg_it != "hmac-sha256" && *alg_it != "hmac-sha512"))
-                invalid("the key is not valid",
-                        nlohmann::json::array({{{"field", "algorithm"},
-                                                {"detail", "\"hmac-sha256\" or \"hmac-sha512\""}}}));
+                invalid(
+                    "the key is not valid",
+                    nlohmann::json::array({{{"field", "algorithm"},
+                                            {"detail", "\"hmac-sha256\" or \"hmac-sha512\""}}}));
             tsig_algorithm = alg_it->get<std::string>();
         }
     } else if (alg_it != body.end()) {
-        invalid("the key is not valid",
-                nlohmann::json::array({{{"field", "algorithm"}, {"detail", "for kind tsig only"}}}));
+        invalid(
+            "the key is not valid",
+            nlohmann::json::array({{{"field", "algorithm"}, {"detail", "for kind tsig only"}}}));
     }
     std::string name = key_name_field(body, "");
     std::optional<std::string> expires;

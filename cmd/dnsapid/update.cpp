@@ -263,8 +263,8 @@ std::string App::dns_update(const uint8_t* msg, size_t len, const std::string& r
                         is_acme(name) ? std::min(zs.acme_min_ttl, d->min_ttl) : d->min_ttl;
                     if (ch.rr.ttl < min || ch.rr.ttl > zs.max_ttl) {
                         ans = {dns::rcode::REFUSED, "TTL " + std::to_string(ch.rr.ttl) +
-                                                        " outside " + std::to_string(min) +
-                                                        ".." + std::to_string(zs.max_ttl)};
+                                                        " outside " + std::to_string(min) + ".." +
+                                                        std::to_string(zs.max_ttl)};
                         return;
                     }
                     e.ttl = ch.rr.ttl;
@@ -302,10 +302,9 @@ std::string App::dns_update(const uint8_t* msg, size_t len, const std::string& r
                     if (auto r = store::find_rrset(c, d->id, e.name, e.type))
                         it->second = r->records.size();
                 if (++it->second > zs.max_records_per_rrset) {
-                    ans = {dns::rcode::REFUSED, e.name + " " + dns::type_name(e.type) +
-                                                    " would hold more than " +
-                                                    std::to_string(zs.max_records_per_rrset) +
-                                                    " records"};
+                    ans = {dns::rcode::REFUSED,
+                           e.name + " " + dns::type_name(e.type) + " would hold more than " +
+                               std::to_string(zs.max_records_per_rrset) + " records"};
                     return;
                 }
             }
@@ -320,9 +319,8 @@ std::string App::dns_update(const uint8_t* msg, size_t len, const std::string& r
             if (res.status == S::applied) {
                 changed_zone = d->name;
             } else if (res.status == S::over_limit) {
-                ans = {dns::rcode::REFUSED,
-                       "plan limit: the zone would hold " + std::to_string(res.records_after) +
-                           " records"};
+                ans = {dns::rcode::REFUSED, "plan limit: the zone would hold " +
+                                                std::to_string(res.records_after) + " records"};
             } else if (res.status != S::noop) {
                 std::string detail = res.errors.empty() ? "invalid" : res.errors[0].detail;
                 ans = {dns::rcode::REFUSED, detail};
@@ -445,8 +443,8 @@ void UpdateServer::loop() {
 void UpdateServer::accept_one() {
     http::Address peer;
     peer.length = sizeof peer.storage;
-    int fd = ::accept4(tcp_, reinterpret_cast<sockaddr*>(&peer.storage), &peer.length,
-                       SOCK_CLOEXEC);
+    int fd =
+        ::accept4(tcp_, reinterpret_cast<sockaddr*>(&peer.storage), &peer.length, SOCK_CLOEXEC);
     if (fd < 0) return;
     {
         std::lock_guard lock(mu_);

@@ -39,8 +39,8 @@ Parsed parse(const Message& m) {
     if (m.header.opcode() != opcode::UPDATE) return failed(dns::rcode::NOTIMP, "not an UPDATE");
     // 3.1.1: exactly one zone, of type SOA.
     if (m.question.size() != 1)
-        return failed(dns::rcode::FORMERR, "the zone section holds " +
-                                               std::to_string(m.question.size()) + " entries");
+        return failed(dns::rcode::FORMERR,
+                      "the zone section holds " + std::to_string(m.question.size()) + " entries");
     const Question& z = m.question[0];
     if (z.type != rrtype::SOA) return failed(dns::rcode::FORMERR, "the zone's type is not SOA");
     if (z.cls != rrclass::IN)
@@ -54,7 +54,8 @@ Parsed parse(const Message& m) {
         const Rr& rr = m.answer[i];
         std::string at = where("prerequisite", i, rr);
         if (rr.ttl != 0) return failed(dns::rcode::FORMERR, at + ": TTL not 0");
-        if (!rr.owner.is_subdomain_of(zone)) return failed(rcode::NOTZONE, at + ": outside the zone");
+        if (!rr.owner.is_subdomain_of(zone))
+            return failed(rcode::NOTZONE, at + ": outside the zone");
         Prereq q;
         q.name = rr.owner;
         q.type = rr.type;
@@ -70,7 +71,8 @@ Parsed parse(const Message& m) {
             p.request.prereqs.push_back(std::move(q));
         } else if (rr.cls == z.cls) {
             // 3.2.3: value dependent; the records of one name and type make one RRset.
-            if (!is_data_type(rr.type)) return failed(dns::rcode::FORMERR, at + ": not a data type");
+            if (!is_data_type(rr.type))
+                return failed(dns::rcode::FORMERR, at + ": not a data type");
             auto it = std::find_if(p.request.prereqs.begin(), p.request.prereqs.end(),
                                    [&](const Prereq& o) {
                                        return o.kind == Prereq::Kind::rrset_equals &&
@@ -91,12 +93,14 @@ Parsed parse(const Message& m) {
     for (size_t i = 0; i < m.authority.size(); ++i) {
         const Rr& rr = m.authority[i];
         std::string at = where("update", i, rr);
-        if (!rr.owner.is_subdomain_of(zone)) return failed(rcode::NOTZONE, at + ": outside the zone");
+        if (!rr.owner.is_subdomain_of(zone))
+            return failed(rcode::NOTZONE, at + ": outside the zone");
         Change c;
         c.rr = rr;
         c.rr.cls = rrclass::IN;
         if (rr.cls == z.cls) {
-            if (!is_data_type(rr.type)) return failed(dns::rcode::FORMERR, at + ": not a data type");
+            if (!is_data_type(rr.type))
+                return failed(dns::rcode::FORMERR, at + ": not a data type");
             auto ok = check_rdata(rr.type, rr.rdata);
             if (!ok) return failed(dns::rcode::FORMERR, at + ": " + ok.error());
             c.kind = Change::Kind::add;
@@ -105,10 +109,12 @@ Parsed parse(const Message& m) {
                 return failed(dns::rcode::FORMERR, at + ": TTL or RDATA not empty");
             if (rr.type != rrtype::ANY && !is_data_type(rr.type))
                 return failed(dns::rcode::FORMERR, at + ": not a data type");
-            c.kind = rr.type == rrtype::ANY ? Change::Kind::delete_name : Change::Kind::delete_rrset;
+            c.kind =
+                rr.type == rrtype::ANY ? Change::Kind::delete_name : Change::Kind::delete_rrset;
         } else if (rr.cls == rrclass::NONE) {
             if (rr.ttl != 0) return failed(dns::rcode::FORMERR, at + ": TTL not 0");
-            if (!is_data_type(rr.type)) return failed(dns::rcode::FORMERR, at + ": not a data type");
+            if (!is_data_type(rr.type))
+                return failed(dns::rcode::FORMERR, at + ": not a data type");
             auto ok = check_rdata(rr.type, rr.rdata);
             if (!ok) return failed(dns::rcode::FORMERR, at + ": " + ok.error());
             c.kind = Change::Kind::delete_record;
@@ -137,12 +143,14 @@ unsigned check_prereqs(const Request& r, ZoneView& zone, std::string* why) {
             if (!zone.rrset(q.name, q.type).empty()) rc = rcode::YXRRSET;
             break;
         case Prereq::Kind::rrset_equals:
-            if (canonical_set(q.type, zone.rrset(q.name, q.type)) != canonical_set(q.type, q.rdatas))
+            if (canonical_set(q.type, zone.rrset(q.name, q.type)) !=
+                canonical_set(q.type, q.rdatas))
                 rc = rcode::NXRRSET;
             break;
         }
         if (rc != dns::rcode::NOERROR) {
-            if (why) *why = "prerequisite " + q.name.to_text() + " " + type_name(q.type) + " failed";
+            if (why)
+                *why = "prerequisite " + q.name.to_text() + " " + type_name(q.type) + " failed";
             return rc;
         }
     }

@@ -103,7 +103,8 @@ TEST(Update, MalformedItemsAreFormerr) {
               rcode::FORMERR);
     EXPECT_EQ(Msg().pre("a.example.com.", rrtype::A, rrclass::ANY, a1).parse().rcode,
               rcode::FORMERR);
-    EXPECT_EQ(Msg().pre("a.example.com.", rrtype::A, rrclass::CH, a1).parse().rcode, rcode::FORMERR);
+    EXPECT_EQ(Msg().pre("a.example.com.", rrtype::A, rrclass::CH, a1).parse().rcode,
+              rcode::FORMERR);
     // update: add of a meta type, delete with a TTL, delete-RR with a TTL, delete of a meta type
     // (RDATA of the wrong size fails parse_message already)
     EXPECT_EQ(Msg().upd("a.example.com.", rrtype::ANY, rrclass::IN, a1, 60).parse().rcode,
@@ -143,7 +144,8 @@ TEST(Update, PrerequisitesGiveTheirRcodes) {
                         .pre("www.example.com.", rrtype::A, rrclass::IN, a1)),
               0u);
     Msg m8;
-    EXPECT_EQ(check(m8.pre("www.example.com.", rrtype::A, rrclass::IN, a1)), update::rcode::NXRRSET);
+    EXPECT_EQ(check(m8.pre("www.example.com.", rrtype::A, rrclass::IN, a1)),
+              update::rcode::NXRRSET);
 }
 
 TEST(Update, ResponseEchoesIdOpcodeAndZone) {
