@@ -339,8 +339,8 @@ http::Response App::key_one(Ctx& ctx) {
                          .add(id)
                          .add(ctx.who.account_id)
                          .update();
-        auto r = c.prepare("SELECT prefix FROM api_keys WHERE id = ? AND account_id = ? AND kind = "
-                           "'key'")
+        auto r = c.prepare("SELECT prefix FROM api_keys WHERE id = ? AND account_id = ? AND "
+                           "kind IN ('key', 'tsig')")
                      .add(id)
                      .add(ctx.who.account_id)
                      .query();

@@ -169,3 +169,23 @@ EOF
     assert_eq "$(jb '[.items[] | select(.kind == "tsig")] | length')" 3 "tsig keys listed"
     assert_eq "$(jb '[.items[] | .tsig.secret // .secret // empty] | length')" 0 "secrets shown"
 }
+
+@test "TSIG keys: hmac-sha512 works; a wrong kind or algorithm is 422; revoked keys are NOTAUTH" {
+    new_key '{"kind":"tsig","algorithm":"hmac-sha512","write":true}'
+    assert_eq "$(jb .tsig.algorithm)" hmac-sha512 "algorithm"
+    local k512 id
+    k512=$(jb .tsig.key)
+    id=$(jb .id)
+    nsup "$k512" up.test 'update add sha512.up.test. 300 A 192.0.2.30'
+    [[ $status == 0 ]] || api_fail "hmac-sha512: $output"
+    api DELETE "/v1/keys/$id"
+    expect_status 204
+    nsup "$k512" up.test 'update add sha512.up.test. 300 A 192.0.2.31'
+    [[ $status != 0 && $output == *NOTAUTH* ]] || api_fail "revoked: $output"
+    api POST /v1/keys '{"kind":"bogus"}'
+    expect_problem 422 validation
+    api POST /v1/keys '{"kind":"tsig","algorithm":"hmac-md5"}'
+    expect_problem 422 validation
+    api POST /v1/keys '{"algorithm":"hmac-sha256"}'
+    expect_problem 422 validation
+}
