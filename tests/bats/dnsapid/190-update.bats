@@ -189,3 +189,49 @@ EOF
     api POST /v1/keys '{"algorithm":"hmac-sha256"}'
     expect_problem 422 validation
 }
+
+# signed_update KEY TIME: an UPDATE adding time.up.test A, signed with KEY (ALG:NAME:SECRET)
+# as of TIME (seconds since the epoch), sent over UDP; prints the response's RCODE and its TSIG
+# error ("9 18" for NOTAUTH/BADTIME).
+signed_update() {
+    python3 - "$UPDATE_PORT" "$1" "$2" <<'PY'
+import base64, hashlib, hmac, socket, struct, sys
+port, key, now = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+alg, kname, secret = key.split(":")
+def name(n):
+    return b"".join(bytes([len(l)]) + l.encode() for l in n.rstrip(".").split(".")) + b"\0"
+msg = (struct.pack(">HHHHHH", 0x1234, 5 << 11, 1, 0, 1, 0) + name("up.test.") +
+       struct.pack(">HH", 6, 1) + name("time.up.test.") + struct.pack(">HHIH", 1, 1, 300, 4) +
+       bytes([192, 0, 2, 40]))
+times = struct.pack(">HIH", now >> 32, now & 0xFFFFFFFF, 300)
+variables = name(kname) + struct.pack(">HI", 255, 0) + name(alg) + times + struct.pack(">HH", 0, 0)
+mac = hmac.new(base64.b64decode(secret), msg + variables, hashlib.sha256).digest()
+rdata = name(alg) + times + struct.pack(">H", len(mac)) + mac + struct.pack(">HHH", 0x1234, 0, 0)
+msg = msg[:10] + struct.pack(">H", 1) + msg[12:]
+msg += name(kname) + struct.pack(">HHIH", 250, 255, 0, len(rdata)) + rdata
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(5)
+s.sendto(msg, ("127.0.0.1", port))
+r = s.recv(65535)
+rcode = r[3] & 0xF
+def skip_name(b, i):
+    while b[i]:
+        if b[i] >= 0xC0:
+            return i + 2
+        i += b[i] + 1
+    return i + 1
+i = skip_name(r, 12) + 4                   # the zone section
+i = skip_name(r, i) + 10                   # the TSIG's owner, type, class, TTL, RDLENGTH
+i = skip_name(r, i) + 8                    # algorithm, time signed, fudge
+i += 2 + struct.unpack(">H", r[i:i + 2])[0] + 2  # MAC, original id
+print(rcode, struct.unpack(">H", r[i:i + 2])[0])
+PY
+}
+
+@test "a request signed outside the 300 s fudge is NOTAUTH with TSIG error BADTIME; inside, applied" {
+    run signed_update "$TSIG" $(($(date +%s) - 3600))
+    assert_eq "$output" "9 18" "rcode and TSIG error"
+    run signed_update "$TSIG" "$(date +%s)"
+    assert_eq "$output" "0 0" "rcode and TSIG error"
+    wait_edges time.up.test A 192.0.2.40 10
+}
