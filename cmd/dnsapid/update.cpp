@@ -89,12 +89,43 @@ std::string App::dns_update(const uint8_t* msg, size_t len, const std::string& r
     auto full = dns::parse_message(msg, len);
     if (!full) return bare(dns::rcode::FORMERR);
     if (full->header.flags & dns::flag::QR) return {}; // a response: never answered
-    if (full->header.opcode() != dns::opcode::UPDATE) return bare(dns::rcode::NOTIMP);
+    // A SOA query finds the zone of a name (certbot-dns-rfc2136 asks before it updates).
+    bool soa_query = full->header.opcode() == dns::opcode::QUERY && full->question.size() == 1 &&
+                     full->question[0].type == dns::rrtype::SOA &&
+                     full->question[0].cls == dns::rrclass::IN && full->answer.empty() &&
+                     full->authority.empty();
+    if (full->header.opcode() != dns::opcode::UPDATE && !soa_query)
+        return bare(full->header.opcode() == dns::opcode::QUERY ? dns::rcode::REFUSED
+                                                                 : dns::rcode::NOTIMP);
+    // The answer to a SOA query: the zone's SOA when the name is the apex of a hosted zone
+    // (public data, which every edge serves too), else REFUSED.
+    auto soa_answer = [&]() {
+        const dns::Question& q = full->question[0];
+        dns::MessageBuilder b;
+        b.reset(full->header.id, uint16_t(dns::flag::QR | dns::flag::AA |
+                                           (full->header.flags & dns::flag::RD)));
+        b.add_question(q.name, q.type, q.cls);
+        std::optional<store::Domain> d;
+        try {
+            d = pool_.run([&](store::Conn& c) { return store::find_domain(c, store_name(q.name)); });
+        } catch (const std::exception& e) {
+            log::error("SOA query from " + remote + ": " + e.what());
+            b.set_rcode(dns::rcode::SERVFAIL);
+            return std::string(b.data());
+        }
+        if (d)
+            b.add_rr(dns::Section::answer, q.name.wire(), dns::rrtype::SOA, dns::rrclass::IN,
+                     d->soa.ttl, store::soa_rdata(*d));
+        else
+            b.set_rcode(dns::rcode::REFUSED);
+        return std::string(b.data());
+    };
 
     // TSIG: required. The key by its name, then verified.
     auto found = tsig::find(msg, len);
     if (!found) return bare(dns::rcode::FORMERR);
     if (!*found) {
+        if (soa_query) return soa_answer();
         log::info("update from " + remote + ": refused, not signed with TSIG");
         return upd::response(*full, dns::rcode::REFUSED);
     }
@@ -163,6 +194,13 @@ std::string App::dns_update(const uint8_t* msg, size_t len, const std::string& r
         s.sign(r);
         return r;
     };
+
+    if (soa_query) {
+        std::string r = soa_answer();
+        tsig::Signer s(key, request_mac, now);
+        s.sign(r);
+        return r;
+    }
 
     // The message without its TSIG.
     std::string unsigned_msg(reinterpret_cast<const char*>(msg), (*found)->offset);
