@@ -86,9 +86,9 @@ std::string App::dns_update(const uint8_t* msg, size_t len, const std::string& r
         for (int i = 4; i < 12; ++i) r[i] = 0;
         return r;
     };
+    if (msg[2] & 0x80) return {}; // a response (QR set), even a malformed one: never answered
     auto full = dns::parse_message(msg, len);
     if (!full) return bare(dns::rcode::FORMERR);
-    if (full->header.flags & dns::flag::QR) return {}; // a response: never answered
     // A SOA query finds the zone of a name (certbot-dns-rfc2136 asks before it updates).
     bool soa_query = full->header.opcode() == dns::opcode::QUERY && full->question.size() == 1 &&
                      full->question[0].type == dns::rrtype::SOA &&
@@ -96,18 +96,19 @@ std::string App::dns_update(const uint8_t* msg, size_t len, const std::string& r
                      full->authority.empty();
     if (full->header.opcode() != dns::opcode::UPDATE && !soa_query)
         return bare(full->header.opcode() == dns::opcode::QUERY ? dns::rcode::REFUSED
-                                                                 : dns::rcode::NOTIMP);
+                                                                : dns::rcode::NOTIMP);
     // The answer to a SOA query: the zone's SOA when the name is the apex of a hosted zone
     // (public data, which every edge serves too), else REFUSED.
     auto soa_answer = [&]() {
         const dns::Question& q = full->question[0];
         dns::MessageBuilder b;
-        b.reset(full->header.id, uint16_t(dns::flag::QR | dns::flag::AA |
-                                           (full->header.flags & dns::flag::RD)));
+        b.reset(full->header.id,
+                uint16_t(dns::flag::QR | dns::flag::AA | (full->header.flags & dns::flag::RD)));
         b.add_question(q.name, q.type, q.cls);
         std::optional<store::Domain> d;
         try {
-            d = pool_.run([&](store::Conn& c) { return store::find_domain(c, store_name(q.name)); });
+            d = pool_.run(
+                [&](store::Conn& c) { return store::find_domain(c, store_name(q.name)); });
         } catch (const std::exception& e) {
             log::error("SOA query from " + remote + ": " + e.what());
             b.set_rcode(dns::rcode::SERVFAIL);
