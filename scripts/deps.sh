@@ -11,7 +11,7 @@ libmicrohttpd-dev libcurl4-openssl-dev
 mariadb-server libmysqlcppconn-dev libssl-dev libsodium-dev
 knot knot-dnssecutils knot-dnsutils nsd bind9-dnsutils dnsperf
 mandoc shellcheck systemd time curl jq python3 iproute2 openssl
-pebble certbot lego
+pebble certbot python3-certbot-dns-rfc2136 lego
 php8.2-cli php8.2-curl phpunit chromium nodejs"
 # The panel's browser tests need npm; a Node.js from elsewhere (NodeSource) brings its own,
 # which Debian's npm package would conflict with.

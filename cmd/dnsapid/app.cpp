@@ -109,7 +109,8 @@ Principal App::authenticate(const http::Request& req) {
                            "k.created_at) < CURRENT_TIMESTAMP(3) - INTERVAL ? SECOND "
                            "FROM api_keys k JOIN accounts a ON a.id = k.account_id "
                            "JOIN plans p ON p.id = a.plan_id "
-                           "LEFT JOIN users u ON u.id = k.user_id WHERE k.prefix = ?")
+                           "LEFT JOIN users u ON u.id = k.user_id WHERE k.prefix = ? AND "
+                           "k.kind <> 'tsig'")
                      .add(idle)
                      .add(idle)
                      .add(*prefix)

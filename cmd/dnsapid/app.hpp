@@ -80,6 +80,9 @@ public:
     // Called when the schema was found current at start; otherwise the first request checks.
     void schema_checked() { schema_ok_ = true; }
     // The fan-out told about every committed change, and the long polls of ?wait=.
+    // Answers one DNS UPDATE message (RFC 2136, TSIG required; update.cpp): the response to
+    // send, empty when none is due.
+    std::string dns_update(const uint8_t* msg, size_t len, const std::string& remote);
     void set_fanout(Fanout* fanout, Waiters* waiters) {
         fanout_ = fanout;
         waiters_ = waiters;

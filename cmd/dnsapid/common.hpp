@@ -73,7 +73,8 @@ namespace endpointdns::api {
 
 // Creates an API key for the account; returns its JSON with the secret (shown this once).
 nlohmann::json create_key(store::Conn& c, uint64_t account_id, const std::string& name,
-                          const auth::Scope& scope, const std::optional<std::string>& expires);
+                          const auth::Scope& scope, const std::optional<std::string>& expires,
+                          const std::string& tsig_algorithm = {});
 // The "name" of a key in a request body (at most 128 characters; fallback when absent).
 std::string key_name_field(const nlohmann::json& body, const std::string& fallback);
 // A key's scope and expiry from a request body: {"write", "domains", "names", "types",

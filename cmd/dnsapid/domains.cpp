@@ -10,7 +10,11 @@
 
 #include <cppconn/exception.h>
 
+#include <sodium.h>
+
 #include <algorithm>
+#include <cctype>
+#include <cstring>
 
 namespace endpointdns::api {
 
@@ -19,7 +23,8 @@ namespace {
 const char* const key_select =
     "SELECT id, prefix, name, can_write, scope, DATE_FORMAT(expires_at, '%Y-%m-%dT%H:%i:%sZ'), "
     "DATE_FORMAT(last_used_at, '%Y-%m-%dT%H:%i:%sZ'), DATE_FORMAT(revoked_at, "
-    "'%Y-%m-%dT%H:%i:%sZ'), DATE_FORMAT(created_at, '%Y-%m-%dT%H:%i:%sZ') FROM api_keys";
+    "'%Y-%m-%dT%H:%i:%sZ'), DATE_FORMAT(created_at, '%Y-%m-%dT%H:%i:%sZ'), kind, tsig_name, "
+    "tsig_algorithm FROM api_keys";
 
 nlohmann::json key_json(const store::Rows& r) {
     auto opt = [&](unsigned col) {
@@ -36,7 +41,11 @@ nlohmann::json key_json(const store::Rows& r) {
             {"expires_at", opt(6)},
             {"last_used_at", opt(7)},
             {"revoked_at", opt(8)},
-            {"created_at", r.str(9)}};
+            {"created_at", r.str(9)},
+            {"kind", r.str(10)},
+            {"tsig", r.str(10) == "tsig"
+                         ? nlohmann::json{{"name", r.str(11)}, {"algorithm", r.str(12)}}
+                         : nlohmann::json(nullptr)}};
 }
 
 nlohmann::json domain_json(const store::Domain& d) {
@@ -154,14 +163,31 @@ auth::Scope scope_from_request(const nlohmann::json& body, std::optional<std::st
 }
 
 nlohmann::json create_key(store::Conn& c, uint64_t account_id, const std::string& name,
-                          const auth::Scope& scope, const std::optional<std::string>& expires) {
+                          const auth::Scope& scope, const std::optional<std::string>& expires,
+                          const std::string& tsig_algorithm) {
     auto k = auth::generate_key();
-    std::string sql = "INSERT INTO api_keys (account_id, prefix, hash, name, can_write, scope, "
-                      "expires_at) VALUES (?, ?, ?, ?, ?, ?, ";
+    bool tsig = !tsig_algorithm.empty();
+    // A TSIG key: its name is its prefix under "tsig." (lowercase), its secret 32 random octets
+    // (kept as HMAC needs them; see migration 0004). Its bearer form is never shown, so it
+    // cannot call the REST API.
+    std::string tsig_name, tsig_secret;
+    if (tsig) {
+        for (char ch : k.prefix) tsig_name += char(std::tolower(static_cast<unsigned char>(ch)));
+        tsig_name += ".tsig.";
+        tsig_secret.resize(32);
+        randombytes_buf(tsig_secret.data(), tsig_secret.size());
+    }
+    std::string sql = "INSERT INTO api_keys (account_id, kind, tsig_name, tsig_algorithm, "
+                      "tsig_secret, prefix, hash, name, can_write, scope, "
+                      "expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ";
     bool relative = expires && expires->front() == '+';
     sql += relative ? "CURRENT_TIMESTAMP(3) + INTERVAL ? SECOND)" : "?)";
     auto st = c.prepare(sql);
     st.add(account_id)
+        .add(std::string(tsig ? "tsig" : "key"))
+        .add(tsig ? std::optional<std::string>(tsig_name) : std::nullopt)
+        .add(tsig ? std::optional<std::string>(tsig_algorithm) : std::nullopt)
+        .add(tsig ? std::optional<std::string>(tsig_secret) : std::nullopt)
         .add(k.prefix)
         .add(k.hash)
         .add(name)
@@ -183,7 +209,19 @@ nlohmann::json create_key(store::Conn& c, uint64_t account_id, const std::string
     auto r = c.prepare(std::string(key_select) + " WHERE id = ?").add(id).query();
     r.next();
     auto j = key_json(r);
-    j["secret"] = k.secret;
+    if (!tsig) {
+        j["secret"] = k.secret;
+        return j;
+    }
+    std::string b64(sodium_base64_ENCODED_LEN(tsig_secret.size(), sodium_base64_VARIANT_ORIGINAL),
+                    '\0');
+    sodium_bin2base64(b64.data(), b64.size(),
+                      reinterpret_cast<const unsigned char*>(tsig_secret.data()),
+                      tsig_secret.size(), sodium_base64_VARIANT_ORIGINAL);
+    b64.resize(std::strlen(b64.c_str()));
+    j["tsig"]["secret"] = b64;
+    // The form nsupdate -y, dig -y and kdig -y take.
+    j["tsig"]["key"] = tsig_algorithm + ":" + tsig_name + ":" + b64;
     return j;
 }
 
@@ -213,7 +251,7 @@ http::Response App::keys(Ctx& ctx) {
     if (ctx.req.method == "GET") {
         return pool_.run([&](store::Conn& c) {
             auto r = c.prepare(std::string(key_select) +
-                               " WHERE account_id = ? AND kind = 'key' ORDER BY id")
+                               " WHERE account_id = ? AND kind IN ('key', 'tsig') ORDER BY id")
                          .add(ctx.who.account_id)
                          .query();
             nlohmann::json items = nlohmann::json::array();
@@ -228,10 +266,33 @@ http::Response App::keys(Ctx& ctx) {
     // turn into a key that outlives it (logout and a password change end sessions, not keys).
     if (ctx.who.session)
         only_fields(body, {"name", "write", "domains", "names", "types", "expires_at", "expires_in",
-                           "current_password"});
+                           "current_password", "kind", "algorithm"});
     else
-        only_fields(body,
-                    {"name", "write", "domains", "names", "types", "expires_at", "expires_in"});
+        only_fields(body, {"name", "write", "domains", "names", "types", "expires_at", "expires_in",
+                           "kind", "algorithm"});
+    // "kind": "key" (the default) or "tsig" (DNS UPDATE, see docs/api.md); "algorithm" for tsig.
+    std::string tsig_algorithm;
+    auto kind_it = body.find("kind");
+    if (kind_it != body.end() &&
+        (!kind_it->is_string() || (*kind_it != "key" && *kind_it != "tsig")))
+        invalid("the key is not valid",
+                nlohmann::json::array({{{"field", "kind"}, {"detail", "\"key\" or \"tsig\""}}}));
+    auto alg_it = body.find("algorithm");
+    if (kind_it != body.end() && *kind_it == "tsig") {
+        tsig_algorithm = "hmac-sha256";
+        if (alg_it != body.end()) {
+            if (!alg_it->is_string() || (*alg_it != "hmac-sha256" && *alg_it != "hmac-sha512"))
+                invalid(
+                    "the key is not valid",
+                    nlohmann::json::array({{{"field", "algorithm"},
+                                            {"detail", "\"hmac-sha256\" or \"hmac-sha512\""}}}));
+            tsig_algorithm = alg_it->get<std::string>();
+        }
+    } else if (alg_it != body.end()) {
+        invalid(
+            "the key is not valid",
+            nlohmann::json::array({{{"field", "algorithm"}, {"detail", "for kind tsig only"}}}));
+    }
     std::string name = key_name_field(body, "");
     std::optional<std::string> expires;
     auth::Scope scope = scope_from_request(body, &expires);
@@ -245,9 +306,9 @@ http::Response App::keys(Ctx& ctx) {
                                "creating an API key");
     }
     return pool_.transaction([&](store::Conn& c) {
-        auto j = create_key(c, ctx.who.account_id, name, scope, expires);
+        auto j = create_key(c, ctx.who.account_id, name, scope, expires, tsig_algorithm);
         audit(c, ctx, ctx.who.account_id, "key.create", j["prefix"].get<std::string>(),
-              {{"write", scope.write}});
+              {{"write", scope.write}, {"kind", tsig_algorithm.empty() ? "key" : "tsig"}});
         http::Response r = json_response(201, j);
         r.headers.set("Location", "/v1/keys/" + std::to_string(j["id"].get<uint64_t>()));
         return r;
@@ -262,7 +323,7 @@ http::Response App::key_one(Ctx& ctx) {
     if (ctx.req.method == "GET") {
         return pool_.run([&](store::Conn& c) {
             auto r = c.prepare(std::string(key_select) +
-                               " WHERE id = ? AND account_id = ? AND kind = 'key'")
+                               " WHERE id = ? AND account_id = ? AND kind IN ('key', 'tsig')")
                          .add(id)
                          .add(ctx.who.account_id)
                          .query();
@@ -274,12 +335,12 @@ http::Response App::key_one(Ctx& ctx) {
     return pool_.transaction([&](store::Conn& c) {
         uint64_t n = c.prepare("UPDATE api_keys SET revoked_at = COALESCE(revoked_at, "
                                "CURRENT_TIMESTAMP(3)) WHERE id = ? AND account_id = ? AND "
-                               "kind = 'key'")
+                               "kind IN ('key', 'tsig')")
                          .add(id)
                          .add(ctx.who.account_id)
                          .update();
-        auto r = c.prepare("SELECT prefix FROM api_keys WHERE id = ? AND account_id = ? AND kind = "
-                           "'key'")
+        auto r = c.prepare("SELECT prefix FROM api_keys WHERE id = ? AND account_id = ? AND "
+                           "kind IN ('key', 'tsig')")
                      .add(id)
                      .add(ctx.who.account_id)
                      .query();

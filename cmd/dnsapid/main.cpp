@@ -4,6 +4,7 @@
 #include "app.hpp"
 #include "common.hpp"
 #include "settings.hpp"
+#include "update.hpp"
 
 #include "error.hpp"
 #include "http/server.hpp"
@@ -19,6 +20,7 @@
 
 #include <csignal>
 #include <iostream>
+#include <memory>
 #include <pthread.h>
 
 using namespace endpointdns;
@@ -106,6 +108,11 @@ int run(int argc, char** argv) {
     http::Server http(s.http, [&api](const http::Request& r) { return api.handle(r); });
     log::info("REST API on " + http.address().to_string() + " (" + std::to_string(s.http.workers) +
               " workers, " + std::to_string(s.database.pool_size) + " database connections)");
+    std::unique_ptr<api::UpdateServer> update;
+    if (!s.update.listen.empty()) {
+        update = std::make_unique<api::UpdateServer>(s.update.listen, api);
+        log::info("DNS UPDATE on " + update->address() + " (UDP and TCP)");
+    }
     if (auto r = notify::send("READY=1\nSTATUS=serving on " + http.address().to_string()); !r)
         log::warning("cannot tell the service manager we are ready: " + r.error());
 
@@ -118,6 +125,7 @@ int run(int argc, char** argv) {
         }
     });
     waiters.stop(); // long polls answered with the current state before the server stops
+    if (update) update->stop();
     http.stop();
     fanout.stop();
     return 0;

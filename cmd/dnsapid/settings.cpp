@@ -61,7 +61,8 @@ Settings load_settings(const std::string& path, bool explicit_path,
                                      "sessions.password_opslimit",
                                      "sessions.password_memlimit",
                                      "signup.enabled",
-                                     "signup.plan"};
+                                     "signup.plan",
+                                     "update.listen"};
     for (auto& k : store::config_keys("database")) keys.push_back(k);
     f.check_keys(keys);
 
@@ -152,6 +153,12 @@ Settings load_settings(const std::string& path, bool explicit_path,
         if (v->empty() || v->size() > 64)
             throw Error(ex_config, f.path() + ": signup.plan: a plan name of 1 to 64 characters");
         s.signup.plan = *v;
+    }
+    if (auto v = f.string("update.listen")) {
+        if (!v->empty())
+            if (auto a = http::parse_address(*v); !a)
+                throw Error(ex_config, f.path() + ": update.listen: '" + *v + "': " + a.error());
+        s.update.listen = *v;
     }
     return s;
 }

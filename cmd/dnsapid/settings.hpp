@@ -46,6 +46,11 @@ struct SignupSettings {
     std::string plan = "free"; // the plan of the accounts it creates
 };
 
+// [update]: DNS UPDATE (RFC 2136) with TSIG, over UDP; off while listen is empty.
+struct UpdateSettings {
+    std::string listen;
+};
+
 struct Settings {
     http::ServerOptions http;
     std::string admin_key_file = "/etc/endpointdns/dnsapid-admin.key";
@@ -55,6 +60,7 @@ struct Settings {
     FanoutSettings fanout;
     SessionSettings sessions;
     SignupSettings signup;
+    UpdateSettings update;
 };
 
 // Reads the TOML file (a missing file is fine unless it was named explicitly). A non-empty
