@@ -105,6 +105,12 @@ std::string Notifier::render_prometheus() const {
 
 void Notifier::start() {
     if (targets_.empty() || thread_.joinable()) return;
+    // The zones loaded at start are taken as known (the secondaries check the SOA on their
+    // own refresh timer).
+    start_generation_ = zones_.generation();
+    known_.clear();
+    for (const auto& z : zones_.load()->zones())
+        known_[std::string(z->lower_origin())] = z->serial();
     thread_ = std::thread([this] { run(); });
 }
 
@@ -121,12 +127,9 @@ void Notifier::run() {
     int fd4 = ::socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     int fd6 = ::socket(AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     std::mt19937 rng{std::random_device{}()};
-    // The serials announced so far; the zones loaded at start are taken as known (the
-    // secondaries check the SOA on their own refresh timer).
-    std::map<std::string, uint32_t> known;
-    uint64_t gen = zones_.generation();
-    for (const auto& z : zones_.load()->zones())
-        known[std::string(z->lower_origin())] = z->serial();
+    // The serials announced so far, from the zone set start() found.
+    std::map<std::string, uint32_t> known = std::move(known_);
+    uint64_t gen = start_generation_;
     std::vector<Pending> pending;
     uint8_t buf[4096];
 

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -64,6 +65,10 @@ private:
     std::condition_variable cv_;
     bool stopping_ = false;
     std::thread thread_;
+    // The zone set as start() found it: taken there, not in the thread, so that a change
+    // published right after start() returns is announced however late the thread runs.
+    std::map<std::string, uint32_t> known_;
+    uint64_t start_generation_ = 0;
     std::atomic<uint64_t> sent_{0}, answered_{0}, failed_{0};
 };
 
