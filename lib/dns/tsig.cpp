@@ -9,6 +9,7 @@
 #include <openssl/hmac.h>
 #include <sodium.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace endpointdns::dns::tsig {
@@ -250,14 +251,16 @@ Verified verify_request(const uint8_t* msg, size_t len, const std::vector<Key>& 
     v.key = key;
     uint64_t ts = t.record.time_signed;
     uint64_t skew = now > ts ? now - ts : ts - now;
-    v.status = skew > t.record.fudge ? Status::badtime : Status::ok;
+    // The client's fudge, but never more than ours: a larger one would widen the window in
+    // which a captured request can be replayed (up to 18 h at 65535).
+    v.status = skew > std::min<uint64_t>(t.record.fudge, fudge) ? Status::badtime : Status::ok;
     return v;
 }
 
 Signer::Signer(const Key& key, std::string request_mac, uint64_t now, uint16_t error,
-               std::string other)
+               std::string other, uint16_t fudge_seconds)
     : key_(key), prev_mac_(std::move(request_mac)), now_(now), error_(error),
-      other_(std::move(other)) {}
+      other_(std::move(other)), fudge_(fudge_seconds) {}
 
 size_t Signer::overhead() const {
     return key_.name.wire_size() + 10 + algorithm_name(key_.algorithm).wire_size() + 16 +
@@ -274,15 +277,15 @@ void Signer::sign(std::string& msg) {
     d += msg;
     Name alg = algorithm_name(key_.algorithm);
     if (first_) {
-        append_variables(d, key_.name, alg, now_, fudge, error_, other_);
+        append_variables(d, key_.name, alg, now_, fudge_, error_, other_);
     } else {
         put48(d, now_);
-        put16(d, fudge);
+        put16(d, fudge_);
     }
     Record r;
     r.algorithm = alg;
     r.time_signed = now_;
-    r.fudge = fudge;
+    r.fudge = fudge_;
     r.mac = hmac(key_, d);
     r.original_id = msg.size() >= 2 ? get16(reinterpret_cast<const uint8_t*>(msg.data())) : 0;
     r.error = first_ ? error_ : 0;

@@ -83,9 +83,10 @@ Verified verify_request(const uint8_t* msg, size_t len, const std::vector<Key>& 
 // and adds one to ARCOUNT.
 class Signer {
 public:
-    // `request_mac` empty: signing a request.
+    // `request_mac` empty: signing a request. `fudge_seconds`: the fudge it claims (a client's
+    // choice; the server answers with `fudge`).
     Signer(const Key& key, std::string request_mac, uint64_t now, uint16_t error = 0,
-           std::string other = {});
+           std::string other = {}, uint16_t fudge_seconds = fudge);
     void sign(std::string& msg);
     const std::string& last_mac() const { return prev_mac_; }
     // The octets sign() adds at most (for size limits).
@@ -97,6 +98,7 @@ private:
     uint64_t now_;
     uint16_t error_;
     std::string other_;
+    uint16_t fudge_;
     bool first_ = true;
 };
 

@@ -89,6 +89,20 @@ TEST(Tsig, BadKeyBadSigBadTimeFormErr) {
     std::string q = signed_query(k, 1000000);
     EXPECT_EQ(tsig::verify_request(u8(q), q.size(), keys, 1000000 + 301).status,
               tsig::Status::badtime);
+    // A client's larger fudge does not widen the window past the server's 300 s (a captured
+    // request cannot be replayed for hours); a smaller one narrows it.
+    std::string wide = query();
+    tsig::Signer ws(k, {}, 1000000, 0, {}, 65535);
+    ws.sign(wide);
+    EXPECT_EQ(tsig::verify_request(u8(wide), wide.size(), keys, 1000000 + 300).status,
+              tsig::Status::ok);
+    EXPECT_EQ(tsig::verify_request(u8(wide), wide.size(), keys, 1000000 + 301).status,
+              tsig::Status::badtime);
+    std::string narrow = query();
+    tsig::Signer ns(k, {}, 1000000, 0, {}, 10);
+    ns.sign(narrow);
+    EXPECT_EQ(tsig::verify_request(u8(narrow), narrow.size(), keys, 1000000 - 11).status,
+              tsig::Status::badtime);
     std::vector<tsig::Key> other{key("hmac-sha256:other.:c2VjcmV0LXNlY3JldC1zZWNyZXQ=")};
     EXPECT_EQ(tsig::verify_request(u8(q), q.size(), other, 1000000).status, tsig::Status::badkey);
     // Same name, other algorithm: BADKEY too.
