@@ -375,8 +375,12 @@ zone::Zone fetch_axfr(const AxfrRequest& req) {
                 throw Error(ex_noperm,
                             what + ": the primary answered NOTAUTH" +
                                 (tsig.empty()
-                                     ? std::string(": it is not authoritative for the zone, "
-                                                   "or does not accept the request's TSIG")
+                                     ? std::string(req.key ? ": it is not authoritative for "
+                                                             "the zone, or does not accept the "
+                                                             "request's TSIG"
+                                                           : ": it is not authoritative for "
+                                                             "the zone, or allows the transfer "
+                                                             "only with a TSIG key (--tsig)")
                                      : ": TSIG " + tsig));
             case LDNS_RCODE_SERVFAIL:
                 throw Error(ex_unavailable, what + ": the primary answered SERVFAIL (is the "

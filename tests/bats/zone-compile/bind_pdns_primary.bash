@@ -106,7 +106,8 @@ pdns_primary_start() {
     done >"$dir/named.conf"
     # The tested configuration of docs/migrate.md. allow-axfr-ips empty: no address may
     # transfer without a key (its default lets 127.0.0.0/8 and ::1 in); the key is allowed per
-    # zone by the TSIG-ALLOW-AXFR metadata, which the bind backend keeps in bind-dnssec-db.
+    # zone by its TSIG-ALLOW-AXFR metadata (set by `pdnsutil activate-tsig-key ZONE KEY primary`),
+    # which the bind backend keeps in bind-dnssec-db, as it keeps the keys.
     # No guardian, no daemon, no syslog, no security poll (a query to the Internet).
     cat >"$dir/pdns.conf" <<CONF
 launch=bind
@@ -126,7 +127,7 @@ CONF
         "$pdnsutil" --config-dir="$dir" create-bind-db "$dir/dnssec.db" &&
             "$pdnsutil" --config-dir="$dir" import-tsig-key "$PRIMARY_KEY_NAME" hmac-sha256 "$PRIMARY_KEY_SECRET" &&
             for z in $PRIMARY_ZONES; do
-                "$pdnsutil" --config-dir="$dir" set-meta "$z" TSIG-ALLOW-AXFR "$PRIMARY_KEY_NAME" || return 1
+                "$pdnsutil" --config-dir="$dir" activate-tsig-key "$z" "$PRIMARY_KEY_NAME" primary || return 1
             done
     } >"$dir/pdnsutil.log" 2>&1 || {
         echo "pdnsutil failed; its output:" >&2
