@@ -10,6 +10,7 @@ clang-14 libclang-rt-14-dev clang-format-14 clang-tidy-14
 libmicrohttpd-dev libcurl4-openssl-dev
 mariadb-server libmysqlcppconn-dev libssl-dev libsodium-dev
 knot knot-dnssecutils knot-dnsutils nsd bind9-dnsutils dnsperf
+bind9 pdns-server pdns-backend-bind
 mandoc shellcheck systemd time curl jq python3 iproute2 openssl
 pebble certbot python3-certbot-dns-rfc2136 lego
 php8.2-cli php8.2-curl phpunit chromium nodejs"
@@ -38,6 +39,25 @@ export DEBIAN_FRONTEND=noninteractive
 if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -mmin -1440 2>/dev/null | head -n 1)" ]; then
     apt-get update -qq
 fi
+# bind9 and pdns-server start named and pdns_server on port 53 when they are installed; the
+# tests start their own on random loopback ports (tests/bats/zone-compile/170-axfr-bind-pdns).
+# A policy-rc.d that refuses to start these two (invoke-rc.d and deb-systemd-invoke ask it)
+# keeps them stopped during the install; it is removed after, unless it was there before.
+policy=/usr/sbin/policy-rc.d
+if [ ! -e "$policy" ]; then
+    cat >"$policy" <<'POLICY'
+#!/bin/sh
+# Written by EndpointDNS scripts/deps.sh for the time of an install: named and pdns stay stopped.
+for a in "$@"; do
+    case "$a" in
+    named | named.service | bind9 | bind9.service | pdns | pdns.service) exit 101 ;;
+    esac
+done
+exit 0
+POLICY
+    chmod 755 "$policy"
+    trap 'rm -f "$policy"' EXIT
+fi
 # shellcheck disable=SC2086 # word splitting of the package list is intended
 if ! apt-get install -y -qq --no-install-recommends $missing >/dev/null; then
     # Package lists younger than a day can still name versions the mirror has dropped.
@@ -49,3 +69,9 @@ fi
 # Debian starts nsd on install where it can; our tests and benchmarks start their own.
 # certbot's package enables certbot.timer (`certbot renew` twice a day); with no certificate
 # in /etc/letsencrypt it does nothing. The ACME tests keep certbot's state in their temp dir.
+# Where systemd runs, bind9 and pdns-server also enable their units (named.service,
+# pdns.service) for the next boot: disabled here when this run installed them.
+if [ -d /run/systemd/system ]; then
+    case " $missing " in *" bind9 "*) systemctl disable --now named.service >/dev/null 2>&1 || true ;; esac
+    case " $missing " in *" pdns-server "*) systemctl disable --now pdns.service >/dev/null 2>&1 || true ;; esac
+fi

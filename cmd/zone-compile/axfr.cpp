@@ -3,12 +3,19 @@
 #include "axfr.hpp"
 
 #include "dns/rr.hpp"
+#include "dns/tsig.hpp"
 #include "error.hpp"
 
 #include <ldns/ldns.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <poll.h>
+#include <sodium.h>
 
 #include <algorithm>
 #include <arpa/inet.h>
+#include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <fcntl.h>
@@ -88,6 +95,106 @@ std::string tsig_error(ldns_pkt* pkt) {
     }
 }
 
+// The digest of a TSIG algorithm as zone-compile's key files name it, or null.
+const EVP_MD* tsig_digest(const std::string& algorithm) {
+    std::string a = lower(algorithm);
+    if (!a.empty() && a.back() == '.') a.pop_back();
+    if (a == "hmac-md5.sig-alg.reg.int" || a == "hmac-md5") return EVP_md5();
+    if (a == "hmac-sha1") return EVP_sha1();
+    if (a == "hmac-sha224") return EVP_sha224();
+    if (a == "hmac-sha256") return EVP_sha256();
+    if (a == "hmac-sha384") return EVP_sha384();
+    if (a == "hmac-sha512") return EVP_sha512();
+    return nullptr;
+}
+
+std::string base64_decode(const std::string& text) {
+    std::string out(text.size(), '\0');
+    size_t len = 0;
+    for (int variant : {sodium_base64_VARIANT_ORIGINAL, sodium_base64_VARIANT_ORIGINAL_NO_PADDING})
+        if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(),
+                              text.size(), " \t\r\n", &len, nullptr, variant) == 0)
+            return out.substr(0, len);
+    return {};
+}
+
+void put16(std::string& s, uint64_t v) {
+    s.push_back(char((v >> 8) & 0xff));
+    s.push_back(char(v & 0xff));
+}
+
+// Verifies the TSIG of a message after the first of a multi-message answer (RFC 8945 5.3.1):
+// its MAC covers the previous MAC, every message left unsigned since it (their octets as
+// received), this message without its TSIG (ARCOUNT one less, the original ID) and the TSIG
+// timers. On success `mac` becomes this message's MAC.
+bool verify_next_tsig(const uint8_t* msg, size_t len, const std::string& unsigned_since,
+                      const dns::TsigKey& key, std::string& mac) {
+    const EVP_MD* md = tsig_digest(key.algorithm);
+    std::string secret = base64_decode(key.secret);
+    auto found = dns::tsig::find(msg, len);
+    if (!md || secret.empty() || !found || !*found) return false;
+    const dns::tsig::Found& t = **found;
+    if (lower(t.key_name.to_text()) != lower(key.name) ||
+        lower(t.record.algorithm.to_text()) != lower(key.algorithm))
+        return false;
+    std::string d;
+    put16(d, mac.size());
+    d += mac;
+    d += unsigned_since;
+    std::string stripped(reinterpret_cast<const char*>(msg), t.offset);
+    uint16_t ar = uint16_t(((msg[10] << 8) | msg[11]) - 1);
+    stripped[0] = char(t.record.original_id >> 8);
+    stripped[1] = char(t.record.original_id);
+    stripped[10] = char(ar >> 8);
+    stripped[11] = char(ar);
+    d += stripped;
+    put16(d, t.record.time_signed >> 32);
+    put16(d, t.record.time_signed >> 16);
+    put16(d, t.record.time_signed);
+    put16(d, t.record.fudge);
+    unsigned char out[EVP_MAX_MD_SIZE];
+    unsigned out_len = 0;
+    if (!HMAC(md, secret.data(), int(secret.size()),
+              reinterpret_cast<const unsigned char*>(d.data()), d.size(), out, &out_len))
+        return false;
+    // A truncated MAC (RFC 8945 5.2.2.1): at least half the digest and 10 octets.
+    size_t got = t.record.mac.size();
+    if (got > out_len || got < std::max<size_t>(10, out_len / 2) ||
+        CRYPTO_memcmp(out, t.record.mac.data(), got) != 0)
+        return false;
+    mac = t.record.mac;
+    return true;
+}
+
+enum class Read : uint8_t { ok, closed, timeout };
+
+// Reads one length-prefixed DNS message from the TCP connection: all of it, prefix and
+// octets, must arrive by `deadline` (a primary that trickles octets cannot stretch it).
+Read read_message(int fd, std::chrono::steady_clock::time_point deadline, std::string& out) {
+    auto read_exactly = [&](char* p, size_t n) {
+        while (n > 0) {
+            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                deadline - std::chrono::steady_clock::now());
+            if (left.count() <= 0) return Read::timeout;
+            pollfd pfd{fd, POLLIN, 0};
+            int r = ::poll(&pfd, 1, int(std::min<long long>(left.count() + 1, 1 << 30)));
+            if (r < 0 && errno == EINTR) continue;
+            if (r < 0) return Read::closed;
+            if (r == 0) continue; // the deadline is checked above
+            ssize_t got = ::recv(fd, p, n, 0);
+            if (got < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)) continue;
+            if (got <= 0) return Read::closed;
+            p += got;
+            n -= size_t(got);
+        }
+        return Read::ok;
+    };
+    unsigned char prefix[2];
+    if (Read r = read_exactly(reinterpret_cast<char*>(prefix), 2); r != Read::ok) return r;
+    out.assign(size_t(prefix[0]) << 8 | prefix[1], '\0');
+    return read_exactly(out.data(), out.size());
+}
+
 } // namespace
 
 std::pair<std::string, uint16_t> split_server(const std::string& server) {
@@ -123,10 +230,12 @@ std::pair<std::string, uint16_t> split_server(const std::string& server) {
 }
 
 // Built from ldns's parts (ldns_pkt_tsig_sign, ldns_tcp_connect2, ldns_tcp_send_query,
-// ldns_tcp_read_wire_timeout, ldns_wire2pkt, ldns_pkt_tsig_verify_next) rather than
-// ldns_axfr_start/ldns_axfr_next: those sign the request but never verify the answers' TSIG
-// (they keep neither the request's MAC nor each message's octets), and print their errors on
-// stderr.
+// ldns_wire2pkt, ldns_pkt_tsig_verify_next for the first message) and its own reading and
+// MAC chaining, rather than ldns_axfr_start/ldns_axfr_next: those sign the request but never
+// verify the answers' TSIG (they keep neither the request's MAC nor each message's octets),
+// and print their errors on stderr. ldns_pkt_tsig_verify_next cannot chain over unsigned
+// messages (RFC 8945 5.3.1), and ldns_tcp_read_wire_timeout waits up to the timeout for each
+// read, so a primary sending one octet at a time would never time out.
 zone::Zone fetch_axfr(const AxfrRequest& req) {
     auto [host, port] = split_server(req.server);
     const std::string zone_text = req.zone.to_text();
@@ -205,16 +314,22 @@ zone::Zone fetch_axfr(const AxfrRequest& req) {
         m += rr_text(rr);
         throw Error(code, m);
     };
-    auto last_progress = std::chrono::steady_clock::now();
+    // The chain of MACs (RFC 8945 5.3.1): the last verified one, and the octets of the
+    // messages left unsigned since it (at most 99 of them).
+    std::string chain_mac, unsigned_since;
+    size_t unsigned_run = 0;
+    uint64_t received = 0, expanded = 0; // message octets, record octets with names expanded
+    std::string message;
     while (soas < 2) {
-        size_t size = 0;
-        std::unique_ptr<uint8_t, decltype(&::free)> wire(
-            ldns_tcp_read_wire_timeout(sock.fd, &size, timeout), &::free);
-        if (!wire) {
-            if (since(last_progress) + 0.2 >= double(req.timeout))
-                throw Error(ex_tempfail, what + ": no answer within " +
-                                             std::to_string(req.timeout) + " s after " +
-                                             std::to_string(count) + " records");
+        Read r = read_message(
+            sock.fd, std::chrono::steady_clock::now() + std::chrono::seconds(req.timeout), message);
+        if (r == Read::timeout)
+            throw Error(ex_tempfail, what + ": no answer within " + std::to_string(req.timeout) +
+                                         " s after " + std::to_string(count) + " records" +
+                                         (messages ? " (message " + std::to_string(messages + 1) +
+                                                         " did not arrive whole in that time)"
+                                                   : std::string()));
+        if (r == Read::closed) {
             if (count == 0)
                 throw Error(ex_unavailable, what + ": the primary closed the connection without "
                                                    "an answer");
@@ -223,10 +338,19 @@ zone::Zone fetch_axfr(const AxfrRequest& req) {
                                          " records, before the closing SOA (the primary closed "
                                          "the connection)");
         }
-        last_progress = std::chrono::steady_clock::now();
         ++messages;
+        received += 2 + message.size();
+        if (received > req.max_bytes)
+            throw Error(ex_dataerr, what + ": the transfer exceeds " +
+                                        std::to_string(req.max_bytes) +
+                                        " octets (--max-bytes) at "
+                                        "message " +
+                                        std::to_string(messages) + ", after " +
+                                        std::to_string(count) + " records");
+        const auto* wire = reinterpret_cast<const uint8_t*>(message.data());
+        const size_t size = message.size();
         ldns_pkt* raw = nullptr;
-        ldns_status st = ldns_wire2pkt(&raw, wire.get(), size);
+        ldns_status st = ldns_wire2pkt(&raw, wire, size);
         Pkt pkt(raw, &ldns_pkt_free);
         if (st != LDNS_STATUS_OK || !pkt)
             throw Error(ex_protocol,
@@ -251,8 +375,12 @@ zone::Zone fetch_axfr(const AxfrRequest& req) {
                 throw Error(ex_noperm,
                             what + ": the primary answered NOTAUTH" +
                                 (tsig.empty()
-                                     ? std::string(": it is not authoritative for the zone, "
-                                                   "or does not accept the request's TSIG")
+                                     ? std::string(req.key ? ": it is not authoritative for "
+                                                             "the zone, or does not accept the "
+                                                             "request's TSIG"
+                                                           : ": it is not authoritative for "
+                                                             "the zone, or allows the transfer "
+                                                             "only with a TSIG key (--tsig)")
                                      : ": TSIG " + tsig));
             case LDNS_RCODE_SERVFAIL:
                 throw Error(ex_unavailable, what + ": the primary answered SERVFAIL (is the "
@@ -265,28 +393,46 @@ zone::Zone fetch_axfr(const AxfrRequest& req) {
             }
             }
         }
-        // RFC 8945 5.3.1: the first answer is signed, then at least every 100th; each MAC
-        // covers the one before it.
+        // RFC 8945 5.3.1: the first message is signed, then at least every 100th, and the
+        // last; each MAC covers the one before it and the unsigned messages between them.
         if (req.key) {
-            if (ldns_pkt_tsig(pkt.get())) {
-                if (!ldns_pkt_tsig_verify_next(pkt.get(), wire.get(), size, req.key->name.c_str(),
-                                               req.key->secret.c_str(), mac.get(),
-                                               messages > 1 ? 1 : 0))
-                    throw Error(ex_noperm, what + ": message " + std::to_string(messages) +
-                                               " of the answer carries a TSIG signature that "
-                                               "does not verify with the key " +
+            const bool signed_ = ldns_pkt_tsig(pkt.get()) != nullptr;
+            if (messages == 1) {
+                if (!signed_)
+                    throw Error(ex_noperm, what + ": the answer is not signed with the key " +
+                                               req.key->name + " (RFC 8945 5.3)");
+                // ldns checks the first MAC, over the request's MAC and the TSIG variables.
+                if (!ldns_pkt_tsig_verify_next(pkt.get(), const_cast<uint8_t*>(wire), size,
+                                               req.key->name.c_str(), req.key->secret.c_str(),
+                                               mac.get(), 0))
+                    throw Error(ex_noperm, what +
+                                               ": message 1 of the answer carries a TSIG "
+                                               "signature that does not verify with the key " +
                                                req.key->name);
-                mac.reset(ldns_rdf_clone(ldns_rr_rdf(ldns_pkt_tsig(pkt.get()), 3)));
-            } else if (messages == 1) {
-                throw Error(ex_noperm, what + ": the answer is not signed with the key " +
-                                           req.key->name + " (RFC 8945 5.3)");
+                auto found = dns::tsig::find(wire, size);
+                if (!found || !*found)
+                    throw Error(ex_protocol, what + ": message 1: its TSIG record cannot be read");
+                chain_mac = (*found)->record.mac;
+            } else if (signed_) {
+                if (!verify_next_tsig(wire, size, unsigned_since, *req.key, chain_mac))
+                    throw Error(ex_noperm,
+                                what + ": message " + std::to_string(messages) +
+                                    " of the answer carries a TSIG signature that does not "
+                                    "verify with the key " +
+                                    req.key->name +
+                                    (unsigned_run ? " over the " + std::to_string(unsigned_run) +
+                                                        " unsigned messages before it"
+                                                  : std::string()));
+                unsigned_since.clear();
+                unsigned_run = 0;
             } else {
-                // Unsigned messages between signed ones are allowed, but their octets enter
-                // the next MAC, which ldns cannot compute: refuse rather than trust them.
-                throw Error(ex_protocol,
-                            what + ": message " + std::to_string(messages) +
-                                " is not signed; this client verifies transfers whose every "
-                                "message is signed (as BIND, Knot and PowerDNS send them)");
+                if (++unsigned_run > 99)
+                    throw Error(ex_noperm,
+                                what + ": messages " + std::to_string(messages - 99) + " to " +
+                                    std::to_string(messages) +
+                                    " of the answer are not signed: RFC 8945 5.3.1 allows at "
+                                    "most 99 in a row");
+                unsigned_since.append(message);
             }
         }
         const ldns_rr_list* answer = ldns_pkt_answer(pkt.get());
@@ -323,9 +469,26 @@ zone::Zone fetch_axfr(const AxfrRequest& req) {
                          rr);
                 }
             }
+            // A primary must not make this process hold more than the caps: the records, and
+            // their octets once compressed names are expanded (a 2-octet pointer may stand for
+            // a 255-octet name).
+            if (count > req.max_records)
+                throw Error(ex_dataerr, what + ": the transfer holds more than " +
+                                            std::to_string(req.max_records) +
+                                            " records (--max-records)");
+            expanded += owner.size() + 10 + rdata.size();
+            if (expanded > req.max_bytes)
+                throw Error(ex_dataerr, what + ": the records exceed " +
+                                            std::to_string(req.max_bytes) +
+                                            " octets (--max-bytes) at record " +
+                                            std::to_string(count) + ", their names expanded");
             z.add(owner, type, ldns_rr_ttl(rr), rdata, zone::Location{file, uint32_t(count)});
         }
     }
+    if (req.key && unsigned_run > 0)
+        throw Error(ex_noperm, what + ": the last message of the answer (" +
+                                   std::to_string(messages) + ") is not signed with the key " +
+                                   req.key->name + " (RFC 8945 5.3.1: it must be)");
     return z;
 }
 

@@ -187,9 +187,19 @@ int run(int argc, char** argv) {
     app.add_option("--tsig", tsig_file,
                    "with --axfr: sign the request with the TSIG key in this file (BIND key "
                    "statement, or [ALGORITHM:]NAME:SECRET)");
-    app.add_option("--timeout", timeout, "with --axfr: seconds to connect and per message")
+    app.add_option("--timeout", timeout,
+                   "with --axfr: seconds to connect, and for each message to arrive whole")
         ->check(CLI::Range(1u, 3600u))
         ->capture_default_str();
+    zonecompile::AxfrRequest caps;
+    auto* max_records_opt = app.add_option("--max-records", caps.max_records,
+                                           "with --axfr: refuse a transfer of more records")
+                                ->check(CLI::Range(uint64_t(1), uint64_t(1) << 40))
+                                ->capture_default_str();
+    auto* max_bytes_opt = app.add_option("--max-bytes", caps.max_bytes,
+                                         "with --axfr: refuse a transfer of more octets")
+                              ->check(CLI::Range(uint64_t(512), uint64_t(1) << 50))
+                              ->capture_default_str();
     app.add_option("-c,--config", config_path, "configuration file")->capture_default_str();
     app.add_flag("--check-config", check_config, "check the configuration and exit");
     if (auto rc = util::parse_command_line(app, argc, argv)) return *rc;
@@ -207,6 +217,10 @@ int run(int argc, char** argv) {
     const bool from_axfr = !axfr.empty();
     if (!tsig_file.empty() && !from_axfr)
         throw Error(ex_usage, "--tsig signs a zone transfer: add --axfr HOST[:PORT] ZONE");
+    for (auto* o : {max_records_opt, max_bytes_opt})
+        if (o->count() && !from_axfr)
+            throw Error(ex_usage, o->get_name() + " limits a zone transfer: add --axfr "
+                                                  "HOST[:PORT] ZONE");
     if (from_axfr) {
         if (db) throw Error(ex_usage, "--axfr and --db exclude each other");
         if (!origin_text.empty())
@@ -312,7 +326,10 @@ int run(int argc, char** argv) {
             if (!origin || files[0].empty() || files[0] == ".")
                 throw Error(ex_usage, "--axfr: '" + files[0] + "' is not a zone name" +
                                           (origin ? "" : ": " + origin.error()));
-            zonecompile::AxfrRequest req{axfr, *origin, std::nullopt, timeout};
+            zonecompile::AxfrRequest req = caps;
+            req.server = axfr;
+            req.zone = *origin;
+            req.timeout = timeout;
             if (!tsig_file.empty()) {
                 std::string keytext = zone::read_file(tsig_file);
                 auto key = dns::parse_tsig_keyfile(keytext);

@@ -16,6 +16,8 @@ setup() {
     assert_contains "$output" "--origin"
     assert_contains "$output" "--text"
     assert_contains "$output" "--check-config"
+    assert_contains "$output" "--max-records"
+    assert_contains "$output" "--max-bytes"
 }
 
 @test "-h is --help" {

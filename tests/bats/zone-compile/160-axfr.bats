@@ -35,10 +35,11 @@ teardown() {
     return 0
 }
 
-# fake_primary MODE: starts fake_primary.py in MODE; sets FAKE_PORT and FAKE_PID.
+# fake_primary MODE [NAME:SECRET]: starts fake_primary.py in MODE (signing with the key);
+# sets FAKE_PORT and FAKE_PID.
 fake_primary() {
     require_cmd python3
-    python3 "$BATS_TEST_DIRNAME/fake_primary.py" port "$1" 3>&- &
+    python3 "$BATS_TEST_DIRNAME/fake_primary.py" port "$@" 3>&- &
     FAKE_PID=$!
     local tries=0
     until [[ -s port ]]; do
@@ -152,6 +153,12 @@ fake_primary() {
     run -64 --separate-stderr zc --axfr 127.0.0.1 --db a.test
     run -64 --separate-stderr zc --tsig key.conf a.test.zone
     assert_contains "$stderr" "--tsig signs a zone transfer"
+    run -64 --separate-stderr zc --max-records 10 a.test.zone
+    assert_contains "$stderr" "--max-records limits a zone transfer"
+    run -64 --separate-stderr zc --max-bytes 100000 a.test.zone
+    assert_contains "$stderr" "--max-bytes limits a zone transfer"
+    run -64 --separate-stderr zc --axfr 127.0.0.1 --max-records 0 --check a.test
+    run -64 --separate-stderr zc --axfr 127.0.0.1 --max-bytes 511 --check a.test
     run -64 --separate-stderr zc --axfr '127.0.0.1:99999' --check a.test
     assert_contains "$stderr" "the port must be 1 to 65535"
     run -64 --separate-stderr zc --axfr '[::1' --check a.test
@@ -173,6 +180,64 @@ fake_primary() {
     run -75 --separate-stderr zc --axfr "127.0.0.1:$FAKE_PORT" --timeout 1 --check a.test
     assert_contains "$stderr" "no answer within 1 s"
     ((SECONDS - start < 5)) || fail_with "the timeout took $((SECONDS - start)) s"
+}
+
+@test "a primary that stalls after the first message: 75 after --timeout, not a hang" {
+    fake_primary stall
+    local start=$SECONDS
+    run -75 --separate-stderr zc --axfr "127.0.0.1:$FAKE_PORT" --timeout 1 --check a.test
+    assert_contains "$stderr" "no answer within 1 s after 2 records (message 2 did not arrive whole in that time)"
+    ((SECONDS - start < 5)) || fail_with "the timeout took $((SECONDS - start)) s"
+}
+
+@test "--timeout is for each message whole: a primary that sends an octet at a time: 75" {
+    # 0.3 s between octets: each read gets data well within the second, the message never.
+    fake_primary trickle
+    run -75 --separate-stderr zc --axfr "127.0.0.1:$FAKE_PORT" --timeout 1 --check a.test
+    assert_contains "$stderr" "no answer within 1 s after 0 records"
+}
+
+@test "--tsig: 99 unsigned messages between signed ones are verified through the MAC chain" {
+    fake_primary gap99 "k.example:$KNOT_KEY_SECRET"
+    printf 'hmac-sha256:k.example:%s\n' "$KNOT_KEY_SECRET" >k.line
+    run -0 --separate-stderr zc --axfr "127.0.0.1:$FAKE_PORT" --tsig k.line --json a.test
+    assert_json_member "$output" records 101
+    assert_json_member "$output" errors 0
+}
+
+@test "--tsig: an unsigned message changed in transit fails the next MAC: 77" {
+    fake_primary tamper "k.example:$KNOT_KEY_SECRET"
+    printf 'hmac-sha256:k.example:%s\n' "$KNOT_KEY_SECRET" >k.line
+    run -77 --separate-stderr zc --axfr "127.0.0.1:$FAKE_PORT" --tsig k.line --check a.test
+    assert_contains "$stderr" "message 101 of the answer carries a TSIG signature that does not verify with the key k.example. over the 99 unsigned messages before it"
+}
+
+@test "--tsig: 100 unsigned messages in a row, or an unsigned last message: 77" {
+    printf 'hmac-sha256:k.example:%s\n' "$KNOT_KEY_SECRET" >k.line
+    fake_primary gap100 "k.example:$KNOT_KEY_SECRET"
+    run -77 --separate-stderr zc --axfr "127.0.0.1:$FAKE_PORT" --tsig k.line --check a.test
+    assert_contains "$stderr" "messages 2 to 101 of the answer are not signed: RFC 8945 5.3.1 allows at most 99 in a row"
+    kill "$FAKE_PID"
+    rm -f port
+    fake_primary lastraw "k.example:$KNOT_KEY_SECRET"
+    run -77 --separate-stderr zc --axfr "127.0.0.1:$FAKE_PORT" --tsig k.line --check a.test
+    assert_contains "$stderr" "the last message of the answer (102) is not signed with the key k.example."
+}
+
+@test "a primary that sends records without end: 65 at --max-records or --max-bytes" {
+    fake_primary flood
+    run -65 --separate-stderr zc --axfr "127.0.0.1:$FAKE_PORT" --max-records 1000 --check a.test
+    assert_contains "$stderr" "the transfer holds more than 1000 records (--max-records)"
+    run -65 --separate-stderr zc --axfr "127.0.0.1:$FAKE_PORT" --max-bytes 100000 --check a.test
+    assert_line_matches "$stderr" '^zone-compile: AXFR of a\.test\. from 127\.0\.0\.1 port [0-9]+: the transfer exceeds 100000 octets \(--max-bytes\) at message [0-9]+, after [0-9]+ records$'
+}
+
+@test "--max-bytes counts names expanded: compression pointers cannot multiply memory: 65" {
+    # 2000 records of 16 octets each on the wire, whose owner is a pointer to a 232-octet name.
+    fake_primary bomb
+    run -65 --separate-stderr zc --axfr "127.0.0.1:$FAKE_PORT" --max-bytes 100000 --check a.test
+    assert_contains "$stderr" "the records exceed 100000 octets (--max-bytes) at record"
+    assert_contains "$stderr" "their names expanded"
 }
 
 @test "an answer that does not begin with the SOA: 76" {
