@@ -7,11 +7,15 @@
 #include <sodium.h>
 
 #include <array>
-#include <cctype>
 
 namespace endpointdns::api {
 
 namespace {
+
+// ASCII only, whatever the locale.
+bool ascii_alnum(uint8_t c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
 
 // A host name as the owner of a TXT record: lowercase, no trailing dot; nullopt when it is not
 // one (why in `why`).
@@ -41,7 +45,7 @@ std::optional<std::string> host_name(std::string_view text, std::string& why) {
         }
         for (char ch : label) {
             auto c = uint8_t(ch);
-            if (!(std::isalnum(c) || c == '-' || c == '_')) {
+            if (!(ascii_alnum(c) || c == '-' || c == '_')) {
                 why = "holds a character other than letters, digits, '-' and '_' (" +
                       (c >= 0x20 && c < 0x7f ? "'" + std::string(1, ch) + "'"
                                              : "octet " + std::to_string(c)) +
@@ -226,6 +230,10 @@ std::optional<BasicCredentials> parse_basic_auth(std::string_view header) {
     while (!b64.empty() && b64.front() == ' ') b64.remove_prefix(1);
     while (!b64.empty() && b64.back() == ' ') b64.remove_suffix(1);
     if (b64.empty() || b64.size() > 4096) return std::nullopt;
+    // libsodium's decoder takes some octets above 0x7f for base64 characters: only the
+    // alphabet gets to it.
+    for (char ch : b64)
+        if (!(ascii_alnum(uint8_t(ch)) || ch == '+' || ch == '/' || ch == '=')) return std::nullopt;
     std::string raw(b64.size(), '\0');
     size_t len = 0;
     const char* end = nullptr;
