@@ -4,6 +4,8 @@
 
 #include "common.hpp"
 
+#include "api/acme_request.hpp"
+
 #include "auth/password.hpp"
 #include "error.hpp"
 #include "http/forwarded.hpp"
@@ -69,28 +71,45 @@ void App::set_admin_key(std::string key) {
 
 Principal App::authenticate(const http::Request& req) {
     const std::string* h = req.headers.find("Authorization");
-    auto unauthorized = [](const std::string& detail) {
+    // lego's httpreq provider authenticates with HTTP Basic only: on its routes the password is
+    // the API key (the user name is not looked at), and Bearer works as everywhere.
+    const bool basic_ok = req.path.rfind("/v1/acme/httpreq/", 0) == 0;
+    auto unauthorized = [basic_ok](const std::string& detail) {
         Problem p;
         p.status = 401;
         p.type = "unauthorized";
         p.title = "Authentication required";
         p.detail = detail;
-        p.headers.set("WWW-Authenticate", "Bearer realm=\"dnsapid\"");
+        p.headers.set("WWW-Authenticate",
+                      basic_ok ? "Basic realm=\"dnsapid\"" : "Bearer realm=\"dnsapid\"");
         throw p;
     };
-    if (!h) unauthorized("send an API key: Authorization: Bearer <key>");
+    if (!h)
+        unauthorized(basic_ok ? "send an API key: HTTP Basic with the key as the password, or "
+                                "Authorization: Bearer <key>"
+                              : "send an API key: Authorization: Bearer <key>");
+    std::optional<BasicCredentials> basic;
+    if (basic_ok) basic = parse_basic_auth(*h);
     {
         std::lock_guard lock(admin_mu_);
-        if (http::bearer_matches(*h, admin_key_)) {
+        if (basic ? !admin_key_.empty() && http::constant_time_equal(basic->password, admin_key_)
+                  : http::bearer_matches(*h, admin_key_)) {
             Principal p;
             p.admin = true;
             return p;
         }
     }
     std::string_view v = *h;
-    if (v.size() < 7 || !http::iequals(v.substr(0, 7), "Bearer "))
-        unauthorized("use the Bearer scheme: Authorization: Bearer <key>");
-    std::string_view key = v.substr(7);
+    std::string_view key;
+    if (basic) {
+        key = basic->password;
+    } else {
+        if (v.size() < 7 || !http::iequals(v.substr(0, 7), "Bearer "))
+            unauthorized(basic_ok ? "use HTTP Basic with the API key as the password, or "
+                                    "Authorization: Bearer <key>"
+                                  : "use the Bearer scheme: Authorization: Bearer <key>");
+        key = v.substr(7);
+    }
     while (!key.empty() && key.front() == ' ') key.remove_prefix(1);
     while (!key.empty() && key.back() == ' ') key.remove_suffix(1);
     auto prefix = auth::key_prefix(key);
@@ -353,6 +372,9 @@ std::string App::route_of(const std::vector<std::string>& s) {
         return s.size() == 1 ? "/v1/servers" : "/v1/servers/{name}";
     if (r == "changes" && s.size() <= 2) return s.size() == 1 ? "/v1/changes" : "/v1/changes/{id}";
     if (r == "keys" && s.size() <= 2) return s.size() == 1 ? "/v1/keys" : "/v1/keys/{id}";
+    if (r == "acme" && s.size() == 3 && s[1] == "httpreq" &&
+        (s[2] == "present" || s[2] == "cleanup"))
+        return "/v1/acme/httpreq/" + s[2];
     if (r == "domains") {
         if (s.size() == 1) return "/v1/domains";
         if (s.size() == 2) return "/v1/domains/{name}";
@@ -466,6 +488,12 @@ http::Response App::dispatch(Ctx& ctx, std::string& route) {
     if (s.size() == 2 && s[0] == "changes") {
         route = "/v1/changes/{id}";
         return change_one(ctx);
+    }
+    if (s.size() == 3 && s[0] == "acme" && s[1] == "httpreq" &&
+        (s[2] == "present" || s[2] == "cleanup")) {
+        route = "/v1/acme/httpreq/" + s[2];
+        account_only();
+        return acme_httpreq(ctx);
     }
     if (!s.empty() && s[0] == "domains") {
         account_only();

@@ -133,6 +133,9 @@ private:
     http::Response version_one(Ctx& ctx);
     http::Response version_restore(Ctx& ctx);
 
+    // lego's httpreq DNS provider (acme.cpp): POST /v1/acme/httpreq/{present,cleanup}
+    http::Response acme_httpreq(Ctx& ctx);
+
     // servers (admin) and changes
     http::Response servers(Ctx& ctx);
     http::Response server_one(Ctx& ctx);

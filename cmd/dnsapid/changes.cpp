@@ -31,11 +31,13 @@ json change_json(const Change& c) {
             {"summary", c.summary}};
 }
 
+} // namespace
+
 // Whether every active edge has the change, and each edge's view. An edge has a change when it
 // holds the change's domain at its serial or later; a deletion, when it no longer holds the
 // domain. A change superseded by the domain's deletion (or re-creation) counts as reached once
 // the edge no longer holds that domain at an older serial.
-json with_status(store::Conn& c, const Change& ch, bool& insync) {
+json change_with_status(store::Conn& c, const store::Change& ch, bool& insync) {
     auto servers = store::list_servers(c);
     struct Held {
         uint64_t domain_id;
@@ -74,6 +76,8 @@ json with_status(store::Conn& c, const Change& ch, bool& insync) {
     j["servers"] = std::move(list);
     return j;
 }
+
+namespace {
 
 // ?wait=SECONDS: 0 to max (decimals allowed); nullopt when absent.
 std::optional<double> wait_arg(const http::Request& req, unsigned max) {
@@ -128,7 +132,7 @@ http::Response App::change_one(Ctx& ctx) {
     bool insync = false;
     json now = pool_.run([&](store::Conn& c) {
         ch = load(c);
-        return with_status(c, ch, insync);
+        return change_with_status(c, ch, insync);
     });
     if (insync || !wait || *wait <= 0 || !waiters_) return json_response(200, now);
 
@@ -146,7 +150,7 @@ http::Response App::change_one(Ctx& ctx) {
     if (!waiters_->add(ctx.who.admin ? 0 : ctx.who.account_id, deferred, until,
                        [ch, respond](store::Conn& c, bool last) -> std::optional<http::Response> {
                            bool ok = false;
-                           json j = with_status(c, ch, ok);
+                           json j = change_with_status(c, ch, ok);
                            if (!ok && !last) return std::nullopt;
                            return respond(std::move(j));
                        }))

@@ -4,6 +4,8 @@
 
 #include "app.hpp"
 
+#include "store/history.hpp"
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -62,6 +64,9 @@ std::string iso_time_now();
 
 // An RRset as JSON without its ETag and time: name, subname, type, ttl, records.
 nlohmann::json rrset_content_json(const store::Rrset& r, const std::string& zone);
+// The change (GET /v1/changes/{id}) with every active edge's view of it: "status" is "insync"
+// (insync set) once every active edge has it, else "pending" (changes.cpp).
+nlohmann::json change_with_status(store::Conn& c, const store::Change& ch, bool& insync);
 // A zone file (text/dns) of the domain at d.serial holding these RRsets: "; <comment>",
 // $ORIGIN, the SOA, then the records in DNSSEC canonical order, as the zone export sends it.
 std::string zone_file_text(const store::Domain& d, const std::vector<store::Rrset>& rrsets,
