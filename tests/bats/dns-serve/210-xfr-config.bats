@@ -17,6 +17,11 @@ check() {
     run --separate-stderr "$SERVE" -c c.toml --key-file key --check-config
 }
 
+# check_keyed TEXT: check on [transfer] with the key file a.tsig, then TEXT (with \n escapes).
+check_keyed() {
+    check "$(printf '[transfer]\ntsig_key_files = ["a.tsig"]\n%b' "$1")"
+}
+
 @test "a good [transfer] section passes --check-config" {
     echo 'hmac-sha512:xfr.example.:c2VjcmV0LXNlY3JldA==' >k.tsig
     check "$(printf '[transfer]\nallow = ["127.0.0.1", "192.0.2.0/24", "2001:db8::/32"]\ntsig_key_files = ["k.tsig"]\nrequire_tsig = true\nnotify = ["127.0.0.1:5353", "[::1]:53", "192.0.2.1"]')"
@@ -69,34 +74,33 @@ check() {
 
 @test "[[transfer.zone]] errors: exit 78 with file:line:col and the entry" {
     echo 'hmac-sha256:a.example.:c2VjcmV0LXNlY3JldA==' >a.tsig
-    local head='[transfer]\ntsig_key_files = ["a.tsig"]\n'
-    check "$(printf "$head"'[[transfer.zone]]\nallow = []')"
+    check_keyed '[[transfer.zone]]\nallow = []'
     ((status == 78)) || fail_with "status $status"
     assert_contains "$stderr" "c.toml:3:1: transfer.zone[1].name is missing"
-    check "$(printf "$head"'[[transfer.zone]]\nname = "a.example"\n[[transfer.zone]]\nname = "b.example"\nallow = ["192.0.2.0/33"]')"
+    check_keyed '[[transfer.zone]]\nname = "a.example"\n[[transfer.zone]]\nname = "b.example"\nallow = ["192.0.2.0/33"]'
     ((status == 78)) || fail_with "status $status"
     assert_contains "$stderr" "c.toml:7:9: transfer.zone[2].allow: '192.0.2.0/33': the prefix length must be 0 to 32"
-    check "$(printf "$head"'[[transfer.zone]]\nname = "a.example"\ntsig_keys = ["b.example"]')"
+    check_keyed '[[transfer.zone]]\nname = "a.example"\ntsig_keys = ["b.example"]'
     ((status == 78)) || fail_with "status $status"
     assert_contains "$stderr" "c.toml:5:13: transfer.zone[1].tsig_keys: no key 'b.example' in the files of transfer.tsig_key_files"
-    check "$(printf "$head"'[[transfer.zone]]\nname = "a.example"\n[[transfer.zone]]\nname = "A.EXAMPLE."')"
+    check_keyed '[[transfer.zone]]\nname = "a.example"\n[[transfer.zone]]\nname = "A.EXAMPLE."'
     ((status == 78)) || fail_with "status $status"
     assert_contains "$stderr" "c.toml:6:8: transfer.zone[2].name: zone A.EXAMPLE. has an earlier [[transfer.zone]] entry already"
-    check "$(printf "$head"'[[transfer.zone]]\nname = "a.example"\nalow = []')"
+    check_keyed '[[transfer.zone]]\nname = "a.example"\nalow = []'
     ((status == 78)) || fail_with "status $status"
     assert_contains "$stderr" "c.toml:5:1: unknown key 'alow' in [[transfer.zone]]"
-    check "$(printf "$head"'[[transfer.zone]]\nname = "a.example"\nrequire_tsig = "yes"')"
+    check_keyed '[[transfer.zone]]\nname = "a.example"\nrequire_tsig = "yes"'
     ((status == 78)) || fail_with "status $status"
     assert_contains "$stderr" "c.toml:5:16: transfer.zone[1].require_tsig must be true or false"
-    check "$(printf "$head"'[[transfer.zone]]\nname = "a.example"\nnotify = ["ns2.example"]')"
+    check_keyed '[[transfer.zone]]\nname = "a.example"\nnotify = ["ns2.example"]'
     ((status == 78)) || fail_with "status $status"
     assert_contains "$stderr" "c.toml:5:10: transfer.zone[1].notify: 'ns2.example': not an IP address"
     # One table instead of an array of tables.
-    check "$(printf "$head"'[transfer.zone]\nname = "a.example"')"
+    check_keyed '[transfer.zone]\nname = "a.example"'
     ((status == 78)) || fail_with "status $status"
     assert_contains "$stderr" "transfer.zone must be an array of tables ([[transfer.zone]])"
     # TSIG required for a zone no key may transfer.
-    check "$(printf "$head"'[[transfer.zone]]\nname = "a.example"\nallow = ["127.0.0.1"]\ntsig_keys = []\nrequire_tsig = true')"
+    check_keyed '[[transfer.zone]]\nname = "a.example"\nallow = ["127.0.0.1"]\ntsig_keys = []\nrequire_tsig = true'
     ((status == 78)) || fail_with "status $status"
     assert_contains "$stderr" "c.toml:3:1: transfer.zone[1].require_tsig: TSIG is required for zone a.example. but no key may transfer it"
 }
@@ -110,7 +114,7 @@ check() {
     printf '%s\n' 'hmac-sha256:a.example:c2VjcmV0LXNlY3JldA==' '' 'hmac-sha256:A.example.:c2VjcmV0LXNlY3JldA==' >dup.tsig
     check "$(printf '[transfer]\ntsig_key_files = ["dup.tsig"]')"
     ((status == 78)) || fail_with "status $status"
-    assert_contains "$stderr" "dup.tsig:3: key A.example. is defined twice (first at dup.tsig:1)"
+    assert_contains "$stderr" "dup.tsig:3: key a.example. is defined twice (first at dup.tsig:1)"
     : >empty.tsig
     check "$(printf '[transfer]\ntsig_key_files = ["empty.tsig"]')"
     ((status == 78)) || fail_with "status $status"
