@@ -55,6 +55,28 @@ std::vector<std::string> notify_targets(const config::File& f, const std::string
     return v;
 }
 
+// A key of a key file, and the line it starts on.
+struct FileKey {
+    dns::tsig::Key key;
+    size_t line = 0;
+};
+
+std::vector<FileKey> keys_of(std::string_view text, const std::string& path) {
+    auto parsed = dns::parse_tsig_keys(text);
+    if (!parsed) throw Error(ex_config, at_file(path, parsed.error()));
+    std::vector<FileKey> out;
+    for (const auto& k : *parsed) {
+        std::string alg = k.algorithm.substr(0, k.algorithm.size() - 1);
+        if (alg == "hmac-md5.sig-alg.reg.int") alg = "hmac-md5";
+        auto key = dns::tsig::parse_key(alg + ":" + k.name + ":" + k.secret);
+        if (!key)
+            throw Error(ex_config, path + ":" + std::to_string(k.line) + ": key " + k.name + ": " +
+                                       key.error());
+        out.push_back({std::move(*key), k.line});
+    }
+    return out;
+}
+
 } // namespace
 
 const std::vector<std::string>& transfer_config_keys() {
@@ -63,22 +85,6 @@ const std::vector<std::string>& transfer_config_keys() {
         "transfer.notify", "transfer.notify_attempts", "transfer.notify_timeout",
         "transfer.zone"};
     return keys;
-}
-
-std::vector<dns::tsig::Key> parse_transfer_keys(std::string_view text, const std::string& path) {
-    auto parsed = dns::parse_tsig_keys(text);
-    if (!parsed) throw Error(ex_config, at_file(path, parsed.error()));
-    std::vector<dns::tsig::Key> out;
-    for (const auto& k : *parsed) {
-        std::string alg = k.algorithm.substr(0, k.algorithm.size() - 1);
-        if (alg == "hmac-md5.sig-alg.reg.int") alg = "hmac-md5";
-        auto key = dns::tsig::parse_key(alg + ":" + k.name + ":" + k.secret);
-        if (!key)
-            throw Error(ex_config, path + ":" + std::to_string(k.line) + ": key " + k.name + ": " +
-                                       key.error());
-        out.push_back(std::move(*key));
-    }
-    return out;
 }
 
 TransferSettings load_transfer_settings(const config::File& f) {
@@ -90,16 +96,13 @@ TransferSettings load_transfer_settings(const config::File& f) {
     std::map<std::string, std::string> defined; // lowercase name -> "file:line"
     for (const auto& path :
          f.strings("transfer.tsig_key_files").value_or(std::vector<std::string>{})) {
-        std::string text = read_key_file(path);
-        auto parsed = dns::parse_tsig_keys(text);
-        auto keys = parse_transfer_keys(text, path);
-        for (size_t i = 0; i < keys.size(); ++i) {
-            std::string here = path + ":" + std::to_string((*parsed)[i].line);
-            auto [it, fresh] = defined.emplace(keys[i].name.lowercased().to_text(), here);
+        for (auto& k : keys_of(read_key_file(path), path)) {
+            std::string here = path + ":" + std::to_string(k.line);
+            auto [it, fresh] = defined.emplace(k.key.name.lowercased().to_text(), here);
             if (!fresh)
-                throw Error(ex_config, here + ": key " + keys[i].name.to_text() +
+                throw Error(ex_config, here + ": key " + k.key.name.to_text() +
                                            " is defined twice (first at " + it->second + ")");
-            policy->keys.push_back(std::move(keys[i]));
+            policy->keys.push_back(std::move(k.key));
         }
     }
     policy->require_tsig = f.boolean("transfer.require_tsig").value_or(false);

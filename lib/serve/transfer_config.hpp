@@ -9,7 +9,6 @@
 
 #include <memory>
 #include <string>
-#include <string_view>
 #include <vector>
 
 namespace endpointdns::serve {
@@ -33,9 +32,5 @@ struct TransferSettings {
 // some entry names in tsig_keys transfers only the zones whose entries name it; the other
 // keys are global (every zone without its own tsig_keys).
 TransferSettings load_transfer_settings(const config::File& f);
-
-// The keys of one key file's text (`path` names it in messages): every form
-// dns::parse_tsig_keys reads, algorithms hmac-sha256 and hmac-sha512.
-std::vector<dns::tsig::Key> parse_transfer_keys(std::string_view text, const std::string& path);
 
 } // namespace endpointdns::serve
