@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
-// Fuzzes the TSIG key-file parser (zone-compile --tsig): no crash, and a parsed key is well formed.
+// Fuzzes the TSIG key-file parser (zone-compile --tsig, dns-serve keys): no crash, keys well
+// formed.
 //
 // A key that parses is written back as a BIND key statement, as Knot's key section and as the
-// one-line form; each must parse to the same key.
+// one-line form; each must parse to the same key. The several-keys parser must agree with the
+// one-key parser on a file of one key.
 #include "dns/tsig_keyfile.hpp"
 #include "fuzz_util.hpp"
 
@@ -15,7 +17,19 @@ using namespace endpointdns;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::string_view text(reinterpret_cast<const char*>(data), size);
+    auto all = dns::parse_tsig_keys(text);
+    if (all) {
+        REQUIRE(!all->empty());
+        for (const auto& key : *all) {
+            REQUIRE(!key.name.empty() && key.name.back() == '.');
+            REQUIRE(key.line >= 1);
+        }
+    } else {
+        REQUIRE(!all.error().empty());
+    }
     auto k = dns::parse_tsig_keyfile(text);
+    REQUIRE(!k || (all && all->size() == 1 && (*all)[0].name == k->name &&
+                   (*all)[0].secret == k->secret));
     if (!k) {
         REQUIRE(!k.error().empty());
         return 0;

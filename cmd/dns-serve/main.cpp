@@ -12,6 +12,7 @@
 #include "serve/notifier.hpp"
 #include "serve/state_dir.hpp"
 #include "serve/store.hpp"
+#include "serve/transfer_config.hpp"
 #include "util/cli.hpp"
 #include "util/daemon.hpp"
 #include "util/log.hpp"
@@ -44,28 +45,24 @@ struct Settings {
 
 Settings load_settings(const std::string& path, bool explicit_path) {
     auto f = config::File::load(path, !explicit_path);
-    f.check_keys({"server.listen",
-                  "server.threads",
-                  "server.state_dir",
-                  "dns.udp_payload",
-                  "dns.tcp_idle_timeout",
-                  "dns.tcp_max_connections",
-                  "dns.tcp_max_queries_per_connection",
-                  "http.listen",
-                  "http.key_file",
-                  "http.threads",
-                  "http.max_body",
-                  "http.max_connections",
-                  "http.timeout",
-                  "zones.max_ttl",
-                  "zones.min_ttl",
-                  "zones.max_records",
-                  "transfer.allow",
-                  "transfer.require_tsig",
-                  "transfer.tsig_key_files",
-                  "transfer.notify",
-                  "transfer.notify_attempts",
-                  "transfer.notify_timeout"});
+    std::vector<std::string> keys = {"server.listen",
+                                     "server.threads",
+                                     "server.state_dir",
+                                     "dns.udp_payload",
+                                     "dns.tcp_idle_timeout",
+                                     "dns.tcp_max_connections",
+                                     "dns.tcp_max_queries_per_connection",
+                                     "http.listen",
+                                     "http.key_file",
+                                     "http.threads",
+                                     "http.max_body",
+                                     "http.max_connections",
+                                     "http.timeout",
+                                     "zones.max_ttl",
+                                     "zones.min_ttl",
+                                     "zones.max_records"};
+    for (const auto& k : serve::transfer_config_keys()) keys.push_back(k);
+    f.check_keys(keys);
     Settings s;
     s.dns.listen = {"127.0.0.1:53", "[::1]:53"};
     s.http.listen = "127.0.0.1:8053";
@@ -92,40 +89,27 @@ Settings load_settings(const std::string& path, bool explicit_path) {
     if (auto v = f.integer("zones.max_ttl", 0, 2147483647)) s.limits.max_ttl = uint32_t(*v);
     if (auto v = f.integer("zones.min_ttl", 0, 2147483647)) s.limits.min_ttl = uint32_t(*v);
     if (auto v = f.integer("zones.max_records", 0, INT64_MAX)) s.limits.max_records = size_t(*v);
-    auto transfer = std::make_shared<serve::TransferPolicy>();
-    if (auto v = f.strings("transfer.allow")) {
-        for (const auto& a : *v) {
-            auto p = serve::parse_prefix(a);
-            if (!p) throw Error(ex_config, f.path() + ": transfer.allow: " + p.error());
-            transfer->allow.push_back(*p);
-        }
-    }
-    if (auto v = f.strings("transfer.tsig_key_files")) {
-        for (const auto& path : *v) {
-            auto k = dns::tsig::parse_key(util::read_secret(path, 1, "TSIG key file"));
-            if (!k) throw Error(ex_config, "TSIG key file " + path + ": " + k.error());
-            transfer->keys.push_back(std::move(*k));
-        }
-    }
-    if (auto v = f.boolean("transfer.require_tsig")) transfer->require_tsig = *v;
-    if (transfer->require_tsig && transfer->keys.empty())
-        throw Error(ex_config, f.path() + ": transfer.require_tsig is set but "
-                                          "transfer.tsig_key_files names no key");
-    if (auto v = f.strings("transfer.notify")) {
-        for (const auto& t : *v) {
-            auto r = serve::parse_notify_target(t);
-            if (!r) throw Error(ex_config, f.path() + ": transfer.notify: " + r.error());
-        }
-        s.notify.targets = *v;
-    }
-    if (auto v = f.integer("transfer.notify_attempts", 1, 20)) s.notify.attempts = unsigned(*v);
-    if (auto v = f.integer("transfer.notify_timeout", 1, 60))
-        s.notify.first_timeout_ms = unsigned(*v * 1000);
-    // NOTIFY is signed with the first transfer key, as the secondaries expect it.
-    if (!transfer->keys.empty()) s.notify.key = transfer->keys.front();
-    s.dns.responder.transfers = transfer->enabled();
-    s.dns.transfer = std::move(transfer);
+    auto transfer = serve::load_transfer_settings(f);
+    s.notify = std::move(transfer.notify);
+    s.dns.responder.transfers = transfer.policy->enabled();
+    s.dns.transfer = std::move(transfer.policy);
     return s;
+}
+
+// What NOTIFY settings amount to, to tell whether a reload changed them (they apply at start).
+std::string notify_fingerprint(const serve::NotifyOptions& n) {
+    std::string out = std::to_string(n.attempts) + "/" + std::to_string(n.first_timeout_ms);
+    auto key = [&](const std::optional<dns::tsig::Key>& k) {
+        if (k) out += "|" + k->name.to_text() + "|" + k->secret;
+    };
+    for (const auto& t : n.targets) out += "|" + t;
+    key(n.key);
+    for (const auto& z : n.zones) {
+        out += "|zone " + z.zone.lowercased().to_text();
+        for (const auto& t : z.targets) out += "|" + t;
+        key(z.key);
+    }
+    return out;
 }
 
 // The server key: the key file's content without surrounding whitespace, 16 characters at least.
@@ -231,6 +215,22 @@ int run(int argc, char** argv) {
             log::info("SIGHUP: key file re-read");
         } catch (const Error& e) {
             log::error(std::string("SIGHUP: keeping the old key: ") + e.what());
+        }
+        // The [transfer] policy, whole or not at all: a configuration that does not load
+        // leaves the running one in force.
+        try {
+            Settings fresh = load_settings(config_path, c->count() > 0);
+            size_t entries = fresh.dns.transfer->zones.size();
+            dns.set_transfer_policy(fresh.dns.transfer);
+            log::info("SIGHUP: transfer policy reloaded from " + config_path + " (" +
+                      std::to_string(entries) + " [[transfer.zone]] entries, " +
+                      (fresh.dns.transfer->enabled() ? "transfers on" : "transfers off") + ")");
+            if (notify_fingerprint(fresh.notify) != notify_fingerprint(s.notify))
+                log::warning("SIGHUP: NOTIFY settings (notify, notify_attempts, "
+                             "notify_timeout, the keys that sign NOTIFY) changed: they take "
+                             "effect at the next restart");
+        } catch (const Error& e) {
+            log::error(std::string("SIGHUP: keeping the old transfer policy: ") + e.what());
         }
     });
     http.stop();

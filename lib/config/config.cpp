@@ -18,7 +18,7 @@ std::string pos(const std::string& file, const toml::source_region& r) {
 }
 } // namespace
 
-File::File() : table_(std::make_unique<toml::table>()) {}
+File::File() : root_(std::make_shared<toml::table>()), table_(root_.get()) {}
 File::File(File&&) noexcept = default;
 File& File::operator=(File&&) noexcept = default;
 File::~File() = default;
@@ -27,7 +27,7 @@ File File::parse(std::string_view text, const std::string& name) {
     File f;
     f.path_ = name;
     try {
-        *f.table_ = toml::parse(text, name);
+        *f.root_ = toml::parse(text, name);
     } catch (const toml::parse_error& e) {
         throw Error(ex_config, pos(name, e.source()) + ": " + std::string(e.description()));
     }
@@ -78,7 +78,8 @@ void File::check_keys(const std::vector<std::string>& allowed) const {
                 (void)v2;
             }
         } else if (!is_allowed(key)) {
-            throw Error(ex_config, pos(path_, k.source()) + ": unknown key '" + key + "'");
+            throw Error(ex_config, pos(path_, k.source()) + ": unknown key '" + key + "'" +
+                                       (array_.empty() ? "" : " in [[" + array_ + "]]"));
         }
     }
 }
@@ -88,10 +89,10 @@ std::optional<int64_t> File::integer(const std::string& dotted, int64_t min, int
     if (!node) return std::nullopt;
     auto v = node.value_exact<int64_t>();
     if (!v)
-        throw Error(ex_config,
-                    pos(path_, node.node()->source()) + ": " + dotted + " must be an integer");
+        throw Error(ex_config, pos(path_, node.node()->source()) + ": " + shown(dotted) +
+                                   " must be an integer");
     if (*v < min || *v > max)
-        throw Error(ex_config, pos(path_, node.node()->source()) + ": " + dotted +
+        throw Error(ex_config, pos(path_, node.node()->source()) + ": " + shown(dotted) +
                                    " must be between " + std::to_string(min) + " and " +
                                    std::to_string(max));
     return v;
@@ -107,11 +108,12 @@ std::optional<double> File::number(const std::string& dotted, double min, double
         v = *d;
     else
         throw Error(ex_config,
-                    pos(path_, node.node()->source()) + ": " + dotted + " must be a number");
+                    pos(path_, node.node()->source()) + ": " + shown(dotted) + " must be a number");
     if (!(v >= min && v <= max)) {
         std::ostringstream range;
         range << " must be between " << min << " and " << max;
-        throw Error(ex_config, pos(path_, node.node()->source()) + ": " + dotted + range.str());
+        throw Error(ex_config,
+                    pos(path_, node.node()->source()) + ": " + shown(dotted) + range.str());
     }
     return v;
 }
@@ -122,7 +124,7 @@ std::optional<std::string> File::string(const std::string& dotted) const {
     auto v = node.value_exact<std::string>();
     if (!v)
         throw Error(ex_config,
-                    pos(path_, node.node()->source()) + ": " + dotted + " must be a string");
+                    pos(path_, node.node()->source()) + ": " + shown(dotted) + " must be a string");
     return v;
 }
 
@@ -131,15 +133,46 @@ std::optional<std::vector<std::string>> File::strings(const std::string& dotted)
     if (!node) return std::nullopt;
     const auto* arr = node.as_array();
     if (!arr)
-        throw Error(ex_config, pos(path_, node.node()->source()) + ": " + dotted +
+        throw Error(ex_config, pos(path_, node.node()->source()) + ": " + shown(dotted) +
                                    " must be an array of strings");
     std::vector<std::string> out;
     for (const auto& el : *arr) {
         auto v = el.value_exact<std::string>();
         if (!v)
             throw Error(ex_config,
-                        pos(path_, el.source()) + ": " + dotted + " must hold only strings");
+                        pos(path_, el.source()) + ": " + shown(dotted) + " must hold only strings");
         out.push_back(*v);
+    }
+    return out;
+}
+
+std::string File::shown(const std::string& dotted) const {
+    if (array_.empty()) return dotted;
+    return array_ + "[" + std::to_string(index_) + "]." + dotted;
+}
+
+std::string File::where(const std::string& dotted) const {
+    if (!dotted.empty())
+        if (auto node = table_->at_path(dotted)) return pos(path_, node.node()->source());
+    return pos(path_, table_->source());
+}
+
+std::vector<File> File::tables(const std::string& dotted) const {
+    std::vector<File> out;
+    auto node = table_->at_path(dotted);
+    if (!node) return out;
+    const auto* arr = node.as_array();
+    if (!arr || !arr->is_array_of_tables())
+        throw Error(ex_config, pos(path_, node.node()->source()) + ": " + shown(dotted) +
+                                   " must be an array of tables ([[" + shown(dotted) + "]])");
+    for (const auto& el : *arr) {
+        File f;
+        f.path_ = path_;
+        f.root_ = root_;
+        f.table_ = el.as_table();
+        f.array_ = shown(dotted);
+        f.index_ = out.size() + 1;
+        out.push_back(std::move(f));
     }
     return out;
 }
@@ -149,8 +182,8 @@ std::optional<bool> File::boolean(const std::string& dotted) const {
     if (!node) return std::nullopt;
     auto v = node.value_exact<bool>();
     if (!v)
-        throw Error(ex_config,
-                    pos(path_, node.node()->source()) + ": " + dotted + " must be true or false");
+        throw Error(ex_config, pos(path_, node.node()->source()) + ": " + shown(dotted) +
+                                   " must be true or false");
     return v;
 }
 

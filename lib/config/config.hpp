@@ -37,12 +37,25 @@ public:
     std::optional<std::string> string(const std::string& dotted) const;
     std::optional<bool> boolean(const std::string& dotted) const;
     std::optional<std::vector<std::string>> strings(const std::string& dotted) const;
+    // The tables of an array of tables ([[transfer.zone]]), each as a File of its own: its
+    // accessors and check_keys() take keys relative to the entry ("name") and name them in
+    // messages as "transfer.zone[2].name" (entries counted from 1). Empty when absent; throws
+    // when the key is not an array of tables.
+    std::vector<File> tables(const std::string& dotted) const;
+    // "file:line:col" of a key's value, or of this File's table when the key is absent or
+    // empty (an entry of tables(): its [[...]] header line).
+    std::string where(const std::string& dotted = "") const;
+    // The key as messages name it: "transfer.allow", "transfer.zone[2].allow".
+    std::string shown(const std::string& dotted) const;
     const std::string& path() const { return path_; }
 
 private:
     File();
     std::string path_;
-    std::unique_ptr<toml::table> table_;
+    std::shared_ptr<toml::table> root_;  // the whole file
+    const toml::table* table_ = nullptr; // root_, or an entry of an array of tables in it
+    std::string array_;                  // "transfer.zone" for an entry, "" for the file
+    size_t index_ = 0;                   // the entry's number, from 1
 };
 
 } // namespace endpointdns::config

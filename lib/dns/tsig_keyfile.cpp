@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// TSIG key files for clients (zone-compile --tsig): a BIND key statement or a name:secret line.
-// line.
+// TSIG key files (zone-compile --tsig, dns-serve [transfer]): BIND key statements, name:secret
+// lines, Knot key sections.
 #include "dns/tsig_keyfile.hpp"
 
 #include "dns/name.hpp"
@@ -123,34 +123,9 @@ Result<std::string> secret_of(std::string_view given) {
     return s;
 }
 
-// Form 2: [ALGORITHM:]NAME:SECRET on one line.
-Result<TsigKey> parse_line(std::string_view text) {
-    size_t line = 1;
-    std::string_view t = text;
-    // One non-blank line, comments (#) allowed around it.
-    std::string body;
-    size_t body_line = 0, ln = 1;
-    size_t pos = 0;
-    while (pos <= t.size()) {
-        size_t eol = t.find('\n', pos);
-        std::string_view l =
-            t.substr(pos, eol == std::string_view::npos ? std::string_view::npos : eol - pos);
-        while (!l.empty() && (l.back() == '\r' || l.back() == ' ' || l.back() == '\t'))
-            l.remove_suffix(1);
-        while (!l.empty() && (l.front() == ' ' || l.front() == '\t')) l.remove_prefix(1);
-        if (!l.empty() && l.front() != '#') {
-            if (body_line)
-                return fail("line " + std::to_string(ln) +
-                            ": more than one key line (a file holds one key)");
-            body = std::string(l);
-            body_line = ln;
-        }
-        if (eol == std::string_view::npos) break;
-        pos = eol + 1;
-        ++ln;
-    }
-    if (!body_line) return fail("the file holds no key");
-    line = body_line;
+// One [ALGORITHM:]NAME:SECRET line (trimmed), line `line` of the file.
+Result<TsigKey> parse_line(std::string_view body_view, size_t line) {
+    std::string body(body_view);
     auto where = [&](const std::string& m) {
         return fail("line " + std::to_string(line) + ": " + m);
     };
@@ -166,6 +141,7 @@ Result<TsigKey> parse_line(std::string_view text) {
         return where("expected key \"NAME\" { algorithm ...; secret \"...\"; }; or "
                      "[ALGORITHM:]NAME:SECRET");
     TsigKey k;
+    k.line = line;
     std::string alg = parts.size() == 3 ? parts[0] : "hmac-sha256";
     auto a = algorithm_name(alg);
     if (!a) return where("unknown TSIG algorithm '" + alg + "'");
@@ -179,13 +155,56 @@ Result<TsigKey> parse_line(std::string_view text) {
     return k;
 }
 
+// Form 2: [ALGORITHM:]NAME:SECRET, one key a line (one line only when `one`).
+Result<std::vector<TsigKey>> parse_lines(std::string_view t, bool one) {
+    std::vector<TsigKey> keys;
+    size_t ln = 1, pos = 0;
+    while (pos <= t.size()) {
+        size_t eol = t.find('\n', pos);
+        std::string_view l =
+            t.substr(pos, eol == std::string_view::npos ? std::string_view::npos : eol - pos);
+        while (!l.empty() && (l.back() == '\r' || l.back() == ' ' || l.back() == '\t'))
+            l.remove_suffix(1);
+        while (!l.empty() && (l.front() == ' ' || l.front() == '\t')) l.remove_prefix(1);
+        if (!l.empty() && l.front() != '#') {
+            if (one && !keys.empty())
+                return fail("line " + std::to_string(ln) +
+                            ": more than one key line (a file holds one key)");
+            auto k = parse_line(l, ln);
+            if (!k) return fail(k.error());
+            keys.push_back(std::move(*k));
+        }
+        if (eol == std::string_view::npos) break;
+        pos = eol + 1;
+        ++ln;
+    }
+    if (keys.empty()) return fail("the file holds no key");
+    return keys;
+}
+
 // Form 3: Knot's YAML, as `keymgr -t NAME` prints it (the first line, a comment, is form 2):
 //   key:
 //     - id: NAME
 //       algorithm: ALGORITHM
 //       secret: SECRET
-Result<TsigKey> parse_knot(std::string_view text) {
+// Each "- " item is a key (one only when `one`).
+Result<std::vector<TsigKey>> parse_knot(std::string_view text, bool one) {
+    std::vector<TsigKey> keys;
     std::optional<std::string> name, algorithm, secret;
+    size_t item_line = 0;
+    // The key of the item that ends here.
+    auto finish = [&]() -> std::optional<std::string> {
+        if (!name && !algorithm && !secret) return std::nullopt;
+        std::string at = one ? "" : "line " + std::to_string(item_line) + ": ";
+        if (!name) return at + "the key has no id";
+        if (!algorithm) return at + "the key has no algorithm";
+        if (!secret) return at + "the key has no secret";
+        keys.push_back(TsigKey{*name, *algorithm, *secret, item_line});
+        name.reset();
+        algorithm.reset();
+        secret.reset();
+        return std::nullopt;
+    };
     size_t ln = 0, pos = 0;
     bool seen_key = false;
     while (pos <= text.size()) {
@@ -222,7 +241,12 @@ Result<TsigKey> parse_knot(std::string_view text) {
         if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
             value.back() == value.front())
             value = value.substr(1, value.size() - 2);
-        if (item && name) return where("a second key: the file must hold exactly one");
+        if (item) {
+            if (one && name) return where("a second key: the file must hold exactly one");
+            if (auto e = finish()) return fail(*e);
+            item_line = ln;
+        }
+        if (item_line == 0) item_line = ln; // a single key may go without "- "
         if (field == "id") {
             if (name) return where("id is given twice");
             auto n = key_name(value);
@@ -243,10 +267,12 @@ Result<TsigKey> parse_knot(std::string_view text) {
                          "' in the key (id, algorithm and secret are known)");
         }
     }
-    if (!name) return fail("the key has no id");
-    if (!algorithm) return fail("the key has no algorithm");
-    if (!secret) return fail("the key has no secret");
-    return TsigKey{*name, *algorithm, *secret};
+    if (!name && !algorithm && !secret && keys.empty()) {
+        if (!seen_key) return fail("the file holds no key");
+        return fail("the key has no id");
+    }
+    if (auto e = finish()) return fail(*e);
+    return keys;
 }
 
 // The first line that is not blank or a comment, trimmed.
@@ -267,21 +293,25 @@ std::string_view first_line(std::string_view text) {
 
 } // namespace
 
-Result<TsigKey> parse_tsig_keyfile(std::string_view text) {
-    if (first_line(text) == "key:") return parse_knot(text);
+namespace {
+
+// Every key of the file, in the form its first line shows; with `one`, exactly one.
+Result<std::vector<TsigKey>> parse_keys(std::string_view text, bool one) {
+    if (first_line(text) == "key:") return parse_knot(text, one);
     auto toks = tokenize(text);
     if (!toks) {
         // Not named.conf syntax: perhaps the one-line form (a secret holds '/', a name '"').
-        if (text.find('{') == std::string_view::npos) return parse_line(text);
+        if (text.find('{') == std::string_view::npos) return parse_lines(text, one);
         return fail(toks.error());
     }
     const auto& v = *toks;
     if (v.empty()) return fail("the file holds no key");
     if (v[0].kind != Token::Kind::word || lower(v[0].text) != "key") {
-        if (text.find('{') == std::string_view::npos) return parse_line(text);
+        if (text.find('{') == std::string_view::npos) return parse_lines(text, one);
         return fail("line " + std::to_string(v[0].line) + ": expected a key statement, got '" +
                     v[0].text + "'");
     }
+    std::vector<TsigKey> keys;
     size_t i = 0;
     auto at = [&](size_t j) {
         return "line " + std::to_string(v[std::min(j, v.size() - 1)].line) + ": ";
@@ -292,50 +322,69 @@ Result<TsigKey> parse_tsig_keyfile(std::string_view text) {
         ++i;
         return std::nullopt;
     };
-    ++i; // key
-    if (i >= v.size() || (v[i].kind != Token::Kind::word && v[i].kind != Token::Kind::string))
-        return fail(at(i) + "the key statement needs a name: key \"NAME\" { ... };");
-    auto name = key_name(v[i].text);
-    if (!name) return fail(at(i) + name.error());
-    ++i;
-    if (auto e = expect(Token::Kind::open, "'{'")) return fail(*e);
-    std::optional<std::string> algorithm, secret;
-    while (i < v.size() && v[i].kind != Token::Kind::close) {
-        if (v[i].kind != Token::Kind::word)
-            return fail(at(i) + "expected algorithm or secret, got '" + v[i].text + "'");
-        std::string field = lower(v[i].text);
-        size_t field_at = i;
-        ++i;
-        if (i >= v.size() || (v[i].kind != Token::Kind::word && v[i].kind != Token::Kind::string))
-            return fail(at(field_at) + field + " needs a value");
-        std::string value = v[i].text;
-        ++i;
-        if (auto e = expect(Token::Kind::semicolon, "';'")) return fail(*e);
-        if (field == "algorithm") {
-            if (algorithm) return fail(at(field_at) + "algorithm is given twice");
-            auto a = algorithm_name(value);
-            if (!a) return fail(at(field_at) + "unknown TSIG algorithm '" + value + "'");
-            algorithm = *a;
-        } else if (field == "secret") {
-            if (secret) return fail(at(field_at) + "secret is given twice");
-            auto s = secret_of(value);
-            if (!s) return fail(at(field_at) + s.error());
-            secret = *s;
-        } else {
-            return fail(at(field_at) + "unknown field '" + v[field_at].text +
-                        "' in the key statement (algorithm and secret are known)");
+    while (i < v.size()) {
+        if (v[i].kind != Token::Kind::word || lower(v[i].text) != "key") {
+            if (keys.empty() || one)
+                return fail(at(i) + "unexpected '" + v[i].text + "' after the key statement");
+            return fail(at(i) + "expected a key statement, got '" + v[i].text + "'");
         }
-    }
-    if (auto e = expect(Token::Kind::close, "'}'")) return fail(*e);
-    if (auto e = expect(Token::Kind::semicolon, "';' after '}'")) return fail(*e);
-    if (!algorithm) return fail(at(i - 1) + "the key has no algorithm");
-    if (!secret) return fail(at(i - 1) + "the key has no secret");
-    if (i < v.size()) {
-        if (v[i].kind == Token::Kind::word && lower(v[i].text) == "key")
+        if (one && !keys.empty())
             return fail(at(i) + "a second key: the file must hold exactly one");
-        return fail(at(i) + "unexpected '" + v[i].text + "' after the key statement");
+        size_t key_line = v[i].line;
+        ++i; // key
+        if (i >= v.size() || (v[i].kind != Token::Kind::word && v[i].kind != Token::Kind::string))
+            return fail(at(i) + "the key statement needs a name: key \"NAME\" { ... };");
+        auto name = key_name(v[i].text);
+        if (!name) return fail(at(i) + name.error());
+        ++i;
+        if (auto e = expect(Token::Kind::open, "'{'")) return fail(*e);
+        std::optional<std::string> algorithm, secret;
+        while (i < v.size() && v[i].kind != Token::Kind::close) {
+            if (v[i].kind != Token::Kind::word)
+                return fail(at(i) + "expected algorithm or secret, got '" + v[i].text + "'");
+            std::string field = lower(v[i].text);
+            size_t field_at = i;
+            ++i;
+            if (i >= v.size() ||
+                (v[i].kind != Token::Kind::word && v[i].kind != Token::Kind::string))
+                return fail(at(field_at) + field + " needs a value");
+            std::string value = v[i].text;
+            ++i;
+            if (auto e = expect(Token::Kind::semicolon, "';'")) return fail(*e);
+            if (field == "algorithm") {
+                if (algorithm) return fail(at(field_at) + "algorithm is given twice");
+                auto a = algorithm_name(value);
+                if (!a) return fail(at(field_at) + "unknown TSIG algorithm '" + value + "'");
+                algorithm = *a;
+            } else if (field == "secret") {
+                if (secret) return fail(at(field_at) + "secret is given twice");
+                auto s = secret_of(value);
+                if (!s) return fail(at(field_at) + s.error());
+                secret = *s;
+            } else {
+                return fail(at(field_at) + "unknown field '" + v[field_at].text +
+                            "' in the key statement (algorithm and secret are known)");
+            }
+        }
+        if (auto e = expect(Token::Kind::close, "'}'")) return fail(*e);
+        if (auto e = expect(Token::Kind::semicolon, "';' after '}'")) return fail(*e);
+        if (!algorithm) return fail(at(i - 1) + "the key has no algorithm");
+        if (!secret) return fail(at(i - 1) + "the key has no secret");
+        keys.push_back(TsigKey{*name, *algorithm, *secret, key_line});
     }
-    return TsigKey{*name, *algorithm, *secret};
+    return keys;
+}
+
+} // namespace
+
+Result<TsigKey> parse_tsig_keyfile(std::string_view text) {
+    auto keys = parse_keys(text, true);
+    if (!keys) return fail(keys.error());
+    return std::move(keys->front());
+}
+
+Result<std::vector<TsigKey>> parse_tsig_keys(std::string_view text) {
+    return parse_keys(text, false);
 }
 
 } // namespace endpointdns::dns

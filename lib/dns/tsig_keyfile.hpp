@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: MIT
-// TSIG key files for clients (zone-compile --tsig): a BIND key statement or a name:secret line.
+// TSIG key files (zone-compile --tsig, dns-serve [transfer]): BIND key statements, name:secret
+// lines, Knot key sections.
 #pragma once
 
 #include "dns/result.hpp"
 
+#include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace endpointdns::dns {
 
@@ -14,6 +17,7 @@ struct TsigKey {
     std::string name;      // absolute, lowercase, with the trailing dot: "transfer.example."
     std::string algorithm; // as ldns names it, with the trailing dot: "hmac-sha256."
     std::string secret;    // base64, as in the file (checked to decode to 1 or more octets)
+    size_t line = 0;       // where the key starts in its file, 1-based
 };
 
 // Parses the text of a key file holding exactly one key, in one of two forms:
@@ -41,5 +45,10 @@ struct TsigKey {
 // that is not base64, a name that is not a domain name, a missing or repeated field, an
 // unterminated string or comment, text after the key.
 Result<TsigKey> parse_tsig_keyfile(std::string_view text);
+
+// The same forms, for a file of one or more keys (dns-serve's transfer keys): several key
+// statements; several lines, one key each; several "- id:" items under "key:". The forms are
+// not mixed in one file. Fails as parse_tsig_keyfile does, with "line N: " where it can.
+Result<std::vector<TsigKey>> parse_tsig_keys(std::string_view text);
 
 } // namespace endpointdns::dns

@@ -293,7 +293,8 @@ struct WorkerContext {
                   size_t max_conns)
         : index(index), reader(zones), responder(opts.responder), max_conns(max_conns),
           idle_ms(opts.tcp_idle_timeout_ms), max_queries(opts.tcp_max_queries_per_connection),
-          tx_size(std::max<size_t>(512, opts.responder.udp_payload)), transfer(opts.transfer) {}
+          tx_size(std::max<size_t>(512, opts.responder.udp_payload)), transfer(opts.transfer),
+          responder_opts(opts.responder) {}
 
     unsigned index;
     Reader reader;
@@ -327,11 +328,16 @@ struct WorkerContext {
     Conn* idle_tail = nullptr;
     std::unique_ptr<uint8_t[]> tcp_in, tcp_answer;
     std::shared_ptr<const TransferPolicy> transfer;
+    // Reloads (SIGHUP) replace the policy here; sync_transfer() takes the new one.
+    const TransferPolicySlot* transfer_slot = nullptr;
+    uint64_t transfer_gen = 0;
+    ResponderOptions responder_opts;
     std::string xfr_msg; // one transfer message at a time
     uint64_t now = 0;
     uint64_t resume_listen_at = 0; // 0 = no listener paused
 
     void setup();
+    void sync_transfer();
     void run(int stop_fd);
     void loop(int stop_fd);
     void serve_udp(size_t i);
@@ -595,6 +601,7 @@ bool WorkerContext::answer_buffered(Conn* c) {
         if (transfer && transfer->enabled() && is_transfer_query(f.data, f.size)) {
             c->xfr = start_transfer(*zones, *transfer, c->peer, f.data, f.size,
                                     uint64_t(::time(nullptr)));
+            c->xfr->policy = transfer; // its keys outlive a reload
             QueryInfo info;
             info.qtype = c->xfr->qtype;
             info.rcode = c->xfr->rcode;
@@ -693,6 +700,19 @@ int WorkerContext::next_timeout() const {
     return due <= t ? 1 : int(std::min<uint64_t>(due - t + 4, 60000));
 }
 
+// Takes the policy of the last reload, when there was one since the last look (one atomic
+// load otherwise). IXFR over UDP follows whether transfers are on (Responder).
+void WorkerContext::sync_transfer() {
+    if (!transfer_slot) return;
+    uint64_t g = transfer_slot->generation();
+    if (g == transfer_gen) return;
+    transfer_gen = g;
+    transfer = transfer_slot->get();
+    ResponderOptions o = responder_opts;
+    o.transfers = transfer && transfer->enabled();
+    responder = Responder(o);
+}
+
 void WorkerContext::loop(int stop_fd) {
     (void)stop_fd;
     epoll_event events[max_events];
@@ -703,6 +723,7 @@ void WorkerContext::loop(int stop_fd) {
             throw os_error("worker " + std::to_string(index) + ": epoll_wait");
         }
         now = now_ms();
+        sync_transfer();
         for (int i = 0; i < n; ++i) {
             uint64_t t = events[i].data.u64;
             uint64_t idx = (t & 0xFFFFFFFFu) >> 2;
@@ -756,7 +777,12 @@ void WorkerContext::run(int stop_fd) {
 }
 
 DnsServer::DnsServer(const Published& zones, DnsServerOptions opts)
-    : zones_(zones), opts_(std::move(opts)) {}
+    : zones_(zones), opts_(std::move(opts)),
+      transfer_slot_(std::make_shared<TransferPolicySlot>(opts_.transfer)) {}
+
+void DnsServer::set_transfer_policy(std::shared_ptr<const TransferPolicy> policy) {
+    transfer_slot_->set(std::move(policy));
+}
 
 DnsServer::~DnsServer() {
     stop();
@@ -782,6 +808,7 @@ void DnsServer::bind() {
         // The connection limit, split evenly (the first workers take the remainder).
         size_t share = limit ? limit / nthreads_ + (w < limit % nthreads_ ? 1 : 0) : SIZE_MAX;
         auto ctx = std::make_unique<WorkerContext>(w, zones_, opts_, share);
+        ctx->transfer_slot = transfer_slot_.get();
         ctx->setup();
         ctx->epoll = Fd(::epoll_create1(EPOLL_CLOEXEC));
         if (ctx->epoll.get() < 0) throw os_error("cannot create an epoll instance");

@@ -110,6 +110,10 @@ public:
     const std::vector<Bound>& bound() const { return bound_; }
     unsigned threads() const { return nthreads_; }
 
+    // Replaces the transfer policy (SIGHUP): each worker takes it when it next wakes up;
+    // transfers under way finish under the policy they started with. Thread-safe.
+    void set_transfer_policy(std::shared_ptr<const TransferPolicy> policy);
+
     // The workers' counters, summed (relaxed reads: each counter is exact, the set is not a
     // single snapshot).
     ServerCounters counters() const;
@@ -120,6 +124,7 @@ private:
     unsigned nthreads_ = 1;
     int stop_fd_ = -1; // eventfd in every worker's epoll set
     std::vector<Bound> bound_;
+    std::shared_ptr<TransferPolicySlot> transfer_slot_; // what set_transfer_policy() changes
     std::vector<std::unique_ptr<WorkerContext>> workers_;
     std::vector<std::thread> threads_;
     bool started_ = false;

@@ -34,7 +34,8 @@ struct Pending {
     size_t target = 0;
     uint16_t id = 0;
     unsigned sends = 0;
-    uint64_t due = 0; // ms: send (again) at this time
+    uint64_t due = 0;                                   // ms: send (again) at this time
+    const std::optional<dns::tsig::Key>* key = nullptr; // signs it when set
 };
 
 } // namespace
@@ -79,11 +80,28 @@ Result<NotifyTarget> parse_notify_target(const std::string& text) {
 
 Notifier::Notifier(const Published& zones, NotifyOptions opts, Log log)
     : zones_(zones), opts_(std::move(opts)), log_(std::move(log)) {
-    for (const auto& s : opts_.targets) {
+    // One entry per distinct target: a secondary of several zones shares its pending list.
+    auto add = [&](const std::string& s) {
+        for (size_t i = 0; i < targets_.size(); ++i)
+            if (targets_[i].text == s) return i;
         auto t = parse_notify_target(s);
         if (!t) throw Error(ex_config, "transfer.notify: " + t.error());
         targets_.push_back(*t);
+        return targets_.size() - 1;
+    };
+    for (const auto& s : opts_.targets) global_.targets.push_back(add(s));
+    global_.key = &opts_.key;
+    for (const auto& z : opts_.zones) {
+        Route& r = zone_routes_[z.zone.lowercased().to_text()];
+        for (const auto& s : z.targets) r.targets.push_back(add(s));
+        r.key = &z.key;
     }
+}
+
+const Notifier::Route& Notifier::route(const ServeZone& z) const {
+    if (zone_routes_.empty()) return global_;
+    auto it = zone_routes_.find(z.origin().lowercased().to_text());
+    return it == zone_routes_.end() ? global_ : it->second;
 }
 
 Notifier::~Notifier() {
@@ -140,8 +158,8 @@ void Notifier::run() {
         b.reset(p.id, uint16_t(dns::opcode::NOTIFY << 11 | dns::flag::AA));
         b.add_question(p.origin, dns::rrtype::SOA, dns::rrclass::IN);
         std::string msg(b.data());
-        if (opts_.key) {
-            dns::tsig::Signer s(*opts_.key, {}, uint64_t(::time(nullptr)));
+        if (p.key && *p.key) {
+            dns::tsig::Signer s(**p.key, {}, uint64_t(::time(nullptr)));
             s.sign(msg);
         }
         int fd = t.addr.ss_family == AF_INET ? fd4 : fd6;
@@ -208,18 +226,20 @@ void Notifier::run() {
                 auto it = known.find(key);
                 if (it != known.end() && it->second == z->serial()) continue;
                 known[key] = z->serial();
-                for (size_t t = 0; t < targets_.size(); ++t) {
+                const Route& r = route(*z);
+                for (size_t t : r.targets) {
                     // A newer change replaces a NOTIFY still waiting for the same target.
                     bool replaced = false;
                     for (auto& p : pending)
                         if (p.target == t && p.origin == z->origin()) {
                             p.serial = z->serial();
                             p.sends = 0;
+                            p.key = r.key;
                             replaced = true;
                             send(p);
                         }
                     if (!replaced) {
-                        pending.push_back({z->origin(), z->serial(), t, 0, 0, 0});
+                        pending.push_back({z->origin(), z->serial(), t, 0, 0, 0, r.key});
                         send(pending.back());
                     }
                 }

@@ -19,9 +19,17 @@
 
 namespace endpointdns::serve {
 
+// The secondaries of one zone ([[transfer.zone]] notify), in place of the global ones.
+struct ZoneNotify {
+    Name zone;
+    std::vector<std::string> targets;  // as NotifyOptions::targets; empty: nobody is told
+    std::optional<dns::tsig::Key> key; // signs this zone's NOTIFY when set
+};
+
 struct NotifyOptions {
     std::vector<std::string> targets;  // "ADDR:PORT" or "ADDR" (port 53), IPv6 in brackets
     std::optional<dns::tsig::Key> key; // signs every NOTIFY when set
+    std::vector<ZoneNotify> zones;     // zones with their own targets and key
     unsigned attempts = 5;             // sends per zone change and target, then give up
     unsigned first_timeout_ms = 1000;  // doubled after each unanswered send
     unsigned poll_ms = 50;             // how often the zone set's generation is checked
@@ -60,7 +68,15 @@ private:
     const Published& zones_;
     NotifyOptions opts_;
     Log log_;
-    std::vector<NotifyTarget> targets_;
+    std::vector<NotifyTarget> targets_; // every target, global and per zone
+    // Per zone: its targets (indexes into targets_) and key; every other zone: the global.
+    struct Route {
+        std::vector<size_t> targets;
+        const std::optional<dns::tsig::Key>* key = nullptr;
+    };
+    Route global_;
+    std::map<std::string, Route> zone_routes_; // by lowercase origin
+    const Route& route(const ServeZone& z) const;
     std::mutex mu_;
     std::condition_variable cv_;
     bool stopping_ = false;

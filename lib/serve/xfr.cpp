@@ -318,6 +318,15 @@ Result<Prefix> parse_prefix(std::string_view text) {
                         std::to_string(max));
         p.bits = unsigned(std::stoul(bits_text));
     }
+    // ::ffff:a.b.c.d/N (N >= 96) is the IPv4 prefix a.b.c.d/(N - 96): clients are compared
+    // as IPv4 when mapped (prefix_contains), so this is the only way it can match.
+    if (p.family == AF_INET6 && p.bits >= 96 &&
+        IN6_IS_ADDR_V4MAPPED(reinterpret_cast<const in6_addr*>(p.addr))) {
+        std::memmove(p.addr, p.addr + 12, 4);
+        std::memset(p.addr + 4, 0, 12);
+        p.family = AF_INET;
+        p.bits -= 96;
+    }
     return p;
 }
 
@@ -329,14 +338,16 @@ bool prefix_contains(const Prefix& p, const sockaddr_storage& peer) {
         a = reinterpret_cast<const uint8_t*>(
             &reinterpret_cast<const sockaddr_in*>(&peer)->sin_addr);
     } else if (peer.ss_family == AF_INET6) {
+        // A mapped client is an IPv4 client: only IPv4 prefixes match it, so an IPv6 entry
+        // (::/0, ::ffff:0:0/96) never lets an IPv4 client in by accident.
         const auto* in6 = &reinterpret_cast<const sockaddr_in6*>(&peer)->sin6_addr;
-        if (p.family == AF_INET6) {
-            a = reinterpret_cast<const uint8_t*>(in6);
-        } else if (IN6_IS_ADDR_V4MAPPED(in6)) {
+        bool is_mapped = IN6_IS_ADDR_V4MAPPED(in6);
+        if (is_mapped != (p.family == AF_INET)) return false;
+        if (is_mapped) {
             std::memcpy(mapped, reinterpret_cast<const uint8_t*>(in6) + 12, 4);
             a = mapped;
         } else {
-            return false;
+            a = reinterpret_cast<const uint8_t*>(in6);
         }
     } else {
         return false;
@@ -346,6 +357,43 @@ bool prefix_contains(const Prefix& p, const sockaddr_storage& peer) {
     if (rest == 0) return true;
     uint8_t mask = uint8_t(0xFF << (8 - rest));
     return (a[full] & mask) == (p.addr[full] & mask);
+}
+
+bool TransferPolicy::enabled() const {
+    if (!allow.empty()) return true;
+    for (const auto& z : zones)
+        if (!z.allow.empty()) return true;
+    return false;
+}
+
+const ZoneTransferRule* TransferPolicy::rule(const dns::Name& zone) const {
+    for (const auto& z : zones)
+        if (z.zone == zone) return &z;
+    return nullptr;
+}
+
+bool TransferPolicy::global_key(const dns::Name& key) const {
+    for (const auto& z : zones)
+        if (z.keys)
+            for (const auto& k : *z.keys)
+                if (k == key) return false;
+    return true;
+}
+
+bool TransferPolicy::allows(const dns::Name& zone, const sockaddr_storage& peer,
+                            const dns::tsig::Key* key) const {
+    const ZoneTransferRule* r = rule(zone);
+    const std::vector<Prefix>& acl = r ? r->allow : allow;
+    bool in = false;
+    for (const Prefix& p : acl) in = in || prefix_contains(p, peer);
+    if (!in) return false;
+    if (!key) return !(r ? r->require_tsig : require_tsig);
+    if (r && r->keys) {
+        for (const auto& k : *r->keys)
+            if (k == key->name) return true;
+        return false;
+    }
+    return global_key(key->name);
 }
 
 bool is_transfer_query(const uint8_t* q, size_t len) {
@@ -410,9 +458,9 @@ std::unique_ptr<Transfer> start_transfer(const ZoneSet& zones, const TransferPol
     if (v.status == tsig::Status::ok)
         s.signer = std::make_unique<tsig::Signer>(*v.key, v.tsig->record.mac, now);
 
-    bool allowed = false;
-    for (const Prefix& p : policy.allow) allowed |= prefix_contains(p, peer);
-    if (!allowed || (policy.require_tsig && v.status != tsig::Status::ok))
+    // Per zone ([[transfer.zone]]): a valid key that may not transfer this zone is REFUSED,
+    // signed, as an address outside the ACL is; the key is good, so BADKEY would be untrue.
+    if (!policy.allows(r.qname, peer, v.status == tsig::Status::ok ? v.key : nullptr))
         return error(rc_refused, s);
     if (r.qclass != dns::rrclass::IN || msg->answer.size() != 0) return error(rc_formerr, s);
 

@@ -48,3 +48,28 @@ TEST(ConfigNumber, WrongTypeOrOutOfRangeIsAConfigurationErrorWithItsPosition) {
     std::tie(code, what) = error_of([&] { f.number("push.flag", 0, 1); });
     EXPECT_EQ(what, "t.toml:5:8: push.flag must be a number");
 }
+
+TEST(ConfigTables, EntriesOfAnArrayOfTablesWithTheirOwnNames) {
+    File f = File::parse("[transfer]\nallow = []\n[[transfer.zone]]\nname = \"a.\"\n"
+                         "[[transfer.zone]]\nname = 7\nextra = 1\n",
+                         "t.toml");
+    f.check_keys({"transfer.allow", "transfer.zone"});
+    auto entries = f.tables("transfer.zone");
+    ASSERT_EQ(entries.size(), 2u);
+    EXPECT_EQ(entries[0].string("name"), "a.");
+    EXPECT_EQ(entries[0].where(), "t.toml:3:1");
+    EXPECT_EQ(entries[0].where("name"), "t.toml:4:8");
+    EXPECT_EQ(entries[1].shown("name"), "transfer.zone[2].name");
+    auto [code, what] = error_of([&] { entries[1].string("name"); });
+    EXPECT_EQ(code, endpointdns::ex_config);
+    EXPECT_EQ(what, "t.toml:6:8: transfer.zone[2].name must be a string");
+    std::tie(code, what) = error_of([&] { entries[1].check_keys({"name"}); });
+    EXPECT_EQ(what, "t.toml:7:1: unknown key 'extra' in [[transfer.zone]]");
+    EXPECT_TRUE(f.tables("transfer.none").empty());
+    std::tie(code, what) = error_of([&] { f.tables("transfer.allow"); });
+    EXPECT_EQ(what, "t.toml:2:9: transfer.allow must be an array of tables ([[transfer.allow]])");
+    // A table where an array of tables is expected: [transfer.zone] instead of [[...]].
+    File g = File::parse("[transfer.zone]\nname = \"a.\"\n", "t.toml");
+    std::tie(code, what) = error_of([&] { g.tables("transfer.zone"); });
+    EXPECT_EQ(code, endpointdns::ex_config);
+}

@@ -30,9 +30,11 @@ namespace rrtype = endpointdns::dns::rrtype;
 using endpointdns::Error;
 using endpointdns::serve::DnsServer;
 using endpointdns::serve::DnsServerOptions;
+using endpointdns::serve::parse_prefix;
 using endpointdns::serve::Published;
 using endpointdns::serve::ServerCounters;
 using endpointdns::serve::ServeZone;
+using endpointdns::serve::TransferPolicy;
 using endpointdns::serve::ZoneSet;
 using namespace endpointdns::test;
 
@@ -458,6 +460,34 @@ TEST_F(DnsServerTest, SeesNewZoneSets) {
     zones_.store(std::make_shared<const ZoneSet>());
     EXPECT_EQ(parse(udp(port, query(2, "www.example.com.", rrtype::A))).header.rcode(),
               dns::rcode::REFUSED);
+}
+
+TEST_F(DnsServerTest, TakesANewTransferPolicyWhileRunning) {
+    auto policy = [](const char* allow) {
+        auto p = std::make_shared<TransferPolicy>();
+        p->allow.push_back(*parse_prefix(allow));
+        return p;
+    };
+    DnsServerOptions o = opts(2);
+    o.transfer = policy("192.0.2.0/24");
+    o.responder.transfers = true;
+    auto s = serve(o);
+    uint16_t port = s->bound()[0].port;
+    // The rcode of an AXFR over a new connection (each worker may take it).
+    auto axfr = [&](uint16_t id) {
+        Sock t(SOCK_STREAM);
+        EXPECT_TRUE(t.connect(port));
+        t.send_all(framed(query(id, "example.com.", rrtype::AXFR)));
+        auto f = t.recv_frame();
+        EXPECT_TRUE(f);
+        return f ? int(parse(*f).header.rcode()) : -1;
+    };
+    for (uint16_t i = 0; i < 4; ++i) EXPECT_EQ(axfr(i), int(dns::rcode::REFUSED)) << i;
+    s->set_transfer_policy(policy("127.0.0.0/8"));
+    for (uint16_t i = 0; i < 4; ++i) EXPECT_EQ(axfr(i), int(dns::rcode::NOERROR)) << i;
+    // No policy: transfers off, answered as before (NOTAUTH).
+    s->set_transfer_policy(nullptr);
+    for (uint16_t i = 0; i < 4; ++i) EXPECT_EQ(axfr(i), 9) << i; // NOTAUTH
 }
 
 TEST_F(DnsServerTest, BindFailureNamesTheAddress) {

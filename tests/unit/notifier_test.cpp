@@ -135,3 +135,49 @@ TEST(Notifier, GivesUpAfterTheAttempts) {
     ASSERT_EQ(logged.size(), 1u);
     EXPECT_NE(logged[0].find("no answer after 2 tries"), std::string::npos) << logged[0];
 }
+
+TEST(Notifier, PerZoneTargetsAndKeysReplaceTheGlobalOnes) {
+    Listener global, own;
+    auto zone = [](const char* origin, uint32_t serial) {
+        auto z = ServeZone::build(
+            zone_from(soa_line(serial) + "@ 3600 NS ns1\nns1 3600 A 192.0.2.1\n", origin));
+        EXPECT_TRUE(z.ok());
+        return *z;
+    };
+    Published published;
+    published.store(ZoneSet::of({zone("example.com.", 1), zone("example.org.", 1)}));
+    NotifyOptions o;
+    o.targets = {"127.0.0.1:" + std::to_string(global.port)};
+    o.key = *dns::tsig::parse_key("hmac-sha256:g.:c2VjcmV0LXNlY3JldA==");
+    ZoneNotify zn;
+    zn.zone = *dns::Name::parse("EXAMPLE.com.");
+    zn.targets = {"127.0.0.1:" + std::to_string(own.port)};
+    zn.key = *dns::tsig::parse_key("hmac-sha256:a.:c2VjcmV0LXNlY3JldA==");
+    o.zones = {zn};
+    o.poll_ms = 10;
+    o.first_timeout_ms = 5000; // no resend within the test
+    Notifier n(published, o, [](int, const std::string&) {});
+    n.start();
+    published.store(ZoneSet::of({zone("example.com.", 2), zone("example.org.", 2)}));
+    auto check = [](const std::string& m, const char* zone, const dns::tsig::Key& key) {
+        ASSERT_FALSE(m.empty()) << zone;
+        auto parsed = dns::parse_message(m);
+        ASSERT_TRUE(parsed.ok());
+        EXPECT_EQ(parsed->question.at(0).name.to_text(), zone);
+        std::vector<dns::tsig::Key> keys{key};
+        EXPECT_EQ(dns::tsig::verify_request(reinterpret_cast<const uint8_t*>(m.data()), m.size(),
+                                            keys, uint64_t(::time(nullptr)))
+                      .status,
+                  dns::tsig::Status::ok)
+            << zone;
+    };
+    sockaddr_in from{};
+    // example.com goes to its own secondary only, signed with its key; example.org to the
+    // global one, signed with the global key.
+    check(own.receive(2000, from), "example.com.", *zn.key);
+    check(global.receive(2000, from), "example.org.", *o.key);
+    EXPECT_TRUE(own.receive(200, from).empty());
+    EXPECT_TRUE(global.receive(200, from).empty());
+    n.stop();
+    EXPECT_EQ(n.sent(), 2u);
+}

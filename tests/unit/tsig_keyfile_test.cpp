@@ -116,3 +116,57 @@ TEST(TsigKeyfile, KeymgrOutput) {
     EXPECT_EQ(error_of("key:\n  - id: a\n    storage: /x\n"),
               "line 3: unknown field 'storage' in the key (id, algorithm and secret are known)");
 }
+
+TEST(TsigKeyfile, SeveralKeysInOneFile) {
+    using endpointdns::dns::parse_tsig_keys;
+    // tsig-keygen twice into one file.
+    auto k = parse_tsig_keys("key \"a.example\" {\n\talgorithm hmac-sha256;\n"
+                             "\tsecret \"YWJjZA==\";\n};\n# the next customer\n"
+                             "key \"b.example\" {\n\talgorithm hmac-sha512;\n"
+                             "\tsecret \"ZWZnaA==\";\n};\n");
+    ASSERT_TRUE(k) << k.error();
+    ASSERT_EQ(k->size(), 2u);
+    EXPECT_EQ((*k)[0].name, "a.example.");
+    EXPECT_EQ((*k)[0].line, 1u);
+    EXPECT_EQ((*k)[1].name, "b.example.");
+    EXPECT_EQ((*k)[1].algorithm, "hmac-sha512.");
+    EXPECT_EQ((*k)[1].secret, "ZWZnaA==");
+    EXPECT_EQ((*k)[1].line, 6u);
+    // One key a line, comments between.
+    k = parse_tsig_keys("# keys\nhmac-sha256:a:YWJjZA==\n\nhmac-sha512:b.:ZWZnaA==\n");
+    ASSERT_TRUE(k) << k.error();
+    ASSERT_EQ(k->size(), 2u);
+    EXPECT_EQ((*k)[1].name, "b.");
+    EXPECT_EQ((*k)[1].line, 4u);
+    // Knot's key section with two items.
+    k = parse_tsig_keys("key:\n  - id: a\n    algorithm: hmac-sha256\n    secret: YWJjZA==\n"
+                        "  - id: b\n    algorithm: hmac-sha256\n    secret: ZWZnaA==\n");
+    ASSERT_TRUE(k) << k.error();
+    ASSERT_EQ(k->size(), 2u);
+    EXPECT_EQ((*k)[1].name, "b.");
+    EXPECT_EQ((*k)[1].line, 5u);
+    // One key is a file of one key.
+    k = parse_tsig_keys("hmac-sha256:a:YWJjZA==");
+    ASSERT_TRUE(k);
+    EXPECT_EQ(k->size(), 1u);
+}
+
+TEST(TsigKeyfile, SeveralKeysRefusedWithTheLine) {
+    using endpointdns::dns::parse_tsig_keys;
+    auto err = [](const char* text) {
+        auto k = parse_tsig_keys(text);
+        return k ? std::string() : k.error();
+    };
+    EXPECT_EQ(err(""), "the file holds no key");
+    EXPECT_EQ(err("key a { algorithm hmac-sha256; secret \"YWJjZA==\"; };\n"
+                  "key b { algorithm hmac-sha256; };\n"),
+              "line 2: the key has no secret");
+    EXPECT_EQ(err("key a { algorithm hmac-sha256; secret \"YWJjZA==\"; };\n"
+                  "options { };\n"),
+              "line 2: expected a key statement, got 'options'");
+    EXPECT_EQ(err("hmac-sha256:a:YWJjZA==\nhmac-sha256:b:not base64!\n"),
+              "line 2: the secret is not base64 (a character '!')");
+    EXPECT_EQ(err("key:\n  - id: a\n    algorithm: hmac-sha256\n    secret: YWJjZA==\n"
+                  "  - id: b\n    secret: YWJjZA==\n"),
+              "line 5: the key has no algorithm");
+}

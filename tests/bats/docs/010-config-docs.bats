@@ -60,7 +60,7 @@ man_keys() {
         /^\.Bl / { depth++ }
         /^\.El/ { depth--; if (depth <= 1) table = "" }
         prog == "" { next }
-        /^\.It Ic \[\[?[a-z_]+\]\]?$/ { t = $3; gsub(/[][]/, "", t); table = t; next }
+        /^\.It Ic \[\[?[a-z_.]+\]\]?$/ { t = $3; gsub(/[][]/, "", t); table = t; next }
         /^\.It (Li|Cm) [a-z_]+ / || /^\.It Cm [a-z_]+$/ {
             key = $3
             tbl = (prog == "*") ? "database" : (depth >= 2 ? table : "")

@@ -191,6 +191,14 @@ as_unit() {
     assert_contains "$output" "dns-serve: configuration OK"
 }
 
+@test "dns-serve's reload checks the configuration first, then sends SIGHUP" {
+    run -0 sed -n 's/^ExecReload=//p' "$ROOT/usr/lib/systemd/system/dns-serve.service"
+    [[ ${lines[0]} == *" --check-config" ]] || fail_with "the first ExecReload= is not the check: $output"
+    [[ ${lines[1]} == "kill -HUP \$MAINPID" ]] || fail_with "the second ExecReload= is not SIGHUP: $output"
+    run -0 --separate-stderr as_unit dns-serve.service ExecReload
+    assert_contains "$output" "dns-serve: configuration OK"
+}
+
 @test "every unit's ExecStart= with --check-config passes on the installed sample configurations" {
     local u
     for u in $SERVICES; do
