@@ -5,12 +5,15 @@
 namespace endpointdns::dns::tsig {
 
 void ReplayCache::expire(uint64_t now) {
-    while (!by_expiry_.empty() && by_expiry_.begin()->first < now) {
-        auto it = entries_.find(by_expiry_.begin()->second);
-        // A request still worked on stays (its thread finishes it); it expires on a later call.
-        if (it != entries_.end() && !it->second.done) break;
-        if (it != entries_.end()) entries_.erase(it);
-        by_expiry_.erase(by_expiry_.begin());
+    for (auto it = by_expiry_.begin(); it != by_expiry_.end() && it->first < now;) {
+        auto e = entries_.find(it->second);
+        // A request still worked on stays (its thread finishes it); it goes on a later call.
+        if (e != entries_.end() && !e->second.done) {
+            ++it;
+            continue;
+        }
+        if (e != entries_.end()) entries_.erase(e);
+        it = by_expiry_.erase(it);
     }
 }
 
@@ -20,13 +23,16 @@ ReplayCache::Claim ReplayCache::claim(const std::string& id, uint64_t now, uint6
     expire(now);
     auto it = entries_.find(id);
     if (it != entries_.end()) {
-        if (!it->second.done)
+        if (!it->second.done) {
+            // Looked up again after waiting: others may have added (rehash) or expired entries.
             cv_.wait_for(lock, wait, [&] {
                 auto again = entries_.find(id);
                 return again == entries_.end() || again->second.done;
             });
-        it = entries_.find(id);
-        if (it == entries_.end()) return {Outcome::pending, {}}; // abandoned meanwhile
+            it = entries_.find(id);
+            // Finished and already expired: the request is too old to be answered now.
+            if (it == entries_.end()) return {Outcome::repeat, {}};
+        }
         if (!it->second.done) return {Outcome::pending, {}};
         return {Outcome::repeat, it->second.answer};
     }
@@ -43,17 +49,6 @@ void ReplayCache::finish(const std::string& id, std::string answer) {
         if (it == entries_.end()) return;
         it->second.done = true;
         it->second.answer = std::move(answer);
-    }
-    cv_.notify_all();
-}
-
-void ReplayCache::abandon(const std::string& id) {
-    {
-        std::lock_guard lock(mu_);
-        auto it = entries_.find(id);
-        if (it == entries_.end()) return;
-        by_expiry_.erase({it->second.expires, id});
-        entries_.erase(it);
     }
     cv_.notify_all();
 }

@@ -27,7 +27,7 @@ public:
     explicit ReplayCache(size_t capacity = 10000) : capacity_(capacity) {}
 
     enum class Outcome {
-        fresh,   // first sight: the caller works on it, then calls finish() or abandon()
+        fresh,   // first sight: the caller works on it, then calls finish()
         repeat,  // seen before: `answer` is the first one's answer (empty when none was sent)
         pending, // another thread still works on it after `wait`: answer nothing
         full,    // capacity live entries: refuse the request
@@ -43,10 +43,9 @@ public:
     // for its answer.
     Claim claim(const std::string& id, uint64_t now, uint64_t expires,
                 std::chrono::milliseconds wait = std::chrono::milliseconds(0));
-    // The answer of a fresh claim: what every repeat gets.
+    // The answer of a fresh claim (empty: none was sent): what every repeat gets. Every fresh
+    // claim must be finished, whatever happens.
     void finish(const std::string& id, std::string answer);
-    // A fresh claim that produced no answer and changed nothing: forgotten (a repeat is new).
-    void abandon(const std::string& id);
     size_t size() const;
 
     static std::string make_id(const std::string& key_name, const std::string& mac) {

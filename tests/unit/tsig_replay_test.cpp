@@ -56,12 +56,17 @@ TEST(ReplayCache, BoundedAndRefusesRatherThanForgets) {
     EXPECT_EQ(c.size(), 1u);
 }
 
-TEST(ReplayCache, AbandonedClaimsAreForgotten) {
-    ReplayCache c;
-    EXPECT_EQ(c.claim("a", 1000, 1300).outcome, Outcome::fresh);
-    c.abandon("a");
-    EXPECT_EQ(c.size(), 0u);
-    EXPECT_EQ(c.claim("a", 1000, 1300).outcome, Outcome::fresh);
+TEST(ReplayCache, ExpiredEntriesBehindOneStillWorkedOnGo) {
+    ReplayCache c(2);
+    ASSERT_EQ(c.claim("pending", 1000, 1100).outcome, Outcome::fresh); // never finished here
+    ASSERT_EQ(c.claim("done", 1000, 1200).outcome, Outcome::fresh);
+    c.finish("done", "x");
+    // Past both windows: "done" goes although "pending" (earlier) must stay.
+    EXPECT_EQ(c.claim("new", 1201, 1500).outcome, Outcome::fresh);
+    EXPECT_EQ(c.size(), 2u);
+    c.finish("pending", "y");
+    EXPECT_EQ(c.claim("other", 1201, 1500).outcome, Outcome::fresh);
+    EXPECT_EQ(c.size(), 2u);
 }
 
 TEST(ReplayCache, ARepeatWaitsForTheFirstAnswer) {

@@ -354,9 +354,10 @@ dns_update() {
     # without queueing behind it.
     mariadb_sql "BEGIN; SELECT id FROM domains WHERE name = 'other.test' FOR UPDATE; SELECT SLEEP(60); COMMIT" >/dev/null 2>&1 &
     local holder=$! tries=0 thread=
+    # The holder sleeps once it has the row.
     while [[ -z $thread ]]; do
-        thread=$(mariadb_sql "SELECT trx_mysql_thread_id FROM information_schema.INNODB_TRX WHERE trx_rows_locked > 0 LIMIT 1")
-        ((++tries < 200)) || api_fail "the lock was never taken" || return 1
+        thread=$(mariadb_sql "SELECT ID FROM information_schema.PROCESSLIST WHERE INFO = 'SELECT SLEEP(60)'")
+        ((++tries < 400)) || api_fail "the lock was never taken: $(mariadb_sql 'SHOW FULL PROCESSLIST')" || return 1
         [[ -n $thread ]] || sleep 0.05
     done
     nsup "$TSIG" other.test 'update add www.other.test. 300 A 192.0.2.9'
