@@ -56,6 +56,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         REQUIRE(again->mac == r.mac && again->other == r.other);
         REQUIRE(again->original_id == r.original_id && again->error == r.error);
         REQUIRE((*found)->offset >= dns::header_size && (*found)->offset < size);
+        // The TSIG ends the message: one more octet makes it malformed.
+        std::string longer(reinterpret_cast<const char*>(data), size);
+        longer.push_back('\0');
+        REQUIRE(!tsig::find(reinterpret_cast<const uint8_t*>(longer.data()), longer.size()).ok());
     }
     auto v = tsig::verify_request(data, size, keys, 1000);
     REQUIRE((v.status == tsig::Status::none) == (found.ok() && !*found));

@@ -164,11 +164,22 @@ Principal App::authenticate(const http::Request& req) {
     return *found;
 }
 
-// Rate and call limits of the caller's plan; sets the RateLimit headers.
+App::Admission App::admit_call(const Principal& who) {
+    Admission a;
+    a.rate = rate_.take(who.account_id, who.limits, std::chrono::steady_clock::now());
+    a.totals = usage_.totals(who.account_id);
+    if (!a.rate.allowed) return a;
+    a.over = plan::admit_call(who.limits, a.totals.today, a.totals.month);
+    if (!a.over) usage_.count(who.account_id, who.key_id);
+    return a;
+}
+
+// Rate and call limits of the caller's plan (admit_call); sets the RateLimit headers.
 void App::admit(Ctx& ctx, http::Headers& out) {
     const auto& limits = ctx.who.limits;
-    auto d = rate_.take(ctx.who.account_id, limits, std::chrono::steady_clock::now());
-    auto t = usage_.totals(ctx.who.account_id);
+    auto a = admit_call(ctx.who);
+    const auto& d = a.rate;
+    const auto& t = a.totals;
     if (d.limit) {
         out.set("RateLimit-Limit", std::to_string(d.limit));
         out.set("RateLimit-Remaining", std::to_string(d.remaining));
@@ -213,11 +224,11 @@ void App::admit(Ctx& ctx, http::Headers& out) {
         p.headers.set("Retry-After", std::to_string(d.retry_after_seconds));
         throw p;
     }
-    // Over the call quota, GET /v1/account still answers: it is where the usage is shown.
+    // Over the call quota, GET /v1/account still answers: it is where the usage is shown
+    // (answered, not counted: looking must not add to the excess).
     bool usage_page = ctx.seg.size() == 1 && ctx.seg[0] == "account";
-    auto over = plan::admit_call(limits, t.today, t.month);
-    if (over && usage_page) return; // answered, not counted: looking must not add to the excess
-    if (auto f = over) {
+    if (a.over && usage_page) return;
+    if (auto f = a.over) {
         Problem p;
         p.status = 403;
         p.type = "plan-limit";
@@ -227,7 +238,6 @@ void App::admit(Ctx& ctx, http::Headers& out) {
         p.headers = out;
         throw p;
     }
-    usage_.count(ctx.who.account_id, ctx.who.key_id);
 }
 
 http::Response App::handle(const http::Request& req) {

@@ -10,6 +10,7 @@
 #include "api/rrset_request.hpp"
 
 #include "auth/key.hpp"
+#include "dns/tsig_replay.hpp"
 #include "http/server.hpp"
 #include "plan/plan.hpp"
 #include "store/db.hpp"
@@ -20,9 +21,11 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -94,6 +97,15 @@ private:
     void check_schema();
     Principal authenticate(const http::Request& req);
     void admit(Ctx& ctx, http::Headers& out);
+    // One API call of the principal's account, whatever its route (a REST request, a DNS UPDATE
+    // message): takes a token from the account's rate bucket and checks the daily and monthly
+    // call quotas; the call is counted in the usage only when admitted.
+    struct Admission {
+        plan::RateLimiter::Decision rate;
+        Usage::Totals totals;              // the account's calls before this one
+        std::optional<plan::Finding> over; // the call quota that refuses it
+    };
+    Admission admit_call(const Principal& who);
 
     // admin
     http::Response plans(Ctx& ctx);
@@ -147,6 +159,11 @@ private:
     void changed(const std::string& zone) {
         if (fanout_) fanout_->changed(zone);
     }
+    // A verified, first-seen DNS UPDATE (update.cpp): admission, scope, prerequisites and the
+    // change; `msg` up to `tsig_offset` is the message without its TSIG. The answer, signed.
+    using SignedAnswer = std::function<std::string(unsigned rcode, const std::string& why)>;
+    std::string apply_update(const uint8_t* msg, size_t tsig_offset, const Principal& who,
+                             const std::string& remote, const SignedAnswer& signed_answer);
     // The name servers (NS RRset) of a new domain, and its SOA MNAME.
     std::vector<std::string> new_domain_nameservers(store::Conn& c);
 
@@ -173,6 +190,9 @@ private:
     std::atomic<bool> schema_ok_{false};
     plan::RateLimiter rate_;
     Usage usage_;
+    // The TSIG-signed DNS UPDATE messages of the last fudge window (update.cpp): a message seen
+    // again is answered as the first time, never applied twice.
+    dns::tsig::ReplayCache replay_{10000};
     Fanout* fanout_ = nullptr;
     Waiters* waiters_ = nullptr;
     // Password hashes running at once (each holds memlimit bytes): at most the core count.

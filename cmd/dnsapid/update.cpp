@@ -10,6 +10,7 @@
 #include "dns/tsig.hpp"
 #include "dns/update.hpp"
 #include "error.hpp"
+#include "http/forwarded.hpp"
 #include "util/log.hpp"
 #include "zone/content.hpp"
 
@@ -19,10 +20,14 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <ctime>
+#include <functional>
 #include <map>
+#include <set>
 
 namespace endpointdns::api {
 
@@ -203,8 +208,62 @@ std::string App::dns_update(const uint8_t* msg, size_t len, const std::string& r
         return r;
     }
 
+    // A verified request can still be a copy of one already answered (a replay within the
+    // fudge window, or a client's retransmit over UDP): it gets the first answer again and is
+    // not applied, nor counted, a second time.
+    std::string replay_id = tsig::ReplayCache::make_id(key_name, request_mac);
+    uint64_t expires =
+        v.tsig->record.time_signed + std::min<uint64_t>(v.tsig->record.fudge, tsig::fudge);
+    auto claim = replay_.claim(replay_id, now, expires, std::chrono::seconds(10));
+    switch (claim.outcome) {
+    case tsig::ReplayCache::Outcome::repeat:
+        log::info("update from " + remote + " with key " + key_name +
+                  ": a copy of a message already answered (replay or retransmit): not applied "
+                  "again, its first answer repeated");
+        return claim.answer;
+    case tsig::ReplayCache::Outcome::pending:
+        log::info("update from " + remote + " with key " + key_name +
+                  ": a copy of a message still being applied: not answered");
+        return {};
+    case tsig::ReplayCache::Outcome::full:
+        log::warning("update: the replay cache holds its maximum of unexpired messages");
+        return signed_answer(dns::rcode::REFUSED,
+                             "too many updates in the last 300 s (replay cache full); retry later");
+    case tsig::ReplayCache::Outcome::fresh:
+        break;
+    }
+    std::string answer;
+    try {
+        answer = apply_update(msg, (*found)->offset, who, remote, signed_answer);
+    } catch (...) {
+        replay_.finish(replay_id, {}); // whatever happened is never run twice
+        throw;
+    }
+    replay_.finish(replay_id, answer);
+    return answer;
+}
+
+std::string App::apply_update(const uint8_t* msg, size_t tsig_offset, const Principal& who,
+                              const std::string& remote, const SignedAnswer& signed_answer) {
+    // One API call of the account, as a REST request: rate and call limits, usage.
+    Admission admission;
+    try {
+        admission = admit_call(who);
+    } catch (const std::exception& e) {
+        log::error("update from " + remote + ": checking the plan limits failed: " + e.what());
+        return signed_answer(dns::rcode::SERVFAIL, e.what());
+    }
+    if (!admission.rate.allowed)
+        return signed_answer(dns::rcode::REFUSED,
+                             "rate limit: the plan " + who.limits.plan + " allows " +
+                                 std::to_string(who.limits.rate_per_second) +
+                                 " per second; retry after " +
+                                 std::to_string(admission.rate.retry_after_seconds) + " s");
+    if (admission.over)
+        return signed_answer(dns::rcode::REFUSED, "plan limit: " + admission.over->detail);
+
     // The message without its TSIG.
-    std::string unsigned_msg(reinterpret_cast<const char*>(msg), (*found)->offset);
+    std::string unsigned_msg(reinterpret_cast<const char*>(msg), tsig_offset);
     uint16_t ar = uint16_t(uint8_t(unsigned_msg[10]) << 8 | uint8_t(unsigned_msg[11]));
     --ar;
     unsigned_msg[10] = char(ar >> 8);
@@ -216,9 +275,34 @@ std::string App::dns_update(const uint8_t* msg, size_t len, const std::string& r
     const upd::Request& req = parsed.request;
     std::string zone = store_name(req.zone);
 
-    // The zone must be the account's and in the key's scope (RFC 2136 3.1.2: NOTAUTH).
+    // The zone must be the account's and in the key's scope (RFC 2136 3.1.2: NOTAUTH), known
+    // before any lock is taken: another account's key never holds up this zone's writers.
     if (!who.scope.allows_domain(zone)) return signed_answer(upd::rcode::NOTAUTH, "not in scope");
-    usage_.count(who.account_id, who.key_id);
+    std::optional<store::Domain> owned;
+    try {
+        owned = pool_.run([&](store::Conn& c) { return store::find_domain(c, zone); });
+    } catch (const std::exception& e) {
+        log::error("update from " + remote + ": " + e.what());
+        return signed_answer(dns::rcode::SERVFAIL, e.what());
+    }
+    if (!owned || owned->account_id != who.account_id)
+        return signed_answer(upd::rcode::NOTAUTH, "not a zone of the key's account");
+
+    // Prerequisites read the zone: only what the key's scope may read (an ACME-only key must
+    // not learn which other names and types exist). One on a whole name (in use or not) needs
+    // every type at the name.
+    for (const auto& q : req.prereqs) {
+        std::string name = store_name(q.name);
+        bool whole_name = q.kind == upd::Prereq::Kind::name_in_use ||
+                          q.kind == upd::Prereq::Kind::name_not_in_use;
+        bool readable = whole_name ? who.scope.allows_name(zone, name)
+                                   : who.scope.allows_rrset(zone, name, q.type);
+        if (!readable)
+            return signed_answer(dns::rcode::REFUSED,
+                                 "the key may not read " + name +
+                                     (whole_name ? " (every type)" : " " + dns::type_name(q.type)) +
+                                     ", which a prerequisite asks about");
+    }
 
     Answer ans;
     std::string changed_zone;
@@ -227,7 +311,8 @@ std::string App::dns_update(const uint8_t* msg, size_t len, const std::string& r
             ans = Answer{};
             changed_zone.clear();
             auto d = store::find_domain(c, zone, true);
-            if (!d || d->account_id != who.account_id) {
+            // Deleted, or deleted and created again by another account, meanwhile.
+            if (!d || d->id != owned->id || d->account_id != who.account_id) {
                 ans = {upd::rcode::NOTAUTH, "not a zone of the key's account"};
                 return;
             }
@@ -243,30 +328,59 @@ std::string App::dns_update(const uint8_t* msg, size_t len, const std::string& r
                 ans = {dns::rcode::REFUSED, "the key is read-only"};
                 return;
             }
-            // 3.4: the updates as store edits, in order.
+            // 3.4: the updates as store edits, in order. `now` holds the RDATAs of every RRset
+            // an update touched as the updates before it left it: what "delete all RRsets of a
+            // name" covers (RRsets added earlier in the message too), and whether an apex NS
+            // record is the last one.
+            std::map<std::pair<std::string, uint16_t>, std::vector<std::string>> now;
+            auto rrset_now = [&](const std::string& name,
+                                 uint16_t type) -> std::vector<std::string>& {
+                auto [it, fresh] = now.try_emplace({name, type});
+                if (fresh)
+                    if (auto r = store::find_rrset(c, d->id, name, type))
+                        for (const auto& rec : r->records) it->second.push_back(rec.rdata);
+                return it->second;
+            };
             std::vector<store::Edit> edits;
+            size_t updates = 0; // the update RRs not ignored
             const auto& zs = settings_.zones;
             for (const auto& ch : req.changes) {
                 std::string name = store_name(ch.rr.owner);
                 uint16_t type = ch.rr.type;
+                bool apex = name == d->name;
                 // The SOA is managed by the service (as in the API): updates of it are ignored.
                 if (type == dns::rrtype::SOA) continue;
-                std::vector<uint16_t> types;
                 if (ch.kind == upd::Change::Kind::delete_name) {
-                    // Every RRset of the name; at the apex the SOA and NS stay (3.4.2.3).
+                    // 3.4.2.3: every RRset of the name; at the apex the SOA and NS stay. All or
+                    // nothing: one RRset the key may not change refuses the whole message.
+                    std::set<uint16_t> types;
                     for (const auto& r :
                          store::list_rrsets(c, d->id, name, std::nullopt, "", 0, 100000))
-                        if (!(name == d->name && r.type == dns::rrtype::NS))
-                            types.push_back(r.type);
-                } else {
-                    types.push_back(type);
-                }
-                for (uint16_t t : types)
-                    if (!who.scope.allows_rrset(zone, name, t)) {
-                        ans = {dns::rcode::REFUSED,
-                               "the key may not change " + name + " " + dns::type_name(t)};
-                        return;
+                        types.insert(r.type);
+                    for (const auto& [k, rdatas] : now)
+                        if (k.first == name) types.insert(k.second);
+                    for (uint16_t t : types) {
+                        if ((apex && t == dns::rrtype::NS) || rrset_now(name, t).empty()) continue;
+                        if (!who.scope.allows_rrset(zone, name, t)) {
+                            ans = {dns::rcode::REFUSED,
+                                   "the key may not change " + name + " " + dns::type_name(t)};
+                            return;
+                        }
+                        store::Edit del;
+                        del.op = store::Edit::Op::remove;
+                        del.name = name;
+                        del.type = t;
+                        edits.push_back(std::move(del));
+                        rrset_now(name, t).clear();
                     }
+                    ++updates;
+                    continue;
+                }
+                if (!who.scope.allows_rrset(zone, name, type)) {
+                    ans = {dns::rcode::REFUSED,
+                           "the key may not change " + name + " " + dns::type_name(type)};
+                    return;
+                }
                 store::Edit e;
                 e.name = name;
                 e.type = type;
@@ -288,12 +402,13 @@ std::string App::dns_update(const uint8_t* msg, size_t len, const std::string& r
                         return;
                     }
                     e.records.push_back({content->text, content->rdata});
+                    auto& cur = rrset_now(name, type);
+                    auto at = std::find(cur.begin(), cur.end(), content->rdata);
                     if (ch.kind == upd::Change::Kind::delete_record) {
+                        if (at == cur.end()) continue; // not there: nothing to do
                         // 3.4.2.4: the apex NS RRset's last record stays.
-                        if (name == d->name && type == dns::rrtype::NS) {
-                            auto ns = store::find_rrset(c, d->id, name, type);
-                            if (ns && ns->records.size() <= 1) continue;
-                        }
+                        if (apex && type == dns::rrtype::NS && cur.size() <= 1) continue;
+                        cur.erase(at);
                         e.op = store::Edit::Op::remove_records;
                         break;
                     }
@@ -307,45 +422,36 @@ std::string App::dns_update(const uint8_t* msg, size_t len, const std::string& r
                         return;
                     }
                     e.ttl = ch.rr.ttl;
+                    if (at == cur.end()) {
+                        cur.push_back(content->rdata);
+                        // The REST API's limit on records per RRset.
+                        if (cur.size() > zs.max_records_per_rrset) {
+                            ans = {dns::rcode::REFUSED,
+                                   name + " " + dns::type_name(type) + " would hold more than " +
+                                       std::to_string(zs.max_records_per_rrset) + " records"};
+                            return;
+                        }
+                    }
                     break;
                 }
                 case upd::Change::Kind::delete_rrset:
                     // 3.4.2.3: the apex NS RRset is not deleted.
-                    if (name == d->name && type == dns::rrtype::NS) continue;
+                    if (apex && type == dns::rrtype::NS) continue;
                     e.op = store::Edit::Op::remove;
+                    rrset_now(name, type).clear();
                     break;
                 case upd::Change::Kind::delete_name:
-                    for (uint16_t t : types) {
-                        store::Edit del;
-                        del.op = store::Edit::Op::remove;
-                        del.name = name;
-                        del.type = t;
-                        edits.push_back(std::move(del));
-                    }
-                    continue;
+                    continue; // handled above
                 }
                 edits.push_back(std::move(e));
+                ++updates;
             }
             if (edits.empty()) return;
-            // The REST API's request limits: edits per change, records per RRset.
-            if (edits.size() > zs.max_batch) {
-                ans = {dns::rcode::REFUSED, std::to_string(edits.size()) + " changes, more than " +
+            // The REST API's limit on the items of one change.
+            if (updates > zs.max_batch) {
+                ans = {dns::rcode::REFUSED, std::to_string(updates) + " changes, more than " +
                                                 std::to_string(zs.max_batch)};
                 return;
-            }
-            std::map<std::pair<std::string, uint16_t>, size_t> sizes;
-            for (const auto& e : edits) {
-                if (e.op != store::Edit::Op::add_records) continue;
-                auto [it, fresh] = sizes.try_emplace({e.name, e.type}, 0);
-                if (fresh)
-                    if (auto r = store::find_rrset(c, d->id, e.name, e.type))
-                        it->second = r->records.size();
-                if (++it->second > zs.max_records_per_rrset) {
-                    ans = {dns::rcode::REFUSED,
-                           e.name + " " + dns::type_name(e.type) + " would hold more than " +
-                               std::to_string(zs.max_records_per_rrset) + " records"};
-                    return;
-                }
             }
             store::Actor actor;
             actor.account_id = who.account_id;
@@ -396,23 +502,44 @@ int bind_socket(const http::Address& a, int type, const std::string& listen) {
     return fd;
 }
 
-// Reads exactly n octets within the deadline (poll per read); false on timeout, EOF or error.
-bool read_full(int fd, uint8_t* out, size_t n, int timeout_ms) {
+using Clock = std::chrono::steady_clock;
+
+// Milliseconds left until the deadline (0 when it has passed), for poll().
+int ms_left(Clock::time_point deadline) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    return left.count() > 0 ? int(left.count()) : 0;
+}
+
+// Reads exactly n octets before the deadline; false on timeout, EOF or error.
+bool read_full(int fd, uint8_t* out, size_t n, Clock::time_point deadline) {
     size_t got = 0;
     while (got < n) {
+        int ms = ms_left(deadline);
+        if (ms == 0) return false;
         pollfd p{fd, POLLIN, 0};
-        if (::poll(&p, 1, timeout_ms) <= 0) return false;
-        ssize_t r = ::recv(fd, out + got, n - got, 0);
+        int ready = ::poll(&p, 1, ms);
+        if (ready < 0 && errno == EINTR) continue;
+        if (ready <= 0) return false;
+        ssize_t r = ::recv(fd, out + got, n - got, MSG_DONTWAIT);
+        if (r < 0 && (errno == EINTR || errno == EAGAIN)) continue;
         if (r <= 0) return false;
         got += size_t(r);
     }
     return true;
 }
 
-bool write_full(int fd, const std::string& data) {
+// Writes all of data before the deadline; false on timeout or error.
+bool write_full(int fd, const std::string& data, Clock::time_point deadline) {
     size_t sent = 0;
     while (sent < data.size()) {
-        ssize_t r = ::send(fd, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
+        int ms = ms_left(deadline);
+        if (ms == 0) return false;
+        pollfd p{fd, POLLOUT, 0};
+        int ready = ::poll(&p, 1, ms);
+        if (ready < 0 && errno == EINTR) continue;
+        if (ready <= 0) return false;
+        ssize_t r = ::send(fd, data.data() + sent, data.size() - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (r < 0 && (errno == EINTR || errno == EAGAIN)) continue;
         if (r <= 0) return false;
         sent += size_t(r);
     }
@@ -431,11 +558,12 @@ UpdateServer::UpdateServer(const std::string& listen, App& app) : app_(app) {
     address_ = bound.to_string();
     try {
         tcp_ = bind_socket(bound, SOCK_STREAM, listen); // the port UDP got (listen may say 0)
+        thread_ = std::thread([this] { loop(); });
     } catch (...) {
         ::close(udp_);
+        if (tcp_ >= 0) ::close(tcp_);
         throw;
     }
-    thread_ = std::thread([this] { loop(); });
 }
 
 UpdateServer::~UpdateServer() {
@@ -452,73 +580,105 @@ void UpdateServer::stop() {
     ::close(tcp_);
 }
 
+// One thread answers UDP and accepts TCP connections. No input ends it: whatever a message
+// throws is logged and the loop goes on.
 void UpdateServer::loop() {
     std::vector<uint8_t> buf(dns::max_message);
     while (!stop_) {
-        pollfd p[2] = {{udp_, POLLIN, 0}, {tcp_, POLLIN, 0}};
-        if (::poll(p, 2, 200) <= 0) continue;
-        if (p[1].revents & POLLIN) accept_one();
-        if (!(p[0].revents & POLLIN)) continue;
-        http::Address peer;
-        peer.length = sizeof peer.storage;
-        ssize_t n = ::recvfrom(udp_, buf.data(), buf.size(), 0,
-                               reinterpret_cast<sockaddr*>(&peer.storage), &peer.length);
-        if (n <= 0) continue;
-        std::string answer;
         try {
-            answer = app_.dns_update(buf.data(), size_t(n), peer.to_string());
+            pollfd p[2] = {{udp_, POLLIN, 0}, {tcp_, POLLIN, 0}};
+            if (::poll(p, 2, 200) <= 0) continue;
+            if (p[1].revents & POLLIN) accept_one();
+            if (!(p[0].revents & POLLIN)) continue;
+            http::Address peer;
+            peer.length = sizeof peer.storage;
+            ssize_t n = ::recvfrom(udp_, buf.data(), buf.size(), MSG_DONTWAIT,
+                                   reinterpret_cast<sockaddr*>(&peer.storage), &peer.length);
+            if (n <= 0) continue;
+            // Source port 0 cannot be answered: a spoofed source (reflection). Dropped unread.
+            if (peer.port() == 0) continue;
+            std::string answer = app_.dns_update(buf.data(), size_t(n), peer.to_string());
+            if (!answer.empty())
+                ::sendto(udp_, answer.data(), answer.size(), MSG_DONTWAIT,
+                         reinterpret_cast<const sockaddr*>(&peer.storage), peer.length);
         } catch (const std::exception& e) {
             log::error(std::string("update: ") + e.what());
-            continue;
+        } catch (...) {
+            log::error("update: an unknown exception");
         }
-        if (!answer.empty())
-            ::sendto(udp_, answer.data(), answer.size(), 0,
-                     reinterpret_cast<const sockaddr*>(&peer.storage), peer.length);
     }
 }
 
-// TCP (RFC 7766 framing): a thread per connection, at most max_connections at once; each
-// message answered in order; the connection closed after 10 s without a complete message.
+// TCP (RFC 7766 framing): a thread per connection, at most max_connections at once and
+// max_per_address from one client address; refused connections are closed at once. Each
+// message (its length and its octets) must arrive within message_timeout of the previous
+// answer (or of the connection), however it is dribbled; each answer must be taken within
+// message_timeout. Messages answered in order.
 void UpdateServer::accept_one() {
     http::Address peer;
     peer.length = sizeof peer.storage;
     int fd =
         ::accept4(tcp_, reinterpret_cast<sockaddr*>(&peer.storage), &peer.length, SOCK_CLOEXEC);
     if (fd < 0) return;
+    std::string remote = peer.to_string(), host = http::strip_port(remote);
     {
         std::lock_guard lock(mu_);
-        if (connections_ >= max_connections) {
+        unsigned& from = per_address_[host];
+        if (connections_ >= max_connections || from >= max_per_address) {
+            if (from == 0) per_address_.erase(host);
             ::close(fd);
+            log::info(
+                "update: TCP connection from " + remote + " refused: " +
+                (connections_ >= max_connections
+                     ? std::to_string(max_connections) + " connections open"
+                     : std::to_string(max_per_address) + " connections from " + host + " open"));
             return;
         }
         ++connections_;
+        ++from;
     }
-    std::thread([this, fd, remote = peer.to_string()] {
+    try {
+        std::thread([this, fd, remote, host] { serve(fd, remote, host); }).detach();
+    } catch (const std::exception& e) {
+        ::close(fd);
+        release(host);
+        log::error("update: cannot start a thread for the TCP connection from " + remote + ": " +
+                   e.what());
+    }
+}
+
+void UpdateServer::release(const std::string& host) {
+    std::lock_guard lock(mu_);
+    --connections_;
+    auto it = per_address_.find(host);
+    if (it != per_address_.end() && --it->second == 0) per_address_.erase(it);
+    cv_.notify_all();
+}
+
+void UpdateServer::serve(int fd, const std::string& remote, const std::string& host) {
+    try {
         std::vector<uint8_t> buf(dns::max_message);
         while (!stop_) {
+            auto deadline = Clock::now() + message_timeout;
             uint8_t len[2];
-            if (!read_full(fd, len, 2, 10000)) break;
+            if (!read_full(fd, len, 2, deadline)) break;
             size_t n = size_t(len[0]) << 8 | len[1];
-            if (n == 0 || !read_full(fd, buf.data(), n, 10000)) break;
-            std::string answer;
-            try {
-                answer = app_.dns_update(buf.data(), n, remote);
-            } catch (const std::exception& e) {
-                log::error(std::string("update: ") + e.what());
-                break;
-            }
+            if (n == 0 || !read_full(fd, buf.data(), n, deadline)) break;
+            std::string answer = app_.dns_update(buf.data(), n, remote);
             if (answer.empty()) continue;
             std::string framed;
             framed.push_back(char(answer.size() >> 8));
             framed.push_back(char(answer.size()));
             framed += answer;
-            if (!write_full(fd, framed)) break;
+            if (!write_full(fd, framed, Clock::now() + message_timeout)) break;
         }
-        ::close(fd);
-        std::lock_guard lock(mu_);
-        --connections_;
-        cv_.notify_all();
-    }).detach();
+    } catch (const std::exception& e) {
+        log::error("update: TCP connection from " + remote + ": " + e.what());
+    } catch (...) {
+        log::error("update: TCP connection from " + remote + ": an unknown exception");
+    }
+    ::close(fd);
+    release(host);
 }
 
 } // namespace endpointdns::api

@@ -4,7 +4,9 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
+#include <map>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -24,12 +26,16 @@ public:
 private:
     void loop();
     void accept_one();
-    static constexpr unsigned max_connections = 16;
+    void serve(int fd, const std::string& remote, const std::string& host);
+    void release(const std::string& host); // a connection of host's ended
+    static constexpr unsigned max_connections = 16, max_per_address = 4;
+    static constexpr std::chrono::seconds message_timeout{10};
     App& app_;
     int udp_ = -1, tcp_ = -1;
     std::mutex mu_;
     std::condition_variable cv_;
     unsigned connections_ = 0;
+    std::map<std::string, unsigned> per_address_; // open connections by client address
     std::string address_;
     std::atomic<bool> stop_{false};
     std::thread thread_;

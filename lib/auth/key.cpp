@@ -109,6 +109,13 @@ bool Scope::allows_rrset(std::string_view zone, std::string_view owner, uint16_t
                        [&](const std::string& p) { return name_matches(p, owner); });
 }
 
+bool Scope::allows_name(std::string_view zone, std::string_view owner) const {
+    if (!allows_domain(zone) || !types.empty()) return false;
+    return names.empty() || std::any_of(names.begin(), names.end(), [&](const std::string& p) {
+               return name_matches(p, owner);
+           });
+}
+
 std::string scope_to_json(const Scope& s) {
     nlohmann::json j = nlohmann::json::object();
     j["domains"] = s.domains;

@@ -44,6 +44,9 @@ struct Scope {
     bool allows_domain(std::string_view zone) const;
     // owner is absolute, lowercase, without the trailing dot; zone is the zone it lives in.
     bool allows_rrset(std::string_view zone, std::string_view owner, uint16_t type) const;
+    // When every RRset at the name is in scope, whatever its type (what "does this name exist"
+    // reveals: DNS UPDATE prerequisites on a name).
+    bool allows_name(std::string_view zone, std::string_view owner) const;
     // When every RRset of the zone is in scope (zone-wide operations need this).
     bool allows_whole_zone(std::string_view zone) const {
         return allows_domain(zone) && names.empty() && types.empty();

@@ -202,6 +202,10 @@ Result<std::optional<Found>> find(const uint8_t* msg, size_t len) {
         if (i != total - 1 || counts[3] == 0) return fail("TSIG is not the last additional record");
         if (cls != 255 || get16(msg + end + 4) != 0 || get16(msg + end + 6) != 0)
             return fail("TSIG class must be ANY and TTL 0");
+        // Octets after the TSIG would be outside the MAC: the message is malformed.
+        if (o != len)
+            return fail(std::to_string(len - o) +
+                        " octets after the TSIG record (it must be last)");
         auto r = parse_rdata({reinterpret_cast<const char*>(msg + end + 10), rdlen});
         if (!r) return fail(r.error());
         Found f;

@@ -73,6 +73,14 @@ TEST(Scope, AcmeOnlyKey) {
     EXPECT_FALSE(s.allows_rrset("example.com", "www.example.com", dns::rrtype::TXT));
     EXPECT_FALSE(s.allows_whole_zone("example.com"));
     EXPECT_TRUE(s.allows_domain("example.com"));
+    // Whether a name exists tells about every type at it: not readable with a type limit.
+    EXPECT_FALSE(s.allows_name("example.com", "_acme-challenge.example.com"));
+    EXPECT_FALSE(s.allows_name("example.com", "www.example.com"));
+    Scope names_only;
+    names_only.names = {"_acme-challenge.*"};
+    EXPECT_TRUE(names_only.allows_name("example.com", "_acme-challenge.example.com"));
+    EXPECT_FALSE(names_only.allows_name("example.com", "www.example.com"));
+    EXPECT_TRUE(Scope{}.allows_name("example.com", "www.example.com"));
 }
 
 TEST(Scope, DomainLimitedKey) {
@@ -84,6 +92,8 @@ TEST(Scope, DomainLimitedKey) {
     EXPECT_TRUE(s.allows_rrset("example.com", "www.example.com", dns::rrtype::A));
     EXPECT_FALSE(s.allows_rrset("example.net", "www.example.net", dns::rrtype::A));
     EXPECT_TRUE(s.allows_whole_zone("example.com"));
+    EXPECT_TRUE(s.allows_name("example.com", "www.example.com"));
+    EXPECT_FALSE(s.allows_name("example.net", "www.example.net"));
 }
 
 TEST(Scope, JsonRoundTrip) {

@@ -129,6 +129,15 @@ TEST(Tsig, TsigMustBeLast) {
     std::string m = q + opt;
     m[11] = char(m[11] + 1);
     EXPECT_FALSE(tsig::find(u8(m), m.size()).ok());
+    // Octets after the TSIG that no count announces: outside the MAC, so the message is
+    // malformed (FORMERR), never verified as signed.
+    std::vector<tsig::Key> keys{k};
+    for (std::string junk : {std::string(1, '\0'), std::string("trailing"), opt}) {
+        std::string t = q + junk;
+        EXPECT_FALSE(tsig::find(u8(t), t.size()).ok()) << junk.size();
+        EXPECT_EQ(tsig::verify_request(u8(t), t.size(), keys, 5).status, tsig::Status::formerr);
+    }
+    EXPECT_EQ(tsig::verify_request(u8(q), q.size(), keys, 5).status, tsig::Status::ok);
 }
 
 TEST(Tsig, MultiMessageResponsesVerifyInOrder) {

@@ -190,48 +190,191 @@ EOF
     expect_problem 422 validation
 }
 
-# signed_update KEY TIME: an UPDATE adding time.up.test A, signed with KEY (ALG:NAME:SECRET)
-# as of TIME (seconds since the epoch), sent over UDP; prints the response's RCODE and its TSIG
-# error ("9 18" for NOTAUTH/BADTIME).
-signed_update() {
-    python3 - "$UPDATE_PORT" "$1" "$2" <<'PY'
-import base64, hashlib, hmac, socket, struct, sys
-port, key, now = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
-alg, kname, secret = key.split(":")
-def name(n):
-    return b"".join(bytes([len(l)]) + l.encode() for l in n.rstrip(".").split(".")) + b"\0"
-msg = (struct.pack(">HHHHHH", 0x1234, 5 << 11, 1, 0, 1, 0) + name("up.test.") +
-       struct.pack(">HH", 6, 1) + name("time.up.test.") + struct.pack(">HHIH", 1, 1, 300, 4) +
-       bytes([192, 0, 2, 40]))
-times = struct.pack(">HIH", now >> 32, now & 0xFFFFFFFF, 300)
-variables = name(kname) + struct.pack(">HI", 255, 0) + name(alg) + times + struct.pack(">HH", 0, 0)
-mac = hmac.new(base64.b64decode(secret), msg + variables, hashlib.sha256).digest()
-rdata = name(alg) + times + struct.pack(">H", len(mac)) + mac + struct.pack(">HHH", 0x1234, 0, 0)
-msg = msg[:10] + struct.pack(">H", 1) + msg[12:]
-msg += name(kname) + struct.pack(">HHIH", 250, 255, 0, len(rdata)) + rdata
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.settimeout(5)
-s.sendto(msg, ("127.0.0.1", port))
-r = s.recv(65535)
-rcode = r[3] & 0xF
-def skip_name(b, i):
-    while b[i]:
-        if b[i] >= 0xC0:
-            return i + 2
-        i += b[i] + 1
-    return i + 1
-i = skip_name(r, 12) + 4                   # the zone section
-i = skip_name(r, i) + 10                   # the TSIG's owner, type, class, TTL, RDLENGTH
-i = skip_name(r, i) + 8                    # algorithm, time signed, fudge
-i += 2 + struct.unpack(">H", r[i:i + 2])[0] + 2  # MAC, original id
-print(rcode, struct.unpack(">H", r[i:i + 2])[0])
-PY
+# dns_update ARGS...: tests/bats/dnsapid/dns_update.py against [update] listen (see its usage).
+dns_update() {
+    local cmd=$1
+    shift
+    python3 "$BATS_TEST_DIRNAME/dns_update.py" "$cmd" "$UPDATE_PORT" "$@"
 }
 
 @test "a request signed outside the 300 s fudge is NOTAUTH with TSIG error BADTIME; inside, applied" {
-    run signed_update "$TSIG" $(($(date +%s) - 3600))
+    run -0 dns_update send "$TSIG" up.test time.up.test 192.0.2.40 --time $(($(date +%s) - 3600))
     assert_eq "$output" "9 18" "rcode and TSIG error"
-    run signed_update "$TSIG" "$(date +%s)"
+    run -0 dns_update send "$TSIG" up.test time.up.test 192.0.2.40
     assert_eq "$output" "0 0" "rcode and TSIG error"
     wait_edges time.up.test A 192.0.2.40 10
+}
+
+@test "a replayed update (the same octets again) gets the first answer and is not applied again" {
+    local t
+    t=$(date +%s)
+    run -0 dns_update send "$TSIG" up.test replay.up.test 192.0.2.50 --time "$t" --times 2
+    assert_eq "$output" "$(printf '0 0\n0 0')" "answers to the message and its retransmit"
+    api GET /v1/domains/up.test/rrsets/replay/A
+    expect_status 200
+    # Deleted since; the captured message sent again must not bring the record back.
+    nsup "$TSIG" up.test 'update delete replay.up.test. A'
+    [[ $status == 0 ]] || api_fail "delete: $output"
+    run -0 dns_update send "$TSIG" up.test replay.up.test 192.0.2.50 --time "$t"
+    assert_eq "$output" "0 0" "the replay's answer (the first one again)"
+    api GET /v1/domains/up.test/rrsets/replay/A
+    expect_status 404
+    api GET "/v1/domains/up.test/versions?limit=100"
+    expect_status 200
+    assert_eq "$(jb '[.items[] | select(.summary == "DNS UPDATE" and .added == 1 and .removed == 0)] | length >= 1')" true "the add in the history"
+    local serial
+    serial=$(zone_serial up.test)
+    run -0 dns_update send "$TSIG" up.test replay.up.test 192.0.2.50 --time "$t"
+    assert_eq "$(zone_serial up.test)" "$serial" "serial after another replay"
+}
+
+@test "octets after the TSIG record: FORMERR, nothing applied" {
+    run -0 dns_update send "$TSIG" up.test trailing.up.test 192.0.2.51 --trailing 3
+    assert_eq "$output" "1 -" "rcode and TSIG error"
+    api GET /v1/domains/up.test/rrsets/trailing/A
+    expect_status 404
+}
+
+@test "a datagram from source port 0 is dropped: not answered, not applied" {
+    [[ $(id -u) == 0 ]] || skip "sending from port 0 takes a raw socket (root)"
+    run -0 dns_update port0 "$TSIG" up.test port0.up.test 192.0.2.52
+    # The UDP listener takes datagrams in order: once the next one is answered, the first was
+    # handled.
+    run -0 dns_update send "$TSIG" up.test after0.up.test 192.0.2.53
+    assert_eq "$output" "0 0" "the next datagram"
+    api GET /v1/domains/up.test/rrsets/after0/A
+    expect_status 200
+    api GET /v1/domains/up.test/rrsets/port0/A
+    expect_status 404
+}
+
+@test "UPDATE messages are API calls: counted in the usage, REFUSED over the plan's call limit" {
+    new_plan four-calls '{"max_calls_per_day":4}' >/dev/null
+    local KEY tsig
+    KEY=$(new_account frugal four-calls)
+    new_domain frugal.test                    # call 1
+    new_key '{"kind":"tsig","write":true}'    # call 2
+    tsig=$(jb .tsig.key)
+    nsup "$tsig" frugal.test 'update add a.frugal.test. 300 A 192.0.2.60' # call 3
+    [[ $status == 0 ]] || api_fail "first update: $output"
+    nsup "$tsig" frugal.test 'update add b.frugal.test. 300 A 192.0.2.61' # call 4
+    [[ $status == 0 ]] || api_fail "second update: $output"
+    nsup "$tsig" frugal.test 'update add c.frugal.test. 300 A 192.0.2.62'
+    [[ $status != 0 && $output == *REFUSED* ]] || api_fail "over the limit: $output"
+    api GET /v1/domains/frugal.test/rrsets/c/A
+    expect_problem 403 plan-limit
+    # GET /v1/account answers over the limit, without counting itself.
+    api GET /v1/account
+    expect_status 200
+    assert_eq "$(jb .usage.calls_today)" 4 "calls today (two of them UPDATE messages)"
+    as_admin api PATCH /v1/plans/four-calls '{"max_calls_per_day":0}'
+    expect_status 200
+    api GET /v1/domains/frugal.test/rrsets/c/A
+    expect_problem 404 not-found
+}
+
+@test "the apex NS and SOA stay: deleting the NS RRset, every RRset or each NS record of the apex (RFC 2136 3.4.2.4)" {
+    local ns
+    api GET /v1/domains/up.test/rrsets/@/NS
+    expect_status 200
+    ns=$(jb -c '.records | sort')
+    nsup "$TSIG" up.test 'update delete up.test. NS'
+    [[ $status == 0 ]] || api_fail "delete NS RRset: $output"
+    nsup "$TSIG" up.test 'update add up.test. 300 TXT "apex"' 'update delete up.test.'
+    [[ $status == 0 ]] || api_fail "delete all at the apex: $output"
+    api GET /v1/domains/up.test/rrsets/@/NS
+    expect_status 200
+    assert_eq "$(jb -c '.records | sort')" "$ns" "apex NS after the deletions"
+    api GET /v1/domains/up.test/rrsets/@/TXT
+    expect_status 404
+    api GET /v1/domains/up.test/rrsets/@/SOA
+    expect_status 200
+    # Each NS record in one message: the first goes, the last one stays (ignored).
+    nsup "$TSIG" up.test 'update delete up.test. NS ns1.endpointdns.test.' \
+        'update delete up.test. NS ns2.endpointdns.test.'
+    [[ $status == 0 ]] || api_fail "delete each NS record: $output"
+    api GET /v1/domains/up.test/rrsets/@/NS
+    expect_status 200
+    assert_eq "$(jb -c '.records')" '["ns2.endpointdns.test."]' "the last apex NS record"
+    nsup "$TSIG" up.test 'update add up.test. 3600 NS ns1.endpointdns.test.'
+    [[ $status == 0 ]] || api_fail "NS added back: $output"
+}
+
+@test "an ACME-only key's prerequisites on names or types outside its scope are REFUSED" {
+    local acme
+    acme=$(<"$BATS_FILE_TMPDIR/tsig-acme")
+    nsup "$TSIG" up.test 'update add secret.up.test. 300 A 192.0.2.70'
+    [[ $status == 0 ]] || api_fail "add: $output"
+    nsup "$acme" up.test 'prereq yxdomain secret.up.test.'
+    [[ $status != 0 && $output == *REFUSED* ]] || api_fail "yxdomain: $output"
+    nsup "$acme" up.test 'prereq nxdomain nothing.up.test.'
+    [[ $status != 0 && $output == *REFUSED* ]] || api_fail "nxdomain: $output"
+    nsup "$acme" up.test 'prereq yxrrset secret.up.test. A'
+    [[ $status != 0 && $output == *REFUSED* ]] || api_fail "yxrrset A: $output"
+    nsup "$acme" up.test 'prereq nxrrset secret.up.test. TXT'
+    [[ $status != 0 && $output == *REFUSED* ]] || api_fail "TXT outside the names: $output"
+    nsup "$acme" up.test 'prereq yxdomain _acme-challenge.up.test.' \
+        'update add _acme-challenge.up.test. 60 TXT "x"'
+    [[ $status != 0 && $output == *REFUSED* ]] || api_fail "yxdomain in its names: $output"
+    # Its own RRsets it may ask about.
+    nsup "$acme" up.test 'prereq nxrrset _acme-challenge.probe.up.test. TXT' \
+        'update add _acme-challenge.probe.up.test. 60 TXT "p"'
+    [[ $status == 0 ]] || api_fail "nxrrset TXT in scope: $output"
+}
+
+@test "deleting every RRset of a name: all or nothing for a scoped key, in order with the adds" {
+    local acme
+    acme=$(<"$BATS_FILE_TMPDIR/tsig-acme")
+    nsup "$TSIG" up.test 'check-names off' 'update add _acme-challenge.mixed.up.test. 60 TXT "t"' \
+        'update add _acme-challenge.mixed.up.test. 300 A 192.0.2.80'
+    [[ $status == 0 ]] || api_fail "setup: $output"
+    local serial
+    serial=$(zone_serial up.test)
+    nsup "$acme" up.test 'update delete _acme-challenge.mixed.up.test.'
+    [[ $status != 0 && $output == *REFUSED* ]] || api_fail "an A it may not delete: $output"
+    assert_eq "$(zone_serial up.test)" "$serial" "serial after the refused deletion"
+    api GET /v1/domains/up.test/rrsets/_acme-challenge.mixed/TXT
+    expect_status 200
+    # Add then delete all: nothing stays; delete all then add: the add stays.
+    nsup "$acme" up.test 'update add _acme-challenge.order.up.test. 60 TXT "gone"' \
+        'update delete _acme-challenge.order.up.test.'
+    [[ $status == 0 ]] || api_fail "add then delete all: $output"
+    api GET /v1/domains/up.test/rrsets/_acme-challenge.order/TXT
+    expect_status 404
+    nsup "$acme" up.test 'update delete _acme-challenge.order.up.test.' \
+        'update add _acme-challenge.order.up.test. 60 TXT "kept"'
+    [[ $status == 0 ]] || api_fail "delete all then add: $output"
+    api GET /v1/domains/up.test/rrsets/_acme-challenge.order/TXT
+    expect_status 200
+    assert_eq "$(jb -c .records)" '["\"kept\""]' "records"
+}
+
+@test "another account's zone is NOTAUTH without waiting for that zone's lock" {
+    # Another account's writer holds other.test's row: the key of "up" must be told NOTAUTH
+    # without queueing behind it.
+    mariadb_sql "BEGIN; SELECT id FROM domains WHERE name = 'other.test' FOR UPDATE; SELECT SLEEP(60); COMMIT" >/dev/null 2>&1 &
+    local holder=$! tries=0 thread=
+    # The holder sleeps once it has the row.
+    while [[ -z $thread ]]; do
+        thread=$(mariadb_sql "SELECT ID FROM information_schema.PROCESSLIST WHERE INFO = 'SELECT SLEEP(60)'")
+        ((++tries < 400)) || api_fail "the lock was never taken: $(mariadb_sql 'SHOW FULL PROCESSLIST')" || return 1
+        [[ -n $thread ]] || sleep 0.05
+    done
+    nsup "$TSIG" other.test 'update add www.other.test. 300 A 192.0.2.9'
+    local out=$output st=$status
+    mariadb_sql "KILL $thread" || true
+    wait "$holder" || true
+    [[ $st != 0 && $out == *NOTAUTH* ]] || api_fail "other account's locked zone: $out"
+}
+
+@test "TCP: a client that dribbles a message is cut off after 10 s while others are served; at most 4 connections per address" {
+    dns_update dribble 2 40 >"$BATS_TEST_TMPDIR/dribble" &
+    local slow=$!
+    NSUPDATE_TCP=1 nsup "$TSIG" up.test 'update add busy.up.test. 300 A 192.0.2.90'
+    [[ $status == 0 ]] || api_fail "an update beside the slow client: $output"
+    wait "$slow"
+    assert_eq "$(<"$BATS_TEST_TMPDIR/dribble")" closed "the dribbling connection"
+    run -0 dns_update hold 127.0.0.2 5
+    assert_eq "$output" "$(printf 'open\nopen\nopen\nopen\nclosed\nopen')" \
+        "five connections from 127.0.0.2, then one from 127.0.0.1"
 }
