@@ -66,6 +66,17 @@ wait_answer() {
     done
 }
 
+# kq PORT NAME TYPE: the answer records of 127.0.0.1:PORT (kdig +short, unsigned), sorted.
+kq() {
+    kdig +short +time=2 +retry=0 -p "$1" @127.0.0.1 "$2" "$3" | sort
+}
+
+# udp_soa_queries: how many SOA queries over UDP the current edge has received (/metrics).
+udp_soa_queries() {
+    api GET /metrics
+    sed -n 's/^dns_queries_total{transport="udp",type="SOA"} \([0-9]*\)$/\1/p' <<<"$API_BODY"
+}
+
 # start_bind_secondary DIR PORT: named as a TSIG secondary of the current edge for example.com.
 start_bind_secondary() {
     local dir=$1 port=$2 named
@@ -116,7 +127,7 @@ CONF
         run -0 dig +time=3 +tries=1 "$transport" -p "$EDGE_DNS" @127.0.0.1 -y "$KEY" example.com SOA
         assert_contains "$output" "status: NOERROR"
         assert_line_matches "$output" '^example\.com\..*SOA.* 2026112501 '
-        assert_line_matches "$output" '^xfr\.example\.[[:space:]]+0[[:space:]]+ANY[[:space:]]+TSIG[[:space:]]+hmac-sha256\. [0-9]+ 300 32 .* NOERROR 0$'
+        assert_line_matches "$output" '^xfr\.example\.[[:space:]]+0[[:space:]]+ANY[[:space:]]+TSIG[[:space:]]+hmac-sha256\. [0-9]+ 300 32 .* NOERROR 0'
         refute_contains "$output" "failed"
         refute_contains "$output" "Warning"
         run -0 kdig +time=3 +retry=0 "$transport" -p "$EDGE_DNS" @127.0.0.1 -y "$KEY" www.example.com A
@@ -158,20 +169,27 @@ CONF
     while read -r name type; do
         [[ $type == NS && $name == sub.example.com. ]] && continue # a referral, not an answer
         [[ $type == A && $name == ns.sub.example.com. ]] && continue # glue below the cut
-        want=$(q "$name" "$type" | sort)
-        got=$(kdig +short +time=2 +retry=0 -p "$bind_port" @127.0.0.1 "$name" "$type" | sort)
+        want=$(kq "$EDGE_DNS" "$name" "$type")
+        got=$(kq "$bind_port" "$name" "$type")
         [[ $got == "$want" ]] || fail_with "$name $type: BIND '$got', edge '$want'"
         compared=$((compared + 1))
     done <rrsets.txt
     ((compared >= 13)) || fail_with "only $compared RRsets compared"
 
+    local soa_before soa_after
+    soa_before=$(udp_soa_queries)
     change_www 192.0.2.81 2026112502
-    # NOTIFY (signed) → BIND asks the SOA over UDP (signed) → IXFR.
+    # NOTIFY (signed) → BIND asks the SOA over UDP (signed) → IXFR. From here on only BIND
+    # asks the edge anything until the metrics are read.
     wait_answer "$bind_port" www.example.com A 192.0.2.81 || fail_with "$(cat bind/named.log)"
+    soa_after=$(udp_soa_queries)
+    ((soa_after > soa_before)) || fail_with "BIND asked no SOA over UDP ($soa_before, $soa_after)"
     [[ $(kdig +short -p "$bind_port" @127.0.0.1 example.com SOA | awk '{ print $3 }') == 2026112502 ]] ||
         fail_with "BIND's serial"
-    grep -q "notify from 127.0.0.1#[0-9]*: serial 2026112502" bind/named.log ||
-        fail_with "BIND got no NOTIFY: $(cat bind/named.log)"
+    grep -q "received notify for zone 'example.com': TSIG 'xfr.example'" bind/named.log ||
+        fail_with "BIND got no signed NOTIFY: $(cat bind/named.log)"
+    grep -q "transferred serial 2026112502: TSIG 'xfr.example'" bind/named.log ||
+        fail_with "no signed transfer of the change: $(cat bind/named.log)"
     # An IXFR: BIND keeps the delta it received in the zone's journal (an AXFR writes none).
     [[ -s bind/example.com.db.jnl ]] || fail_with "no journal: $(cat bind/named.log)"
     run -0 named-journalprint bind/example.com.db.jnl
