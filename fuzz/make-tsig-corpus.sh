@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# Writes the seeds of tsig_fuzz: transfer requests, unsigned and signed with the target's key.
+# Writes the seeds of tsig_fuzz: transfer requests and queries, unsigned and signed with the target's key.
 #
 # Usage: fuzz/make-tsig-corpus.sh   (from anywhere; overwrites the "t-*" seeds; needs python3)
 set -eu
@@ -45,6 +45,9 @@ seeds = {
     "t-ixfr-behind": msg(251, ns=soa_rr, nscount=1),
     "t-ixfr-behind-signed": signed(msg(251, ns=soa_rr, nscount=1)),
     "t-ixfr-no-soa": msg(251),
+    "t-soa-signed": signed(msg(6)),
+    "t-soa-badkey": signed(msg(6), key_name="other."),
+    "t-a-signed-edns": signed(msg(1, ar=b"\0" + struct.pack(">HHIH", 41, 1232, 0, 0), arcount=1)),
 }
 for k, v in seeds.items():
     open("corpus/tsig_fuzz/" + k, "wb").write(v)

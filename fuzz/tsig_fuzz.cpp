@@ -1,16 +1,21 @@
 // SPDX-License-Identifier: MIT
-// Fuzzes TSIG parsing and verification and the transfer request path (dns::tsig, serve::xfr).
+// Fuzzes TSIG parsing and verification, signed queries and the transfer request path
+// (dns::tsig, serve::tsig_answer, serve::xfr).
 #include "dns/message.hpp"
 #include "dns/tsig.hpp"
 #include "fuzz_util.hpp"
+#include "serve/responder.hpp"
+#include "serve/tsig_answer.hpp"
 #include "serve/xfr.hpp"
 #include "zone/zonefile.hpp"
 
 #include <netinet/in.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 using namespace endpointdns;
 using endpointdns::fuzz::die;
@@ -75,6 +80,23 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             auto w = tsig::verify_request(reinterpret_cast<const uint8_t*>(m.data()), m.size(),
                                           keys, 1100);
             REQUIRE(w.status == tsig::Status::ok);
+        }
+    }
+
+    // A query with a TSIG (the responder flags it): the answer tsig_answer makes stays within
+    // the transport's limit, and is a message that parses.
+    {
+        static serve::Responder responder;
+        std::vector<uint8_t> out(dns::max_message);
+        for (serve::Transport tr : {serve::Transport::udp, serve::Transport::tcp}) {
+            serve::QueryInfo info;
+            size_t cap = tr == serve::Transport::udp ? 1232 : dns::max_message;
+            size_t len = responder.answer(test_zones(), data, size, tr, out.data(), cap, info);
+            if (!info.tsig) continue;
+            size_t limit = std::min(cap, serve::answer_limit(data, size, tr, 1232));
+            len = serve::tsig_answer(keys, data, size, out.data(), len, limit, 1000, info);
+            REQUIRE(len <= limit);
+            if (len) REQUIRE(dns::parse_message(out.data(), len).ok());
         }
     }
 

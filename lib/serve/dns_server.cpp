@@ -6,8 +6,10 @@
 // only by their worker with relaxed load+store (no locked instruction) and read by counters().
 #include "serve/dns_server.hpp"
 
+#include "dns/message.hpp"
 #include "error.hpp"
 #include "serve/tcp_framing.hpp"
+#include "serve/tsig_answer.hpp"
 #include "util/log.hpp"
 
 #include <arpa/inet.h>
@@ -70,6 +72,12 @@ uint64_t now_ms() {
     timespec ts;
     clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
     return uint64_t(ts.tv_sec) * 1000 + uint64_t(ts.tv_nsec) / 1000000;
+}
+
+constexpr uint8_t rc_servfail = 2;
+
+uint16_t get16(const uint8_t* p) {
+    return uint16_t(p[0] << 8 | p[1]);
 }
 
 inline void bump(std::atomic<uint64_t>& c, uint64_t n = 1) {
@@ -265,6 +273,7 @@ struct Conn {
     FrameWriter out;
     sockaddr_storage peer{};       // for the transfer ACL
     std::unique_ptr<Transfer> xfr; // a zone transfer being sent
+    bool xfr_slot = false;         // xfr holds one of the server's max_transfers slots
 };
 
 } // namespace
@@ -290,11 +299,12 @@ std::string_view metric_transport_name(size_t t) {
 // Everything one worker thread owns.
 struct WorkerContext {
     WorkerContext(unsigned index, const Published& zones, const DnsServerOptions& opts,
-                  size_t max_conns)
+                  size_t max_conns, std::atomic<unsigned>& transfers)
         : index(index), reader(zones), responder(opts.responder), max_conns(max_conns),
           idle_ms(opts.tcp_idle_timeout_ms), max_queries(opts.tcp_max_queries_per_connection),
           tx_size(std::max<size_t>(512, opts.responder.udp_payload)), transfer(opts.transfer),
-          responder_opts(opts.responder) {}
+          responder_opts(opts.responder), udp_payload(opts.responder.udp_payload),
+          transfers(transfers) {}
 
     unsigned index;
     Reader reader;
@@ -333,6 +343,8 @@ struct WorkerContext {
     uint64_t transfer_gen = 0;
     ResponderOptions responder_opts;
     std::string xfr_msg; // one transfer message at a time
+    uint16_t udp_payload;
+    std::atomic<unsigned>& transfers; // transfers in progress, all workers together
     uint64_t now = 0;
     uint64_t resume_listen_at = 0; // 0 = no listener paused
 
@@ -351,6 +363,10 @@ struct WorkerContext {
     void unlink(Conn* c);
     int next_timeout() const;
     void count(Transport t, const QueryInfo& info, size_t len);
+    size_t sign(const uint8_t* q, size_t qlen, uint8_t* out, size_t len, size_t cap, Transport t,
+                QueryInfo& info);
+    void begin_transfer(Conn* c, const Frame& f, const ZoneSet& zones);
+    void end_transfer(Conn* c);
 };
 
 void WorkerContext::setup() {
@@ -406,8 +422,11 @@ void WorkerContext::serve_udp(size_t i) {
             }
             uint8_t* out = tx_buf.get() + size_t(k) * tx_size;
             QueryInfo info;
-            size_t len = responder.answer(zones, rx_buf.get() + size_t(k) * udp_rx_size,
-                                          rx[k].msg_len, Transport::udp, out, tx_size, info);
+            const uint8_t* query = rx_buf.get() + size_t(k) * udp_rx_size;
+            size_t len =
+                responder.answer(zones, query, rx[k].msg_len, Transport::udp, out, tx_size, info);
+            if (info.tsig) [[unlikely]]
+                len = sign(query, rx[k].msg_len, out, len, tx_size, Transport::udp, info);
             count(Transport::udp, info, len);
             if (len == 0) continue;
             msghdr& o = tx[m].msg_hdr;
@@ -543,7 +562,7 @@ void WorkerContext::close_conn(Conn* c) {
     ++c->gen; // events still queued for this slot are now stale
     c->in.reset();
     c->out.reset();
-    c->xfr.reset();
+    end_transfer(c);
     free_slots.push_back(c->slot);
     --open;
     std::atomic<uint64_t>& g = counters.tcp_open;
@@ -582,7 +601,7 @@ bool WorkerContext::answer_buffered(Conn* c) {
             // made as the queue drains, so a large zone is never queued whole.
             while (c->out.size() < tcp_out_limit) {
                 if (!c->xfr->next(xfr_msg)) {
-                    c->xfr.reset();
+                    end_transfer(c);
                     break;
                 }
                 c->out.push(reinterpret_cast<const uint8_t*>(xfr_msg.data()), xfr_msg.size());
@@ -599,20 +618,15 @@ bool WorkerContext::answer_buffered(Conn* c) {
         }
         if (!zones) zones = &reader.get();
         if (transfer && transfer->enabled() && is_transfer_query(f.data, f.size)) {
-            c->xfr = start_transfer(*zones, *transfer, c->peer, f.data, f.size,
-                                    uint64_t(::time(nullptr)));
-            c->xfr->policy = transfer; // its keys outlive a reload
-            QueryInfo info;
-            info.qtype = c->xfr->qtype;
-            info.rcode = c->xfr->rcode;
-            info.answered = true;
-            count(Transport::tcp, info, 1);
+            begin_transfer(c, f, *zones);
             if (++c->queries >= max_queries && max_queries) c->closing = true;
             continue;
         }
         QueryInfo info;
         size_t len =
             responder.answer(*zones, f.data, f.size, Transport::tcp, tcp_answer.get(), 65535, info);
+        if (info.tsig) [[unlikely]]
+            len = sign(f.data, f.size, tcp_answer.get(), len, 65535, Transport::tcp, info);
         count(Transport::tcp, info, len);
         if (len) c->out.push(tcp_answer.get(), len);
         if (++c->queries >= max_queries && max_queries) {
@@ -620,6 +634,57 @@ bool WorkerContext::answer_buffered(Conn* c) {
             return false;
         }
     }
+}
+
+// A query with a TSIG record (rare: the responder flags it): verified with the transfer keys,
+// and its answer signed or replaced by the TSIG error (serve/tsig_answer.hpp).
+[[gnu::noinline]] size_t WorkerContext::sign(const uint8_t* q, size_t qlen, uint8_t* out,
+                                             size_t len, size_t cap, Transport t, QueryInfo& info) {
+    static const std::vector<dns::tsig::Key> no_keys;
+    const auto& keys = transfer ? transfer->keys : no_keys;
+    size_t limit = std::min(cap, answer_limit(q, qlen, t, udp_payload));
+    return tsig_answer(keys, q, qlen, out, len, limit, uint64_t(::time(nullptr)), info);
+}
+
+// Starts the transfer a query asks for, or answers SERVFAIL when max_transfers are running
+// already (all workers together), so transfers never take every connection's worker time.
+void WorkerContext::begin_transfer(Conn* c, const Frame& f, const ZoneSet& zones) {
+    QueryInfo info;
+    info.answered = true;
+    unsigned n = transfers.load(std::memory_order_relaxed);
+    bool slot = false;
+    while (n < max_transfers)
+        if (transfers.compare_exchange_weak(n, n + 1, std::memory_order_relaxed)) {
+            slot = true;
+            break;
+        }
+    if (!slot) {
+        // Header and question with SERVFAIL (signed when the query is: RFC 8945 5.3).
+        size_t qend = dns::header_size + dns::wire_name_length(f.data + 12, f.size - 12) + 4;
+        uint8_t* out = tcp_answer.get();
+        std::memcpy(out, f.data, qend);
+        out[2] = uint8_t((f.data[2] & 0x79) | 0x80); // QR, the opcode and RD kept; AA, TC off
+        out[3] = rc_servfail;
+        std::memset(out + 6, 0, 6); // QDCOUNT 1 (is_transfer_query), no records
+        info.qtype = get16(f.data + qend - 4);
+        info.rcode = rc_servfail;
+        size_t len = sign(f.data, f.size, out, qend, 65535, Transport::tcp, info);
+        count(Transport::tcp, info, len);
+        c->out.push(out, len);
+        return;
+    }
+    c->xfr = start_transfer(zones, *transfer, c->peer, f.data, f.size, uint64_t(::time(nullptr)));
+    c->xfr->policy = transfer; // its keys outlive a reload
+    c->xfr_slot = true;
+    info.qtype = c->xfr->qtype;
+    info.rcode = c->xfr->rcode;
+    count(Transport::tcp, info, 1);
+}
+
+void WorkerContext::end_transfer(Conn* c) {
+    c->xfr.reset();
+    if (c->xfr_slot) transfers.fetch_sub(1, std::memory_order_relaxed);
+    c->xfr_slot = false;
 }
 
 void WorkerContext::handle(Conn* c, uint32_t ev) {
@@ -807,7 +872,7 @@ void DnsServer::bind() {
     for (unsigned w = 0; w < nthreads_; ++w) {
         // The connection limit, split evenly (the first workers take the remainder).
         size_t share = limit ? limit / nthreads_ + (w < limit % nthreads_ ? 1 : 0) : SIZE_MAX;
-        auto ctx = std::make_unique<WorkerContext>(w, zones_, opts_, share);
+        auto ctx = std::make_unique<WorkerContext>(w, zones_, opts_, share, transfers_);
         ctx->transfer_slot = transfer_slot_.get();
         ctx->setup();
         ctx->epoll = Fd(::epoll_create1(EPOLL_CLOEXEC));

@@ -17,6 +17,12 @@
 
 namespace endpointdns::serve {
 
+// Zone transfers (AXFR, IXFR) sent at once, by all workers together. A transfer asked for beyond
+// it is answered SERVFAIL (a temporary failure: the secondary retries later; BIND answers so at
+// its transfers-out limit), so that slow or stalled secondaries cannot take the workers' time
+// from the TCP queries.
+constexpr unsigned max_transfers = 32;
+
 struct DnsServerOptions {
     // "ADDR:PORT": "192.0.2.1:53", "0.0.0.0:53", "[2001:db8::1]:53", "[::]:53". Each address
     // serves UDP and TCP on the same port. Port 0 picks a free port (the same for UDP and
@@ -125,6 +131,7 @@ private:
     int stop_fd_ = -1; // eventfd in every worker's epoll set
     std::vector<Bound> bound_;
     std::shared_ptr<TransferPolicySlot> transfer_slot_; // what set_transfer_policy() changes
+    std::atomic<unsigned> transfers_{0}; // zone transfers in progress (max_transfers at most)
     std::vector<std::unique_ptr<WorkerContext>> workers_;
     std::vector<std::thread> threads_;
     bool started_ = false;

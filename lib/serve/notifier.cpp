@@ -12,6 +12,7 @@
 #include <sys/syslog.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <map>
@@ -36,7 +37,25 @@ struct Pending {
     unsigned sends = 0;
     uint64_t due = 0;                                   // ms: send (again) at this time
     const std::optional<dns::tsig::Key>* key = nullptr; // signs it when set
+    std::string mac;                                    // of the last NOTIFY sent, when signed
 };
+
+bool same_endpoint(const sockaddr_storage& a, const sockaddr_storage& b) {
+    if (a.ss_family != b.ss_family) return false;
+    if (a.ss_family == AF_INET) {
+        const auto* x = reinterpret_cast<const sockaddr_in*>(&a);
+        const auto* y = reinterpret_cast<const sockaddr_in*>(&b);
+        return x->sin_port == y->sin_port &&
+               std::memcmp(&x->sin_addr, &y->sin_addr, sizeof x->sin_addr) == 0;
+    }
+    if (a.ss_family == AF_INET6) {
+        const auto* x = reinterpret_cast<const sockaddr_in6*>(&a);
+        const auto* y = reinterpret_cast<const sockaddr_in6*>(&b);
+        return x->sin6_port == y->sin6_port &&
+               std::memcmp(&x->sin6_addr, &y->sin6_addr, sizeof x->sin6_addr) == 0;
+    }
+    return false;
+}
 
 } // namespace
 
@@ -76,6 +95,43 @@ Result<NotifyTarget> parse_notify_target(const std::string& text) {
         return fail("'" + text + "': not an IP address");
     }
     return t;
+}
+
+size_t
+read_datagrams(int fd, size_t max,
+               const std::function<void(const uint8_t*, size_t, const sockaddr_storage&)>& on) {
+    if (fd < 0) return 0;
+    uint8_t buf[4096];
+    size_t got = 0;
+    while (got < max) {
+        sockaddr_storage from{};
+        socklen_t len = sizeof from;
+        ssize_t n =
+            ::recvfrom(fd, buf, sizeof buf, MSG_DONTWAIT, reinterpret_cast<sockaddr*>(&from), &len);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            break; // EAGAIN: drained (or an error: poll says when to try again)
+        }
+        ++got;
+        on(buf, size_t(n), from);
+    }
+    return got;
+}
+
+bool notify_answer_matches(const uint8_t* msg, size_t len, const sockaddr_storage& from,
+                           const NotifyTarget& target, uint16_t id, const Name& origin,
+                           const dns::tsig::Key* key, const std::string& request_mac) {
+    if (len < dns::header_size || !(msg[2] & 0x80) ||
+        ((msg[2] >> 3) & 0xF) != dns::opcode::NOTIFY || uint16_t(msg[0] << 8 | msg[1]) != id ||
+        !same_endpoint(from, target.addr))
+        return false;
+    if (uint16_t(msg[4] << 8 | msg[5]) != 1) return false;
+    size_t end = 0;
+    auto qname = Name::from_wire(msg, len, dns::header_size, &end, false);
+    if (!qname || len - end < 4 || !(*qname == origin)) return false;
+    if (!key) return true;
+    std::string mac = request_mac;
+    return dns::tsig::verify_response(msg, len, *key, mac, true);
 }
 
 Notifier::Notifier(const Published& zones, NotifyOptions opts, Log log)
@@ -149,7 +205,6 @@ void Notifier::run() {
     std::map<std::string, uint32_t> known = std::move(known_);
     uint64_t gen = start_generation_;
     std::vector<Pending> pending;
-    uint8_t buf[4096];
 
     auto send = [&](Pending& p) {
         const NotifyTarget& t = targets_[p.target];
@@ -161,6 +216,7 @@ void Notifier::run() {
         if (p.key && *p.key) {
             dns::tsig::Signer s(**p.key, {}, uint64_t(::time(nullptr)));
             s.sign(msg);
+            p.mac = s.last_mac();
         }
         int fd = t.addr.ss_family == AF_INET ? fd4 : fd6;
         ::sendto(fd, msg.data(), msg.size(), MSG_DONTWAIT,
@@ -169,44 +225,26 @@ void Notifier::run() {
         ++p.sends;
         p.due = now_ms() + (uint64_t(opts_.first_timeout_ms) << (p.sends - 1));
     };
+    // At most notify_answers_per_round datagrams per socket and round.
     auto receive = [&](int fd) {
-        if (fd < 0) return;
-        for (;;) {
-            sockaddr_storage from{};
-            socklen_t len = sizeof from;
-            ssize_t n = ::recvfrom(fd, buf, sizeof buf, MSG_DONTWAIT,
-                                   reinterpret_cast<sockaddr*>(&from), &len);
-            if (n < 0) return;
-            if (n < 12 || !(buf[2] & 0x80) || ((buf[2] >> 3) & 0xF) != dns::opcode::NOTIFY)
-                continue;
-            uint16_t id = uint16_t(buf[0] << 8 | buf[1]);
-            for (size_t i = 0; i < pending.size(); ++i) {
-                const NotifyTarget& t = targets_[pending[i].target];
-                bool same =
-                    from.ss_family == t.addr.ss_family &&
-                    (from.ss_family == AF_INET
-                         ? std::memcmp(&reinterpret_cast<sockaddr_in*>(&from)->sin_addr,
-                                       &reinterpret_cast<const sockaddr_in*>(&t.addr)->sin_addr,
-                                       4) == 0 &&
-                               reinterpret_cast<sockaddr_in*>(&from)->sin_port ==
-                                   reinterpret_cast<const sockaddr_in*>(&t.addr)->sin_port
-                         : std::memcmp(&reinterpret_cast<sockaddr_in6*>(&from)->sin6_addr,
-                                       &reinterpret_cast<const sockaddr_in6*>(&t.addr)->sin6_addr,
-                                       16) == 0 &&
-                               reinterpret_cast<sockaddr_in6*>(&from)->sin6_port ==
-                                   reinterpret_cast<const sockaddr_in6*>(&t.addr)->sin6_port);
-                if (same && pending[i].id == id) {
+        read_datagrams(
+            fd, notify_answers_per_round,
+            [&](const uint8_t* msg, size_t n, const sockaddr_storage& from) {
+                for (size_t i = 0; i < pending.size(); ++i) {
+                    Pending& p = pending[i];
+                    const NotifyTarget& t = targets_[p.target];
+                    if (!notify_answer_matches(msg, n, from, t, p.id, p.origin,
+                                               p.key && *p.key ? &**p.key : nullptr, p.mac))
+                        continue;
                     ++answered_;
-                    unsigned rc = buf[3] & 0xF;
+                    unsigned rc = msg[3] & 0xF;
                     if (rc != 0)
-                        log_(LOG_WARNING, "NOTIFY of " + pending[i].origin.to_text() + " to " +
-                                              t.text + ": answered with rcode " +
-                                              std::to_string(rc));
+                        log_(LOG_WARNING, "NOTIFY of " + p.origin.to_text() + " to " + t.text +
+                                              ": answered with rcode " + std::to_string(rc));
                     pending.erase(pending.begin() + long(i));
-                    break;
+                    return;
                 }
-            }
-        }
+            });
     };
 
     std::unique_lock lock(mu_);
@@ -239,7 +277,7 @@ void Notifier::run() {
                             send(p);
                         }
                     if (!replaced) {
-                        pending.push_back({z->origin(), z->serial(), t, 0, 0, 0, r.key});
+                        pending.push_back({z->origin(), z->serial(), t, 0, 0, 0, r.key, {}});
                         send(pending.back());
                     }
                 }

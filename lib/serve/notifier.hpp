@@ -44,6 +44,26 @@ struct NotifyTarget {
 // Parses "192.0.2.1:53", "[2001:db8::1]:5353", "192.0.2.1"; a failure names the problem.
 Result<NotifyTarget> parse_notify_target(const std::string& text);
 
+// NOTIFY answers read from a socket per round of the notifier's loop: a flood of datagrams (spoofed
+// answers) cannot keep it from sending and from seeing zone changes.
+constexpr size_t notify_answers_per_round = 64;
+
+// Reads at most `max` datagrams from the non-blocking socket `fd` (its address family), calling
+// `on(message, length, from)` for each. Returns how many it read: fewer than `max` when the
+// socket had no more.
+size_t
+read_datagrams(int fd, size_t max,
+               const std::function<void(const uint8_t*, size_t, const sockaddr_storage&)>& on);
+
+// True when `msg`, received from `from`, answers the NOTIFY of `origin` with message id `id` sent
+// to `target`: a response with opcode NOTIFY and that id, from the target's address and port,
+// with the zone as its one question. When the NOTIFY was signed (`key`, whose MAC was
+// `request_mac`), the answer must carry a TSIG that verifies (RFC 8945 5.3); an unsigned one
+// (a TSIG error included) is ignored like a spoofed one, and the NOTIFY is sent again.
+bool notify_answer_matches(const uint8_t* msg, size_t len, const sockaddr_storage& from,
+                           const NotifyTarget& target, uint16_t id, const Name& origin,
+                           const dns::tsig::Key* key, const std::string& request_mac);
+
 // Watches the published zone set from its own thread (never from the DNS workers): every zone
 // whose serial changed, or that is new, is announced to every target. Zones are published only
 // after they are durable (Store), so a secondary that asks at once finds the new version.

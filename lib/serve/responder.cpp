@@ -8,6 +8,7 @@
 #include "serve/responder.hpp"
 
 #include "dns/rr.hpp"
+#include "dns/tsig.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -776,6 +777,8 @@ size_t Responder::answer(const ZoneSet& zones, const uint8_t* q, size_t len, Tra
             edns = !bad_opt;
             payload = std::max<uint16_t>(512, rd16(q + pos + 2));
             opt_ttl = rd32(q + pos + 4);
+        } else if (type == dns::tsig::type) {
+            info.tsig = true; // answered as usual here, then verified and signed by the caller
         }
         pos += 10 + rdlen;
     }

@@ -22,6 +22,7 @@ struct QueryInfo {
     uint8_t rcode = 0;      // the full rcode (BADVERS = 16)
     bool answered = false;  // false: dropped (not a query, too short to answer)
     bool truncated = false; // TC set
+    bool tsig = false;      // the query has a TSIG record: serve/tsig_answer verifies and signs
 };
 
 // Holds the scratch state of one worker (compression table), so answering allocates nothing.

@@ -5,6 +5,7 @@
 #include "dns/message.hpp"
 #include "error.hpp"
 #include "serve/snapshot.hpp"
+#include "serve/xfr.hpp"
 
 #include "test_util.hpp"
 
@@ -649,6 +650,140 @@ TEST_F(DnsServerTest, StopIsIdempotentAndPrompt) {
     s->stop();
     s->stop();
     EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
+}
+
+namespace {
+
+const char* const test_key = "hmac-sha256:xfr.example.:c2VjcmV0LXNlY3JldC1zZWNyZXQ=";
+
+// Transfers from 127.0.0.1 with the test key.
+std::shared_ptr<const endpointdns::serve::TransferPolicy> loopback_transfers() {
+    auto p = std::make_shared<endpointdns::serve::TransferPolicy>();
+    p->allow.push_back(*endpointdns::serve::parse_prefix("127.0.0.1"));
+    p->keys.push_back(*dns::tsig::parse_key(test_key));
+    return p;
+}
+
+// `q` signed with the test key; `mac` receives its MAC.
+std::string signed_query(std::string q, std::string& mac) {
+    static const dns::tsig::Key key = *dns::tsig::parse_key(test_key);
+    dns::tsig::Signer s(key, {}, uint64_t(::time(nullptr)));
+    s.sign(q);
+    mac = s.last_mac();
+    return q;
+}
+
+uint16_t tsig_error(const std::string& m) {
+    auto f = dns::tsig::find(reinterpret_cast<const uint8_t*>(m.data()), m.size());
+    EXPECT_TRUE(f.ok() && *f);
+    return f.ok() && *f ? (*f)->record.error : 0xFFFF;
+}
+
+} // namespace
+
+TEST_F(DnsServerTest, SignedQueriesGetSignedAnswersOverUdpAndTcp) {
+    DnsServerOptions o = opts(2);
+    o.transfer = loopback_transfers();
+    auto s = serve(o);
+    uint16_t port = s->bound()[0].port;
+    const dns::tsig::Key key = *dns::tsig::parse_key(test_key);
+
+    std::string mac;
+    std::string a = udp(port, signed_query(query(11, "example.com.", rrtype::SOA), mac));
+    EXPECT_TRUE(dns::tsig::verify_response(reinterpret_cast<const uint8_t*>(a.data()), a.size(),
+                                           key, mac, true));
+    auto m = parse(a);
+    EXPECT_EQ(m.header.rcode(), dns::rcode::NOERROR);
+    ASSERT_EQ(m.answer.size(), 1u);
+    EXPECT_EQ(m.answer[0].type, rrtype::SOA);
+
+    Sock t(SOCK_STREAM);
+    ASSERT_TRUE(t.connect(port));
+    t.send_all(framed(signed_query(query(12, "www.example.com.", rrtype::A), mac)));
+    auto f = t.recv_frame();
+    ASSERT_TRUE(f);
+    EXPECT_TRUE(dns::tsig::verify_response(reinterpret_cast<const uint8_t*>(f->data()), f->size(),
+                                           key, mac, true));
+    EXPECT_EQ(parse(*f).answer.size(), 1u);
+
+    // Too big for 512 octets with the TSIG: TC and signed (the client goes to TCP).
+    a = udp(port, signed_query(query(13, "big.example.com.", rrtype::TXT), mac));
+    EXPECT_TRUE(dns::tsig::verify_response(reinterpret_cast<const uint8_t*>(a.data()), a.size(),
+                                           key, mac, true));
+    EXPECT_TRUE(parse(a).header.flags & dns::flag::TC);
+    EXPECT_LE(a.size(), 512u);
+
+    // An unknown key: NOTAUTH with BADKEY, unsigned; unsigned queries stay unsigned.
+    auto other = *dns::tsig::parse_key("hmac-sha256:other.example.:c2VjcmV0LXNlY3JldA==");
+    dns::tsig::Signer os(other, {}, uint64_t(::time(nullptr)));
+    std::string q = query(14, "www.example.com.", rrtype::A);
+    os.sign(q);
+    a = udp(port, q);
+    EXPECT_EQ(parse(a).header.rcode(), 9u);
+    EXPECT_EQ(parse(a).answer.size(), 0u);
+    EXPECT_EQ(tsig_error(a), dns::tsig::BADKEY);
+    a = udp(port, query(15, "www.example.com.", rrtype::A));
+    EXPECT_EQ(parse(a).additional.size(), 0u);
+    EXPECT_EQ(s->counters().responses[9], 1u); // NOTAUTH
+}
+
+TEST_F(DnsServerTest, AtMostMaxTransfersAtOnceTheNextIsServfail) {
+    // A zone of about 2 MB: a transfer the client does not read stays in progress.
+    std::string text = zone_text();
+    for (int i = 0; i < 20000; ++i)
+        text += "h" + std::to_string(i) + " TXT \"" + std::string(90, 'z') + "\"\n";
+    auto z = ServeZone::build(zone_from(text));
+    ASSERT_TRUE(z.ok()) << z.error();
+    zones_.store(ZoneSet::of({*z}));
+    DnsServerOptions o = opts(2);
+    o.transfer = loopback_transfers();
+    o.tcp_idle_timeout_ms = 0; // the stalled transfers stay however slow this machine is
+    auto s = serve(o);
+    uint16_t port = s->bound()[0].port;
+
+    auto axfr = [&](Sock& c, uint16_t id) {
+        // A small window and segments, so the kernel buffers little of the transfer.
+        int small = 4096, mss = 536;
+        ::setsockopt(c.fd(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+        ::setsockopt(c.fd(), IPPROTO_TCP, TCP_MAXSEG, &mss, sizeof mss);
+        EXPECT_TRUE(c.connect(port));
+        c.send_all(framed(query(id, "example.com.", rrtype::AXFR)));
+        auto f = c.recv_frame(); // the transfer's first message, or the SERVFAIL
+        EXPECT_TRUE(f);
+        return f ? parse(*f).header.rcode() : 99u;
+    };
+    std::vector<std::unique_ptr<Sock>> stalled;
+    for (unsigned i = 0; i < endpointdns::serve::max_transfers; ++i) {
+        stalled.push_back(std::make_unique<Sock>(SOCK_STREAM));
+        ASSERT_EQ(axfr(*stalled.back(), uint16_t(i)), dns::rcode::NOERROR) << i;
+    }
+    EXPECT_EQ(endpointdns::serve::max_transfers, 32u);
+    {
+        Sock c(SOCK_STREAM);
+        EXPECT_EQ(axfr(c, 100), dns::rcode::SERVFAIL);
+        // The connection stays open for ordinary queries.
+        c.send_all(framed(query(101, "www.example.com.", rrtype::A)));
+        auto f = c.recv_frame();
+        ASSERT_TRUE(f);
+        EXPECT_EQ(parse(*f).answer.size(), 1u);
+    }
+    // TCP and UDP queries are answered beside the stalled transfers.
+    Sock t(SOCK_STREAM);
+    ASSERT_TRUE(t.connect(port));
+    t.send_all(framed(query(102, "www.example.com.", rrtype::A)));
+    auto f = t.recv_frame();
+    ASSERT_TRUE(f);
+    EXPECT_EQ(parse(*f).header.id, 102);
+    EXPECT_EQ(parse(udp(port, query(103, "www.example.com.", rrtype::A))).answer.size(), 1u);
+    // A stalled client goes away: its slot is free again.
+    stalled.pop_back();
+    bool started = false;
+    for (int i = 0; i < 100 && !started; ++i) {
+        Sock c(SOCK_STREAM);
+        started = axfr(c, uint16_t(200 + i)) == dns::rcode::NOERROR;
+        if (!started) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    EXPECT_TRUE(started);
 }
 
 TEST(Prometheus, RendersEveryCounter) {

@@ -53,6 +53,33 @@ struct Listener {
     }
 };
 
+// The answer a secondary gives to the NOTIFY `request`: same id and question, QR set, signed
+// over the request's MAC with `key` when given.
+std::string answer_to(const std::string& request, const dns::tsig::Key* key) {
+    auto m = dns::parse_message(request);
+    EXPECT_TRUE(m.ok());
+    dns::MessageBuilder b(512);
+    b.reset(m->header.id, uint16_t(dns::flag::QR | dns::opcode::NOTIFY << 11 | dns::flag::AA));
+    b.add_question(m->question[0].name, m->question[0].type, m->question[0].cls);
+    std::string out(b.data());
+    if (key) {
+        auto f = dns::tsig::find(reinterpret_cast<const uint8_t*>(request.data()), request.size());
+        EXPECT_TRUE(f.ok() && *f);
+        dns::tsig::Signer s(*key, (*f)->record.mac, uint64_t(::time(nullptr)));
+        s.sign(out);
+    }
+    return out;
+}
+
+sockaddr_storage loopback(uint16_t port) {
+    sockaddr_storage ss{};
+    auto* a = reinterpret_cast<sockaddr_in*>(&ss);
+    a->sin_family = AF_INET;
+    a->sin_port = htons(port);
+    a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    return ss;
+}
+
 } // namespace
 
 TEST(Notifier, ParsesTargets) {
@@ -98,10 +125,8 @@ TEST(Notifier, SendsSignedNotifyOnChangeAndRetriesUntilAnswered) {
     // Unanswered: sent again.
     std::string again = sec.receive(1000, from);
     ASSERT_FALSE(again.empty());
-    // Answer it: no more sends.
-    std::string reply = again.substr(0, 12);
-    reply[2] = char(reply[2] | 0x80);
-    reply[4] = reply[5] = reply[6] = reply[7] = reply[8] = reply[9] = reply[10] = reply[11] = 0;
+    // Answer it (signed, as the NOTIFY was): no more sends.
+    std::string reply = answer_to(again, &*o.key);
     ::sendto(sec.fd, reply.data(), reply.size(), 0, reinterpret_cast<sockaddr*>(&from),
              sizeof from);
     for (int i = 0; i < 100 && n.answered() == 0; ++i) ::usleep(10000);
@@ -180,4 +205,83 @@ TEST(Notifier, PerZoneTargetsAndKeysReplaceTheGlobalOnes) {
     EXPECT_TRUE(global.receive(200, from).empty());
     n.stop();
     EXPECT_EQ(n.sent(), 2u);
+}
+
+TEST(Notifier, ReadsAtMostSoManyDatagramsPerRound) {
+    Listener notifier_side;
+    int big = 1 << 20;
+    ::setsockopt(notifier_side.fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof big);
+    int flooder = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    sockaddr_storage to = loopback(notifier_side.port);
+    const size_t total = notify_answers_per_round + 36;
+    for (size_t i = 0; i < total; ++i) {
+        std::string d(12, char(i));
+        ASSERT_EQ(::sendto(flooder, d.data(), d.size(), 0, reinterpret_cast<sockaddr*>(&to),
+                           sizeof(sockaddr_in)),
+                  12);
+    }
+    ::close(flooder);
+    // Loopback datagrams are queued by the time sendto returns.
+    size_t seen = 0;
+    auto count = [&](const uint8_t*, size_t n, const sockaddr_storage& from) {
+        EXPECT_EQ(n, 12u);
+        EXPECT_EQ(from.ss_family, AF_INET);
+        ++seen;
+    };
+    EXPECT_EQ(read_datagrams(notifier_side.fd, notify_answers_per_round, count),
+              notify_answers_per_round);
+    EXPECT_EQ(read_datagrams(notifier_side.fd, notify_answers_per_round, count), 36u);
+    EXPECT_EQ(read_datagrams(notifier_side.fd, notify_answers_per_round, count), 0u);
+    EXPECT_EQ(seen, total);
+    EXPECT_EQ(notify_answers_per_round, 64u);
+}
+
+TEST(Notifier, AnAnswerMatchesItsIdTargetZoneAndKey) {
+    auto target = parse_notify_target("127.0.0.1:5300");
+    ASSERT_TRUE(target.ok());
+    Name origin = *Name::parse("example.com.");
+    dns::MessageBuilder b(512);
+    b.reset(0x4242, uint16_t(dns::opcode::NOTIFY << 11 | dns::flag::AA));
+    b.add_question(origin, dns::rrtype::SOA, dns::rrclass::IN);
+    std::string request(b.data());
+    auto key = *dns::tsig::parse_key("hmac-sha256:xfr.example.:c2VjcmV0LXNlY3JldA==");
+    auto other = *dns::tsig::parse_key("hmac-sha256:xfr.example.:b3RoZXItc2VjcmV0");
+    dns::tsig::Signer signer(key, {}, uint64_t(::time(nullptr)));
+    std::string signed_request = request;
+    signer.sign(signed_request);
+    const std::string& mac = signer.last_mac();
+
+    auto matches = [&](const std::string& m, const sockaddr_storage& from,
+                       const dns::tsig::Key* k = nullptr, uint16_t id = 0x4242) {
+        return notify_answer_matches(reinterpret_cast<const uint8_t*>(m.data()), m.size(), from,
+                                     *target, id, origin, k, mac);
+    };
+    sockaddr_storage from = loopback(5300);
+    std::string plain = answer_to(request, nullptr);
+    EXPECT_TRUE(matches(plain, from));
+    EXPECT_FALSE(matches(plain, from, nullptr, 0x4243)) << "another id";
+    EXPECT_FALSE(matches(plain, loopback(5301))) << "another port";
+    sockaddr_storage elsewhere = from;
+    reinterpret_cast<sockaddr_in*>(&elsewhere)->sin_addr.s_addr = htonl(0x7F000002);
+    EXPECT_FALSE(matches(plain, elsewhere)) << "another address";
+    EXPECT_FALSE(matches(request, from)) << "not a response";
+    std::string query_op = plain;
+    query_op[2] = char(0x80 | 0x04);
+    EXPECT_FALSE(matches(query_op, from)) << "opcode QUERY";
+    std::string other_zone = plain;
+    other_zone[13] = 'E'; // the question's first label: Example.com: compared without case
+    EXPECT_TRUE(matches(other_zone, from));
+    other_zone[14] = 'y';
+    EXPECT_FALSE(matches(other_zone, from)) << "another zone";
+    EXPECT_FALSE(matches(plain.substr(0, 12), from)) << "no question";
+    EXPECT_FALSE(matches(plain.substr(0, 11), from)) << "cut short";
+
+    // Signed NOTIFY: the answer must be signed over its MAC with the key.
+    std::string good = answer_to(signed_request, &key);
+    EXPECT_TRUE(matches(good, from, &key));
+    EXPECT_FALSE(matches(plain, from, &key)) << "unsigned";
+    EXPECT_FALSE(matches(answer_to(signed_request, &other), from, &key)) << "another secret";
+    std::string forged = good;
+    forged[forged.size() - 10] ^= 1; // inside the MAC
+    EXPECT_FALSE(matches(forged, from, &key)) << "MAC changed";
 }
