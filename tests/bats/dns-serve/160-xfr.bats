@@ -294,15 +294,20 @@ CONF
     wait_answer "$knot_port" www.example.com A 192.0.2.80 || fail_with "$(cat knot/knotd.log)"
     wait_answer "$nsd_port" www.example.com A 192.0.2.80 || fail_with "$(cat nsd/nsd.log)"
     # The secondaries answer every RRset of the zone as the edge does.
-    local name type
+    # (The AXFR that lists them is signed: this edge requires TSIG; at least 10 RRsets, so an
+    # empty or refused listing cannot pass.)
+    local name type n=0
     while read -r name type; do
+        n=$((n + 1))
         [[ $type == NS && $name == sub.example.com. ]] && continue # a referral, not an answer
         want=$(q "$name" "$type" | sort)
         for port in "$knot_port" "$nsd_port"; do
             got=$(dig +short +time=2 -p "$port" @127.0.0.1 "$name" "$type" | sort)
             [[ $got == "$want" ]] || fail_with "$name $type on port $port: '$got', edge: '$want'"
         done
-    done < <(xfr example.com AXFR | awk '$4 != "A" || $1 != "ns.sub.example.com." { print $1, $4 }' | sort -u)
+    done < <(xfr -y "hmac-sha256:xfr.example:$SECRET" example.com AXFR |
+        awk '$4 != "TSIG" && ($4 != "A" || $1 != "ns.sub.example.com.") { print $1, $4 }' | sort -u)
+    ((n >= 10)) || fail_with "only $n RRsets compared"
 
     change_www 192.0.2.81 2026112502
     # The edge sends NOTIFY (signed) once the change is durable; the secondaries' own refresh
