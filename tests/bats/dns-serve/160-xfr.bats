@@ -10,33 +10,9 @@
 
 load ../helpers
 load serve_helpers
+load xfr_helpers
 # shellcheck source-path=SCRIPTDIR source=../../diff/servers.bash
 source "$SRC/tests/diff/servers.bash"
-
-SECRET=c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LTAxMjM0NTY3
-OTHER=b3RoZXItb3RoZXItb3RoZXItb3RoZXItb3RoZXItMDEyMzQ1
-
-setup() {
-    edge_setup
-    echo "hmac-sha256:xfr.example.:$SECRET" >xfr.tsig
-}
-
-teardown() {
-    edge_teardown
-    diff_stop_all
-}
-
-# transfer_config FILE ALLOW [REQUIRE_TSIG]: an edge configuration with a [transfer] section.
-transfer_config() {
-    printf '[transfer]\nallow = [%s]\ntsig_key_files = ["%s/xfr.tsig"]\nrequire_tsig = %s\n' \
-        "$2" "$PWD" "${3:-false}" >"$1"
-}
-
-# push_example: PUT etc/zones/example.com.zone as zone example.com.
-push_example() {
-    compile "$EXAMPLE_ZONE" example.xfr
-    put_zone example.com example.xfr
-}
 
 # xfr_status [KDIG-ARGS...]: the rcode of a transfer from the current edge (dig prints none
 # for a failed transfer).
@@ -48,17 +24,6 @@ xfr_status() {
 # xfr [DIG-ARGS...]: dig's transfer output from the current edge, comments left out.
 xfr() {
     dig +time=3 +tries=1 -p "$EDGE_DNS" @127.0.0.1 "$@" | grep -v '^;' | grep -v '^$' || true
-}
-
-# change_www ADDRESS SERIAL: a delta that gives www.example.com the A record ADDRESS.
-change_www() {
-    mkdir -p new
-    sed -e "s/192\.0\.2\.80/$1/" -e "s/2026112501/$2/" "$EXAMPLE_ZONE" >new/example.com.zone
-    compile new/example.com.zone new.xfr
-    "$MAKE_DELTA" example.xfr new.xfr >delta.xfr
-    patch_zone example.com delta.xfr
-    assert_status 200
-    cp new.xfr example.xfr
 }
 
 # big_zone: big/example.com.zone, the example zone and 20,000 TXT records: a transfer of many
@@ -184,21 +149,6 @@ big_zone() {
     put_zone example.com example.xfr
     run -0 xfr example.com IXFR=2026112502
     [[ $(wc -l <<<"$output") == 20 ]] || fail_with "after a PUT: $output"
-}
-
-# wait_answer PORT NAME TYPE WANT: waits (at most 15 s) until 127.0.0.1:PORT answers NAME TYPE
-# with exactly WANT (dig +short).
-wait_answer() {
-    local port=$1 name=$2 type=$3 want=$4 got tries=0
-    while :; do
-        got=$(dig +short +time=1 +tries=1 -p "$port" @127.0.0.1 "$name" "$type" 2>/dev/null) || true
-        [[ $got == "$want" ]] && return 0
-        if ((++tries > 75)); then
-            echo "127.0.0.1:$port answers $name $type with '$got', not '$want'" >&2
-            return 1
-        fi
-        sleep 0.2
-    done
 }
 
 # start_knot_secondary DIR PORT: knotd as a TSIG secondary of the current edge for example.com.

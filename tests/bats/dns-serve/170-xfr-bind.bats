@@ -10,61 +10,11 @@
 
 load ../helpers
 load serve_helpers
+load xfr_helpers
 # shellcheck source-path=SCRIPTDIR source=../../diff/servers.bash
 source "$SRC/tests/diff/servers.bash"
 
-SECRET=c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LTAxMjM0NTY3
-OTHER=b3RoZXItb3RoZXItb3RoZXItb3RoZXItb3RoZXItMDEyMzQ1
 KEY="hmac-sha256:xfr.example:$SECRET"
-
-setup() {
-    edge_setup
-    echo "hmac-sha256:xfr.example.:$SECRET" >xfr.tsig
-}
-
-teardown() {
-    edge_teardown
-    diff_stop_all
-}
-
-# transfer_config FILE: an edge configuration that lets 127.0.0.1 transfer with the key only.
-transfer_config() {
-    printf '[transfer]\nallow = ["127.0.0.1"]\ntsig_key_files = ["%s/xfr.tsig"]\nrequire_tsig = true\n' \
-        "$PWD" >"$1"
-}
-
-# push_example: PUT etc/zones/example.com.zone as zone example.com.
-push_example() {
-    compile "$EXAMPLE_ZONE" example.xfr
-    put_zone example.com example.xfr
-}
-
-# change_www ADDRESS SERIAL: PATCHes the delta that gives www.example.com the A record ADDRESS
-# (what zone-push sends for a change).
-change_www() {
-    mkdir -p new
-    sed -e "s/192\.0\.2\.80/$1/" -e "s/2026112501/$2/" "$EXAMPLE_ZONE" >new/example.com.zone
-    compile new/example.com.zone new.xfr
-    "$MAKE_DELTA" example.xfr new.xfr >delta.xfr
-    patch_zone example.com delta.xfr
-    assert_status 200
-    cp new.xfr example.xfr
-}
-
-# wait_answer PORT NAME TYPE WANT: waits (at most 15 s) until 127.0.0.1:PORT answers NAME TYPE
-# with exactly WANT (kdig +short, unsigned).
-wait_answer() {
-    local port=$1 name=$2 type=$3 want=$4 got tries=0
-    while :; do
-        got=$(kdig +short +time=1 +retry=0 -p "$port" @127.0.0.1 "$name" "$type" 2>/dev/null) || true
-        [[ $got == "$want" ]] && return 0
-        if ((++tries > 75)); then
-            echo "127.0.0.1:$port answers $name $type with '$got', not '$want'" >&2
-            return 1
-        fi
-        sleep 0.2
-    done
-}
 
 # kq PORT NAME TYPE: the answer records of 127.0.0.1:PORT (kdig +short, unsigned), sorted.
 kq() {
@@ -119,7 +69,7 @@ CONF
 
 @test "TSIG on queries: a signed SOA over UDP and TCP is signed back; BADKEY, BADSIG; unsigned stays unsigned" {
     require_cmd kdig
-    transfer_config xfr.toml
+    transfer_config xfr.toml '"127.0.0.1"' true
     EDGE_CONFIG=xfr.toml start_edge edge
     push_example
     # dig and kdig check the answer's TSIG and say so when it fails.
@@ -153,7 +103,7 @@ CONF
     require_cmd kdig
     local bind_port
     bind_port=$(diff_free_port)
-    transfer_config xfr.toml
+    transfer_config xfr.toml '"127.0.0.1"' true
     printf 'notify = ["127.0.0.1:%s"]\nnotify_timeout = 1\n' "$bind_port" >>xfr.toml
     EDGE_CONFIG=xfr.toml start_edge edge
     push_example

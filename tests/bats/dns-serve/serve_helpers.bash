@@ -150,3 +150,18 @@ rcode() {
 soa_serial() {
     q "$1" SOA | awk '{ print $3 }'
 }
+
+# wait_answer PORT NAME TYPE WANT: waits (at most 15 s) until 127.0.0.1:PORT (a secondary the
+# test runs) answers NAME TYPE with exactly WANT (dig +short, unsigned).
+wait_answer() {
+    local port=$1 name=$2 type=$3 want=$4 got tries=0
+    while :; do
+        got=$(dig +short +time=1 +tries=1 -p "$port" @127.0.0.1 "$name" "$type" 2>/dev/null) || true
+        [[ $got == "$want" ]] && return 0
+        if ((++tries > 75)); then
+            echo "127.0.0.1:$port answers $name $type with '$got', not '$want'" >&2
+            return 1
+        fi
+        sleep 0.2
+    done
+}
