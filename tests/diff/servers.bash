@@ -156,6 +156,32 @@ diff_wait_zones() {
     done
 }
 
+# diff_up knotd|nsd DIR [ZONEDIR [ZONE...]]: starts the server on a free port and waits until it
+# serves every ZONE (default: every zone of ZONEDIR); sets DIFF_PORT and DIFF_PID. A free port
+# can be taken by another test between the check and the bind, and the server then exits: it
+# is tried again on another port, three times at most; after that, its log is shown.
+diff_up() {
+    local kind=$1 dir=$2 zdir=${3:-$DIFF_ZONES_DIR} try log
+    shift $(($# < 3 ? $# : 3))
+    local zones=("$@")
+    ((${#zones[@]} > 0)) || mapfile -t zones < <(diff_zone_names "$zdir")
+    for try in 1 2 3; do
+        DIFF_PORT=$(diff_free_port)
+        case $kind in
+        knotd) diff_start_knotd "$dir" "$DIFF_PORT" "$zdir" && log=$dir/knotd.log ;;
+        nsd) diff_start_nsd "$dir" "$DIFF_PORT" "$zdir" && log=$dir/nsd.out ;;
+        *) echo "diff_up: no server $kind" >&2 && return 2 ;;
+        esac || return 1
+        diff_wait_zones "$DIFF_PORT" "$DIFF_PID" "${zones[@]}" && return 0
+        kill -0 "$DIFF_PID" 2>/dev/null && break # running but not loading: not a port race
+        echo "$kind exited (try $try); its log:" >&2
+        cat "$log" >&2
+    done
+    echo "$kind did not serve ${zones[*]}; its log:" >&2
+    cat "$log" >&2
+    return 1
+}
+
 # diff_stop_all: stops every server started here, each by its own process id.
 diff_stop_all() {
     local p

@@ -61,12 +61,9 @@ start_dns_serve() {
     [[ -x $BIN/dns-serve ]] || skip "dns-serve not built yet"
     require_cmd dig curl
     diff_find_tool knotd >/dev/null || skip "knotd is not installed"
-    knot_port=$(diff_free_port)
-    diff_start_knotd "$PWD/knot" "$knot_port"
-    # shellcheck disable=SC2153 # DIFF_PID is set by diff_start_knotd
-    knot_pid=$DIFF_PID
+    diff_up knotd "$PWD/knot" || fail_with "knotd did not load the corpus"
+    knot_port=$DIFF_PORT
     start_dns_serve
-    diff_wait_zones "$knot_port" "$knot_pid"
     run "$BIN/dns-diff" --timeout 500 --allow "$SRC/tests/diff/allow-dns-serve.txt" \
         --a "127.0.0.1:$knot_port" --b "127.0.0.1:$dns_port" "$SRC/tests/diff/queries.txt"
     ((status == 0)) || fail_with "dns-serve (B) differs from Knot (A)"

@@ -22,11 +22,8 @@ teardown() {
 
 # start_knot NAME [ZONEDIR]: knotd on a free port; sets NAME_port.
 start_knot() {
-    local port
-    port=$(diff_free_port)
-    diff_start_knotd "$PWD/$1" "$port" "${2:-}"
-    diff_wait_zones "$port" "$DIFF_PID" || fail_with "knotd did not load the corpus: $(cat "$1/knotd.log")"
-    printf -v "${1}_port" '%s' "$port"
+    diff_up knotd "$PWD/$1" "${2:-}" || fail_with "knotd did not load the corpus"
+    printf -v "${1}_port" '%s' "$DIFF_PORT"
 }
 
 @test "every corpus zone passes kzonecheck, unless marked, and zone-compile" {
@@ -56,9 +53,8 @@ start_knot() {
     diff_find_tool knotd >/dev/null || skip "knotd is not installed"
     diff_find_tool nsd >/dev/null || skip "nsd is not installed"
     start_knot knot
-    nsd_port=$(diff_free_port)
-    diff_start_nsd "$PWD/nsd" "$nsd_port"
-    diff_wait_zones "$nsd_port" "$DIFF_PID" || fail_with "nsd did not load the corpus"
+    diff_up nsd "$PWD/nsd" || fail_with "nsd did not load the corpus"
+    nsd_port=$DIFF_PORT
     run --separate-stderr "$BIN/dns-diff" --timeout 500 \
         --allow "$SRC/tests/diff/allow-knot-nsd.txt" \
         --a "127.0.0.1:$knot_port" --b "127.0.0.1:$nsd_port" "$SRC/tests/diff/queries.txt"

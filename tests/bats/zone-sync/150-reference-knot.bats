@@ -99,9 +99,8 @@ queries() {
     export_zone ref.test zones
     export_zone second.test zones
     local knot_port
-    knot_port=$(diff_free_port)
-    diff_start_knotd "$PWD/knot" "$knot_port" "$PWD/zones"
-    diff_wait_zones "$knot_port" "$DIFF_PID" ref.test second.test
+    diff_up knotd "$PWD/knot" "$PWD/zones" ref.test second.test
+    knot_port=$DIFF_PORT
     diff_wait_zones "$REFEDGE_DNS" "${EDGE_PID[refedge]}" ref.test second.test
     queries zones/*.zone >queries.txt
     (($(wc -l <queries.txt) > 80)) || fail_with "only $(wc -l <queries.txt) queries"
