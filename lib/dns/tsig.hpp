@@ -154,6 +154,7 @@ public:
         last_unsigned,  // finish(): the last message was unsigned
         no_message,     // finish() before any message
     };
+    // `key` must outlive the verifier.
     ResponseVerifier(const Key& key, std::string request_mac);
     Step add(const uint8_t* msg, size_t len);
     Step add(std::string_view msg) {
