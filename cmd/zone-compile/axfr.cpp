@@ -381,7 +381,10 @@ zone::Zone fetch_axfr(const AxfrRequest& req) {
                 tail = "the answer's TSIG does not verify: " + verifier->reason();
                 break;
             }
-            throw Error(ex_noperm, what + ": " + tail);
+            std::string m = what;
+            m += ": ";
+            m += tail;
+            throw Error(ex_noperm, m);
         }
         const ldns_rr_list* answer = ldns_pkt_answer(pkt.get());
         for (size_t i = 0; i < ldns_rr_list_rr_count(answer) && soas < 2; ++i) {
