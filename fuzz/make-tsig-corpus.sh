@@ -1,11 +1,13 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# Writes the seeds of tsig_fuzz: transfer requests and queries, unsigned and signed with the target's key.
+# Writes the seeds of tsig_fuzz: transfer requests and queries, unsigned and signed with the target's key;
+# and of tsig_chain_fuzz: transfers of several messages, signed here (not by our Signer) over the
+# MAC chain of RFC 8945 5.3.1, some messages left unsigned.
 #
-# Usage: fuzz/make-tsig-corpus.sh   (from anywhere; overwrites the "t-*" seeds; needs python3)
+# Usage: fuzz/make-tsig-corpus.sh   (from anywhere; overwrites the "t-*" and "c-*" seeds; needs python3)
 set -eu
 cd "$(dirname "$0")"
-mkdir -p corpus/tsig_fuzz
+mkdir -p corpus/tsig_fuzz corpus/tsig_chain_fuzz
 python3 - <<'PY'
 import base64, hashlib, hmac, struct
 
@@ -51,4 +53,57 @@ seeds = {
 }
 for k, v in seeds.items():
     open("corpus/tsig_fuzz/" + k, "wb").write(v)
+
+# tsig_chain_fuzz: [mode][mask, 8 octets, when the mode is odd] then length-prefixed messages.
+REQUEST_MAC = bytes(range(32))  # the target's request MAC
+
+def answer(i, ident=0x4242):
+    txt = str(i).encode()
+    rr = name("example.com.") + struct.pack(">HHIH", 16, 1, 60, len(txt) + 1) + bytes([len(txt)]) + txt
+    return (struct.pack(">HHHHHH", ident, 0x8400, 1, 1, 0, 0) + name("example.com.") +
+            struct.pack(">HH", 252, 1) + rr)
+
+def chain(msgs, signed_at, secret=KEY, now=1000, fudge=300, key_name="xfr.example."):
+    out, prev, pending = [], REQUEST_MAC, b""
+    alg = name("hmac-sha256.")
+    timers = struct.pack(">HIH", now >> 32, now & 0xFFFFFFFF, fudge)
+    for i, m in enumerate(msgs):
+        if i not in signed_at:
+            pending += m
+            out.append(m)
+            continue
+        d = struct.pack(">H", len(prev)) + prev + pending + m
+        if not out:
+            d += name(key_name) + struct.pack(">HI", 255, 0) + alg + timers + struct.pack(">HH", 0, 0)
+        else:
+            d += timers
+        mac = hmac.new(secret, d, hashlib.sha256).digest()
+        rdata = alg + timers + struct.pack(">H", len(mac)) + mac + m[:2] + struct.pack(">HH", 0, 0)
+        rr = name(key_name) + struct.pack(">HHIH", 250, 255, 0, len(rdata)) + rdata
+        ar = struct.unpack(">H", m[10:12])[0] + 1
+        out.append(m[:10] + struct.pack(">H", ar) + m[12:] + rr)
+        prev, pending = mac, b""
+    return out
+
+def framed(mode, msgs, mask=None):
+    b = bytes([mode]) + (struct.pack(">Q", mask) if mask is not None else b"")
+    return b + b"".join(struct.pack(">H", len(m)) + m for m in msgs)
+
+five = [answer(i) for i in range(5)]
+header_only = [struct.pack(">HHHHHH", 0x4242, 0x8400, 0, 0, 0, 0)] * 101
+chains = {
+    "c-all-signed": framed(0, chain(five, {0, 1, 2, 3, 4})),
+    "c-gap": framed(0, chain(five, {0, 4})),
+    "c-last-unsigned": framed(0, chain(five, {0, 2})),
+    "c-first-unsigned": framed(0, chain(five, {1, 4})),
+    "c-wrong-secret": framed(0, chain(five, {0, 4}, secret=b"wrong")),
+    "c-wrong-key": framed(0, chain(five, {0, 4}, key_name="other.")),
+    "c-100-unsigned": framed(0, chain(header_only + [answer(9)], {0, 101})),
+    "c-truncated": framed(0, chain(five, {0, 4})[:4] + [chain(five, {0, 4})[4][:-20]]),
+    "c-resign-plain": framed(1, five, mask=0x5A5A5A5A5A5A5A5A),
+    "c-resign-flip": framed(3, five, mask=0x0000000001000000),
+    "c-resign-drop": framed(5, five, mask=0),
+}
+for k, v in chains.items():
+    open("corpus/tsig_chain_fuzz/" + k, "wb").write(v)
 PY

@@ -7,9 +7,6 @@
 #include "error.hpp"
 
 #include <ldns/ldns.h>
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <poll.h>
 #include <sodium.h>
 
@@ -18,6 +15,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <ctime>
 #include <fcntl.h>
 #include <memory>
 #include <netdb.h>
@@ -73,97 +71,54 @@ std::string lower(std::string s) {
     return s;
 }
 
-// The TSIG error of an answer (RFC 8945 5.3.2), as a word, or "".
-std::string tsig_error(ldns_pkt* pkt) {
-    const ldns_rr* t = ldns_pkt_tsig(pkt);
-    if (!t || ldns_rr_rd_count(t) < 6) return "";
-    const ldns_rdf* e = ldns_rr_rdf(t, 5);
-    if (!e || ldns_rdf_size(e) != 2) return "";
-    switch (ldns_rdf2native_int16(e)) {
+// A TSIG error (RFC 8945 5.3.2) as a word and what it likely means, or "" for none.
+std::string tsig_error_text(uint16_t e) {
+    switch (e) {
     case 0:
         return "";
-    case 16:
+    case dns::tsig::BADSIG:
         return "BADSIG (the key's secret or algorithm differs from the primary's)";
-    case 17:
+    case dns::tsig::BADKEY:
         return "BADKEY (the primary does not know this key name or algorithm)";
-    case 18:
+    case dns::tsig::BADTIME:
         return "BADTIME (the clocks differ by more than the fudge)";
-    case 22:
+    case dns::tsig::BADTRUNC:
         return "BADTRUNC";
     default:
-        return "TSIG error " + std::to_string(ldns_rdf2native_int16(e));
+        return "TSIG error " + std::to_string(e);
     }
 }
 
-// The digest of a TSIG algorithm as zone-compile's key files name it, or null.
-const EVP_MD* tsig_digest(const std::string& algorithm) {
-    std::string a = lower(algorithm);
-    if (!a.empty() && a.back() == '.') a.pop_back();
-    if (a == "hmac-md5.sig-alg.reg.int" || a == "hmac-md5") return EVP_md5();
-    if (a == "hmac-sha1") return EVP_sha1();
-    if (a == "hmac-sha224") return EVP_sha224();
-    if (a == "hmac-sha256") return EVP_sha256();
-    if (a == "hmac-sha384") return EVP_sha384();
-    if (a == "hmac-sha512") return EVP_sha512();
-    return nullptr;
+// The TSIG error of an answer, as a word, or "".
+std::string tsig_error(const uint8_t* msg, size_t len) {
+    auto f = dns::tsig::find(msg, len);
+    if (!f || !*f) return "";
+    return tsig_error_text((*f)->record.error);
 }
 
-std::string base64_decode(const std::string& text) {
-    std::string out(text.size(), '\0');
+// The key of a key file as lib/dns/tsig uses it (any algorithm zone-compile(1) names).
+dns::tsig::Key tsig_key(const dns::TsigKey& k, const std::string& what) {
+    dns::tsig::Key key;
+    auto name = dns::Name::parse(k.name);
+    auto alg = dns::tsig::client_algorithm_from_text(k.algorithm);
+    std::string secret(k.secret.size(), '\0');
     size_t len = 0;
+    bool decoded = false;
     for (int variant : {sodium_base64_VARIANT_ORIGINAL, sodium_base64_VARIANT_ORIGINAL_NO_PADDING})
-        if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(),
-                              text.size(), " \t\r\n", &len, nullptr, variant) == 0)
-            return out.substr(0, len);
-    return {};
-}
-
-void put16(std::string& s, uint64_t v) {
-    s.push_back(char((v >> 8) & 0xff));
-    s.push_back(char(v & 0xff));
-}
-
-// Verifies the TSIG of a message after the first of a multi-message answer (RFC 8945 5.3.1):
-// its MAC covers the previous MAC, every message left unsigned since it (their octets as
-// received), this message without its TSIG (ARCOUNT one less, the original ID) and the TSIG
-// timers. On success `mac` becomes this message's MAC.
-bool verify_next_tsig(const uint8_t* msg, size_t len, const std::string& unsigned_since,
-                      const dns::TsigKey& key, std::string& mac) {
-    const EVP_MD* md = tsig_digest(key.algorithm);
-    std::string secret = base64_decode(key.secret);
-    auto found = dns::tsig::find(msg, len);
-    if (!md || secret.empty() || !found || !*found) return false;
-    const dns::tsig::Found& t = **found;
-    if (lower(t.key_name.to_text()) != lower(key.name) ||
-        lower(t.record.algorithm.to_text()) != lower(key.algorithm))
-        return false;
-    std::string d;
-    put16(d, mac.size());
-    d += mac;
-    d += unsigned_since;
-    std::string stripped(reinterpret_cast<const char*>(msg), t.offset);
-    uint16_t ar = uint16_t(((msg[10] << 8) | msg[11]) - 1);
-    stripped[0] = char(t.record.original_id >> 8);
-    stripped[1] = char(t.record.original_id);
-    stripped[10] = char(ar >> 8);
-    stripped[11] = char(ar);
-    d += stripped;
-    put16(d, t.record.time_signed >> 32);
-    put16(d, t.record.time_signed >> 16);
-    put16(d, t.record.time_signed);
-    put16(d, t.record.fudge);
-    unsigned char out[EVP_MAX_MD_SIZE];
-    unsigned out_len = 0;
-    if (!HMAC(md, secret.data(), int(secret.size()),
-              reinterpret_cast<const unsigned char*>(d.data()), d.size(), out, &out_len))
-        return false;
-    // A truncated MAC (RFC 8945 5.2.2.1): at least half the digest and 10 octets.
-    size_t got = t.record.mac.size();
-    if (got > out_len || got < std::max<size_t>(10, out_len / 2) ||
-        CRYPTO_memcmp(out, t.record.mac.data(), got) != 0)
-        return false;
-    mac = t.record.mac;
-    return true;
+        if (!decoded && sodium_base642bin(reinterpret_cast<unsigned char*>(secret.data()),
+                                          secret.size(), k.secret.data(), k.secret.size(),
+                                          " \t\r\n", &len, nullptr, variant) == 0)
+            decoded = true;
+    if (!name || !alg || !decoded || len == 0)
+        throw Error(ex_config, what + ": cannot sign the request with the key " + k.name +
+                                   (!name  ? ": the name is not a domain name"
+                                    : !alg ? ": the algorithm " + k.algorithm + " is not supported"
+                                           : ": the secret is not base64"));
+    secret.resize(len);
+    key.name = *name;
+    key.algorithm = *alg;
+    key.secret = std::move(secret);
+    return key;
 }
 
 enum class Read : uint8_t { ok, closed, timeout };
@@ -229,13 +184,13 @@ std::pair<std::string, uint16_t> split_server(const std::string& server) {
     return {host, port};
 }
 
-// Built from ldns's parts (ldns_pkt_tsig_sign, ldns_tcp_connect2, ldns_tcp_send_query,
-// ldns_wire2pkt, ldns_pkt_tsig_verify_next for the first message) and its own reading and
-// MAC chaining, rather than ldns_axfr_start/ldns_axfr_next: those sign the request but never
-// verify the answers' TSIG (they keep neither the request's MAC nor each message's octets),
-// and print their errors on stderr. ldns_pkt_tsig_verify_next cannot chain over unsigned
-// messages (RFC 8945 5.3.1), and ldns_tcp_read_wire_timeout waits up to the timeout for each
-// read, so a primary sending one octet at a time would never time out.
+// Built from ldns's parts (ldns_tcp_connect2, ldns_tcp_send_query, ldns_wire2pkt), its own
+// reading, and lib/dns/tsig for TSIG (Signer signs the request, ResponseVerifier checks every
+// answer's MAC chain), rather than ldns_axfr_start/ldns_axfr_next: those sign the request but
+// never verify the answers' TSIG (they keep neither the request's MAC nor each message's
+// octets), and print their errors on stderr. ldns_pkt_tsig_verify_next cannot chain over
+// unsigned messages (RFC 8945 5.3.1), and ldns_tcp_read_wire_timeout waits up to the timeout
+// for each read, so a primary sending one octet at a time would never time out.
 zone::Zone fetch_axfr(const AxfrRequest& req) {
     auto [host, port] = split_server(req.server);
     const std::string zone_text = req.zone.to_text();
@@ -259,19 +214,24 @@ zone::Zone fetch_axfr(const AxfrRequest& req) {
         &ldns_pkt_free);
     if (!query) throw Error(ex_software, "out of memory");
     ldns_pkt_set_random_id(query.get());
-    Rdf mac(nullptr, &ldns_rdf_deep_free);
-    if (req.key) {
-        ldns_status st =
-            ldns_pkt_tsig_sign(query.get(), req.key->name.c_str(), req.key->secret.c_str(), 300,
-                               req.key->algorithm.c_str(), nullptr);
-        if (st != LDNS_STATUS_OK || !ldns_pkt_tsig(query.get()))
-            throw Error(ex_config, what + ": cannot sign the request with the key " +
-                                       req.key->name + ": " + ldns_get_errorstr_by_id(st));
-        mac.reset(ldns_rdf_clone(ldns_rr_rdf(ldns_pkt_tsig(query.get()), 3)));
-    }
     Buffer qwire(ldns_buffer_new(LDNS_MAX_PACKETLEN), &ldns_buffer_free);
     if (!qwire || ldns_pkt2buffer_wire(qwire.get(), query.get()) != LDNS_STATUS_OK)
         throw Error(ex_software, what + ": cannot build the request");
+    std::optional<dns::tsig::Key> key;
+    std::optional<dns::tsig::ResponseVerifier> verifier;
+    if (req.key) {
+        // Signed by lib/dns/tsig, whose ResponseVerifier then checks every answer's MAC.
+        key = tsig_key(*req.key, what);
+        std::string wire(reinterpret_cast<const char*>(ldns_buffer_begin(qwire.get())),
+                         ldns_buffer_position(qwire.get()));
+        dns::tsig::Signer signer(*key, {}, uint64_t(::time(nullptr)));
+        signer.sign(wire);
+        ldns_buffer_clear(qwire.get());
+        if (!ldns_buffer_reserve(qwire.get(), wire.size()))
+            throw Error(ex_software, "out of memory");
+        ldns_buffer_write(qwire.get(), wire.data(), wire.size());
+        verifier.emplace(*key, signer.last_mac());
+    }
 
     // Connect to each address in turn.
     auto started = std::chrono::steady_clock::now();
@@ -314,10 +274,6 @@ zone::Zone fetch_axfr(const AxfrRequest& req) {
         m += rr_text(rr);
         throw Error(code, m);
     };
-    // The chain of MACs (RFC 8945 5.3.1): the last verified one, and the octets of the
-    // messages left unsigned since it (at most 99 of them).
-    std::string chain_mac, unsigned_since;
-    size_t unsigned_run = 0;
     uint64_t received = 0, expanded = 0; // message octets, record octets with names expanded
     std::string message;
     while (soas < 2) {
@@ -360,7 +316,7 @@ zone::Zone fetch_axfr(const AxfrRequest& req) {
             throw Error(ex_protocol, what + ": message " + std::to_string(messages) +
                                          " answers another request (its ID differs)");
         if (unsigned rcode = ldns_pkt_get_rcode(pkt.get()); rcode != 0) {
-            std::string tsig = tsig_error(pkt.get());
+            std::string tsig = tsig_error(wire, size);
             switch (rcode) {
             case LDNS_RCODE_REFUSED:
                 throw Error(ex_noperm, what +
@@ -395,45 +351,40 @@ zone::Zone fetch_axfr(const AxfrRequest& req) {
         }
         // RFC 8945 5.3.1: the first message is signed, then at least every 100th, and the
         // last; each MAC covers the one before it and the unsigned messages between them.
-        if (req.key) {
-            const bool signed_ = ldns_pkt_tsig(pkt.get()) != nullptr;
-            if (messages == 1) {
-                if (!signed_)
-                    throw Error(ex_noperm, what + ": the answer is not signed with the key " +
-                                               req.key->name + " (RFC 8945 5.3)");
-                // ldns checks the first MAC, over the request's MAC and the TSIG variables.
-                if (!ldns_pkt_tsig_verify_next(pkt.get(), const_cast<uint8_t*>(wire), size,
-                                               req.key->name.c_str(), req.key->secret.c_str(),
-                                               mac.get(), 0))
-                    throw Error(ex_noperm, what +
-                                               ": message 1 of the answer carries a TSIG "
-                                               "signature that does not verify with the key " +
-                                               req.key->name);
-                auto found = dns::tsig::find(wire, size);
-                if (!found || !*found)
-                    throw Error(ex_protocol, what + ": message 1: its TSIG record cannot be read");
-                chain_mac = (*found)->record.mac;
-            } else if (signed_) {
-                if (!verify_next_tsig(wire, size, unsigned_since, *req.key, chain_mac))
-                    throw Error(ex_noperm,
-                                what + ": message " + std::to_string(messages) +
-                                    " of the answer carries a TSIG signature that does not "
-                                    "verify with the key " +
-                                    req.key->name +
-                                    (unsigned_run ? " over the " + std::to_string(unsigned_run) +
-                                                        " unsigned messages before it"
-                                                  : std::string()));
-                unsigned_since.clear();
-                unsigned_run = 0;
-            } else {
-                if (++unsigned_run > 99)
-                    throw Error(ex_noperm,
-                                what + ": messages " + std::to_string(messages - 99) + " to " +
-                                    std::to_string(messages) +
-                                    " of the answer are not signed: RFC 8945 5.3.1 allows at "
-                                    "most 99 in a row");
-                unsigned_since.append(message);
+        if (verifier && verifier->add(wire, size) == dns::tsig::ResponseVerifier::Step::error) {
+            using F = dns::tsig::ResponseVerifier::Failure;
+            const std::string n = std::to_string(messages);
+            std::string tail;
+            switch (verifier->failure()) {
+            case F::first_unsigned:
+                tail = "the answer is not signed with the key " + req.key->name + " (RFC 8945 5.3)";
+                break;
+            case F::too_many:
+                tail = "messages " + std::to_string(messages - 99) + " to " + n +
+                       " of the answer are not signed: RFC 8945 5.3.1 allows at most 99 in a row";
+                break;
+            case F::bad_mac:
+                tail = "message " + n +
+                       " of the answer carries a TSIG signature that does not verify with the "
+                       "key " +
+                       req.key->name +
+                       (verifier->unsigned_run()
+                            ? " over the " + std::to_string(verifier->unsigned_run()) +
+                                  " unsigned messages before it"
+                            : std::string());
+                break;
+            case F::tsig_error:
+                tail = "message " + n + " of the answer carries the TSIG error " +
+                       tsig_error_text(verifier->tsig_error());
+                break;
+            default:
+                tail = "the answer's TSIG does not verify: " + verifier->reason();
+                break;
             }
+            std::string m = what;
+            m += ": ";
+            m += tail;
+            throw Error(ex_noperm, m);
         }
         const ldns_rr_list* answer = ldns_pkt_answer(pkt.get());
         for (size_t i = 0; i < ldns_rr_list_rr_count(answer) && soas < 2; ++i) {
@@ -485,7 +436,7 @@ zone::Zone fetch_axfr(const AxfrRequest& req) {
             z.add(owner, type, ldns_rr_ttl(rr), rdata, zone::Location{file, uint32_t(count)});
         }
     }
-    if (req.key && unsigned_run > 0)
+    if (verifier && verifier->finish() == dns::tsig::ResponseVerifier::Step::error)
         throw Error(ex_noperm, what + ": the last message of the answer (" +
                                    std::to_string(messages) + ") is not signed with the key " +
                                    req.key->name + " (RFC 8945 5.3.1: it must be)");

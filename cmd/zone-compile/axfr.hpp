@@ -39,7 +39,8 @@ std::pair<std::string, uint16_t> split_server(const std::string& server);
 //                        unsigned in a row, or a MAC that does not verify
 //   ex_dataerr (65)      a record of a class other than the zone's; more than max_records
 //                        records, or more than max_bytes octets
-// With a key, the first message's TSIG is verified with ldns, each later signed one over the
+// With a key, the request is signed and the answer verified by dns::tsig (Signer,
+// ResponseVerifier): the first message over the request's MAC, each later signed one over the
 // MAC before it and the messages left unsigned since (RFC 8945 5.3.1).
 zone::Zone fetch_axfr(const AxfrRequest& request);
 

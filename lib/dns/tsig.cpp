@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <string_view>
 
 namespace endpointdns::dns::tsig {
 
@@ -33,7 +34,21 @@ uint16_t get16(const uint8_t* p) {
 }
 
 const EVP_MD* digest(Algorithm a) {
-    return a == Algorithm::hmac_sha512 ? EVP_sha512() : EVP_sha256();
+    switch (a) {
+    case Algorithm::hmac_sha512:
+        return EVP_sha512();
+    case Algorithm::hmac_md5:
+        return EVP_md5();
+    case Algorithm::hmac_sha1:
+        return EVP_sha1();
+    case Algorithm::hmac_sha224:
+        return EVP_sha224();
+    case Algorithm::hmac_sha384:
+        return EVP_sha384();
+    case Algorithm::hmac_sha256:
+        break;
+    }
+    return EVP_sha256();
 }
 
 std::string hmac(const Key& key, const std::string& data) {
@@ -45,18 +60,35 @@ std::string hmac(const Key& key, const std::string& data) {
     return std::string(reinterpret_cast<char*>(out), len);
 }
 
-// The TSIG variables of RFC 8945 4.3.3, after the message.
-void append_variables(std::string& d, const Name& key_name, const Name& alg, uint64_t time,
-                      uint16_t fudge_, uint16_t error, const std::string& other) {
-    d += key_name.lowercased().wire();
-    put16(d, 255); // class ANY
-    put32(d, 0);   // TTL
-    d += alg.lowercased().wire();
-    put48(d, time);
-    put16(d, fudge_);
-    put16(d, error);
-    put16(d, uint16_t(other.size()));
-    d += other;
+// What a MAC covers (RFC 8945 4.3, 5.3.1): the previous MAC with its length (none for a
+// request), the octets of the messages left unsigned since it, the message without its TSIG
+// (ARCOUNT one less, the original ID), then the TSIG variables: all of them (4.3.3: a request,
+// a single answer, the first message of several) or only the timers (the later ones). The one
+// place where MAC input is put together: signing and every kind of verification use it.
+std::string mac_input(const std::string* prev_mac, std::string_view unsigned_since,
+                      std::string_view msg, const Name& key_name, const Record& r, bool all) {
+    std::string d;
+    d.reserve((prev_mac ? prev_mac->size() + 2 : 0) + unsigned_since.size() + msg.size() + 600);
+    if (prev_mac) {
+        put16(d, uint16_t(prev_mac->size()));
+        d += *prev_mac;
+    }
+    d += unsigned_since;
+    d += msg;
+    if (all) {
+        d += key_name.lowercased().wire();
+        put16(d, 255); // class ANY
+        put32(d, 0);   // TTL
+        d += r.algorithm.lowercased().wire();
+    }
+    put48(d, r.time_signed);
+    put16(d, r.fudge);
+    if (all) {
+        put16(d, r.error);
+        put16(d, uint16_t(r.other.size()));
+        d += r.other;
+    }
+    return d;
 }
 
 void append_record(std::string& msg, const Name& key_name, const Record& r) {
@@ -87,7 +119,21 @@ std::string stripped(const uint8_t* msg, const Found& f) {
 } // namespace
 
 Name algorithm_name(Algorithm a) {
-    return *Name::parse(a == Algorithm::hmac_sha512 ? "hmac-sha512." : "hmac-sha256.");
+    switch (a) {
+    case Algorithm::hmac_sha512:
+        return *Name::parse("hmac-sha512.");
+    case Algorithm::hmac_md5:
+        return *Name::parse("hmac-md5.sig-alg.reg.int.");
+    case Algorithm::hmac_sha1:
+        return *Name::parse("hmac-sha1.");
+    case Algorithm::hmac_sha224:
+        return *Name::parse("hmac-sha224.");
+    case Algorithm::hmac_sha384:
+        return *Name::parse("hmac-sha384.");
+    case Algorithm::hmac_sha256:
+        break;
+    }
+    return *Name::parse("hmac-sha256.");
 }
 
 std::optional<Algorithm> algorithm_from_name(const Name& n) {
@@ -102,8 +148,18 @@ std::optional<Algorithm> algorithm_from_text(std::string_view text) {
     return algorithm_from_name(*n);
 }
 
+std::optional<Algorithm> client_algorithm_from_text(std::string_view text) {
+    auto n = Name::parse(std::string(text) + (text.empty() || text.back() != '.' ? "." : ""));
+    if (!n) return std::nullopt;
+    if (*n == *Name::parse("hmac-md5.")) return Algorithm::hmac_md5;
+    for (Algorithm a : {Algorithm::hmac_sha256, Algorithm::hmac_sha512, Algorithm::hmac_md5,
+                        Algorithm::hmac_sha1, Algorithm::hmac_sha224, Algorithm::hmac_sha384})
+        if (*n == algorithm_name(a)) return a;
+    return std::nullopt;
+}
+
 size_t mac_size(Algorithm a) {
-    return a == Algorithm::hmac_sha512 ? 64 : 32;
+    return size_t(EVP_MD_size(digest(a)));
 }
 
 Result<Key> parse_key(std::string_view text) {
@@ -244,10 +300,8 @@ Verified verify_request(const uint8_t* msg, size_t len, const std::vector<Key>& 
         v.status = Status::formerr;
         return v;
     }
-    std::string d = stripped(msg, t);
-    append_variables(d, t.key_name, t.record.algorithm, t.record.time_signed, t.record.fudge,
-                     t.record.error, t.record.other);
-    std::string mac = hmac(*key, d);
+    std::string mac =
+        hmac(*key, mac_input(nullptr, {}, stripped(msg, t), t.key_name, t.record, true));
     if (mac.size() < got || CRYPTO_memcmp(mac.data(), t.record.mac.data(), got) != 0) {
         v.status = Status::badsig;
         return v;
@@ -272,30 +326,19 @@ size_t Signer::overhead() const {
 }
 
 void Signer::sign(std::string& msg) {
-    std::string d;
     bool request = first_ && prev_mac_.empty();
-    if (!request) {
-        put16(d, uint16_t(prev_mac_.size()));
-        d += prev_mac_;
-    }
-    d += msg;
-    Name alg = algorithm_name(key_.algorithm);
-    if (first_) {
-        append_variables(d, key_.name, alg, now_, fudge_, error_, other_);
-    } else {
-        put48(d, now_);
-        put16(d, fudge_);
-    }
     Record r;
-    r.algorithm = alg;
+    r.algorithm = algorithm_name(key_.algorithm);
     r.time_signed = now_;
     r.fudge = fudge_;
-    r.mac = hmac(key_, d);
     r.original_id = msg.size() >= 2 ? get16(reinterpret_cast<const uint8_t*>(msg.data())) : 0;
     r.error = first_ ? error_ : 0;
     r.other = first_ ? other_ : std::string();
+    r.mac = hmac(key_, mac_input(request ? nullptr : &prev_mac_, unsigned_since_, msg, key_.name, r,
+                                 first_));
     append_record(msg, key_.name, r);
     prev_mac_ = r.mac;
+    unsigned_since_.clear();
     first_ = false;
 }
 
@@ -313,23 +356,90 @@ bool verify_response(const uint8_t* msg, size_t len, const Key& key, std::string
     auto f = find(msg, len);
     if (!f || !*f) return false;
     const Found& t = **f;
-    std::string d;
-    put16(d, uint16_t(mac.size()));
-    d += mac;
-    d += stripped(msg, t);
-    if (first) {
-        append_variables(d, t.key_name, t.record.algorithm, t.record.time_signed, t.record.fudge,
-                         t.record.error, t.record.other);
-    } else {
-        put48(d, t.record.time_signed);
-        put16(d, t.record.fudge);
-    }
-    std::string want = hmac(key, d);
+    std::string want =
+        hmac(key, mac_input(&mac, {}, stripped(msg, t), t.key_name, t.record, first));
     if (want.size() != t.record.mac.size() ||
         CRYPTO_memcmp(want.data(), t.record.mac.data(), want.size()) != 0)
         return false;
     mac = t.record.mac;
     return true;
+}
+
+ResponseVerifier::ResponseVerifier(const Key& key, std::string request_mac)
+    : key_(key), mac_(std::move(request_mac)) {}
+
+ResponseVerifier::Step ResponseVerifier::fail(Failure f, std::string why, uint16_t tsig_error) {
+    failure_ = f;
+    reason_ = std::move(why);
+    tsig_error_ = tsig_error;
+    unsigned_since_.clear();
+    return Step::error;
+}
+
+ResponseVerifier::Step ResponseVerifier::add(const uint8_t* msg, size_t len) {
+    ++messages_;
+    if (failure_ != Failure::none) return Step::error;
+    const std::string n = "message " + std::to_string(messages_);
+    const std::string key_text = key_.name.to_text();
+    auto f = find(msg, len);
+    if (!f) return fail(Failure::unreadable, n + ": its TSIG record cannot be read: " + f.error());
+    if (!*f) {
+        if (messages_ == 1)
+            return fail(Failure::first_unsigned,
+                        n + " is not signed with the key " + key_text + " (RFC 8945 5.3)");
+        // RFC 8945 5.3.1: at least every 100th message is signed.
+        if (++unsigned_run_ > 99)
+            return fail(Failure::too_many,
+                        "messages " + std::to_string(messages_ - 99) + " to " +
+                            std::to_string(messages_) +
+                            " are not signed: RFC 8945 5.3.1 allows at most 99 in a row");
+        unsigned_since_.append(reinterpret_cast<const char*>(msg), len);
+        return Step::pending;
+    }
+    const Found& t = **f;
+    if (!(t.key_name == key_.name) ||
+        client_algorithm_from_text(t.record.algorithm.to_text()) != key_.algorithm)
+        return fail(Failure::wrong_key,
+                    n + " is signed with the key " + t.key_name.to_text() + " (" +
+                        t.record.algorithm.to_text() + "), not with " + key_text + " (" +
+                        algorithm_name(key_.algorithm).to_text() + ")",
+                    t.record.error ? t.record.error : BADKEY);
+    if (t.record.error != 0)
+        return fail(Failure::tsig_error,
+                    n + " carries the TSIG error " + std::to_string(t.record.error),
+                    t.record.error);
+    // A truncated MAC (RFC 8945 5.2.2.1): at least half the hash and 10 octets.
+    size_t full = mac_size(key_.algorithm), got = t.record.mac.size();
+    size_t least = std::max<size_t>(10, full / 2);
+    if (got > full || got < least)
+        return fail(Failure::mac_size, n + " carries a TSIG MAC of " + std::to_string(got) +
+                                           " octets (" + std::to_string(least) + " to " +
+                                           std::to_string(full) + " with " +
+                                           algorithm_name(key_.algorithm).to_text() + ")");
+    std::string want = hmac(key_, mac_input(&mac_, unsigned_since_, stripped(msg, t), t.key_name,
+                                            t.record, messages_ == 1));
+    if (want.size() < got || CRYPTO_memcmp(want.data(), t.record.mac.data(), got) != 0)
+        return fail(Failure::bad_mac,
+                    n + " carries a TSIG signature that does not verify with the key " + key_text +
+                        (unsigned_run_ ? " over the " + std::to_string(unsigned_run_) +
+                                             " unsigned messages before it"
+                                       : std::string()),
+                    BADSIG);
+    mac_ = t.record.mac;
+    unsigned_since_.clear();
+    unsigned_run_ = 0;
+    return Step::ok;
+}
+
+ResponseVerifier::Step ResponseVerifier::finish() {
+    if (failure_ != Failure::none) return Step::error;
+    if (messages_ == 0) return fail(Failure::no_message, "no message arrived");
+    if (unsigned_run_ > 0)
+        return fail(Failure::last_unsigned, "the last message (" + std::to_string(messages_) +
+                                                ") is not signed with the key " +
+                                                key_.name.to_text() +
+                                                " (RFC 8945 5.3.1: it must be)");
+    return Step::ok;
 }
 
 } // namespace endpointdns::dns::tsig

@@ -20,13 +20,26 @@ constexpr unsigned rcode_notauth = 9; // the header rcode of TSIG errors
 // TSIG error field values (RFC 8945 3, RFC 2845).
 constexpr uint16_t BADSIG = 16, BADKEY = 17, BADTIME = 18, BADTRUNC = 22;
 
-enum class Algorithm : uint8_t { hmac_sha256, hmac_sha512 };
+// hmac_sha256 and hmac_sha512 are the ones our servers accept. The others (RFC 8945 6) are
+// only for verifying what another primary sends zone-compile --axfr (client_algorithm_*).
+enum class Algorithm : uint8_t {
+    hmac_sha256,
+    hmac_sha512,
+    hmac_md5,
+    hmac_sha1,
+    hmac_sha224,
+    hmac_sha384,
+};
 
-// The algorithm's wire name ("hmac-sha256."), and the algorithm of a wire name (any case).
+// The algorithm's wire name ("hmac-sha256.", "hmac-md5.sig-alg.reg.int."), and the algorithm
+// of a wire name (any case): hmac-sha256 and hmac-sha512 only.
 Name algorithm_name(Algorithm a);
 std::optional<Algorithm> algorithm_from_name(const Name& n);
 std::optional<Algorithm> algorithm_from_text(std::string_view text); // "hmac-sha256"
-size_t mac_size(Algorithm a);                                        // 32, 64
+// Every algorithm of the enum, "hmac-md5" also as "hmac-md5.sig-alg.reg.int" (a client
+// verifying a primary's transfer: zone-compile --axfr).
+std::optional<Algorithm> client_algorithm_from_text(std::string_view text);
+size_t mac_size(Algorithm a); // 32, 64, 16, 20, 28, 48
 
 struct Key {
     Name name; // compared without regard to case
@@ -79,8 +92,8 @@ Verified verify_request(const uint8_t* msg, size_t len, const std::vector<Key>& 
 
 // Signs the messages of one response (RFC 8945 5.3): the first one over the request's MAC and
 // the full TSIG variables, each following one over the previous MAC and the timers. Every
-// message is signed. `msg` is a complete message without TSIG; sign() appends the TSIG record
-// and adds one to ARCOUNT.
+// message is signed unless leave_unsigned() passes it. `msg` is a complete message without
+// TSIG; sign() appends the TSIG record and adds one to ARCOUNT.
 class Signer {
 public:
     // `request_mac` empty: signing a request. `fudge_seconds`: the fudge it claims (a client's
@@ -88,6 +101,9 @@ public:
     Signer(const Key& key, std::string request_mac, uint64_t now, uint16_t error = 0,
            std::string other = {}, uint16_t fudge_seconds = fudge);
     void sign(std::string& msg);
+    // A message after the first one sent without a TSIG (RFC 8945 5.3.1 allows up to 99 in a
+    // row): the next sign() covers its octets. The caller keeps to the limit.
+    void leave_unsigned(const std::string& msg) { unsigned_since_ += msg; }
     const std::string& last_mac() const { return prev_mac_; }
     // The octets sign() adds at most (for size limits).
     size_t overhead() const;
@@ -100,6 +116,7 @@ private:
     std::string other_;
     uint16_t fudge_;
     bool first_ = true;
+    std::string unsigned_since_;
 };
 
 // Appends an unsigned TSIG record carrying `error` (BADKEY, BADSIG: RFC 8945 5.3.2) that
@@ -110,5 +127,65 @@ void append_unsigned(std::string& msg, const Found& request, uint16_t error, uin
 // signed with `key` whose MAC was `request_mac` (tests and clients). Updates `mac` as it
 // goes: start it with the request's MAC.
 bool verify_response(const uint8_t* msg, size_t len, const Key& key, std::string& mac, bool first);
+
+// Verifies the messages of a multi-message response (a zone transfer) to a request signed
+// with `key` whose MAC was `request_mac`, in the order they arrive (RFC 8945 5.3.1): the first
+// message must be signed, over the request's MAC and the full TSIG variables; then up to 99
+// in a row may be unsigned, and each signed one's MAC covers the previous MAC, the unsigned
+// messages since (their octets as received) and itself with the timers. A MAC may be truncated
+// to half the hash and at least 10 octets (RFC 8945 5.2.2.1). The time signed is not checked
+// against the clock. Once a message fails, every later call fails too.
+class ResponseVerifier {
+public:
+    enum class Step : uint8_t {
+        ok,      // signed, and the MAC chain verifies
+        pending, // unsigned: the next signed message covers it
+        error,   // see reason() and tsig_error()
+    };
+    enum class Failure : uint8_t {
+        none,
+        unreadable,     // a TSIG record find() refuses, or a message it cannot walk
+        first_unsigned, // the first message has no TSIG
+        wrong_key,      // signed with another key name or algorithm
+        tsig_error,     // the TSIG's error field is set
+        mac_size,       // a MAC longer than the hash or truncated too far
+        bad_mac,        // the MAC does not verify
+        too_many,       // a 100th unsigned message in a row
+        last_unsigned,  // finish(): the last message was unsigned
+        no_message,     // finish() before any message
+    };
+    // `key` must outlive the verifier.
+    ResponseVerifier(const Key& key, std::string request_mac);
+    Step add(const uint8_t* msg, size_t len);
+    Step add(std::string_view msg) {
+        return add(reinterpret_cast<const uint8_t*>(msg.data()), msg.size());
+    }
+    // After the last message: ok when it was signed and verified, else error (an unsigned
+    // last message, no message, or an earlier error).
+    Step finish();
+
+    // What failed, and why in a sentence naming the message(s): "message 7 carries a TSIG
+    // signature that does not verify with the key k.example. over the 2 unsigned messages
+    // before it", "messages 2 to 101 are not signed: RFC 8945 5.3.1 allows at most 99 in a row".
+    Failure failure() const { return failure_; }
+    const std::string& reason() const { return reason_; }
+    // The TSIG error of the failure: the message's error field when set (BADKEY, BADTIME...),
+    // else BADKEY for another key, BADSIG for a MAC that does not verify, or 0.
+    uint16_t tsig_error() const { return tsig_error_; }
+    size_t messages() const { return messages_; }         // given to add()
+    size_t unsigned_run() const { return unsigned_run_; } // unsigned since the last signed one
+    const std::string& last_mac() const { return mac_; }
+
+private:
+    Step fail(Failure f, std::string why, uint16_t tsig_error = 0);
+
+    const Key& key_;
+    std::string mac_;
+    std::string unsigned_since_;
+    size_t messages_ = 0, unsigned_run_ = 0;
+    Failure failure_ = Failure::none;
+    std::string reason_;
+    uint16_t tsig_error_ = 0;
+};
 
 } // namespace endpointdns::dns::tsig
