@@ -273,7 +273,7 @@ struct Conn {
     FrameWriter out;
     sockaddr_storage peer{};       // for the transfer ACL
     std::unique_ptr<Transfer> xfr; // a zone transfer being sent
-    bool xfr_slot = false;         // xfr holds one of the server's max_transfers slots
+    bool xfr_slot = false;         // xfr holds one of the server's transfer slots (TransferSlots)
 };
 
 } // namespace
@@ -296,10 +296,59 @@ std::string_view metric_transport_name(size_t t) {
     return t == 0 ? "udp" : "tcp";
 }
 
+TransferSlots::Key TransferSlots::key(const sockaddr_storage& peer) {
+    Key k{};
+    if (peer.ss_family == AF_INET) {
+        // As ::ffff:a.b.c.d, so that a client seen on a dual-stack socket is the same one.
+        k[10] = k[11] = 0xFF;
+        std::memcpy(k.data() + 12, &reinterpret_cast<const sockaddr_in*>(&peer)->sin_addr, 4);
+    } else if (peer.ss_family == AF_INET6) {
+        const auto* in6 = &reinterpret_cast<const sockaddr_in6*>(&peer)->sin6_addr;
+        std::memcpy(k.data(), in6, 16);
+        if (!IN6_IS_ADDR_V4MAPPED(in6)) std::memset(k.data() + 8, 0, 8); // the /64
+    }
+    return k;
+}
+
+bool TransferSlots::take(const sockaddr_storage& peer) {
+    Key k = key(peer);
+    std::lock_guard l(mu_);
+    if (total_ >= max_transfers) return false;
+    for (auto& [pk, n] : peers_)
+        if (pk == k) {
+            if (n >= max_transfers_per_peer) return false;
+            ++n;
+            ++total_;
+            return true;
+        }
+    peers_.emplace_back(k, 1);
+    ++total_;
+    return true;
+}
+
+void TransferSlots::give_back(const sockaddr_storage& peer) {
+    Key k = key(peer);
+    std::lock_guard l(mu_);
+    for (size_t i = 0; i < peers_.size(); ++i)
+        if (peers_[i].first == k) {
+            --total_;
+            if (--peers_[i].second == 0) {
+                peers_[i] = peers_.back();
+                peers_.pop_back();
+            }
+            return;
+        }
+}
+
+unsigned TransferSlots::in_use() const {
+    std::lock_guard l(mu_);
+    return total_;
+}
+
 // Everything one worker thread owns.
 struct WorkerContext {
     WorkerContext(unsigned index, const Published& zones, const DnsServerOptions& opts,
-                  size_t max_conns, std::atomic<unsigned>& transfers)
+                  size_t max_conns, TransferSlots& transfers)
         : index(index), reader(zones), responder(opts.responder), max_conns(max_conns),
           idle_ms(opts.tcp_idle_timeout_ms), max_queries(opts.tcp_max_queries_per_connection),
           tx_size(std::max<size_t>(512, opts.responder.udp_payload)), transfer(opts.transfer),
@@ -344,7 +393,7 @@ struct WorkerContext {
     ResponderOptions responder_opts;
     std::string xfr_msg; // one transfer message at a time
     uint16_t udp_payload;
-    std::atomic<unsigned>& transfers; // transfers in progress, all workers together
+    TransferSlots& transfers; // transfers in progress, all workers together
     uint64_t now = 0;
     uint64_t resume_listen_at = 0; // 0 = no listener paused
 
@@ -646,19 +695,25 @@ bool WorkerContext::answer_buffered(Conn* c) {
     return tsig_answer(keys, q, qlen, out, len, limit, uint64_t(::time(nullptr)), info);
 }
 
-// Starts the transfer a query asks for, or answers SERVFAIL when max_transfers are running
-// already (all workers together), so transfers never take every connection's worker time.
+// Starts the transfer a query asks for. Only a transfer of the zone's data (Transfer::streams)
+// takes a slot: when max_transfers run already (all workers together) or
+// max_transfers_per_peer to this client, it is answered SERVFAIL instead, so transfers never
+// take every connection's worker time, nor one client every slot. A single-message answer
+// (REFUSED, NOTAUTH, FORMERR, the SOA alone) is queued at once and holds nothing: a client the
+// ACL refuses, pipelining requests and reading nothing, cannot keep slots from the others.
 void WorkerContext::begin_transfer(Conn* c, const Frame& f, const ZoneSet& zones) {
     QueryInfo info;
     info.answered = true;
-    unsigned n = transfers.load(std::memory_order_relaxed);
-    bool slot = false;
-    while (n < max_transfers)
-        if (transfers.compare_exchange_weak(n, n + 1, std::memory_order_relaxed)) {
-            slot = true;
-            break;
-        }
-    if (!slot) {
+    auto t = start_transfer(zones, *transfer, c->peer, f.data, f.size, uint64_t(::time(nullptr)));
+    info.qtype = t->qtype;
+    info.rcode = t->rcode;
+    if (!t->streams) {
+        if (t->next(xfr_msg))
+            c->out.push(reinterpret_cast<const uint8_t*>(xfr_msg.data()), xfr_msg.size());
+        count(Transport::tcp, info, 1);
+        return;
+    }
+    if (!transfers.take(c->peer)) {
         // Header and question with SERVFAIL (signed when the query is: RFC 8945 5.3).
         size_t qend = dns::header_size + dns::wire_name_length(f.data + 12, f.size - 12) + 4;
         uint8_t* out = tcp_answer.get();
@@ -666,24 +721,21 @@ void WorkerContext::begin_transfer(Conn* c, const Frame& f, const ZoneSet& zones
         out[2] = uint8_t((f.data[2] & 0x79) | 0x80); // QR, the opcode and RD kept; AA, TC off
         out[3] = rc_servfail;
         std::memset(out + 6, 0, 6); // QDCOUNT 1 (is_transfer_query), no records
-        info.qtype = get16(f.data + qend - 4);
         info.rcode = rc_servfail;
         size_t len = sign(f.data, f.size, out, qend, 65535, Transport::tcp, info);
         count(Transport::tcp, info, len);
         c->out.push(out, len);
         return;
     }
-    c->xfr = start_transfer(zones, *transfer, c->peer, f.data, f.size, uint64_t(::time(nullptr)));
+    c->xfr = std::move(t);
     c->xfr->policy = transfer; // its keys outlive a reload
     c->xfr_slot = true;
-    info.qtype = c->xfr->qtype;
-    info.rcode = c->xfr->rcode;
     count(Transport::tcp, info, 1);
 }
 
 void WorkerContext::end_transfer(Conn* c) {
     c->xfr.reset();
-    if (c->xfr_slot) transfers.fetch_sub(1, std::memory_order_relaxed);
+    if (c->xfr_slot) transfers.give_back(c->peer);
     c->xfr_slot = false;
 }
 

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -20,8 +21,33 @@ namespace endpointdns::serve {
 // Zone transfers (AXFR, IXFR) sent at once, by all workers together. A transfer asked for beyond
 // it is answered SERVFAIL (a temporary failure: the secondary retries later; BIND answers so at
 // its transfers-out limit), so that slow or stalled secondaries cannot take the workers' time
-// from the TCP queries.
+// from the TCP queries. Only transfers that send the zone's data count (Transfer::streams):
+// errors (REFUSED, NOTAUTH, FORMERR) and the SOA alone to a current IXFR client are one message
+// sent at once, so clients the ACL refuses cannot take slots.
 constexpr unsigned max_transfers = 32;
+// Of those, at most this many to one client: an IPv4 address, or an IPv6 /64 (one host can use
+// any address of its /64). One secondary, stalled or slow, thus leaves the others slots.
+// BIND's secondaries ask for 2 at once from one primary (transfers-per-ns).
+constexpr unsigned max_transfers_per_peer = 4;
+
+// The transfer slots, shared by the workers: at most max_transfers, max_transfers_per_peer per
+// client. Taken and given back once per transfer (a mutex: transfers are rare).
+class TransferSlots {
+public:
+    // Takes a slot for a transfer to `peer`; false when none is free (the global or the
+    // client's limit).
+    bool take(const sockaddr_storage& peer);
+    // Gives back a slot that take(peer) gave.
+    void give_back(const sockaddr_storage& peer);
+    unsigned in_use() const;
+
+private:
+    using Key = std::array<uint8_t, 16>; // the IPv4 address mapped, or the /64
+    static Key key(const sockaddr_storage& peer);
+    mutable std::mutex mu_;
+    unsigned total_ = 0;
+    std::vector<std::pair<Key, unsigned>> peers_; // clients with transfers (32 at most)
+};
 
 struct DnsServerOptions {
     // "ADDR:PORT": "192.0.2.1:53", "0.0.0.0:53", "[2001:db8::1]:53", "[::]:53". Each address
@@ -131,7 +157,7 @@ private:
     int stop_fd_ = -1; // eventfd in every worker's epoll set
     std::vector<Bound> bound_;
     std::shared_ptr<TransferPolicySlot> transfer_slot_; // what set_transfer_policy() changes
-    std::atomic<unsigned> transfers_{0}; // zone transfers in progress (max_transfers at most)
+    TransferSlots transfers_; // zone transfers in progress, all workers together
     std::vector<std::unique_ptr<WorkerContext>> workers_;
     std::vector<std::thread> threads_;
     bool started_ = false;

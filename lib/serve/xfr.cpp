@@ -71,6 +71,7 @@ public:
         : zone_(std::move(z)), req_(std::move(r)), seal_(std::move(s)), builder_(seal_.limit()) {
         nodes_.push_back(zone_->apex().data());
         soa_ = zone_->apex().find(dns::rrtype::SOA);
+        streams = true;
     }
 
     bool next(std::string& out) override {
@@ -184,7 +185,9 @@ public:
     DeltaWalk(std::shared_ptr<const ServeZone> z, std::vector<const zone::DeltaStep*> steps,
               Request r, Sealer s)
         : zone_(std::move(z)), steps_(std::move(steps)), req_(std::move(r)), seal_(std::move(s)),
-          builder_(seal_.limit()) {}
+          builder_(seal_.limit()) {
+        streams = true;
+    }
 
     bool next(std::string& out) override {
         if (done_) return false;
@@ -319,7 +322,9 @@ Result<Prefix> parse_prefix(std::string_view text) {
         p.bits = unsigned(std::stoul(bits_text));
     }
     // ::ffff:a.b.c.d/N (N >= 96) is the IPv4 prefix a.b.c.d/(N - 96): clients are compared
-    // as IPv4 when mapped (prefix_contains), so this is the only way it can match.
+    // as IPv4 when mapped (prefix_contains), so this is the only way it can match. Hence
+    // ::ffff:0:0/96 is 0.0.0.0/0 and lets every IPv4 client in, as that IPv4 entry would.
+    // Shorter mapped prefixes (::ffff:0:0/95) stay IPv6 and match no IPv4 client.
     if (p.family == AF_INET6 && p.bits >= 96 &&
         IN6_IS_ADDR_V4MAPPED(reinterpret_cast<const in6_addr*>(p.addr))) {
         std::memmove(p.addr, p.addr + 12, 4);
@@ -339,7 +344,9 @@ bool prefix_contains(const Prefix& p, const sockaddr_storage& peer) {
             &reinterpret_cast<const sockaddr_in*>(&peer)->sin_addr);
     } else if (peer.ss_family == AF_INET6) {
         // A mapped client is an IPv4 client: only IPv4 prefixes match it, so an IPv6 entry
-        // (::/0, ::ffff:0:0/96) never lets an IPv4 client in by accident.
+        // (::/0, ::/8, ::ffff:0:0/95) never lets an IPv4 client in by accident. A mapped
+        // entry of 96 bits or more is an IPv4 prefix already (parse_prefix): ::ffff:0:0/96
+        // is 0.0.0.0/0 and does match every IPv4 client.
         const auto* in6 = &reinterpret_cast<const sockaddr_in6*>(&peer)->sin6_addr;
         bool is_mapped = IN6_IS_ADDR_V4MAPPED(in6);
         if (is_mapped != (p.family == AF_INET)) return false;

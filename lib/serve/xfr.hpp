@@ -21,7 +21,7 @@ namespace endpointdns::serve {
 
 // An address prefix of the transfer ACL: "192.0.2.1", "192.0.2.0/24", "2001:db8::/32".
 // An IPv4-mapped IPv6 prefix ("::ffff:192.0.2.0/120", 96 bits or more) is read as the IPv4
-// prefix it maps (192.0.2.0/24).
+// prefix it maps (192.0.2.0/24): "::ffff:0:0/96" is 0.0.0.0/0, every IPv4 client.
 struct Prefix {
     int family = 0; // AF_INET, AF_INET6
     uint8_t addr[16]{};
@@ -101,6 +101,11 @@ public:
     virtual bool next(std::string& out) = 0;
     uint16_t qtype = 0;
     uint8_t rcode = 0; // of the first message, for metrics
+    // True for the zone's data (AXFR, IXFR as the whole zone or its history): many messages,
+    // sent as the client reads, which take one of the server's transfer slots. False for a
+    // single message (an error, or the SOA alone to a current IXFR client): sent at once, no
+    // slot, so refused requests can never hold slots.
+    bool streams = false;
     // The policy the transfer started under, held by the caller while it runs: its signer
     // refers to a key of it, which a reload (SIGHUP) must not free.
     std::shared_ptr<const TransferPolicy> policy;
@@ -108,7 +113,8 @@ public:
 
 // The answer to a transfer query from `peer` at time `now` (seconds since the epoch): the
 // zone (AXFR; IXFR as the whole zone, or the SOA alone when the client is current), or a
-// single error message (FORMERR, NOTAUTH with a TSIG error, REFUSED).
+// single error message (FORMERR, NOTAUTH with a TSIG error, REFUSED). Only the zone's data
+// `streams`.
 std::unique_ptr<Transfer> start_transfer(const ZoneSet& zones, const TransferPolicy& policy,
                                          const sockaddr_storage& peer, const uint8_t* q, size_t len,
                                          uint64_t now);

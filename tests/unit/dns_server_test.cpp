@@ -80,6 +80,13 @@ public:
         if (fd_ >= 0) ::close(fd_);
     }
     int fd() const { return fd_; }
+    // Sends from `addr` (127.0.0.2, ...: the whole of 127/8 is loopback).
+    bool bind(const char* addr) {
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        ::inet_pton(AF_INET, addr, &a.sin_addr);
+        return ::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+    }
     bool connect(uint16_t port) {
         sockaddr_in a{};
         a.sin_family = AF_INET;
@@ -727,40 +734,82 @@ TEST_F(DnsServerTest, SignedQueriesGetSignedAnswersOverUdpAndTcp) {
     EXPECT_EQ(s->counters().responses[9], 1u); // NOTAUTH
 }
 
-TEST_F(DnsServerTest, AtMostMaxTransfersAtOnceTheNextIsServfail) {
-    // A zone of about 2 MB: a transfer the client does not read stays in progress.
+namespace {
+
+// A zone of about 2 MB: a transfer the client does not read stays in progress.
+void store_big_zone(Published& zones) {
     std::string text = zone_text();
     for (int i = 0; i < 20000; ++i)
         text += "h" + std::to_string(i) + " TXT \"" + std::string(90, 'z') + "\"\n";
     auto z = ServeZone::build(zone_from(text));
     ASSERT_TRUE(z.ok()) << z.error();
-    zones_.store(ZoneSet::of({*z}));
+    zones.store(ZoneSet::of({*z}));
+}
+
+// Transfers from the whole of 127/8, with the test key.
+std::shared_ptr<const TransferPolicy> loopback8_transfers() {
+    auto p = std::make_shared<TransferPolicy>(*loopback_transfers());
+    p->allow = {*parse_prefix("127.0.0.0/8")};
+    return p;
+}
+
+// IXFR of example.com. from a client at `serial`.
+std::string ixfr_query(uint16_t id, uint32_t serial) {
+    dns::MessageBuilder b(512);
+    b.reset(id, 0);
+    EXPECT_TRUE(b.add_question(N("example.com."), rrtype::IXFR, dns::rrclass::IN));
+    std::string rd =
+        std::string(N("ns1.example.com.").wire()) + std::string(N("h.example.com.").wire());
+    for (int sh = 24; sh >= 0; sh -= 8) rd.push_back(char(serial >> sh));
+    rd += std::string(16, '\0');
+    EXPECT_TRUE(b.add_rr(dns::Section::authority, N("example.com.").wire(), rrtype::SOA,
+                         dns::rrclass::IN, 0, rd));
+    return std::string(b.data());
+}
+
+// Sends `q` (framed) from `from` to the server on `port` and returns the rcode of the first
+// message of the answer (99: none). The client reads nothing more: a transfer stays stalled.
+unsigned axfr_from(Sock& c, uint16_t port, const char* from, const std::string& q) {
+    // A small window and segments, so the kernel buffers little of the transfer.
+    int small = 4096, mss = 536;
+    ::setsockopt(c.fd(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+    ::setsockopt(c.fd(), IPPROTO_TCP, TCP_MAXSEG, &mss, sizeof mss);
+    EXPECT_TRUE(c.bind(from)) << from << ": " << std::strerror(errno);
+    EXPECT_TRUE(c.connect(port));
+    c.send_all(framed(q));
+    auto f = c.recv_frame(); // the transfer's first message, or the SERVFAIL
+    EXPECT_TRUE(f);
+    return f ? parse(*f).header.rcode() : 99u;
+}
+
+} // namespace
+
+TEST_F(DnsServerTest, AtMostMaxTransfersAtOnceTheNextIsServfail) {
+    store_big_zone(zones_);
     DnsServerOptions o = opts(2);
-    o.transfer = loopback_transfers();
+    o.transfer = loopback8_transfers();
     o.tcp_idle_timeout_ms = 0; // the stalled transfers stay however slow this machine is
     auto s = serve(o);
     uint16_t port = s->bound()[0].port;
 
-    auto axfr = [&](Sock& c, uint16_t id) {
-        // A small window and segments, so the kernel buffers little of the transfer.
-        int small = 4096, mss = 536;
-        ::setsockopt(c.fd(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
-        ::setsockopt(c.fd(), IPPROTO_TCP, TCP_MAXSEG, &mss, sizeof mss);
-        EXPECT_TRUE(c.connect(port));
-        c.send_all(framed(query(id, "example.com.", rrtype::AXFR)));
-        auto f = c.recv_frame(); // the transfer's first message, or the SERVFAIL
-        EXPECT_TRUE(f);
-        return f ? parse(*f).header.rcode() : 99u;
+    // From 127.0.0.1 to 127.0.0.8, max_transfers_per_peer each: every slot taken.
+    using endpointdns::serve::max_transfers_per_peer;
+    auto source = [](unsigned i) { return "127.0.0." + std::to_string(1 + i); };
+    auto axfr = [&](Sock& c, uint16_t id, const std::string& from) {
+        return axfr_from(c, port, from.c_str(), query(id, "example.com.", rrtype::AXFR));
     };
     std::vector<std::unique_ptr<Sock>> stalled;
     for (unsigned i = 0; i < endpointdns::serve::max_transfers; ++i) {
         stalled.push_back(std::make_unique<Sock>(SOCK_STREAM));
-        ASSERT_EQ(axfr(*stalled.back(), uint16_t(i)), dns::rcode::NOERROR) << i;
+        ASSERT_EQ(axfr(*stalled.back(), uint16_t(i), source(i / max_transfers_per_peer)),
+                  dns::rcode::NOERROR)
+            << i;
     }
     EXPECT_EQ(endpointdns::serve::max_transfers, 32u);
     {
+        // From a client with no transfer yet: the global limit.
         Sock c(SOCK_STREAM);
-        EXPECT_EQ(axfr(c, 100), dns::rcode::SERVFAIL);
+        EXPECT_EQ(axfr(c, 100, "127.0.0.100"), dns::rcode::SERVFAIL);
         // The connection stays open for ordinary queries.
         c.send_all(framed(query(101, "www.example.com.", rrtype::A)));
         auto f = c.recv_frame();
@@ -780,10 +829,155 @@ TEST_F(DnsServerTest, AtMostMaxTransfersAtOnceTheNextIsServfail) {
     bool started = false;
     for (int i = 0; i < 100 && !started; ++i) {
         Sock c(SOCK_STREAM);
-        started = axfr(c, uint16_t(200 + i)) == dns::rcode::NOERROR;
+        started = axfr(c, uint16_t(200 + i), "127.0.0.100") == dns::rcode::NOERROR;
         if (!started) std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     EXPECT_TRUE(started);
+}
+
+TEST_F(DnsServerTest, AtMostMaxTransfersPerPeerTheNextIsServfail) {
+    store_big_zone(zones_);
+    DnsServerOptions o = opts(2);
+    o.transfer = loopback8_transfers(); // 127.0.0.1 and 127.0.0.2 both allowed
+    o.tcp_idle_timeout_ms = 0;
+    auto s = serve(o);
+    uint16_t port = s->bound()[0].port;
+    using endpointdns::serve::max_transfers_per_peer;
+    EXPECT_EQ(max_transfers_per_peer, 4u);
+
+    std::vector<std::unique_ptr<Sock>> stalled;
+    for (unsigned i = 0; i < max_transfers_per_peer; ++i) {
+        stalled.push_back(std::make_unique<Sock>(SOCK_STREAM));
+        ASSERT_EQ(axfr_from(*stalled.back(), port, "127.0.0.1",
+                            query(uint16_t(i), "example.com.", rrtype::AXFR)),
+                  dns::rcode::NOERROR)
+            << i;
+    }
+    // One more from 127.0.0.1: SERVFAIL, signed as the request is.
+    {
+        const dns::tsig::Key key = *dns::tsig::parse_key(test_key);
+        std::string mac;
+        std::string q = signed_query(query(50, "example.com.", rrtype::AXFR), mac);
+        Sock c(SOCK_STREAM);
+        int small = 4096;
+        ::setsockopt(c.fd(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+        ASSERT_TRUE(c.bind("127.0.0.1"));
+        ASSERT_TRUE(c.connect(port));
+        c.send_all(framed(q));
+        auto f = c.recv_frame();
+        ASSERT_TRUE(f);
+        EXPECT_EQ(parse(*f).header.rcode(), dns::rcode::SERVFAIL);
+        EXPECT_TRUE(dns::tsig::verify_response(reinterpret_cast<const uint8_t*>(f->data()),
+                                               f->size(), key, mac, true));
+        // An IXFR too (behind: the whole zone would be sent); current: the SOA alone, which
+        // needs no slot.
+        Sock d(SOCK_STREAM), e(SOCK_STREAM);
+        EXPECT_EQ(axfr_from(d, port, "127.0.0.1", ixfr_query(52, 0)), dns::rcode::SERVFAIL);
+        EXPECT_EQ(axfr_from(e, port, "127.0.0.1", ixfr_query(53, 1)), dns::rcode::NOERROR);
+        // Nothing more: the next answer is the SOA query's.
+        e.send_all(framed(query(54, "example.com.", rrtype::SOA)));
+        auto soa = e.recv_frame();
+        ASSERT_TRUE(soa);
+        EXPECT_EQ(parse(*soa).header.id, 54);
+    }
+    // Another client still transfers.
+    Sock other(SOCK_STREAM);
+    EXPECT_EQ(axfr_from(other, port, "127.0.0.2", query(60, "example.com.", rrtype::AXFR)),
+              dns::rcode::NOERROR);
+    // A stalled transfer of 127.0.0.1 goes away: 127.0.0.1 may transfer again.
+    stalled.pop_back();
+    bool started = false;
+    for (int i = 0; i < 100 && !started; ++i) {
+        Sock c(SOCK_STREAM);
+        started = axfr_from(c, port, "127.0.0.1",
+                            query(uint16_t(200 + i), "example.com.", rrtype::AXFR)) ==
+                  dns::rcode::NOERROR;
+        if (!started) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    EXPECT_TRUE(started);
+}
+
+TEST_F(DnsServerTest, RefusedTransfersTakeNoSlots) {
+    store_big_zone(zones_);
+    DnsServerOptions o = opts(2);
+    o.transfer = loopback_transfers(); // 127.0.0.1 only: 127.0.0.2 is REFUSED
+    o.tcp_idle_timeout_ms = 0;
+    auto s = serve(o);
+    uint16_t port = s->bound()[0].port;
+
+    // More connections than slots, each pipelining AXFR requests and reading nothing. (Enough
+    // for its answers to pass tcp_out_limit, where a refusal used to keep its slot, would be
+    // 9,000 a connection: too slow for the sanitizer build on a busy machine. Refusals take
+    // no slot at all now (Transfer::streams), however many are queued.)
+    std::string many;
+    for (int i = 0; i < 300; ++i) many += framed(query(uint16_t(i), "example.com.", rrtype::AXFR));
+    std::vector<std::unique_ptr<Sock>> refused;
+    for (unsigned i = 0; i < endpointdns::serve::max_transfers + 1; ++i) {
+        auto c = std::make_unique<Sock>(SOCK_STREAM);
+        int small = 4096;
+        ::setsockopt(c->fd(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+        ASSERT_TRUE(c->bind("127.0.0.2")) << std::strerror(errno);
+        ASSERT_TRUE(c->connect(port));
+        c->send_all(many);
+        refused.push_back(std::move(c));
+    }
+    // The answers are REFUSED.
+    for (auto* c : {refused.front().get(), refused.back().get()}) {
+        auto f = c->recv_frame();
+        ASSERT_TRUE(f);
+        EXPECT_EQ(parse(*f).header.rcode(), dns::rcode::REFUSED);
+    }
+    // The allowed client transfers, every time (no slot is held).
+    std::vector<std::unique_ptr<Sock>> allowed;
+    for (unsigned i = 0; i < endpointdns::serve::max_transfers_per_peer; ++i) {
+        allowed.push_back(std::make_unique<Sock>(SOCK_STREAM));
+        EXPECT_EQ(axfr_from(*allowed.back(), port, "127.0.0.1",
+                            query(uint16_t(i), "example.com.", rrtype::AXFR)),
+                  dns::rcode::NOERROR)
+            << i;
+    }
+}
+
+TEST(TransferSlots, PerClientAndInAll) {
+    using endpointdns::serve::max_transfers;
+    using endpointdns::serve::max_transfers_per_peer;
+    using endpointdns::serve::TransferSlots;
+    auto addr = [](const char* a) {
+        sockaddr_storage ss{};
+        if (std::strchr(a, ':')) {
+            auto* s6 = reinterpret_cast<sockaddr_in6*>(&ss);
+            s6->sin6_family = AF_INET6;
+            EXPECT_EQ(::inet_pton(AF_INET6, a, &s6->sin6_addr), 1) << a;
+        } else {
+            auto* s4 = reinterpret_cast<sockaddr_in*>(&ss);
+            s4->sin_family = AF_INET;
+            EXPECT_EQ(::inet_pton(AF_INET, a, &s4->sin_addr), 1) << a;
+        }
+        return ss;
+    };
+    TransferSlots slots;
+    // An IPv4 client, also when seen mapped: max_transfers_per_peer.
+    for (unsigned i = 0; i < max_transfers_per_peer; ++i)
+        EXPECT_TRUE(slots.take(addr(i % 2 ? "192.0.2.1" : "::ffff:192.0.2.1"))) << i;
+    EXPECT_FALSE(slots.take(addr("192.0.2.1")));
+    EXPECT_FALSE(slots.take(addr("::ffff:192.0.2.1")));
+    EXPECT_TRUE(slots.take(addr("192.0.2.2")));
+    // IPv6: per /64.
+    for (unsigned i = 0; i < max_transfers_per_peer; ++i)
+        EXPECT_TRUE(slots.take(addr(("2001:db8::" + std::to_string(i + 1)).c_str()))) << i;
+    EXPECT_FALSE(slots.take(addr("2001:db8::ffff:1")));
+    EXPECT_TRUE(slots.take(addr("2001:db8:0:1::1")));
+    EXPECT_EQ(slots.in_use(), 2 * max_transfers_per_peer + 2);
+    slots.give_back(addr("2001:db8::77"));
+    EXPECT_TRUE(slots.take(addr("2001:db8::5")));
+    // In all: max_transfers.
+    unsigned n = slots.in_use();
+    for (unsigned i = 0; n < max_transfers; ++i, ++n)
+        EXPECT_TRUE(slots.take(addr(("198.51.100." + std::to_string(i)).c_str()))) << i;
+    EXPECT_FALSE(slots.take(addr("203.0.113.1")));
+    slots.give_back(addr("192.0.2.2"));
+    EXPECT_TRUE(slots.take(addr("203.0.113.1")));
+    EXPECT_EQ(slots.in_use(), max_transfers);
 }
 
 TEST(Prometheus, RendersEveryCounter) {

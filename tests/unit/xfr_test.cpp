@@ -302,6 +302,18 @@ TEST(Xfr, MappedClientsAreIpv4Clients) {
     EXPECT_EQ(one->family, AF_INET);
     EXPECT_EQ(one->bits, 32u);
     EXPECT_TRUE(prefix_contains(*one, v4("192.0.2.1")));
+    // The whole mapped range, ::ffff:0:0/96, is 0.0.0.0/0: every IPv4 client, mapped or not,
+    // and no IPv6 one (unlike ::ffff:0:0/95 above, which stays IPv6 and matches neither).
+    auto all = parse_prefix("::ffff:0:0/96");
+    ASSERT_TRUE(all.ok());
+    EXPECT_EQ(all->family, AF_INET);
+    EXPECT_EQ(all->bits, 0u);
+    EXPECT_TRUE(prefix_contains(*all, v4("192.0.2.1")));
+    EXPECT_TRUE(prefix_contains(*all, v4("203.0.113.254")));
+    EXPECT_TRUE(prefix_contains(*all, v6("::ffff:198.51.100.7")));
+    EXPECT_FALSE(prefix_contains(*all, v6("2001:db8::1")));
+    EXPECT_FALSE(prefix_contains(*all, v6("::1")));
+    EXPECT_TRUE(prefix_contains(*parse_prefix("::ffff:0.0.0.0/96"), v4("192.0.2.1")));
 }
 
 namespace {
