@@ -76,10 +76,6 @@ uint64_t now_ms() {
 
 constexpr uint8_t rc_servfail = 2;
 
-uint16_t get16(const uint8_t* p) {
-    return uint16_t(p[0] << 8 | p[1]);
-}
-
 inline void bump(std::atomic<uint64_t>& c, uint64_t n = 1) {
     c.store(c.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
 }
