@@ -51,6 +51,7 @@ Settings load_settings(const std::string& path, bool explicit_path) {
                                      "dns.udp_payload",
                                      "dns.tcp_idle_timeout",
                                      "dns.tcp_max_connections",
+                                     "dns.tcp_max_connections_per_address",
                                      "dns.tcp_max_queries_per_connection",
                                      "http.listen",
                                      "http.key_file",
@@ -77,6 +78,8 @@ Settings load_settings(const std::string& path, bool explicit_path) {
         s.dns.tcp_idle_timeout_ms = unsigned(*v * 1000);
     if (auto v = f.integer("dns.tcp_max_connections", 0, 1000000))
         s.dns.tcp_max_connections = unsigned(*v);
+    if (auto v = f.integer("dns.tcp_max_connections_per_address", 0, 1000000))
+        s.dns.tcp_max_connections_per_address = unsigned(*v);
     if (auto v = f.integer("dns.tcp_max_queries_per_connection", 0, 1000000000))
         s.dns.tcp_max_queries_per_connection = unsigned(*v);
     if (auto v = f.string("http.listen")) s.http.listen = *v;

@@ -25,8 +25,10 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
+#include <mutex>
 #include <system_error>
 #include <type_traits>
+#include <unordered_map>
 
 namespace endpointdns::serve {
 
@@ -249,6 +251,7 @@ struct alignas(64) WorkerCounters {
     std::atomic<uint64_t> responses[metric_rcodes]{};
     std::atomic<uint64_t> dropped{0}, truncated{0}, udp_send_errors{0};
     std::atomic<uint64_t> tcp_accepted{0}, tcp_refused{0}, tcp_timed_out{0}, tcp_errors{0};
+    std::atomic<uint64_t> tcp_refused_per_address{0};
     std::atomic<uint64_t> tcp_open{0};
 };
 
@@ -268,6 +271,8 @@ struct Conn {
     FrameReader in;
     FrameWriter out;
     sockaddr_storage peer{};       // for the transfer ACL
+    ClientKey client;              // for the per-address limit
+    bool client_counted = false;   // holds one of its client's slots in the TcpClientLimiter
     std::unique_ptr<Transfer> xfr; // a zone transfer being sent
     bool xfr_slot = false;         // xfr holds one of the server's transfer slots (TransferSlots)
 };
@@ -292,22 +297,29 @@ std::string_view metric_transport_name(size_t t) {
     return t == 0 ? "udp" : "tcp";
 }
 
-TransferSlots::Key TransferSlots::key(const sockaddr_storage& peer) {
-    Key k{};
+ClientKey client_key(const sockaddr_storage& peer) {
+    auto be64 = [](const uint8_t* p) {
+        uint64_t v = 0;
+        for (int i = 0; i < 8; ++i) v = v << 8 | p[i];
+        return v;
+    };
+    ClientKey k;
     if (peer.ss_family == AF_INET) {
-        // As ::ffff:a.b.c.d, so that a client seen on a dual-stack socket is the same one.
-        k[10] = k[11] = 0xFF;
-        std::memcpy(k.data() + 12, &reinterpret_cast<const sockaddr_in*>(&peer)->sin_addr, 4);
+        const auto* in = reinterpret_cast<const sockaddr_in*>(&peer);
+        k.lo = uint64_t(1) << 32 | ntohl(in->sin_addr.s_addr);
     } else if (peer.ss_family == AF_INET6) {
-        const auto* in6 = &reinterpret_cast<const sockaddr_in6*>(&peer)->sin6_addr;
-        std::memcpy(k.data(), in6, 16);
-        if (!IN6_IS_ADDR_V4MAPPED(in6)) std::memset(k.data() + 8, 0, 8); // the /64
+        const auto* a = reinterpret_cast<const sockaddr_in6*>(&peer)->sin6_addr.s6_addr;
+        if (IN6_IS_ADDR_V4MAPPED(reinterpret_cast<const in6_addr*>(a)))
+            k.lo = uint64_t(1) << 32 | uint64_t(a[12]) << 24 | uint64_t(a[13]) << 16 |
+                   uint64_t(a[14]) << 8 | a[15];
+        else
+            k.hi = be64(a);
     }
     return k;
 }
 
 bool TransferSlots::take(const sockaddr_storage& peer) {
-    Key k = key(peer);
+    ClientKey k = client_key(peer);
     std::lock_guard l(mu_);
     if (total_ >= max_transfers) return false;
     for (auto& [pk, n] : peers_)
@@ -323,7 +335,7 @@ bool TransferSlots::take(const sockaddr_storage& peer) {
 }
 
 void TransferSlots::give_back(const sockaddr_storage& peer) {
-    Key k = key(peer);
+    ClientKey k = client_key(peer);
     std::lock_guard l(mu_);
     for (size_t i = 0; i < peers_.size(); ++i)
         if (peers_[i].first == k) {
@@ -340,6 +352,43 @@ unsigned TransferSlots::in_use() const {
     std::lock_guard l(mu_);
     return total_;
 }
+
+class TcpClientLimiter {
+public:
+    explicit TcpClientLimiter(unsigned limit) : limit_(limit) {}
+
+    // Takes one of the client's slots; false when it holds `limit` already.
+    bool acquire(const ClientKey& k) {
+        Shard& s = shard(k);
+        std::lock_guard l(s.mu);
+        uint32_t& n = s.open[k]; // limit_ > 0: an entry made here ends up counting one
+        if (n >= limit_) return false;
+        ++n;
+        return true;
+    }
+    void release(const ClientKey& k) {
+        Shard& s = shard(k);
+        std::lock_guard l(s.mu);
+        auto it = s.open.find(k);
+        if (it != s.open.end() && --it->second == 0) s.open.erase(it); // the map holds open ones
+    }
+
+private:
+    struct KeyHash {
+        size_t operator()(const ClientKey& k) const {
+            uint64_t h = (k.hi ^ (k.lo * 0x9E3779B97F4A7C15ull)) * 0xBF58476D1CE4E5B9ull;
+            return size_t(h ^ (h >> 31));
+        }
+    };
+    struct alignas(64) Shard {
+        std::mutex mu;
+        std::unordered_map<ClientKey, uint32_t, KeyHash> open;
+    };
+    static constexpr size_t shard_count = 16;
+    Shard& shard(const ClientKey& k) { return shards_[(KeyHash{}(k) >> 40) % shard_count]; }
+    unsigned limit_;
+    std::array<Shard, shard_count> shards_;
+};
 
 // Everything one worker thread owns.
 struct WorkerContext {
@@ -389,7 +438,8 @@ struct WorkerContext {
     ResponderOptions responder_opts;
     std::string xfr_msg; // one transfer message at a time
     uint16_t udp_payload;
-    TransferSlots& transfers; // transfers in progress, all workers together
+    TransferSlots& transfers;            // transfers in progress, all workers together
+    TcpClientLimiter* clients = nullptr; // the per-address limit, all workers together; null: none
     uint64_t now = 0;
     uint64_t resume_listen_at = 0; // 0 = no listener paused
 
@@ -542,11 +592,19 @@ void WorkerContext::accept_tcp(size_t i) {
             }
             return;
         }
-        if (open >= max_conns) {
+        auto refuse = [&](std::atomic<uint64_t>& counter) {
             linger lg{1, 0}; // reset: no TIME_WAIT left behind for a refused client
             ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
             ::close(fd);
-            bump(counters.tcp_refused);
+            bump(counter);
+        };
+        if (open >= max_conns) {
+            refuse(counters.tcp_refused);
+            continue;
+        }
+        ClientKey client = client_key(peer);
+        if (clients && !clients->acquire(client)) {
+            refuse(counters.tcp_refused_per_address);
             continue;
         }
         set_int(fd, IPPROTO_TCP, TCP_NODELAY, 1);
@@ -561,6 +619,8 @@ void WorkerContext::accept_tcp(size_t i) {
         }
         c->fd = fd;
         c->peer = peer;
+        c->client = client;
+        c->client_counted = clients != nullptr;
         c->events = EPOLLIN | EPOLLRDHUP;
         c->queries = 0;
         c->eof = c->closing = c->error = false;
@@ -570,6 +630,8 @@ void WorkerContext::accept_tcp(size_t i) {
         if (::epoll_ctl(epoll.get(), EPOLL_CTL_ADD, fd, &ev) != 0) {
             ::close(fd);
             c->fd = -1;
+            if (c->client_counted) clients->release(client);
+            c->client_counted = false;
             free_slots.push_back(c->slot);
             bump(counters.tcp_errors);
             continue;
@@ -608,6 +670,8 @@ void WorkerContext::close_conn(Conn* c) {
     c->in.reset();
     c->out.reset();
     end_transfer(c);
+    if (c->client_counted) clients->release(c->client);
+    c->client_counted = false;
     free_slots.push_back(c->slot);
     --open;
     std::atomic<uint64_t>& g = counters.tcp_open;
@@ -917,11 +981,16 @@ void DnsServer::bind() {
     if (stop_fd_ < 0) throw os_error("cannot create an eventfd");
     std::vector<std::unique_ptr<WorkerContext>> workers;
     size_t limit = opts_.tcp_max_connections;
+    // Unneeded when the whole server's limit is already within the per-client one.
+    unsigned per_client = opts_.tcp_max_connections_per_address;
+    if (per_client && (limit == 0 || per_client < limit))
+        clients_ = std::make_unique<TcpClientLimiter>(per_client);
     for (unsigned w = 0; w < nthreads_; ++w) {
         // The connection limit, split evenly (the first workers take the remainder).
         size_t share = limit ? limit / nthreads_ + (w < limit % nthreads_ ? 1 : 0) : SIZE_MAX;
         auto ctx = std::make_unique<WorkerContext>(w, zones_, opts_, share, transfers_);
         ctx->transfer_slot = transfer_slot_.get();
+        ctx->clients = clients_.get();
         ctx->setup();
         ctx->epoll = Fd(::epoll_create1(EPOLL_CLOEXEC));
         if (ctx->epoll.get() < 0) throw os_error("cannot create an epoll instance");
@@ -1060,6 +1129,7 @@ ServerCounters DnsServer::counters() const {
         s.udp_send_errors += get(c.udp_send_errors);
         s.tcp_accepted += get(c.tcp_accepted);
         s.tcp_refused += get(c.tcp_refused);
+        s.tcp_refused_per_address += get(c.tcp_refused_per_address);
         s.tcp_timed_out += get(c.tcp_timed_out);
         s.tcp_errors += get(c.tcp_errors);
         s.tcp_open += get(c.tcp_open);
@@ -1101,6 +1171,9 @@ std::string render_prometheus(const ServerCounters& c) {
     counter("dns_tcp_connections_refused_total",
             "TCP connections closed at once because the connection limit was reached.",
             c.tcp_refused);
+    counter("dns_tcp_connections_refused_per_address_total",
+            "TCP connections closed at once because the client's per-address limit was reached.",
+            c.tcp_refused_per_address);
     counter("dns_tcp_connections_timed_out_total", "TCP connections closed after the idle timeout.",
             c.tcp_timed_out);
     counter("dns_tcp_connections_errors_total",

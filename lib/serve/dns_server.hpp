@@ -13,6 +13,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <sys/socket.h>
 #include <thread>
 #include <vector>
 
@@ -30,6 +31,17 @@ constexpr unsigned max_transfers = 32;
 // BIND's secondaries ask for 2 at once from one primary (transfers-per-ns).
 constexpr unsigned max_transfers_per_peer = 4;
 
+// Whom the per-client limits (tcp_max_connections_per_address, max_transfers_per_peer)
+// count as one client: an IPv4 address, or the /64 of
+// an IPv6 address (one host usually holds a whole /64 and picks addresses in it at will). An
+// IPv4-mapped IPv6 address (::ffff:192.0.2.1) counts as its IPv4 address.
+struct ClientKey {
+    uint64_t hi = 0; // IPv6: the first 64 bits; IPv4: 0
+    uint64_t lo = 0; // IPv6: 0; IPv4: 1 << 32 | address (never 0, so never an IPv6 key)
+    bool operator==(const ClientKey&) const = default;
+};
+ClientKey client_key(const sockaddr_storage& peer);
+
 // The transfer slots, shared by the workers: at most max_transfers, max_transfers_per_peer per
 // client. Taken and given back once per transfer (a mutex: transfers are rare).
 class TransferSlots {
@@ -42,11 +54,9 @@ public:
     unsigned in_use() const;
 
 private:
-    using Key = std::array<uint8_t, 16>; // the IPv4 address mapped, or the /64
-    static Key key(const sockaddr_storage& peer);
     mutable std::mutex mu_;
     unsigned total_ = 0;
-    std::vector<std::pair<Key, unsigned>> peers_; // clients with transfers (32 at most)
+    std::vector<std::pair<ClientKey, unsigned>> peers_; // clients with transfers (32 at most)
 };
 
 struct DnsServerOptions {
@@ -54,10 +64,12 @@ struct DnsServerOptions {
     // serves UDP and TCP on the same port. Port 0 picks a free port (the same for UDP and
     // TCP); bound() tells which.
     std::vector<std::string> listen;
-    unsigned threads = 0;                        // workers; 0 = the CPUs this process may use
-    ResponderOptions responder;                  // udp_payload
-    unsigned tcp_idle_timeout_ms = 10000;        // RFC 7766 6.2.3; 0 = never time out
-    unsigned tcp_max_connections = 1000;         // for the whole server; 0 = no limit
+    unsigned threads = 0;                 // workers; 0 = the CPUs this process may use
+    ResponderOptions responder;           // udp_payload
+    unsigned tcp_idle_timeout_ms = 10000; // RFC 7766 6.2.3; 0 = never time out
+    unsigned tcp_max_connections = 1000;  // for the whole server; 0 = no limit
+    // Open TCP connections of one client (client_key), all workers together; 0 = no limit.
+    unsigned tcp_max_connections_per_address = 64;
     unsigned tcp_max_queries_per_connection = 0; // 0 = no limit
     // Zone transfers over TCP (serve/xfr.hpp); off while its allow list is empty.
     std::shared_ptr<const TransferPolicy> transfer;
@@ -84,9 +96,10 @@ struct ServerCounters {
     uint64_t udp_send_errors = 0; // UDP responses the kernel refused to send
     uint64_t tcp_accepted = 0;    // TCP connections accepted and served
     uint64_t tcp_refused = 0;     // TCP connections closed at once: limit reached
-    uint64_t tcp_timed_out = 0;   // TCP connections closed after the idle timeout
-    uint64_t tcp_errors = 0;      // TCP connections closed on a framing or socket error
-    uint64_t tcp_open = 0;        // TCP connections open now (a gauge)
+    uint64_t tcp_refused_per_address = 0; // closed at once: the client's own limit reached
+    uint64_t tcp_timed_out = 0;           // TCP connections closed after the idle timeout
+    uint64_t tcp_errors = 0;              // TCP connections closed on a framing or socket error
+    uint64_t tcp_open = 0;                // TCP connections open now (a gauge)
 };
 
 // Prometheus text exposition (version 0.0.4) of the counters; every line ends in "\n".
@@ -95,9 +108,15 @@ struct ServerCounters {
 //       and "other" only when non-zero, as numbers "12".."15")
 //   dns_dropped_total, dns_truncated_total, dns_udp_send_errors_total   counters
 //   dns_tcp_connections_accepted_total, dns_tcp_connections_refused_total,
-//   dns_tcp_connections_timed_out_total, dns_tcp_connections_errors_total   counters
+//   dns_tcp_connections_timed_out_total, dns_tcp_connections_errors_total,
+//   dns_tcp_connections_refused_per_address_total                          counters
 //   dns_tcp_connections_open                                               gauge
 std::string render_prometheus(const ServerCounters& c);
+
+// Open TCP connections per client, shared by the workers (the kernel spreads one client's
+// connections over all of them). Sharded by a hash of the key, one lock per shard held for a
+// hash-map update: the accept path pays a few tens of nanoseconds beside its system calls.
+class TcpClientLimiter;
 
 struct WorkerContext;
 
@@ -115,7 +134,10 @@ struct WorkerContext;
 // socket accepts them; a connection without progress (no whole query received, nothing sent)
 // for longer than the idle timeout is closed. The connection limit is split evenly over the
 // workers; a connection accepted beyond its worker's share is closed at once with a reset (counted
-// as refused), so the client learns immediately instead of waiting in the listen queue.
+// as refused), so the client learns immediately instead of waiting in the listen queue. The
+// per-client limit (tcp_max_connections_per_address) is counted across all workers; a connection
+// beyond it is reset the same way (counted as refused_per_address), so one client cannot take
+// every slot and lock out the others (secondaries' transfers included).
 class DnsServer {
 public:
     DnsServer(const Published& zones, DnsServerOptions opts);
@@ -157,7 +179,8 @@ private:
     int stop_fd_ = -1; // eventfd in every worker's epoll set
     std::vector<Bound> bound_;
     std::shared_ptr<TransferPolicySlot> transfer_slot_; // what set_transfer_policy() changes
-    TransferSlots transfers_; // zone transfers in progress, all workers together
+    TransferSlots transfers_;                   // zone transfers in progress, all workers together
+    std::unique_ptr<TcpClientLimiter> clients_; // null: no per-address limit
     std::vector<std::unique_ptr<WorkerContext>> workers_;
     std::vector<std::thread> threads_;
     bool started_ = false;

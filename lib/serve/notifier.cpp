@@ -38,7 +38,30 @@ struct Pending {
     uint64_t due = 0;                                   // ms: send (again) at this time
     const std::optional<dns::tsig::Key>* key = nullptr; // signs it when set
     std::string mac;                                    // of the last NOTIFY sent, when signed
+    // The zone's SOA as announced (RFC 1996 3.7: the answer section may carry it, so that the
+    // secondary logs the serial and may skip its SOA query when it already has that version).
+    uint16_t soa_class = dns::rrclass::IN;
+    uint32_t soa_ttl = 0;
+    std::string soa_rdata; // uncompressed; empty: no SOA is sent
 };
+
+uint16_t get16(const uint8_t* p) {
+    return uint16_t(p[0] << 8 | p[1]);
+}
+
+// Takes the SOA of `z` into `p`: the apex RRset's one record, stored as
+// [C0 0C][type][class][ttl][rdlength][rdata].
+void take_soa(Pending& p, const ServeZone& z) {
+    p.soa_rdata.clear();
+    RrsetView soa = z.apex().find(dns::rrtype::SOA);
+    if (!soa || soa.wire.size() < 12) return;
+    const auto* w = reinterpret_cast<const uint8_t*>(soa.wire.data());
+    size_t rdlen = get16(w + 10);
+    if (12 + rdlen > soa.wire.size()) return;
+    p.soa_class = get16(w + 4);
+    p.soa_ttl = uint32_t(w[6]) << 24 | uint32_t(w[7]) << 16 | uint32_t(w[8]) << 8 | w[9];
+    p.soa_rdata.assign(soa.wire.substr(12, rdlen));
+}
 
 bool same_endpoint(const sockaddr_storage& a, const sockaddr_storage& b) {
     if (a.ss_family != b.ss_family) return false;
@@ -212,7 +235,10 @@ void Notifier::run() {
         p.id = uint16_t(rng());
         b.reset(p.id, uint16_t(dns::opcode::NOTIFY << 11 | dns::flag::AA));
         b.add_question(p.origin, dns::rrtype::SOA, dns::rrclass::IN);
-        std::string msg(b.data());
+        if (!p.soa_rdata.empty())
+            b.add_rr(dns::Section::answer, p.origin.wire(), dns::rrtype::SOA, p.soa_class,
+                     p.soa_ttl, p.soa_rdata);
+        std::string msg(b.data()); // signed after the SOA: the MAC covers it
         if (p.key && *p.key) {
             dns::tsig::Signer s(**p.key, {}, uint64_t(::time(nullptr)));
             s.sign(msg);
@@ -273,11 +299,18 @@ void Notifier::run() {
                             p.serial = z->serial();
                             p.sends = 0;
                             p.key = r.key;
+                            take_soa(p, *z);
                             replaced = true;
                             send(p);
                         }
                     if (!replaced) {
-                        pending.push_back({z->origin(), z->serial(), t, 0, 0, 0, r.key, {}});
+                        Pending p;
+                        p.origin = z->origin();
+                        p.serial = z->serial();
+                        p.target = t;
+                        p.key = r.key;
+                        take_soa(p, *z);
+                        pending.push_back(std::move(p));
                         send(pending.back());
                     }
                 }

@@ -29,6 +29,7 @@
 namespace dns = endpointdns::dns;
 namespace rrtype = endpointdns::dns::rrtype;
 using endpointdns::Error;
+using endpointdns::serve::client_key;
 using endpointdns::serve::DnsServer;
 using endpointdns::serve::DnsServerOptions;
 using endpointdns::serve::parse_prefix;
@@ -80,12 +81,12 @@ public:
         if (fd_ >= 0) ::close(fd_);
     }
     int fd() const { return fd_; }
-    // Sends from `addr` (127.0.0.2, ...: the whole of 127/8 is loopback).
-    bool bind(const char* addr) {
+    // Binds the local end to `ip` (a loopback address other than 127.0.0.1: another client).
+    bool bind_to(const char* ip) {
         sockaddr_in a{};
         a.sin_family = AF_INET;
-        ::inet_pton(AF_INET, addr, &a.sin_addr);
-        return ::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+        return ::inet_pton(AF_INET, ip, &a.sin_addr) == 1 &&
+               ::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
     }
     bool connect(uint16_t port) {
         sockaddr_in a{};
@@ -412,6 +413,76 @@ TEST_F(DnsServerTest, TcpConnectionLimit) {
     ServerCounters cs = s->counters();
     EXPECT_EQ(cs.tcp_accepted, 3u);
     EXPECT_EQ(cs.tcp_refused, 1u);
+}
+
+TEST_F(DnsServerTest, TcpConnectionLimitPerAddress) {
+    // Two workers: one client's connections land on both, and the limit counts them together.
+    auto s = serve([&] {
+        auto o = opts(2);
+        o.tcp_max_connections_per_address = 3;
+        return o;
+    }());
+    uint16_t port = s->bound()[0].port;
+    auto served = [&](Sock& k, uint16_t id) {
+        k.send_all(framed(query(id, "www.example.com.", rrtype::A)));
+        auto f = k.recv_frame();
+        return f && parse(*f).header.id == id;
+    };
+    std::vector<std::unique_ptr<Sock>> mine;
+    for (uint16_t i = 0; i < 3; ++i) {
+        mine.push_back(std::make_unique<Sock>(SOCK_STREAM));
+        ASSERT_TRUE(mine.back()->connect(port));
+        EXPECT_TRUE(served(*mine.back(), i));
+    }
+    // The limit + 1st from 127.0.0.1 is closed at once.
+    Sock extra(SOCK_STREAM);
+    ASSERT_TRUE(extra.connect(port));
+    EXPECT_TRUE(extra.closed_within(2000));
+    EXPECT_TRUE(eventually([&] { return s->counters().tcp_refused_per_address == 1; }));
+    // Another address is another client.
+    Sock other(SOCK_STREAM);
+    ASSERT_TRUE(other.bind_to("127.0.0.2"));
+    ASSERT_TRUE(other.connect(port));
+    EXPECT_TRUE(served(other, 10));
+    // Once one of 127.0.0.1's closes, it gets a slot again.
+    ::shutdown(mine[0]->fd(), SHUT_RDWR);
+    EXPECT_TRUE(eventually([&] { return s->counters().tcp_open == 3; }));
+    Sock again(SOCK_STREAM);
+    ASSERT_TRUE(again.connect(port));
+    EXPECT_TRUE(served(again, 11));
+    ServerCounters cs = s->counters();
+    EXPECT_EQ(cs.tcp_accepted, 5u);
+    EXPECT_EQ(cs.tcp_refused_per_address, 1u);
+    EXPECT_EQ(cs.tcp_refused, 0u);
+    EXPECT_NE(render_prometheus(cs).find("dns_tcp_connections_refused_per_address_total 1\n"),
+              std::string::npos);
+}
+
+TEST(DnsServer, ClientKeyIsTheIpv4AddressOrTheIpv6Slash64) {
+    auto key = [](const char* ip) {
+        sockaddr_storage ss{};
+        if (std::strchr(ip, ':')) {
+            auto* a = reinterpret_cast<sockaddr_in6*>(&ss);
+            a->sin6_family = AF_INET6;
+            EXPECT_EQ(::inet_pton(AF_INET6, ip, &a->sin6_addr), 1) << ip;
+            a->sin6_port = htons(uint16_t(std::strlen(ip))); // ports never matter
+        } else {
+            auto* a = reinterpret_cast<sockaddr_in*>(&ss);
+            a->sin_family = AF_INET;
+            EXPECT_EQ(::inet_pton(AF_INET, ip, &a->sin_addr), 1) << ip;
+            a->sin_port = htons(uint16_t(std::strlen(ip)));
+        }
+        return client_key(ss);
+    };
+    EXPECT_EQ(key("192.0.2.1"), key("192.0.2.1"));
+    EXPECT_FALSE(key("192.0.2.1") == key("192.0.2.2"));
+    EXPECT_EQ(key("2001:db8:1:2::1"), key("2001:db8:1:2:ffff:ffff:ffff:ffff"));
+    EXPECT_FALSE(key("2001:db8:1:2::1") == key("2001:db8:1:3::1"));
+    EXPECT_EQ(key("::ffff:192.0.2.1"), key("192.0.2.1"));
+    EXPECT_FALSE(key("::ffff:192.0.2.1") == key("::ffff:192.0.2.2"));
+    // An IPv4 address never shares a key with an IPv6 prefix, not even ::/64.
+    EXPECT_FALSE(key("0.0.0.0") == key("::1"));
+    EXPECT_FALSE(key("::ffff:0.0.0.0") == key("::"));
 }
 
 TEST_F(DnsServerTest, TcpQueriesPerConnectionLimit) {
@@ -774,7 +845,7 @@ unsigned axfr_from(Sock& c, uint16_t port, const char* from, const std::string& 
     int small = 4096, mss = 536;
     ::setsockopt(c.fd(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
     ::setsockopt(c.fd(), IPPROTO_TCP, TCP_MAXSEG, &mss, sizeof mss);
-    EXPECT_TRUE(c.bind(from)) << from << ": " << std::strerror(errno);
+    EXPECT_TRUE(c.bind_to(from)) << from << ": " << std::strerror(errno);
     EXPECT_TRUE(c.connect(port));
     c.send_all(framed(q));
     auto f = c.recv_frame(); // the transfer's first message, or the SERVFAIL
@@ -861,7 +932,7 @@ TEST_F(DnsServerTest, AtMostMaxTransfersPerPeerTheNextIsServfail) {
         Sock c(SOCK_STREAM);
         int small = 4096;
         ::setsockopt(c.fd(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
-        ASSERT_TRUE(c.bind("127.0.0.1"));
+        ASSERT_TRUE(c.bind_to("127.0.0.1"));
         ASSERT_TRUE(c.connect(port));
         c.send_all(framed(q));
         auto f = c.recv_frame();
@@ -916,7 +987,7 @@ TEST_F(DnsServerTest, RefusedTransfersTakeNoSlots) {
         auto c = std::make_unique<Sock>(SOCK_STREAM);
         int small = 4096;
         ::setsockopt(c->fd(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
-        ASSERT_TRUE(c->bind("127.0.0.2")) << std::strerror(errno);
+        ASSERT_TRUE(c->bind_to("127.0.0.2")) << std::strerror(errno);
         ASSERT_TRUE(c->connect(port));
         c->send_all(many);
         refused.push_back(std::move(c));

@@ -71,6 +71,20 @@ std::string answer_to(const std::string& request, const dns::tsig::Key* key) {
     return out;
 }
 
+// The SERIAL field of an SOA record's uncompressed RDATA: after MNAME and RNAME.
+uint32_t soa_serial(const dns::Rr& soa) {
+    const auto* p = reinterpret_cast<const uint8_t*>(soa.rdata.data());
+    size_t off = 0;
+    for (int name = 0; name < 2; ++name) {
+        while (off < soa.rdata.size() && p[off] != 0) off += 1 + p[off];
+        ++off;
+    }
+    EXPECT_LE(off + 4, soa.rdata.size());
+    if (off + 4 > soa.rdata.size()) return 0;
+    return uint32_t(p[off]) << 24 | uint32_t(p[off + 1]) << 16 | uint32_t(p[off + 2]) << 8 |
+           p[off + 3];
+}
+
 sockaddr_storage loopback(uint16_t port) {
     sockaddr_storage ss{};
     auto* a = reinterpret_cast<sockaddr_in*>(&ss);
@@ -117,6 +131,10 @@ TEST(Notifier, SendsSignedNotifyOnChangeAndRetriesUntilAnswered) {
     ASSERT_EQ(parsed->question.size(), 1u);
     EXPECT_EQ(parsed->question[0].name.to_text(), "example.com.");
     EXPECT_EQ(parsed->question[0].type, dns::rrtype::SOA);
+    // The new SOA rides along, under the MAC (verified below).
+    ASSERT_EQ(parsed->answer.size(), 1u);
+    EXPECT_EQ(parsed->answer[0].type, dns::rrtype::SOA);
+    EXPECT_EQ(soa_serial(parsed->answer[0]), 2u);
     std::vector<dns::tsig::Key> keys{*o.key};
     EXPECT_EQ(dns::tsig::verify_request(reinterpret_cast<const uint8_t*>(m.data()), m.size(), keys,
                                         uint64_t(::time(nullptr)))
@@ -134,6 +152,41 @@ TEST(Notifier, SendsSignedNotifyOnChangeAndRetriesUntilAnswered) {
     EXPECT_TRUE(sec.receive(500, from).empty());
     n.stop();
     EXPECT_EQ(n.failed(), 0u);
+}
+
+// RFC 1996 3.7: the answer section holds the zone's new SOA (BIND logs "no serial" without it;
+// Knot and NSD skip their SOA query when they already have that serial). No timing is asserted:
+// the waits are only upper bounds for a loaded machine.
+TEST(Notifier, NotifyCarriesTheNewSoa) {
+    Listener sec;
+    Published published;
+    published.store(ZoneSet::of({serial_zone(1)}));
+    NotifyOptions o;
+    o.targets = {"127.0.0.1:" + std::to_string(sec.port)};
+    o.first_timeout_ms = 1000;
+    o.poll_ms = 10;
+    Notifier n(published, o, [](int, const std::string&) {});
+    n.start();
+    published.store(ZoneSet::of({serial_zone(2024112701)}));
+    sockaddr_in from{};
+    std::string m = sec.receive(10000, from);
+    ASSERT_FALSE(m.empty());
+    auto parsed = dns::parse_message(m);
+    ASSERT_TRUE(parsed.ok()) << parsed.error();
+    EXPECT_EQ(parsed->header.opcode(), dns::opcode::NOTIFY);
+    ASSERT_EQ(parsed->question.size(), 1u);
+    ASSERT_EQ(parsed->answer.size(), 1u);
+    const dns::Rr& soa = parsed->answer[0];
+    EXPECT_EQ(soa.owner.to_text(), "example.com.");
+    EXPECT_EQ(soa.type, dns::rrtype::SOA);
+    EXPECT_EQ(soa.cls, dns::rrclass::IN);
+    EXPECT_EQ(soa_serial(soa), 2024112701u);
+    EXPECT_TRUE(parsed->authority.empty());
+    EXPECT_TRUE(parsed->additional.empty()); // unsigned: no TSIG
+    std::string reply = answer_to(m, nullptr);
+    ::sendto(sec.fd, reply.data(), reply.size(), 0, reinterpret_cast<sockaddr*>(&from),
+             sizeof from);
+    n.stop();
 }
 
 TEST(Notifier, GivesUpAfterTheAttempts) {

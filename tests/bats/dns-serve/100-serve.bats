@@ -310,3 +310,40 @@ push_example() {
     assert_line_matches "$output" '^;; flags: qr aa tc ;'
     refute_contains "$output" "ANSWER: 20,"
 }
+
+# metric NAME: the value of the unlabelled metric NAME in the current edge's /metrics.
+metric() {
+    api GET /metrics
+    awk -v m="$1" '$1 == m { print $2 }' <<<"$API_BODY"
+}
+
+# wait_metric NAME VALUE: waits (at most 10 s) until metric NAME has VALUE.
+wait_metric() {
+    local tries=0
+    until [[ $(metric "$1") == "$2" ]]; do
+        ((++tries > 200)) && fail_with "$1 is $(metric "$1"), not $2"
+        sleep 0.05
+    done
+}
+
+@test "[dns] tcp_max_connections_per_address: one client is held to it, others still get in" {
+    printf '[dns]\ntcp_max_connections_per_address = 2\n' >limit.toml
+    EDGE_CONFIG=limit.toml start_edge edge
+    push_example
+    # 127.0.0.1 takes its two connections (held open by this shell)...
+    exec 7<>"/dev/tcp/127.0.0.1/$EDGE_DNS" 8<>"/dev/tcp/127.0.0.1/$EDGE_DNS"
+    wait_metric dns_tcp_connections_open 2
+    # ...so its third is reset at once (dig: no reply, exit 9), and counted.
+    run -9 q www.example.com A +tcp +tries=1
+    refute_contains "$output" 192.0.2.80
+    wait_metric dns_tcp_connections_refused_per_address_total 1
+    [[ $(metric dns_tcp_connections_refused_total) == 0 ]] || fail_with "counted as refused_total"
+    # Another address is another client; UDP is not limited.
+    [[ $(q www.example.com A +tcp -b 127.0.0.2) == 192.0.2.80 ]] || fail_with "127.0.0.2 over TCP"
+    [[ $(q www.example.com A) == 192.0.2.80 ]] || fail_with "UDP"
+    # Once 127.0.0.1 closes one, it gets in again.
+    exec 7<&-
+    wait_metric dns_tcp_connections_open 1
+    [[ $(q www.example.com A +tcp) == 192.0.2.80 ]] || fail_with "127.0.0.1 after a close"
+    exec 8<&-
+}

@@ -265,3 +265,19 @@ assert_error() {
     start_edge edge
     assert_unchanged
 }
+
+@test "[dns] tcp_max_connections_per_address out of range or of the wrong type exits 78 with file:line" {
+    (umask 077 && printf '%s\n' 0123456789abcdef0123456789abcdef >key)
+    printf '[dns]\ntcp_max_connections = 10\ntcp_max_connections_per_address = -1\n' >bad.toml
+    run -78 --separate-stderr "$SERVE" -c bad.toml --key-file key --check-config
+    assert_contains "$stderr" "bad.toml:3:"
+    assert_contains "$stderr" "tcp_max_connections_per_address"
+    printf '[dns]\ntcp_max_connections_per_address = 1000001\n' >bad.toml
+    run -78 --separate-stderr "$SERVE" -c bad.toml --key-file key --check-config
+    assert_contains "$stderr" "bad.toml:2:"
+    printf '[dns]\ntcp_max_connections_per_address = "64"\n' >bad.toml
+    run -78 --separate-stderr "$SERVE" -c bad.toml --key-file key --check-config
+    assert_contains "$stderr" "bad.toml:2:"
+    printf '[dns]\ntcp_max_connections_per_address = 0\n' >ok.toml
+    run -0 --separate-stderr "$SERVE" -c ok.toml --key-file key --check-config
+}
