@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -84,8 +85,11 @@ public:
     void schema_checked() { schema_ok_ = true; }
     // The fan-out told about every committed change, and the long polls of ?wait=.
     // Answers one DNS UPDATE message (RFC 2136, TSIG required; update.cpp): the response to
-    // send, empty when none is due.
-    std::string dns_update(const uint8_t* msg, size_t len, const std::string& remote);
+    // send, empty when none is due. A copy of a message still being applied waits up to
+    // `replay_wait` for its first answer (TCP); 0 (UDP: the one listener thread must not
+    // stall) answers it with nothing, and the client retransmits.
+    std::string dns_update(const uint8_t* msg, size_t len, const std::string& remote,
+                           std::chrono::milliseconds replay_wait);
     void set_fanout(Fanout* fanout, Waiters* waiters) {
         fanout_ = fanout;
         waiters_ = waiters;
@@ -191,8 +195,10 @@ private:
     plan::RateLimiter rate_;
     Usage usage_;
     // The TSIG-signed DNS UPDATE messages of the last fudge window (update.cpp): a message seen
-    // again is answered as the first time, never applied twice.
-    dns::tsig::ReplayCache replay_{10000};
+    // again is answered as the first time, never applied twice. At most 50,000 at once, and
+    // 2,000 of one account (its flood fills its own share, not everyone's).
+    static constexpr size_t replay_capacity = 50000, replay_per_account = 2000;
+    dns::tsig::ReplayCache replay_{replay_capacity, replay_per_account};
     Fanout* fanout_ = nullptr;
     Waiters* waiters_ = nullptr;
     // Password hashes running at once (each holds memlimit bytes): at most the core count.

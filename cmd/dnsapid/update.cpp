@@ -81,7 +81,8 @@ struct Answer {
 
 } // namespace
 
-std::string App::dns_update(const uint8_t* msg, size_t len, const std::string& remote) {
+std::string App::dns_update(const uint8_t* msg, size_t len, const std::string& remote,
+                            std::chrono::milliseconds replay_wait) {
     if (len < dns::header_size) return {}; // nothing to answer to
     uint64_t now = uint64_t(std::time(nullptr));
     auto bare = [&](unsigned rc) { // header echo only, for messages that do not parse
@@ -166,21 +167,24 @@ std::string App::dns_update(const uint8_t* msg, size_t len, const std::string& r
         return upd::response(*full, dns::rcode::SERVFAIL);
     }
     auto v = tsig::verify_request(msg, len, keys, now);
+    // NOTAUTH, TSIG error BADTIME: signed, with the server's time `at` in Other Data (RFC 8945
+    // 5.2.3).
+    auto badtime = [&](uint64_t at) {
+        log::info("update from " + remote + " with key " + key_name + ": BADTIME");
+        std::string r = upd::response(*full, upd::rcode::NOTAUTH);
+        std::string other(6, '\0');
+        for (int i = 0; i < 6; ++i) other[size_t(i)] = char(at >> (8 * (5 - i)));
+        tsig::Signer s(keys[0], v.tsig->record.mac, at, tsig::BADTIME, other);
+        s.sign(r);
+        return r;
+    };
     switch (v.status) {
     case tsig::Status::ok:
         break;
     case tsig::Status::formerr:
         return upd::response(*full, dns::rcode::FORMERR);
-    case tsig::Status::badtime: {
-        log::info("update from " + remote + " with key " + key_name + ": BADTIME");
-        std::string r = upd::response(*full, upd::rcode::NOTAUTH);
-        // RFC 8945 5.2.3: signed, with the server's time in Other Data.
-        std::string other(6, '\0');
-        for (int i = 0; i < 6; ++i) other[size_t(i)] = char(now >> (8 * (5 - i)));
-        tsig::Signer s(keys[0], v.tsig->record.mac, now, tsig::BADTIME, other);
-        s.sign(r);
-        return r;
-    }
+    case tsig::Status::badtime:
+        return badtime(now);
     default: { // badkey, badsig: answered unsigned (RFC 8945 5.3.2)
         uint16_t err = v.status == tsig::Status::badkey ? tsig::BADKEY : tsig::BADSIG;
         log::info("update from " + remote + " with key " + key_name + ": " +
@@ -210,11 +214,17 @@ std::string App::dns_update(const uint8_t* msg, size_t len, const std::string& r
 
     // A verified request can still be a copy of one already answered (a replay within the
     // fudge window, or a client's retransmit over UDP): it gets the first answer again and is
-    // not applied, nor counted, a second time.
-    std::string replay_id = tsig::ReplayCache::make_id(key_name, request_mac);
+    // not applied, nor counted, a second time. Known by the full MAC the server computed, not
+    // the one received: that one may be truncated, to any length from half the hash up, and
+    // each length would be another message. Checked before the call is counted (admit_call),
+    // so a retransmit is never counted twice; a flood past the rate limit fills only its
+    // account's share of the cache. The window ends where verify_request's does: time signed
+    // plus the fudge (ours at most).
+    std::string replay_id = tsig::ReplayCache::make_id(key_name, v.mac);
     uint64_t expires =
         v.tsig->record.time_signed + std::min<uint64_t>(v.tsig->record.fudge, tsig::fudge);
-    auto claim = replay_.claim(replay_id, now, expires, std::chrono::seconds(10));
+    auto claim =
+        replay_.claim(replay_id, std::to_string(who.account_id), now, expires, replay_wait);
     switch (claim.outcome) {
     case tsig::ReplayCache::Outcome::repeat:
         log::info("update from " + remote + " with key " + key_name +
@@ -226,9 +236,21 @@ std::string App::dns_update(const uint8_t* msg, size_t len, const std::string& r
                   ": a copy of a message still being applied: not answered");
         return {};
     case tsig::ReplayCache::Outcome::full:
-        log::warning("update: the replay cache holds its maximum of unexpired messages");
+        log::warning("update: the replay cache holds its maximum of unexpired messages (" +
+                     std::to_string(replay_capacity) + ")");
         return signed_answer(dns::rcode::REFUSED,
                              "too many updates in the last 300 s (replay cache full); retry later");
+    case tsig::ReplayCache::Outcome::owner_full:
+        log::warning("update: account " + who.account_name + " holds its share of the " +
+                     "replay cache (" + std::to_string(replay_per_account) +
+                     " unexpired messages)");
+        return signed_answer(dns::rcode::REFUSED,
+                             "too many updates from this account in the last 300 s (more than " +
+                                 std::to_string(replay_per_account) + "); retry later");
+    case tsig::ReplayCache::Outcome::too_old:
+        // Verified at `now`, but the cache has seen a later time (another thread's) by which
+        // the window had ended: outside the window, as the TSIG check would have said then.
+        return badtime(replay_.horizon());
     case tsig::ReplayCache::Outcome::fresh:
         break;
     }
@@ -597,7 +619,9 @@ void UpdateServer::loop() {
             if (n <= 0) continue;
             // Source port 0 cannot be answered: a spoofed source (reflection). Dropped unread.
             if (peer.port() == 0) continue;
-            std::string answer = app_.dns_update(buf.data(), size_t(n), peer.to_string());
+            // No waiting for a copy still applied over TCP: this one thread answers all of UDP.
+            std::string answer = app_.dns_update(buf.data(), size_t(n), peer.to_string(),
+                                                 std::chrono::milliseconds(0));
             if (!answer.empty())
                 ::sendto(udp_, answer.data(), answer.size(), MSG_DONTWAIT,
                          reinterpret_cast<const sockaddr*>(&peer.storage), peer.length);
@@ -664,7 +688,7 @@ void UpdateServer::serve(int fd, const std::string& remote, const std::string& h
             if (!read_full(fd, len, 2, deadline)) break;
             size_t n = size_t(len[0]) << 8 | len[1];
             if (n == 0 || !read_full(fd, buf.data(), n, deadline)) break;
-            std::string answer = app_.dns_update(buf.data(), n, remote);
+            std::string answer = app_.dns_update(buf.data(), n, remote, message_timeout);
             if (answer.empty()) continue;
             std::string framed;
             framed.push_back(char(answer.size() >> 8));

@@ -307,6 +307,7 @@ Verified verify_request(const uint8_t* msg, size_t len, const std::vector<Key>& 
         return v;
     }
     v.key = key;
+    v.mac = std::move(mac);
     uint64_t ts = t.record.time_signed;
     uint64_t skew = now > ts ? now - ts : ts - now;
     // The client's fudge, but never more than ours: a larger one would widen the window in

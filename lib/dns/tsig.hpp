@@ -86,6 +86,10 @@ struct Verified {
     Status status = Status::none;
     const Key* key = nullptr;  // ok and badtime
     std::optional<Found> tsig; // the request's TSIG when it had one that could be read
+    // ok and badtime: the full MAC computed over the request. The one received may be
+    // truncated (RFC 8945 5.2.2.1) to any length the check allows, and that length is not
+    // covered by the MAC: this one is what identifies the message (the replay cache's key).
+    std::string mac;
 };
 // Verifies a request against `keys` at time `now` (seconds since the epoch).
 Verified verify_request(const uint8_t* msg, size_t len, const std::vector<Key>& keys, uint64_t now);

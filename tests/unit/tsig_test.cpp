@@ -437,3 +437,47 @@ TEST(TsigChain, OlderAlgorithmsForClientsOnly) {
         EXPECT_EQ(run(v, msgs), -1) << v.reason();
     }
 }
+
+namespace {
+
+// `msg` with its TSIG's MAC cut to its first `n` octets (MAC size and RDLENGTH fixed).
+std::string truncated(const std::string& msg, size_t n) {
+    auto f = tsig::find(u8(msg), msg.size());
+    EXPECT_TRUE(f.ok() && *f);
+    tsig::Record r = (*f)->record;
+    r.mac.resize(n);
+    return with_record(msg, r);
+}
+
+} // namespace
+
+// RFC 8945 5.2.2.1: a MAC cut to 10 octets and half the hash or more verifies; whatever its
+// length, Verified::mac is the full MAC computed, the same for every cut of one message (the
+// replay cache's key: the cut is not covered by the MAC, so an attacker could choose it).
+TEST(Tsig, TruncatedMacsVerifyAndGiveTheFullMac) {
+    auto k = key();
+    std::vector<tsig::Key> keys{k};
+    std::string mac;
+    std::string q = signed_query(k, 1000000, &mac);
+    auto whole = tsig::verify_request(u8(q), q.size(), keys, 1000000);
+    ASSERT_EQ(whole.status, tsig::Status::ok);
+    EXPECT_EQ(whole.mac, mac);
+    for (size_t n : {31u, 20u, 16u}) {
+        std::string t = truncated(q, n);
+        ASSERT_NE(t, q);
+        auto v = tsig::verify_request(u8(t), t.size(), keys, 1000000);
+        EXPECT_EQ(v.status, tsig::Status::ok) << n;
+        EXPECT_EQ(v.tsig->record.mac.size(), n);
+        EXPECT_EQ(v.mac, mac) << n;
+        // Outside the window too (the replay cache is never consulted then, but the same).
+        EXPECT_EQ(tsig::verify_request(u8(t), t.size(), keys, 1000000 + 301).mac, mac);
+    }
+    std::string shorter = truncated(q, 15); // under half of 32
+    EXPECT_EQ(tsig::verify_request(u8(shorter), shorter.size(), keys, 1000000).status,
+              tsig::Status::formerr);
+    std::string wrong = truncated(q, 16);
+    wrong[wrong.size() - 7] ^= 1; // the MAC's last octet
+    auto bad = tsig::verify_request(u8(wrong), wrong.size(), keys, 1000000);
+    EXPECT_EQ(bad.status, tsig::Status::badsig);
+    EXPECT_TRUE(bad.mac.empty());
+}

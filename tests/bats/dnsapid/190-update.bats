@@ -228,6 +228,41 @@ dns_update() {
     assert_eq "$(zone_serial up.test)" "$serial" "serial after another replay"
 }
 
+@test "a captured update resent with its MAC truncated (RFC 8945 5.2.2.1) is the same message: not applied again" {
+    local t serial
+    t=$(date +%s)
+    run -0 dns_update send "$TSIG" up.test cut.up.test 192.0.2.54 --time "$t"
+    assert_eq "$output" "0 0" "rcode and TSIG error"
+    api GET /v1/domains/up.test/rrsets/cut/A
+    expect_status 200
+    nsup "$TSIG" up.test 'update delete cut.up.test. A'
+    [[ $status == 0 ]] || api_fail "delete: $output"
+    serial=$(zone_serial up.test)
+    # Each cut verifies (at least 16 of 32 octets, and 10), and its length is not under the MAC:
+    # every one is the first message again, answered as the first time.
+    local n
+    for n in 31 30 20 16; do
+        run -0 dns_update send "$TSIG" up.test cut.up.test 192.0.2.54 --time "$t" --mac-size "$n"
+        assert_eq "$output" "0 0" "the answer to the copy with a $n-octet MAC"
+    done
+    api GET /v1/domains/up.test/rrsets/cut/A
+    expect_status 404
+    assert_eq "$(zone_serial up.test)" "$serial" "serial after the truncated copies"
+    # Cut under half the hash: FORMERR (and still nothing applied).
+    run -0 dns_update send "$TSIG" up.test cut.up.test 192.0.2.54 --time "$t" --mac-size 15
+    assert_eq "$output" "1 -" "rcode and TSIG error of a 15-octet MAC"
+    # A message first sent truncated is known by its full MAC too: the whole one is a copy.
+    t=$(date +%s)
+    run -0 dns_update send "$TSIG" up.test cut2.up.test 192.0.2.55 --time "$t" --mac-size 16
+    assert_eq "$output" "0 0" "a first message with a 16-octet MAC"
+    nsup "$TSIG" up.test 'update delete cut2.up.test. A'
+    [[ $status == 0 ]] || api_fail "delete: $output"
+    run -0 dns_update send "$TSIG" up.test cut2.up.test 192.0.2.55 --time "$t"
+    assert_eq "$output" "0 0" "its copy with the whole MAC"
+    api GET /v1/domains/up.test/rrsets/cut2/A
+    expect_status 404
+}
+
 @test "octets after the TSIG record: FORMERR, nothing applied" {
     run -0 dns_update send "$TSIG" up.test trailing.up.test 192.0.2.51 --trailing 3
     assert_eq "$output" "1 -" "rcode and TSIG error"

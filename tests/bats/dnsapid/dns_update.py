@@ -3,11 +3,13 @@
 # Crafts TSIG-signed DNS UPDATE messages nsupdate cannot send (replays, trailing octets, a
 # chosen time, source port 0) and misbehaving TCP clients, for tests/bats/dnsapid/190-update.bats.
 """Usage:
-  dns_update.py send PORT KEY ZONE NAME IP [--time T] [--times N] [--trailing N]
+  dns_update.py send PORT KEY ZONE NAME IP [--time T] [--times N] [--trailing N] [--mac-size N]
       An UPDATE adding NAME A IP to ZONE, signed with KEY (ALG:NAME:BASE64) as of T (default
       now), sent over UDP N times (the same octets each time; default once), with N zero octets
-      after the TSIG. Prints one line per answer: the RCODE and the TSIG error ("-" when the
-      answer has no TSIG); "timeout" when none came within 5 s.
+      after the TSIG, with its MAC cut to its first N octets (RFC 8945 5.2.2.1 truncation; MAC
+      size and RDLENGTH fixed: a captured message resent with a shorter MAC). Prints one line
+      per answer: the RCODE and the TSIG error ("-" when the answer has no TSIG); "timeout"
+      when none came within 5 s.
   dns_update.py port0 PORT KEY ZONE NAME IP
       The same UPDATE sent from UDP source port 0 through a raw socket (needs root).
   dns_update.py dribble PORT INTERVAL LIMIT
@@ -38,7 +40,7 @@ def wire_name(n):
     return b"".join(bytes([len(l)]) + l.encode() for l in n.split(".")) + b"\0"
 
 
-def signed_update(key, zone, name, ip, now):
+def signed_update(key, zone, name, ip, now, mac_size=None):
     alg, kname, secret = key.split(":")
     msg = (struct.pack(">HHHHHH", 0x1234, 5 << 11, 1, 0, 1, 0) + wire_name(zone) +
            struct.pack(">HH", 6, 1) + wire_name(name) + struct.pack(">HHIH", 1, 1, 300, 4) +
@@ -47,6 +49,8 @@ def signed_update(key, zone, name, ip, now):
     variables = (wire_name(kname) + struct.pack(">HI", 255, 0) + wire_name(alg) + times +
                  struct.pack(">HH", 0, 0))
     mac = hmac.new(base64.b64decode(secret), msg + variables, ALGORITHMS[alg]).digest()
+    if mac_size is not None:
+        mac = mac[:mac_size]
     rdata = (wire_name(alg) + times + struct.pack(">H", len(mac)) + mac +
              struct.pack(">HHH", 0x1234, 0, 0))
     msg = msg[:10] + struct.pack(">H", 1) + msg[12:]
@@ -80,7 +84,7 @@ def describe(r):
 
 
 def send(port, key, zone, name, ip, args):
-    now, times, trailing = int(time.time()), 1, 0
+    now, times, trailing, mac_size = int(time.time()), 1, 0, None
     while args:
         opt, val = args[0], int(args[1])
         args = args[2:]
@@ -90,9 +94,11 @@ def send(port, key, zone, name, ip, args):
             times = val
         elif opt == "--trailing":
             trailing = val
+        elif opt == "--mac-size":
+            mac_size = val
         else:
             sys.exit("dns_update.py: unknown option " + opt)
-    msg = signed_update(key, zone, name, ip, now) + b"\0" * trailing
+    msg = signed_update(key, zone, name, ip, now, mac_size) + b"\0" * trailing
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.settimeout(5)
     for _ in range(times):
