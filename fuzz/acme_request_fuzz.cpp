@@ -9,6 +9,7 @@
 // value is 43 base64url characters; credentials, when found, re-encode to the header's base64.
 #include "api/acme_request.hpp"
 #include "dns/rr.hpp"
+#include "fuzz_util.hpp"
 #include "zone/content.hpp"
 
 #include <sodium.h>
@@ -19,15 +20,6 @@
 #include <string>
 
 using namespace endpointdns;
-
-namespace {
-
-[[noreturn]] void broken(const std::string& what) {
-    std::fprintf(stderr, "property violated: %s\n", what.c_str());
-    __builtin_trap();
-}
-
-} // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (size < 1) return 0;
@@ -42,30 +34,30 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                           reinterpret_cast<const unsigned char*>(joined.data()), joined.size(),
                           sodium_base64_VARIANT_ORIGINAL);
         b64.resize(std::strlen(b64.c_str()));
-        if (text.find(b64) == std::string_view::npos) broken("credentials do not re-encode");
+        if (text.find(b64) == std::string_view::npos) fuzz::die("credentials do not re-encode");
         return 0;
     }
     auto body = nlohmann::json::parse(text, nullptr, false);
     if (body.is_discarded()) return 0;
     auto p = api::parse_httpreq_body(body);
-    if (p.txt && !p.errors.empty()) broken("a record and errors");
+    if (p.txt && !p.errors.empty()) fuzz::die("a record and errors");
     if (!p.txt) {
-        if (p.errors.empty() || p.detail.empty()) broken("refused without an error");
+        if (p.errors.empty() || p.detail.empty()) fuzz::die("refused without an error");
         for (const auto& e : p.errors)
-            if (!e.contains("field") || !e.contains("detail")) broken("error without field");
+            if (!e.contains("field") || !e.contains("detail")) fuzz::die("error without field");
         return 0;
     }
     const auto& t = *p.txt;
-    if (t.fqdn.empty() || t.fqdn.size() > 253 || t.fqdn.back() == '.') broken("bad owner");
+    if (t.fqdn.empty() || t.fqdn.size() > 253 || t.fqdn.back() == '.') fuzz::die("bad owner");
     for (char ch : t.fqdn)
-        if (ch >= 'A' && ch <= 'Z') broken("owner not lowercase");
-    if (t.value.empty() || t.value.size() > 255) broken("value length");
+        if (ch >= 'A' && ch <= 'Z') fuzz::die("owner not lowercase");
+    if (t.value.empty() || t.value.size() > 255) fuzz::die("value length");
     for (char ch : t.value)
-        if (uint8_t(ch) < 0x20 || uint8_t(ch) >= 0x7f) broken("value not printable");
-    if (t.raw && t.value.size() != 43) broken("RAW value is not 43 characters");
+        if (uint8_t(ch) < 0x20 || uint8_t(ch) >= 0x7f) fuzz::die("value not printable");
+    if (t.raw && t.value.size() != 43) fuzz::die("RAW value is not 43 characters");
     auto c = zone::parse_content(dns::rrtype::TXT, api::txt_content(t.value));
-    if (!c) broken("TXT content does not parse: " + c.error());
+    if (!c) fuzz::die("TXT content does not parse: " + c.error());
     if (c->rdata != std::string(1, char(t.value.size())) + t.value)
-        broken("TXT content is not the one string");
+        fuzz::die("TXT content is not the one string");
     return 0;
 }

@@ -3,12 +3,17 @@
 #pragma once
 
 #include <cstdio>
+#include <string>
 
 namespace endpointdns::fuzz {
 
 [[noreturn]] inline void die(const char* what) {
     std::fprintf(stderr, "fuzz: property violated: %s\n", what);
     __builtin_trap();
+}
+
+[[noreturn]] inline void die(const std::string& what) {
+    die(what.c_str());
 }
 
 } // namespace endpointdns::fuzz

@@ -7,6 +7,7 @@
 // records, on an empty zone, puts back exactly as many records as were parsed (or fails, for
 // repeated, non-IN or unprintable records), and undoing a change that added the same records
 // then leaves the zone empty again.
+#include "fuzz_util.hpp"
 #include "store/history.hpp"
 
 #include "dns/name.hpp"
@@ -18,15 +19,6 @@
 
 using namespace endpointdns;
 
-namespace {
-
-[[noreturn]] void broken(const std::string& what) {
-    std::fprintf(stderr, "property violated: %s\n", what.c_str());
-    __builtin_trap();
-}
-
-} // namespace
-
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::string column(reinterpret_cast<const char*>(data), size);
     auto rrs = store::parse_journal_rrs(column);
@@ -35,8 +27,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (const auto& rr : *rrs) {
         auto n = dns::wire_name_length(reinterpret_cast<const uint8_t*>(rr.owner.data()),
                                        rr.owner.size());
-        if (n == 0 || n != rr.owner.size()) broken("an owner is not one uncompressed name");
-        if (rr.rdata.size() > 65535) broken("RDATA over 65535 octets");
+        if (n == 0 || n != rr.owner.size()) fuzz::die("an owner is not one uncompressed name");
+        if (rr.rdata.size() > 65535) fuzz::die("RDATA over 65535 octets");
         again += rr.owner;
         dns::put16(again, rr.type);
         dns::put16(again, rr.cls);
@@ -44,7 +36,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         dns::put16(again, uint16_t(rr.rdata.size()));
         again += rr.rdata;
     }
-    if (again != column) broken("the records written out again differ from the input");
+    if (again != column) fuzz::die("the records written out again differ from the input");
 
     store::Change removed_them;
     removed_them.id = 1;
@@ -56,16 +48,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!store::undo_change(zone, removed_them)) return 0;
     size_t records = 0;
     for (const auto& [key, r] : zone) {
-        if (r.name != key.first || r.type != key.second) broken("an RRset under another key");
-        if (r.records.empty()) broken("an empty RRset");
+        if (r.name != key.first || r.type != key.second) fuzz::die("an RRset under another key");
+        if (r.records.empty()) fuzz::die("an empty RRset");
         records += r.records.size();
     }
-    if (records != rrs->size()) broken("undoing the removal did not put back every record");
+    if (records != rrs->size()) fuzz::die("undoing the removal did not put back every record");
     store::Change added_them = removed_them;
     added_them.removed.clear();
     added_them.added = column;
     auto back = store::undo_change(zone, added_them);
-    if (!back) broken("undoing the addition of the records put back failed: " + back.error());
-    if (!zone.empty()) broken("undoing the addition left records");
+    if (!back) fuzz::die("undoing the addition of the records put back failed: " + back.error());
+    if (!zone.empty()) fuzz::die("undoing the addition left records");
     return 0;
 }

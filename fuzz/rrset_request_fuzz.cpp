@@ -8,6 +8,7 @@
 // entry per edit, each a valid item index; errors name an item in range.
 #include "api/rrset_request.hpp"
 #include "dns/name.hpp"
+#include "fuzz_util.hpp"
 #include "zone/content.hpp"
 
 #include <cstdint>
@@ -15,15 +16,6 @@
 #include <string>
 
 using namespace endpointdns;
-
-namespace {
-
-[[noreturn]] void broken(const std::string& what) {
-    std::fprintf(stderr, "property violated: %s\n", what.c_str());
-    __builtin_trap();
-}
-
-} // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (size < 1) return 0;
@@ -44,25 +36,25 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                          : std::make_pair(std::string("_acme-challenge.example.com"), uint16_t(16));
         api::parse_item(body, 0, zone, limits, fixed, b);
     }
-    if (b.item_of.size() != b.edits.size()) broken("item_of and edits differ in size");
+    if (b.item_of.size() != b.edits.size()) fuzz::die("item_of and edits differ in size");
     auto origin = *dns::Name::parse("example.com.");
     for (size_t i = 0; i < b.edits.size(); ++i) {
         const auto& e = b.edits[i];
-        if (b.item_of[i] >= b.items) broken("edit maps to an item out of range");
+        if (b.item_of[i] >= b.items) fuzz::die("edit maps to an item out of range");
         auto owner = dns::Name::parse(e.name + ".");
-        if (!owner) broken("edit owner is not a name: " + e.name);
-        if (!owner->is_subdomain_of(origin)) broken("edit owner outside the zone: " + e.name);
-        if (zone::refused_type(e.type)) broken("edit of a refused type");
-        if (e.records.size() > limits.max_records_per_rrset) broken("too many records");
+        if (!owner) fuzz::die("edit owner is not a name: " + e.name);
+        if (!owner->is_subdomain_of(origin)) fuzz::die("edit owner outside the zone: " + e.name);
+        if (zone::refused_type(e.type)) fuzz::die("edit of a refused type");
+        if (e.records.size() > limits.max_records_per_rrset) fuzz::die("too many records");
         for (const auto& r : e.records) {
             auto again = zone::parse_content(e.type, r.text);
-            if (!again || again->rdata != r.rdata) broken("canonical text does not read back");
+            if (!again || again->rdata != r.rdata) fuzz::die("canonical text does not read back");
         }
     }
     for (const auto& err : b.errors.list) {
-        if (!err.contains("field") || !err.contains("detail")) broken("error without field");
+        if (!err.contains("field") || !err.contains("detail")) fuzz::die("error without field");
         if (!b.errors.single && (!err.contains("item") || err["item"].get<size_t>() >= b.items))
-            broken("error names no valid item");
+            fuzz::die("error names no valid item");
     }
     return 0;
 }
