@@ -156,6 +156,17 @@ diff_wait_zones() {
     done
 }
 
+# diff_wait_served NAME PID PORT LOG ZONE...: diff_wait_zones, and the server's log (NAME, the
+# file LOG) shown when it fails.
+diff_wait_served() {
+    local name=$1 pid=$2 port=$3 log=$4
+    shift 4
+    diff_wait_zones "$port" "$pid" "$@" && return 0
+    echo "$name did not serve $*; its log:" >&2
+    cat "$log" >&2
+    return 1
+}
+
 # diff_up knotd|nsd DIR [ZONEDIR [ZONE...]]: starts the server on a free port and waits until it
 # serves every ZONE (default: every zone of ZONEDIR); sets DIFF_PORT and DIFF_PID. A free port
 # can be taken by another test between the check and the bind, and the server then exits: it
@@ -172,13 +183,10 @@ diff_up() {
         nsd) diff_start_nsd "$dir" "$DIFF_PORT" "$zdir" && log=$dir/nsd.out ;;
         *) echo "diff_up: no server $kind" >&2 && return 2 ;;
         esac || return 1
-        diff_wait_zones "$DIFF_PORT" "$DIFF_PID" "${zones[@]}" && return 0
-        kill -0 "$DIFF_PID" 2>/dev/null && break # running but not loading: not a port race
-        echo "$kind exited (try $try); its log:" >&2
-        cat "$log" >&2
+        diff_wait_served "$kind (try $try)" "$DIFF_PID" "$DIFF_PORT" "$log" "${zones[@]}" &&
+            return 0
+        kill -0 "$DIFF_PID" 2>/dev/null && return 1 # running but not loading: not a port race
     done
-    echo "$kind did not serve ${zones[*]}; its log:" >&2
-    cat "$log" >&2
     return 1
 }
 

@@ -18,6 +18,9 @@
 # Both zones may be transferred only with the key PRIMARY_KEY_NAME (hmac-sha256,
 # PRIMARY_KEY_SECRET), from 127.0.0.1.
 
+# shellcheck source-path=SCRIPTDIR source=../../diff/servers.bash
+source "$SRC/tests/diff/servers.bash"
+
 PRIMARY_KEY_NAME=transfer.key
 PRIMARY_KEY_SECRET=c2VjcmV0LWtleS1mb3ItdGhlLWF4ZnItdGVzdHMtMQ==
 PRIMARY_ZONES="many.example big.example"
@@ -35,23 +38,8 @@ primary_zones() {
 
 # primary_wait NAME PID PORT LOG: waits until the server answers authoritatively for every zone.
 primary_wait() {
-    local name=$1 pid=$2 port=$3 log=$4 z tries=0
-    for z in $PRIMARY_ZONES; do
-        until dig +norec +tries=1 +time=1 -p "$port" @127.0.0.1 "$z" SOA 2>/dev/null |
-            grep -q '^;; flags: qr aa'; do
-            if ! kill -0 "$pid" 2>/dev/null; then
-                echo "$name exited; its log:" >&2
-                cat "$log" >&2
-                return 1
-            fi
-            if ((++tries > 400)); then
-                echo "$name did not load $z within 20 s; its log:" >&2
-                cat "$log" >&2
-                return 1
-            fi
-            sleep 0.05
-        done
-    done
+    # shellcheck disable=SC2086 # PRIMARY_ZONES is a list
+    diff_wait_served "$1" "$2" "$3" "$4" $PRIMARY_ZONES
 }
 
 # bind_primary_start DIR: see the top.

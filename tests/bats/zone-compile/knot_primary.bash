@@ -61,7 +61,7 @@ ZONE
 
 # knot_primary_start DIR: see the top.
 knot_primary_start() {
-    local dir=$1 knotd z tries=0
+    local dir=$1 knotd z
     knotd=$(command -v knotd 2>/dev/null || echo /usr/sbin/knotd)
     [[ -x $knotd ]] || {
         echo "knotd is not installed" >&2
@@ -122,22 +122,8 @@ CONF
     # fd 3 closed so that bats does not wait for knotd.
     "$knotd" -c "$dir/knot.conf" >"$dir/knotd.log" 2>&1 3>&- &
     KNOT_PID=$!
-    for z in migrate.test locked.test closed.test big.test; do
-        until dig +norec +tries=1 +time=1 -p "$KNOT_PORT" @127.0.0.1 "$z" SOA 2>/dev/null |
-            grep -q '^;; flags: qr aa'; do
-            if ! kill -0 "$KNOT_PID" 2>/dev/null; then
-                echo "knotd exited; its log:" >&2
-                cat "$dir/knotd.log" >&2
-                return 1
-            fi
-            if ((++tries > 400)); then
-                echo "knotd did not load $z within 20 s; its log:" >&2
-                cat "$dir/knotd.log" >&2
-                return 1
-            fi
-            sleep 0.05
-        done
-    done
+    diff_wait_served knotd "$KNOT_PID" "$KNOT_PORT" "$dir/knotd.log" \
+        migrate.test locked.test closed.test big.test || return 1
     export KNOT_PORT KNOT_PID KNOT_KEY_NAME KNOT_KEY_SECRET
 }
 
