@@ -26,7 +26,7 @@ void ReplayCache::expire() {
 ReplayCache::Claim ReplayCache::claim(const std::string& id, const std::string& owner, uint64_t now,
                                       uint64_t expires, std::chrono::milliseconds wait) {
     std::unique_lock lock(mu_);
-    if (now > horizon_) horizon_ = now;
+    if (now > horizon_ || now + clock_step < horizon_) horizon_ = now; // see the header
     expire();
     auto it = entries_.find(id);
     if (it != entries_.end()) {

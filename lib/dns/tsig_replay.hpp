@@ -28,9 +28,15 @@ namespace endpointdns::dns::tsig {
 // share only. Time: the cache keeps the latest `now` it was given (its horizon) and drops
 // entries by it, so callers that took their `now` at slightly different moments agree: a
 // request whose window ended before the horizon is `too_old`, never fresh (its entry may be
-// gone). Thread-safe.
+// gone). A clock stepped back by more than `clock_step` seconds (NTP correcting a clock that
+// ran ahead) resets the horizon to the new time: otherwise every request would be too old
+// until the clock caught up again. The price: a request seen before a forward step and
+// dropped at the stepped time could be replayed after the clock comes back; that takes two
+// steps of the server's clock, at the attacker's timing. Thread-safe.
 class ReplayCache {
 public:
+    static constexpr uint64_t clock_step = 900; // three times the largest fudge (300 s)
+
     explicit ReplayCache(size_t capacity = 10000, size_t per_owner = 10000)
         : capacity_(capacity), per_owner_(per_owner) {}
 

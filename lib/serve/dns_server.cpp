@@ -602,21 +602,26 @@ void WorkerContext::accept_tcp(size_t i) {
             refuse(counters.tcp_refused);
             continue;
         }
+        // The connection's slot first: an allocation that fails (bad_alloc, which run()
+        // survives) must leave neither the descriptor open nor the client's count taken.
+        if (free_slots.empty()) {
+            try {
+                slots.push_back(std::make_unique<Conn>());
+                slots.back()->slot = uint32_t(slots.size() - 1);
+                free_slots.push_back(slots.back()->slot);
+            } catch (...) {
+                refuse(counters.tcp_errors);
+                throw;
+            }
+        }
         ClientKey client = client_key(peer);
         if (clients && !clients->acquire(client)) {
             refuse(counters.tcp_refused_per_address);
             continue;
         }
         set_int(fd, IPPROTO_TCP, TCP_NODELAY, 1);
-        Conn* c;
-        if (!free_slots.empty()) {
-            c = slots[free_slots.back()].get();
-            free_slots.pop_back();
-        } else {
-            slots.push_back(std::make_unique<Conn>());
-            c = slots.back().get();
-            c->slot = uint32_t(slots.size() - 1);
-        }
+        Conn* c = slots[free_slots.back()].get();
+        free_slots.pop_back();
         c->fd = fd;
         c->peer = peer;
         c->client = client;

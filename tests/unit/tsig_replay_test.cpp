@@ -135,3 +135,18 @@ TEST(ReplayCache, ALaterCallersTimeHoldsForEveryone) {
     c.finish("edge", "e");
     EXPECT_EQ(c.claim("edge", "o", 1301, 1301).outcome, Outcome::repeat);
 }
+
+// The clock stepped back far (NTP correcting a clock an hour ahead): the horizon follows it,
+// or every request would be too old for an hour; a small step back changes nothing.
+TEST(ReplayCache, AClockSteppedFarBackResetsTheHorizon) {
+    ReplayCache c;
+    ASSERT_EQ(c.claim("ahead", "o", 5000, 5300).outcome, Outcome::fresh);
+    c.finish("ahead", "x");
+    EXPECT_EQ(c.claim("late", "o", 5000 - ReplayCache::clock_step, 4400).outcome, Outcome::too_old);
+    EXPECT_EQ(c.horizon(), 5000u);
+    uint64_t now = 5000 - ReplayCache::clock_step - 1;
+    EXPECT_EQ(c.claim("after", "o", now, now + 300).outcome, Outcome::fresh);
+    EXPECT_EQ(c.horizon(), now);
+    c.finish("after", "y");
+    EXPECT_EQ(c.claim("after", "o", now + 1, now + 300).outcome, Outcome::repeat);
+}
