@@ -83,8 +83,19 @@ teardown() {
         fail_with "certbot renew failed"
     }
     assert_contains "$output" "Congratulations, all renewals succeeded"
-    [[ $(grep -c 'on every name server' <<<"$output") == 3 ]] ||
-        fail_with "expected three challenges through the hook"
+    # Every challenge went through the hook as an auth, the second certificate's included
+    # (its auth came after the first one's cleanups). Three challenges, or two when pebble
+    # kept one of acme-test's earlier authorizations valid: seen once in CI although
+    # PEBBLE_AUTHZREUSE=0 (only one change between the two certificates' adds).
+    local hooks added
+    hooks=$(grep -c "^Hook '--manual-auth-hook' for" <<<"$output")
+    added=$(grep -c 'on every name server' <<<"$output")
+    [[ $hooks == "$added" && $added -ge 2 && $added -le 3 ]] ||
+        fail_with "expected every challenge through the hook: $hooks hooks, $added added"
+    grep -q '_acme-challenge.www.acme-e2e.example. TXT .* on every name server' <<<"$output" ||
+        fail_with "the second certificate's challenge was not added through the hook"
+    grep -q '_acme-challenge.acme-e2e.example. TXT .* on every name server' <<<"$output" ||
+        fail_with "the first certificate's challenge was not added through the hook"
     [[ $(openssl x509 -in "$c/config/live/acme-test/cert.pem" -noout -serial) != "$before1" &&
         $(openssl x509 -in "$c/config/live/acme-www/cert.pem" -noout -serial) != "$before2" ]] ||
         fail_with "a certificate was not renewed"
