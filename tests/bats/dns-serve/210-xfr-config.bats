@@ -22,6 +22,14 @@ check_keyed() {
     check "$(printf '[transfer]\ntsig_key_files = ["a.tsig"]\n%b' "$1")"
 }
 
+# expect_78 [TEXT...]: the last check exited 78 (configuration error), its stderr holding
+# every TEXT.
+expect_78() {
+    ((status == 78)) || fail_with "status $status, not 78: $stderr"
+    local t
+    for t in "$@"; do assert_contains "$stderr" "$t"; done
+}
+
 @test "a good [transfer] section passes --check-config" {
     echo 'hmac-sha512:xfr.example.:c2VjcmV0LXNlY3JldA==' >k.tsig
     check "$(printf '[transfer]\nallow = ["127.0.0.1", "192.0.2.0/24", "2001:db8::/32"]\ntsig_key_files = ["k.tsig"]\nrequire_tsig = true\nnotify = ["127.0.0.1:5353", "[::1]:53", "192.0.2.1"]')"
@@ -30,33 +38,26 @@ check_keyed() {
 
 @test "an address that is not one, a prefix too long, a bad notify target: exit 78" {
     check "$(printf '[transfer]\nallow = ["localhost"]')"
-    ((status == 78)) || fail_with "status $status"
-    assert_contains "$stderr" "transfer.allow: 'localhost' is not an address or ADDRESS/BITS"
+    expect_78 "transfer.allow: 'localhost' is not an address or ADDRESS/BITS"
     check "$(printf '[transfer]\nallow = ["192.0.2.0/33"]')"
-    ((status == 78)) || fail_with "status $status"
-    assert_contains "$stderr" "the prefix length must be 0 to 32"
+    expect_78 "the prefix length must be 0 to 32"
     check "$(printf '[transfer]\nnotify = ["ns2.example:53"]')"
-    ((status == 78)) || fail_with "status $status"
-    assert_contains "$stderr" "transfer.notify: 'ns2.example:53': not an IP address"
+    expect_78 "transfer.notify: 'ns2.example:53': not an IP address"
     check "$(printf '[transfer]\nnotify_attempts = 0')"
-    ((status == 78)) || fail_with "status $status"
+    expect_78
 }
 
 @test "TSIG keys: a missing file, a bad key, an unknown algorithm, require_tsig without a key: exit 78" {
     check "$(printf '[transfer]\ntsig_key_files = ["nope.tsig"]')"
-    ((status == 78)) || fail_with "status $status"
-    assert_contains "$stderr" "nope.tsig"
+    expect_78 "nope.tsig"
     echo 'hmac-sha256:xfr.example.:not base64!' >bad.tsig
     check "$(printf '[transfer]\ntsig_key_files = ["bad.tsig"]')"
-    ((status == 78)) || fail_with "status $status"
-    assert_contains "$stderr" "bad.tsig:1: the secret is not base64 (a character '!')"
+    expect_78 "bad.tsig:1: the secret is not base64 (a character '!')"
     echo 'hmac-md5:xfr.example.:c2VjcmV0' >md5.tsig
     check "$(printf '[transfer]\ntsig_key_files = ["md5.tsig"]')"
-    ((status == 78)) || fail_with "status $status"
-    assert_contains "$stderr" "md5.tsig:1: key xfr.example.: TSIG algorithm 'hmac-md5' is not supported"
+    expect_78 "md5.tsig:1: key xfr.example.: TSIG algorithm 'hmac-md5' is not supported"
     check "$(printf '[transfer]\nallow = ["127.0.0.1"]\nrequire_tsig = true')"
-    ((status == 78)) || fail_with "status $status"
-    assert_contains "$stderr" "transfer.require_tsig is set but transfer.tsig_key_files names no key"
+    expect_78 "transfer.require_tsig is set but transfer.tsig_key_files names no key"
 }
 
 @test "key files of several keys, in the dig -y and tsig-keygen forms, and [[transfer.zone]] entries pass" {
@@ -75,48 +76,36 @@ check_keyed() {
 @test "[[transfer.zone]] errors: exit 78 with file:line:col and the entry" {
     echo 'hmac-sha256:a.example.:c2VjcmV0LXNlY3JldA==' >a.tsig
     check_keyed '[[transfer.zone]]\nallow = []'
-    ((status == 78)) || fail_with "status $status"
-    assert_contains "$stderr" "c.toml:3:1: transfer.zone[1].name is missing"
+    expect_78 "c.toml:3:1: transfer.zone[1].name is missing"
     check_keyed '[[transfer.zone]]\nname = "a.example"\n[[transfer.zone]]\nname = "b.example"\nallow = ["192.0.2.0/33"]'
-    ((status == 78)) || fail_with "status $status"
-    assert_contains "$stderr" "c.toml:7:9: transfer.zone[2].allow: '192.0.2.0/33': the prefix length must be 0 to 32"
+    expect_78 "c.toml:7:9: transfer.zone[2].allow: '192.0.2.0/33': the prefix length must be 0 to 32"
     check_keyed '[[transfer.zone]]\nname = "a.example"\ntsig_keys = ["b.example"]'
-    ((status == 78)) || fail_with "status $status"
-    assert_contains "$stderr" "c.toml:5:13: transfer.zone[1].tsig_keys: no key 'b.example' in the files of transfer.tsig_key_files"
+    expect_78 "c.toml:5:13: transfer.zone[1].tsig_keys: no key 'b.example' in the files of transfer.tsig_key_files"
     check_keyed '[[transfer.zone]]\nname = "a.example"\n[[transfer.zone]]\nname = "A.EXAMPLE."'
-    ((status == 78)) || fail_with "status $status"
-    assert_contains "$stderr" "c.toml:6:8: transfer.zone[2].name: zone A.EXAMPLE. has an earlier [[transfer.zone]] entry already"
+    expect_78 "c.toml:6:8: transfer.zone[2].name: zone A.EXAMPLE. has an earlier [[transfer.zone]] entry already"
     check_keyed '[[transfer.zone]]\nname = "a.example"\nalow = []'
-    ((status == 78)) || fail_with "status $status"
-    assert_contains "$stderr" "c.toml:5:1: unknown key 'alow' in [[transfer.zone]]"
+    expect_78 "c.toml:5:1: unknown key 'alow' in [[transfer.zone]]"
     check_keyed '[[transfer.zone]]\nname = "a.example"\nrequire_tsig = "yes"'
-    ((status == 78)) || fail_with "status $status"
-    assert_contains "$stderr" "c.toml:5:16: transfer.zone[1].require_tsig must be true or false"
+    expect_78 "c.toml:5:16: transfer.zone[1].require_tsig must be true or false"
     check_keyed '[[transfer.zone]]\nname = "a.example"\nnotify = ["ns2.example"]'
-    ((status == 78)) || fail_with "status $status"
-    assert_contains "$stderr" "c.toml:5:10: transfer.zone[1].notify: 'ns2.example': not an IP address"
+    expect_78 "c.toml:5:10: transfer.zone[1].notify: 'ns2.example': not an IP address"
     # One table instead of an array of tables.
     check_keyed '[transfer.zone]\nname = "a.example"'
-    ((status == 78)) || fail_with "status $status"
-    assert_contains "$stderr" "transfer.zone must be an array of tables ([[transfer.zone]])"
+    expect_78 "transfer.zone must be an array of tables ([[transfer.zone]])"
     # TSIG required for a zone no key may transfer.
     check_keyed '[[transfer.zone]]\nname = "a.example"\nallow = ["127.0.0.1"]\ntsig_keys = []\nrequire_tsig = true'
-    ((status == 78)) || fail_with "status $status"
-    assert_contains "$stderr" "c.toml:3:1: transfer.zone[1].require_tsig: TSIG is required for zone a.example. but no key may transfer it"
+    expect_78 "c.toml:3:1: transfer.zone[1].require_tsig: TSIG is required for zone a.example. but no key may transfer it"
 }
 
 @test "key files: errors name the file and line, a key defined twice is refused: exit 78" {
     printf '%s\n' 'key "a.example" {' '  algorithm hmac-sha256;' '  secret "c2VjcmV0LXNlY3JldA==";' '};' \
         'key "b.example" {' '  algorithm hmac-sha3;' '};' >two.key
     check "$(printf '[transfer]\ntsig_key_files = ["two.key"]')"
-    ((status == 78)) || fail_with "status $status"
-    assert_contains "$stderr" "two.key:6: unknown TSIG algorithm 'hmac-sha3'"
+    expect_78 "two.key:6: unknown TSIG algorithm 'hmac-sha3'"
     printf '%s\n' 'hmac-sha256:a.example:c2VjcmV0LXNlY3JldA==' '' 'hmac-sha256:A.example.:c2VjcmV0LXNlY3JldA==' >dup.tsig
     check "$(printf '[transfer]\ntsig_key_files = ["dup.tsig"]')"
-    ((status == 78)) || fail_with "status $status"
-    assert_contains "$stderr" "dup.tsig:3: key a.example. is defined twice (first at dup.tsig:1)"
+    expect_78 "dup.tsig:3: key a.example. is defined twice (first at dup.tsig:1)"
     : >empty.tsig
     check "$(printf '[transfer]\ntsig_key_files = ["empty.tsig"]')"
-    ((status == 78)) || fail_with "status $status"
-    assert_contains "$stderr" "empty.tsig: the file holds no key"
+    expect_78 "empty.tsig: the file holds no key"
 }
